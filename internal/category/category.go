@@ -1,0 +1,52 @@
+// Package category is the closed set of repair categories and their names.
+package category
+
+// Category is one repair category. Slug is stable and part of the public API.
+type Category struct {
+	Slug   string `json:"slug"`
+	NameNB string `json:"name_nb"`
+	NameEN string `json:"name_en"`
+	// Terms are trade names people search for ("skomaker"); they make a
+	// listing findable by its trade even when its own text does not say it.
+	Terms []string `json:"-"`
+}
+
+// all lists the categories in display order.
+var all = []Category{
+	{"sko", "Sko, vesker og lær", "Shoes, bags & leather", []string{"skomaker", "skoreparasjon", "shoemaker", "cobbler"}},
+	{"klaer", "Klær og tekstil", "Clothes & textiles", []string{"skredder", "syerske", "klesreparasjon", "tailor"}},
+	{"elektronikk", "TV, lyd og elektronikk", "TV, audio & electronics", []string{"elektronikkreparasjon", "radio", "tv"}},
+	{"mobil-data", "Mobil, nettbrett og PC", "Phones, tablets & computers", []string{"mobilreparasjon", "datareparasjon", "pc"}},
+	{"hvitevarer", "Hvitevarer", "Household appliances", []string{"vaskemaskin", "oppvaskmaskin", "kjøleskap"}},
+	{"sykkel", "Sykkel og sparkesykkel", "Bicycles & scooters", []string{"sykkelverksted", "sykkelreparasjon", "elsykkel"}},
+	{"mobler", "Møbler og trekking", "Furniture & upholstery", []string{"møbeltapetserer", "møbelsnekker", "ompolstring"}},
+	{"ur-smykker", "Ur og smykker", "Watches & jewellery", []string{"urmaker", "gullsmed", "watchmaker"}},
+	{"sport-friluft", "Sport og friluft", "Sports & outdoor gear", []string{"skiservice", "impregnering", "telt"}},
+	{"instrumenter", "Musikkinstrumenter", "Musical instruments", []string{"instrumentmaker", "gitar", "piano"}},
+	{"verktoy", "Verktøy og hagemaskiner", "Tools & garden machines", []string{"gressklipper", "motorsag", "småmotor"}},
+	{"reparasjonskafe", "Reparasjonskafé", "Repair café", []string{"reparasjonskafé", "repair café", "fiksekveld"}},
+	{"annet", "Annet", "Other", nil},
+}
+
+var bySlug = func() map[string]Category {
+	m := make(map[string]Category, len(all))
+	for _, c := range all {
+		m[c.Slug] = c
+	}
+	return m
+}()
+
+// All returns the categories in display order.
+func All() []Category { return append([]Category(nil), all...) }
+
+// Lookup returns the category with the given slug.
+func Lookup(slug string) (Category, bool) {
+	c, ok := bySlug[slug]
+	return c, ok
+}
+
+// Valid reports whether slug names a category.
+func Valid(slug string) bool {
+	_, ok := bySlug[slug]
+	return ok
+}
