@@ -110,3 +110,14 @@ func (m *Map) Lookup(slug string) (District, bool) {
 // GeoJSON returns the polygons as a FeatureCollection whose properties are
 // slug, name and number.
 func (m *Map) GeoJSON() []byte { return m.geojson }
+
+// ValidSlug reports whether slug names one of the eight districts, without
+// loading the polygons.
+func ValidSlug(slug string) bool {
+	for _, s := range slugs {
+		if s == slug {
+			return true
+		}
+	}
+	return false
+}

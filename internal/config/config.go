@@ -1,0 +1,126 @@
+// Package config reads the service's settings: defaults in code,
+// environment variables over them, command-line flags over those.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+)
+
+// DefaultTileURL is Kartverket's open topographic map (CC BY 4.0).
+const DefaultTileURL = "https://cache.kartverket.no/v1/wmts/1.0.0/topo/default/webmercator/{z}/{y}/{x}.png"
+
+// Config is every setting. README documents each one.
+type Config struct {
+	Addr        string // REPARERER_ADDR
+	DB          string // REPARERER_DB
+	BaseURL     string // REPARERER_BASE_URL
+	MeiliURL    string // MEILI_URL
+	MeiliKey    string // MEILI_MASTER_KEY
+	MeiliIndex  string // MEILI_INDEX
+	RedisURL    string // REDIS_URL; empty: in-process cache
+	RedisPrefix string // REDIS_PREFIX
+	TileURL     string // REPARERER_TILE_URL; empty: no map tiles
+	// SlotRefresh is how often every listing's open-time slots are
+	// re-indexed (REPARERER_SLOT_REFRESH).
+	SlotRefresh time.Duration
+	LogLevel    string // REPARERER_LOG_LEVEL: debug, info, warn, error
+}
+
+type setting struct {
+	env, flag, def, usage string
+	into                  *string
+}
+
+func (c *Config) settings() []setting {
+	return []setting{
+		{"REPARERER_ADDR", "addr", ":8080", "listen address", &c.Addr},
+		{"REPARERER_DB", "db", "./data/reparerer.db", "SQLite file (created with its folder)", &c.DB},
+		{"REPARERER_BASE_URL", "base-url", "http://localhost:8080", "public URL, used in links", &c.BaseURL},
+		{"MEILI_URL", "meili-url", "http://127.0.0.1:7700", "Meilisearch URL", &c.MeiliURL},
+		{"MEILI_MASTER_KEY", "meili-key", "", "Meilisearch key", &c.MeiliKey},
+		{"MEILI_INDEX", "meili-index", "repairers", "Meilisearch index uid", &c.MeiliIndex},
+		{"REDIS_URL", "redis-url", "", "Redis URL, e.g. redis://127.0.0.1:6379/0 (unset: in-process cache)", &c.RedisURL},
+		{"REDIS_PREFIX", "redis-prefix", "reparerer:", "prefix of every Redis key", &c.RedisPrefix},
+		{"REPARERER_TILE_URL", "tile-url", DefaultTileURL, "map tile URL template; empty disables tiles", &c.TileURL},
+		{"REPARERER_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", &c.LogLevel},
+	}
+}
+
+// Load reads the settings from env (as from os.Environ) and args (flags
+// before any positional argument). It returns the positional arguments.
+func Load(env []string, args []string, name string, stderr io.Writer) (Config, []string, error) {
+	lookup := map[string]string{}
+	for _, kv := range env {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			lookup[k] = v
+		}
+	}
+	var c Config
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	for _, s := range c.settings() {
+		v := s.def
+		if e, ok := lookup[s.env]; ok {
+			v = e // set but empty is meaningful (REPARERER_TILE_URL="")
+		}
+		fs.StringVar(s.into, s.flag, v, s.usage+" ($"+s.env+")")
+	}
+	refresh := time.Hour
+	if e, ok := lookup["REPARERER_SLOT_REFRESH"]; ok {
+		d, err := time.ParseDuration(e)
+		if err != nil {
+			return c, nil, fmt.Errorf("config: REPARERER_SLOT_REFRESH: %w", err)
+		}
+		refresh = d
+	}
+	fs.DurationVar(&c.SlotRefresh, "slot-refresh", refresh, "how often open-time slots are re-indexed ($REPARERER_SLOT_REFRESH)")
+	if err := fs.Parse(args); err != nil {
+		return c, nil, err
+	}
+	return c, fs.Args(), c.Validate()
+}
+
+var indexUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
+
+// Validate reports every bad setting at once.
+func (c Config) Validate() error {
+	var errs []error
+	for _, u := range []struct{ name, value string }{{"REPARERER_BASE_URL", c.BaseURL}, {"MEILI_URL", c.MeiliURL}} {
+		if p, err := url.Parse(u.value); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+			errs = append(errs, fmt.Errorf("%s=%q is not an http(s) URL", u.name, u.value))
+		}
+	}
+	if c.RedisURL != "" {
+		if p, err := url.Parse(c.RedisURL); err != nil || (p.Scheme != "redis" && p.Scheme != "rediss") {
+			errs = append(errs, fmt.Errorf("REDIS_URL=%q is not a redis:// URL", c.RedisURL))
+		}
+	}
+	if !indexUID.MatchString(c.MeiliIndex) {
+		errs = append(errs, fmt.Errorf("MEILI_INDEX=%q may hold only letters, digits, - and _", c.MeiliIndex))
+	}
+	if c.Addr == "" {
+		errs = append(errs, errors.New("REPARERER_ADDR is empty"))
+	}
+	if c.DB == "" {
+		errs = append(errs, errors.New("REPARERER_DB is empty"))
+	}
+	if c.SlotRefresh < time.Minute || c.SlotRefresh > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("REPARERER_SLOT_REFRESH=%s must be between 1m and 24h", c.SlotRefresh))
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		errs = append(errs, fmt.Errorf("REPARERER_LOG_LEVEL=%q must be debug, info, warn or error", c.LogLevel))
+	}
+	if len(errs) > 0 {
+		return fmt.Errorf("config: %w", errors.Join(errs...))
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+// Package listing is the repair-service listing: its fields, their
+// validation, the store it lives in, and the service that writes it.
+package listing
+
+import (
+	"context"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+)
+
+// Status of a listing. Only published listings are visible to the public.
+const (
+	StatusPending   = "pending"
+	StatusPublished = "published"
+	StatusHidden    = "hidden"
+)
+
+// Wheelchair access values.
+const (
+	WheelchairYes     = "yes"
+	WheelchairNo      = "no"
+	WheelchairUnknown = "unknown"
+)
+
+// Source kinds: where a listing came from, kept for attribution and re-import.
+const (
+	SourceOSM          = "osm"
+	SourceOwner        = "owner"
+	SourceMunicipality = "municipality"
+	SourceImport       = "import"
+)
+
+// OSMAttribution is the ODbL credit every OSM-derived listing carries.
+const OSMAttribution = "© OpenStreetMap contributors, ODbL 1.0"
+
+// Address is a postal address.
+type Address struct {
+	Street   string `json:"street"`
+	Postcode string `json:"postcode"`
+	City     string `json:"city"`
+}
+
+// Location is a WGS84 coordinate.
+type Location struct {
+	Lat float64 `json:"lat"`
+	Lng float64 `json:"lng"`
+}
+
+// Source says where a listing came from.
+type Source struct {
+	Kind        string `json:"kind"`
+	Ref         string `json:"ref,omitempty"` // e.g. "node/3962005408" for OSM
+	Attribution string `json:"attribution,omitempty"`
+}
+
+// Listing is one repair service.
+type Listing struct {
+	ID                   string                `json:"id"`
+	Slug                 string                `json:"slug"`
+	Name                 string                `json:"name"`
+	OrgNumber            string                `json:"org_number,omitempty"`
+	Categories           []string              `json:"categories"`
+	Services             []string              `json:"services"`
+	DescriptionNB        string                `json:"description_nb,omitempty"`
+	DescriptionEN        string                `json:"description_en,omitempty"`
+	Address              Address               `json:"address"`
+	Location             Location              `json:"location"`
+	District             string                `json:"district"`
+	Phone                string                `json:"phone,omitempty"`
+	Email                string                `json:"email,omitempty"`
+	Website              string                `json:"website,omitempty"`
+	OpeningHours         openinghours.Schedule `json:"opening_hours"`
+	PriceInfo            string                `json:"price_info,omitempty"`
+	PriceFromNOK         *int                  `json:"price_from_nok,omitempty"`
+	AcceptsRepairVoucher bool                  `json:"accepts_repair_voucher"`
+	WheelchairAccessible string                `json:"wheelchair_accessible"`
+	Status               string                `json:"status"`
+	HideReason           string                `json:"hide_reason,omitempty"`
+	VerifiedAt           *time.Time            `json:"verified_at"`
+	VerifiedBy           string                `json:"verified_by,omitempty"`
+	ConfirmedAt          *time.Time            `json:"confirmed_at"`
+	Source               Source                `json:"source"`
+	CreatedAt            time.Time             `json:"created_at"`
+	UpdatedAt            time.Time             `json:"updated_at"`
+	// Version increases with every write; a write carrying an older version
+	// is refused, so no edit silently overwrites another.
+	Version int `json:"version"`
+}
+
+// Published reports whether the public may see the listing.
+func (l *Listing) Published() bool { return l.Status == StatusPublished }
+
+// Counts are published listings per district and per category.
+type Counts struct {
+	ByDistrict map[string]int
+	ByCategory map[string]int
+}
+
+// Store is the system of record. Every Create and Update also queues the
+// listing for the search index in the same transaction.
+type Store interface {
+	// Create inserts l; l.ID, l.Slug and timestamps must be set.
+	Create(ctx context.Context, l *Listing) error
+	// Update replaces the listing whose ID and Version match l and
+	// increments l.Version; a stale version is an apperr conflict.
+	Update(ctx context.Context, l *Listing) error
+	Get(ctx context.Context, id string) (*Listing, error)
+	GetBySlug(ctx context.Context, slug string) (*Listing, error)
+	// GetBySource finds the listing imported from a source record.
+	GetBySource(ctx context.Context, kind, ref string) (*Listing, error)
+	SlugTaken(ctx context.Context, slug string) (bool, error)
+	// Published returns all published listings ordered by slug.
+	Published(ctx context.Context) ([]*Listing, error)
+	// ChangedSince returns the listings written at or after t, in any status.
+	ChangedSince(ctx context.Context, t time.Time) ([]*Listing, error)
+	CountPublished(ctx context.Context) (Counts, error)
+}

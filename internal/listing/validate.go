@@ -1,0 +1,225 @@
+package listing
+
+import (
+	"net/mail"
+	"net/url"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nyaruka/phonenumbers"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/district"
+)
+
+var (
+	postcodePattern  = regexp.MustCompile(`^[0-9]{4}$`)
+	orgNumberPattern = regexp.MustCompile(`^[0-9]{9}$`)
+)
+
+// Limits on free text, generous for real use and small enough to index.
+const (
+	maxName        = 120
+	maxDescription = 2000
+	maxServices    = 30
+	maxService     = 60
+	maxShortText   = 200
+	maxPriceNOK    = 1_000_000
+)
+
+// ValidOrgNumber reports whether s is a Norwegian organisasjonsnummer:
+// nine digits whose last is the mod-11 check digit of the first eight.
+func ValidOrgNumber(s string) bool {
+	if !orgNumberPattern.MatchString(s) {
+		return false
+	}
+	weights := [8]int{3, 2, 7, 6, 5, 4, 3, 2}
+	sum := 0
+	for i, w := range weights {
+		sum += int(s[i]-'0') * w
+	}
+	check := 11 - sum%11
+	if check == 11 {
+		check = 0
+	}
+	return check != 10 && check == int(s[8]-'0')
+}
+
+// NormalizePhone returns the number in E.164 form; Norwegian numbers may be
+// written without +47.
+func NormalizePhone(raw string) (string, bool) {
+	n, err := phonenumbers.Parse(raw, "NO")
+	if err != nil || !phonenumbers.IsValidNumber(n) {
+		return "", false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), true
+}
+
+// NormalizeWebsite returns an absolute http(s) URL; "www.example.no" gets
+// https:// in front, as people type it.
+func NormalizeWebsite(raw string) (string, bool) {
+	if !strings.Contains(raw, "://") {
+		raw = "https://" + raw
+	}
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || !strings.Contains(u.Host, ".") || u.User != nil {
+		return "", false
+	}
+	return u.String(), true
+}
+
+// NormalizeEmail returns the bare address.
+func NormalizeEmail(raw string) (string, bool) {
+	a, err := mail.ParseAddress(raw)
+	if err != nil || a.Address != raw || !strings.Contains(a.Address[strings.LastIndexByte(a.Address, '@'):], ".") {
+		return "", false
+	}
+	return strings.ToLower(a.Address), true
+}
+
+// Normalize tidies and checks every field of l in place and derives its
+// district from its coordinates. The first problem found is returned as an
+// apperr with the field it concerns.
+func Normalize(l *Listing, districts *district.Map) error {
+	l.Name = strings.TrimSpace(l.Name)
+	if l.Name == "" {
+		return apperr.Invalid("name", "Navn mangler. / Name is required.")
+	}
+	if utf8.RuneCountInString(l.Name) > maxName {
+		return apperr.Invalid("name", "Navnet er for langt (høyst %d tegn). / Name is too long (at most %d characters).", maxName, maxName)
+	}
+	if l.OrgNumber = strings.ReplaceAll(strings.TrimSpace(l.OrgNumber), " ", ""); l.OrgNumber != "" && !ValidOrgNumber(l.OrgNumber) {
+		return apperr.Invalid("org_number", "Organisasjonsnummeret er ikke gyldig (9 siffer med kontrollsiffer). / Not a valid organisation number.")
+	}
+	if err := normalizeCategories(l); err != nil {
+		return err
+	}
+	if err := normalizeServices(l); err != nil {
+		return err
+	}
+	for _, d := range []struct {
+		field string
+		text  *string
+	}{{"description_nb", &l.DescriptionNB}, {"description_en", &l.DescriptionEN}} {
+		if *d.text = strings.TrimSpace(*d.text); utf8.RuneCountInString(*d.text) > maxDescription {
+			return apperr.Invalid(d.field, "Beskrivelsen er for lang (høyst %d tegn). / Description is too long.", maxDescription)
+		}
+	}
+	if err := normalizeContact(l); err != nil {
+		return err
+	}
+	if err := normalizePlace(l, districts); err != nil {
+		return err
+	}
+	if err := l.OpeningHours.Validate(); err != nil {
+		return apperr.Invalid("opening_hours", "Åpningstidene er ugyldige: %v. / Invalid opening hours.", err)
+	}
+	if l.PriceInfo = strings.TrimSpace(l.PriceInfo); utf8.RuneCountInString(l.PriceInfo) > maxShortText {
+		return apperr.Invalid("price_info", "Prisinformasjonen er for lang. / Price information is too long.")
+	}
+	if l.PriceFromNOK != nil && (*l.PriceFromNOK < 0 || *l.PriceFromNOK > maxPriceNOK) {
+		return apperr.Invalid("price_from_nok", "Pris fra må være mellom 0 og %d kroner. / Price must be between 0 and %d NOK.", maxPriceNOK, maxPriceNOK)
+	}
+	switch l.WheelchairAccessible {
+	case "":
+		l.WheelchairAccessible = WheelchairUnknown
+	case WheelchairYes, WheelchairNo, WheelchairUnknown:
+	default:
+		return apperr.Invalid("wheelchair_accessible", "Rullestoltilgang må være yes, no eller unknown. / Must be yes, no or unknown.")
+	}
+	switch l.Status {
+	case StatusPending, StatusPublished:
+		l.HideReason = ""
+	case StatusHidden:
+		if strings.TrimSpace(l.HideReason) == "" {
+			return apperr.Invalid("hide_reason", "En skjult oppføring må ha en grunn. / A hidden listing needs a reason.")
+		}
+	default:
+		return apperr.Invalid("status", "Ukjent status. / Unknown status.")
+	}
+	switch l.Source.Kind {
+	case SourceOSM, SourceOwner, SourceMunicipality, SourceImport:
+	default:
+		return apperr.Invalid("source", "Ukjent kilde. / Unknown source.")
+	}
+	return nil
+}
+
+func normalizeCategories(l *Listing) error {
+	seen := map[string]bool{}
+	var out []string
+	for _, c := range l.Categories {
+		if !category.Valid(c) {
+			return apperr.Invalid("categories", "Ukjent kategori %q. / Unknown category %q.", c, c)
+		}
+		if !seen[c] {
+			seen[c] = true
+			out = append(out, c)
+		}
+	}
+	if len(out) == 0 {
+		return apperr.Invalid("categories", "Velg minst én kategori. / Choose at least one category.")
+	}
+	l.Categories = out
+	return nil
+}
+
+func normalizeServices(l *Listing) error {
+	seen := map[string]bool{}
+	out := []string{}
+	for _, s := range l.Services {
+		s = strings.ToLower(strings.Join(strings.Fields(s), " "))
+		if s == "" || seen[s] {
+			continue
+		}
+		if utf8.RuneCountInString(s) > maxService {
+			return apperr.Invalid("services", "Tjenesten %q er for lang. / Service %q is too long.", s, s)
+		}
+		seen[s] = true
+		out = append(out, s)
+	}
+	if len(out) > maxServices {
+		return apperr.Invalid("services", "Høyst %d tjenester. / At most %d services.", maxServices, maxServices)
+	}
+	l.Services = out
+	return nil
+}
+
+func normalizeContact(l *Listing) error {
+	var ok bool
+	if l.Phone = strings.TrimSpace(l.Phone); l.Phone != "" {
+		if l.Phone, ok = NormalizePhone(l.Phone); !ok {
+			return apperr.Invalid("phone", "Telefonnummeret er ikke gyldig. / Not a valid phone number.")
+		}
+	}
+	if l.Email = strings.TrimSpace(l.Email); l.Email != "" {
+		if l.Email, ok = NormalizeEmail(l.Email); !ok {
+			return apperr.Invalid("email", "E-postadressen er ikke gyldig. / Not a valid e-mail address.")
+		}
+	}
+	if l.Website = strings.TrimSpace(l.Website); l.Website != "" {
+		if l.Website, ok = NormalizeWebsite(l.Website); !ok {
+			return apperr.Invalid("website", "Nettadressen er ikke gyldig. / Not a valid web address.")
+		}
+	}
+	return nil
+}
+
+func normalizePlace(l *Listing, districts *district.Map) error {
+	a := &l.Address
+	a.Street, a.Postcode, a.City = strings.TrimSpace(a.Street), strings.TrimSpace(a.Postcode), strings.TrimSpace(a.City)
+	if a.Postcode != "" && !postcodePattern.MatchString(a.Postcode) {
+		return apperr.Invalid("address.postcode", "Postnummeret må ha fire siffer. / Postcode must be four digits.")
+	}
+	if utf8.RuneCountInString(a.Street) > maxShortText || utf8.RuneCountInString(a.City) > maxShortText {
+		return apperr.Invalid("address", "Adressen er for lang. / Address is too long.")
+	}
+	d, ok := districts.Locate(l.Location.Lat, l.Location.Lng)
+	if !ok {
+		return apperr.Invalid("location", "Stedet ligger utenfor Bergen kommune. / The location is outside Bergen municipality.")
+	}
+	l.District = d.Slug
+	return nil
+}

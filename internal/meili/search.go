@@ -1,0 +1,128 @@
+package meili
+
+import (
+	"context"
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/search"
+)
+
+var retrieved = []string{"id", "slug", "name", "categories", "services", "district", "address", "_geo",
+	"accepts_repair_voucher", "verified_at", "hours"}
+
+// Search runs a validated query.
+func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
+	req := &meilisearch.SearchRequest{
+		Facets:               []string{"categories", "district"},
+		Page:                 int64(q.Page),
+		HitsPerPage:          int64(q.PerPage),
+		AttributesToRetrieve: retrieved,
+	}
+	if f := Filter(q); f != "" {
+		req.Filter = f
+	}
+	switch {
+	case q.Origin != nil:
+		req.Sort = []string{"_geoPoint(" + num(q.Origin.Lat) + "," + num(q.Origin.Lng) + "):asc"}
+	case q.Text == "":
+		req.Sort = []string{"name_sort:asc"} // a browse reads best in name order
+	}
+	raw, err := ix.client.Index(ix.uid).SearchRawWithContext(ctx, q.Text, req)
+	if err != nil {
+		return search.Result{}, apperr.Unavailable(err,
+			"Søket er midlertidig utilgjengelig. Prøv igjen om litt. / Search is temporarily unavailable. Please try again shortly.")
+	}
+	var resp struct {
+		Hits []struct {
+			ID                   string                `json:"id"`
+			Slug                 string                `json:"slug"`
+			Name                 string                `json:"name"`
+			Categories           []string              `json:"categories"`
+			Services             []string              `json:"services"`
+			District             string                `json:"district"`
+			Address              listing.Address       `json:"address"`
+			Geo                  geo                   `json:"_geo"`
+			GeoDistance          *float64              `json:"_geoDistance"`
+			AcceptsRepairVoucher bool                  `json:"accepts_repair_voucher"`
+			VerifiedAt           *time.Time            `json:"verified_at"`
+			Hours                openinghours.Schedule `json:"hours"`
+		} `json:"hits"`
+		TotalHits         int                       `json:"totalHits"`
+		FacetDistribution map[string]map[string]int `json:"facetDistribution"`
+	}
+	if err := json.Unmarshal(*raw, &resp); err != nil {
+		return search.Result{}, apperr.Unavailable(err, "Søket ga et uleselig svar. / Search gave an unreadable answer.")
+	}
+	res := search.Result{
+		Hits: make([]search.Hit, len(resp.Hits)), Total: resp.TotalHits, Page: q.Page, PerPage: q.PerPage,
+		Facets: search.Facets{Category: nonNilCounts(resp.FacetDistribution["categories"]), District: nonNilCounts(resp.FacetDistribution["district"])},
+	}
+	for i, h := range resp.Hits {
+		hours := h.Hours
+		res.Hits[i] = search.Hit{
+			ID: h.ID, Slug: h.Slug, Name: h.Name, Categories: h.Categories, Services: h.Services, District: h.District,
+			Address: h.Address, Location: listing.Location{Lat: h.Geo.Lat, Lng: h.Geo.Lng},
+			AcceptsRepairVoucher: h.AcceptsRepairVoucher, VerifiedAt: h.VerifiedAt, Hours: &hours,
+		}
+		if h.GeoDistance != nil {
+			d := int(math.Round(*h.GeoDistance))
+			res.Hits[i].DistanceM = &d
+		}
+	}
+	return res, nil
+}
+
+func nonNilCounts(m map[string]int) map[string]int {
+	if m == nil {
+		return map[string]int{}
+	}
+	return m
+}
+
+// Filter builds the Meilisearch filter of q. Every value comes from a
+// validated Query: slugs from closed sets, numbers as parsed numbers. No
+// user text is ever part of it.
+func Filter(q search.Query) string {
+	var parts []string
+	if len(q.Categories) > 0 {
+		parts = append(parts, "categories IN "+quoted(q.Categories))
+	}
+	if len(q.Districts) > 0 {
+		parts = append(parts, "district IN "+quoted(q.Districts))
+	}
+	if q.Voucher {
+		parts = append(parts, "accepts_repair_voucher = true")
+	}
+	if q.Origin != nil && q.RadiusM > 0 {
+		parts = append(parts, "_geoRadius("+num(q.Origin.Lat)+", "+num(q.Origin.Lng)+", "+strconv.Itoa(q.RadiusM)+")")
+	}
+	if b := q.BBox; b != nil {
+		// Meilisearch takes the top-right corner first: [lat, lng] pairs.
+		parts = append(parts, "_geoBoundingBox(["+num(b.MaxLat)+", "+num(b.MaxLng)+"], ["+num(b.MinLat)+", "+num(b.MinLng)+"])")
+	}
+	if q.OpenAt != nil {
+		minute := q.OpenAt.Unix() / 60
+		parts = append(parts, "(open_slots = "+strconv.FormatInt(minute/slotMinutes, 10)+
+			" OR open_minutes = "+strconv.FormatInt(minute, 10)+")")
+	}
+	return strings.Join(parts, " AND ")
+}
+
+func quoted(slugs []string) string {
+	q := make([]string, len(slugs))
+	for i, s := range slugs {
+		q[i] = strconv.Quote(s) // slugs are [a-z0-9-]; quoting is belt and braces
+	}
+	return "[" + strings.Join(q, ", ") + "]"
+}
+
+func num(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

@@ -1,0 +1,152 @@
+// Package outbox drains the transactional outbox into the search index: the
+// store queues a row with every write, and the worker pushes the listing's
+// current state until the index accepts it.
+package outbox
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+)
+
+// Entry is one queued write.
+type Entry struct {
+	ID        int64
+	ListingID string
+	Attempts  int
+}
+
+// Queue is the outbox table.
+type Queue interface {
+	Pending(ctx context.Context, limit int) ([]Entry, error)
+	Done(ctx context.Context, ids []int64) error
+	Failed(ctx context.Context, ids []int64, reason string) error
+	PendingCount(ctx context.Context) (int, error)
+}
+
+// Index receives listings: published ones are upserted, others removed.
+type Index interface {
+	Apply(ctx context.Context, upsert []*listing.Listing, remove []string) error
+}
+
+// Worker drains the queue.
+type Worker struct {
+	Queue    Queue
+	Listings listing.Store
+	Index    Index
+	// Published is called after the index has accepted a batch, so caches
+	// can move to a new generation.
+	Published func(ctx context.Context)
+	Log       *slog.Logger
+	// Batch is how many entries one push carries.
+	Batch int
+	// MaxBackoff caps the wait between failed attempts.
+	MaxBackoff time.Duration
+
+	kick chan struct{}
+}
+
+// NewWorker returns a worker with sensible batch size and backoff.
+func NewWorker(q Queue, listings listing.Store, index Index, published func(context.Context), log *slog.Logger) *Worker {
+	return &Worker{Queue: q, Listings: listings, Index: index, Published: published, Log: log,
+		Batch: 500, MaxBackoff: 30 * time.Second, kick: make(chan struct{}, 1)}
+}
+
+// Kick wakes the worker now instead of at its next poll; writers call it
+// after commit so a change reaches the index within milliseconds.
+func (w *Worker) Kick() {
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run drains the queue until ctx ends, polling every second and retrying
+// with exponential backoff while the index refuses.
+func (w *Worker) Run(ctx context.Context) {
+	const poll = time.Second
+	backoff := time.Duration(0)
+	for {
+		n, err := w.Drain(ctx)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			// While the index is down, kicks do not shorten the wait.
+			backoff = min(max(2*backoff, 250*time.Millisecond), w.MaxBackoff)
+			w.Log.Warn("outbox: index refused the batch; will retry", "error", err, "retry_in", backoff.String())
+			if !sleep(ctx, backoff) {
+				return
+			}
+			continue
+		}
+		backoff = 0
+		if n > 0 {
+			continue // more may be waiting
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-w.kick:
+		case <-time.After(poll):
+		}
+	}
+}
+
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
+}
+
+// Drain pushes one batch and returns how many entries it cleared.
+func (w *Worker) Drain(ctx context.Context) (int, error) {
+	entries, err := w.Queue.Pending(ctx, w.Batch)
+	if err != nil || len(entries) == 0 {
+		return 0, err
+	}
+	ids := make([]int64, len(entries))
+	seen := map[string]bool{}
+	var upsert []*listing.Listing
+	var remove []string
+	for i, e := range entries {
+		ids[i] = e.ID
+		if seen[e.ListingID] {
+			continue // the listing's current state is pushed once per batch
+		}
+		seen[e.ListingID] = true
+		l, err := w.Listings.Get(ctx, e.ListingID)
+		switch {
+		case apperr.Is(err, apperr.CodeNotFound):
+			remove = append(remove, e.ListingID)
+		case err != nil:
+			return 0, err
+		case l.Published():
+			upsert = append(upsert, l)
+		default:
+			remove = append(remove, l.ID)
+		}
+	}
+	if err := w.Index.Apply(ctx, upsert, remove); err != nil {
+		if ferr := w.Queue.Failed(ctx, ids, err.Error()); ferr != nil {
+			err = errors.Join(err, ferr)
+		}
+		return 0, err
+	}
+	if err := w.Queue.Done(ctx, ids); err != nil {
+		return 0, err
+	}
+	if w.Published != nil {
+		w.Published(ctx)
+	}
+	return len(entries), nil
+}

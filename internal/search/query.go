@@ -1,0 +1,288 @@
+// Package search answers public searches: it parses and validates the
+// query, asks the index, and keeps popular browse answers in a cache.
+package search
+
+import (
+	"math"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/district"
+)
+
+// Limits of the public search API.
+const (
+	MaxTextLength  = 200
+	MaxRadiusM     = 50000
+	MaxPerPage     = 100
+	DefaultPerPage = 20
+	MaxPage        = 1000
+	// OpenAtAhead is how far ahead open_at may ask; the index holds open
+	// slots for a little longer than this (see meili.SlotWindow).
+	OpenAtAhead = 7 * 24 * time.Hour
+	// OpenAtBehind allows a link made a moment ago to keep working.
+	OpenAtBehind = time.Hour
+)
+
+// Point is a WGS84 coordinate.
+type Point struct{ Lat, Lng float64 }
+
+// BBox is a map viewport.
+type BBox struct{ MinLng, MinLat, MaxLng, MaxLat float64 }
+
+// Query is a validated search. Every value in it has been checked against a
+// closed set or a numeric range, so adapters may build filters from it.
+type Query struct {
+	Text       string
+	Categories []string // sorted, unique
+	Districts  []string // sorted, unique
+	Origin     *Point
+	RadiusM    int // 0: no radius
+	BBox       *BBox
+	OpenAt     *time.Time // truncated to the minute
+	Voucher    bool
+	Page       int
+	PerPage    int
+}
+
+// Cacheable reports whether the query is a browse by district and category:
+// no free text and nothing personal such as an origin or a viewport.
+func (q Query) Cacheable() bool { return q.Text == "" && q.Origin == nil && q.BBox == nil }
+
+var knownParams = map[string]bool{
+	"q": true, "category": true, "district": true, "lat": true, "lng": true, "radius_m": true, "bbox": true,
+	"open_now": true, "open_at": true, "voucher": true, "page": true, "per_page": true,
+}
+
+var repeatable = map[string]bool{"category": true, "district": true}
+
+// ParseQuery validates the URL parameters of /api/v1/search. now resolves
+// open_now and bounds open_at. Every problem is an apperr naming the field.
+func ParseQuery(v url.Values, now time.Time) (Query, error) {
+	names := make([]string, 0, len(v))
+	for name := range v {
+		names = append(names, name)
+	}
+	slices.Sort(names) // report problems in a stable order
+	for _, name := range names {
+		if !knownParams[name] {
+			return Query{}, &apperr.Error{Code: apperr.CodeUnknownParameter, Field: name,
+				Message: "Ukjent parameter. / Unknown parameter."}
+		}
+		if len(v[name]) > 1 && !repeatable[name] {
+			return Query{}, apperr.Invalid(name, "Parameteren kan bare gis én gang. / The parameter may be given only once.")
+		}
+	}
+	q := Query{Page: 1, PerPage: DefaultPerPage}
+	var err error
+	if q.Text, err = parseText(v.Get("q")); err != nil {
+		return Query{}, err
+	}
+	if q.Categories, err = parseSlugs(v["category"], "category", category.Valid); err != nil {
+		return Query{}, err
+	}
+	if q.Districts, err = parseSlugs(v["district"], "district", district.ValidSlug); err != nil {
+		return Query{}, err
+	}
+	if err = parsePlace(v, &q); err != nil {
+		return Query{}, err
+	}
+	if err = parseOpen(v, now, &q); err != nil {
+		return Query{}, err
+	}
+	if q.Voucher, err = parseBool(v, "voucher"); err != nil {
+		return Query{}, err
+	}
+	if q.Page, err = parseInt(v, "page", 1, MaxPage, 1); err != nil {
+		return Query{}, err
+	}
+	if q.PerPage, err = parseInt(v, "per_page", 1, MaxPerPage, DefaultPerPage); err != nil {
+		return Query{}, err
+	}
+	return q, nil
+}
+
+func parseText(s string) (string, error) {
+	if !utf8.ValidString(s) {
+		return "", apperr.Invalid("q", "Søketeksten er ikke gyldig UTF-8. / The search text is not valid UTF-8.")
+	}
+	if utf8.RuneCountInString(s) > MaxTextLength {
+		return "", apperr.Invalid("q", "Søketeksten kan ha høyst %d tegn. / The search text may have at most %d characters.", MaxTextLength, MaxTextLength)
+	}
+	for _, r := range s {
+		if r < 0x20 || r == 0x7f {
+			return "", apperr.Invalid("q", "Søketeksten har kontrolltegn. / The search text contains control characters.")
+		}
+	}
+	return strings.Join(strings.Fields(s), " "), nil
+}
+
+func parseSlugs(values []string, field string, valid func(string) bool) ([]string, error) {
+	var out []string
+	for _, s := range values {
+		if !valid(s) {
+			return nil, apperr.Invalid(field, "Ukjent verdi %q. / Unknown value %q.", s, s)
+		}
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	slices.Sort(out)
+	return out, nil
+}
+
+func parsePlace(v url.Values, q *Query) error {
+	_, hasLat := v["lat"]
+	_, hasLng := v["lng"]
+	if hasLat != hasLng {
+		return apperr.Invalid("lat", "lat og lng må gis sammen. / lat and lng must be given together.")
+	}
+	if hasLat {
+		lat, err := parseFloat(v, "lat", -90, 90)
+		if err != nil {
+			return err
+		}
+		lng, err := parseFloat(v, "lng", -180, 180)
+		if err != nil {
+			return err
+		}
+		q.Origin = &Point{Lat: lat, Lng: lng}
+	}
+	if _, ok := v["radius_m"]; ok {
+		if q.Origin == nil {
+			return apperr.Invalid("radius_m", "radius_m krever lat og lng. / radius_m needs lat and lng.")
+		}
+		r, err := parseInt(v, "radius_m", 1, MaxRadiusM, 0)
+		if err != nil {
+			return err
+		}
+		q.RadiusM = r
+	}
+	if raw, ok := v["bbox"]; ok {
+		b, err := parseBBox(raw[0])
+		if err != nil {
+			return err
+		}
+		q.BBox = &b
+	}
+	return nil
+}
+
+func parseBBox(s string) (BBox, error) {
+	parts := strings.Split(s, ",")
+	if len(parts) != 4 {
+		return BBox{}, apperr.Invalid("bbox", "bbox må være minLng,minLat,maxLng,maxLat. / bbox must be minLng,minLat,maxLng,maxLat.")
+	}
+	var n [4]float64
+	for i, p := range parts {
+		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+			return BBox{}, apperr.Invalid("bbox", "bbox har et ugyldig tall. / bbox has an invalid number.")
+		}
+		n[i] = f
+	}
+	b := BBox{MinLng: n[0], MinLat: n[1], MaxLng: n[2], MaxLat: n[3]}
+	if b.MinLng < -180 || b.MaxLng > 180 || b.MinLat < -90 || b.MaxLat > 90 {
+		return BBox{}, apperr.Invalid("bbox", "bbox er utenfor gyldige koordinater. / bbox is outside valid coordinates.")
+	}
+	if b.MinLng >= b.MaxLng || b.MinLat >= b.MaxLat {
+		return BBox{}, apperr.Invalid("bbox", "I bbox må min være mindre enn max. / In bbox, min must be less than max.")
+	}
+	return b, nil
+}
+
+func parseOpen(v url.Values, now time.Time, q *Query) error {
+	openNow, err := parseBool(v, "open_now")
+	if err != nil {
+		return err
+	}
+	raw, hasAt := v["open_at"]
+	if openNow && hasAt {
+		return apperr.Invalid("open_at", "Bruk enten open_now eller open_at. / Use either open_now or open_at.")
+	}
+	if openNow {
+		t := now.Truncate(time.Minute)
+		q.OpenAt = &t
+	}
+	if hasAt {
+		t, err := time.Parse(time.RFC3339, raw[0])
+		if err != nil {
+			return apperr.Invalid("open_at", "open_at må være en RFC 3339-tid, f.eks. 2026-11-28T11:00:00+01:00. / open_at must be an RFC 3339 time.")
+		}
+		if t.Before(now.Add(-OpenAtBehind)) || t.After(now.Add(OpenAtAhead)) {
+			return apperr.Invalid("open_at", "open_at må være innen de neste 7 dagene. / open_at must be within the next 7 days.")
+		}
+		t = t.Truncate(time.Minute)
+		q.OpenAt = &t
+	}
+	return nil
+}
+
+func parseBool(v url.Values, field string) (bool, error) {
+	raw, ok := v[field]
+	if !ok {
+		return false, nil
+	}
+	switch raw[0] {
+	case "true":
+		return true, nil
+	case "false":
+		return false, nil
+	}
+	return false, apperr.Invalid(field, "Verdien må være true eller false. / The value must be true or false.")
+}
+
+func parseInt(v url.Values, field string, lo, hi, def int) (int, error) {
+	raw, ok := v[field]
+	if !ok {
+		return def, nil
+	}
+	n, err := strconv.Atoi(raw[0])
+	if err != nil {
+		return 0, apperr.Invalid(field, "Verdien må være et heltall. / The value must be a whole number.")
+	}
+	if n < lo || n > hi {
+		return 0, apperr.Invalid(field, "Verdien må være mellom %d og %d. / The value must be between %d and %d.", lo, hi, lo, hi)
+	}
+	return n, nil
+}
+
+func parseFloat(v url.Values, field string, lo, hi float64) (float64, error) {
+	f, err := strconv.ParseFloat(v.Get(field), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, apperr.Invalid(field, "Verdien må være et tall. / The value must be a number.")
+	}
+	if f < lo || f > hi {
+		return 0, apperr.Invalid(field, "Verdien må være mellom %g og %g. / The value must be between %g and %g.", lo, hi, lo, hi)
+	}
+	return f, nil
+}
+
+// CacheKey is a canonical form of a cacheable query. minute is part of it
+// because each hit's open_now is computed for the minute of the answer.
+func (q Query) CacheKey(minute time.Time) string {
+	var b strings.Builder
+	b.WriteString("c=")
+	b.WriteString(strings.Join(q.Categories, ","))
+	b.WriteString("|d=")
+	b.WriteString(strings.Join(q.Districts, ","))
+	b.WriteString("|v=")
+	b.WriteString(strconv.FormatBool(q.Voucher))
+	b.WriteString("|o=")
+	if q.OpenAt != nil {
+		b.WriteString(strconv.FormatInt(q.OpenAt.Unix()/60, 10))
+	}
+	b.WriteString("|p=")
+	b.WriteString(strconv.Itoa(q.Page))
+	b.WriteString("|n=")
+	b.WriteString(strconv.Itoa(q.PerPage))
+	b.WriteString("|m=")
+	b.WriteString(strconv.FormatInt(minute.Unix()/60, 10))
+	return b.String()
+}

@@ -1,0 +1,271 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+)
+
+var _ listing.Store = (*DB)(nil)
+
+const listingColumns = `id, slug, name, org_number, categories, services, description_nb, description_en,
+	street, postcode, city, lat, lng, district, phone, email, website, opening_hours,
+	price_info, price_from_nok, accepts_repair_voucher, wheelchair_accessible, status, hide_reason,
+	verified_at, verified_by, confirmed_at, source_kind, source_ref, source_attribution,
+	created_at, updated_at, version`
+
+// Create inserts l and queues it for the search index in one transaction.
+func (s *DB) Create(ctx context.Context, l *listing.Listing) error {
+	args, err := listingArgs(l)
+	if err != nil {
+		return err
+	}
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO listings (`+listingColumns+`)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+		if err != nil {
+			return fmt.Errorf("store: insert listing %q: %w", l.Slug, err)
+		}
+		return s.enqueue(ctx, tx, l.ID)
+	})
+}
+
+// Update replaces the listing if its stored version is l.Version, then
+// increments l.Version; the outbox row is written in the same transaction.
+func (s *DB) Update(ctx context.Context, l *listing.Listing) error {
+	next := *l
+	next.Version++
+	args, err := listingArgs(&next)
+	if err != nil {
+		return err
+	}
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `UPDATE listings SET (`+listingColumns+`) =
+			(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+			WHERE id = ? AND version = ?`, append(args, l.ID, l.Version)...)
+		if err != nil {
+			return fmt.Errorf("store: update listing %s: %w", l.ID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return fmt.Errorf("store: update listing %s: %w", l.ID, err)
+		} else if n == 0 {
+			var current int
+			switch err := tx.QueryRowContext(ctx, `SELECT version FROM listings WHERE id = ?`, l.ID).Scan(&current); {
+			case errors.Is(err, sql.ErrNoRows):
+				return apperr.NotFound("Fant ingen oppføring %s. / No listing %s.", l.ID, l.ID)
+			case err != nil:
+				return fmt.Errorf("store: read version of %s: %w", l.ID, err)
+			}
+			return apperr.Conflict("Oppføringen er endret av noen andre (versjon %d, ikke %d). Last inn på nytt. / The listing was changed by someone else (version %d, not %d).",
+				current, l.Version, current, l.Version)
+		}
+		return s.enqueue(ctx, tx, l.ID)
+	})
+	if err == nil {
+		l.Version = next.Version
+	}
+	return err
+}
+
+// Get returns the listing with the given id.
+func (s *DB) Get(ctx context.Context, id string) (*listing.Listing, error) {
+	return s.one(ctx, `WHERE id = ?`, id)
+}
+
+// GetBySlug returns the listing with the given slug.
+func (s *DB) GetBySlug(ctx context.Context, slug string) (*listing.Listing, error) {
+	return s.one(ctx, `WHERE slug = ?`, slug)
+}
+
+// GetBySource returns the listing imported from the given source record.
+func (s *DB) GetBySource(ctx context.Context, kind, ref string) (*listing.Listing, error) {
+	return s.one(ctx, `WHERE source_kind = ? AND source_ref = ?`, kind, ref)
+}
+
+// SlugTaken reports whether a listing already has the slug.
+func (s *DB) SlugTaken(ctx context.Context, slug string) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM listings WHERE slug = ?`, slug).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: check slug %q: %w", slug, err)
+	}
+	return n > 0, nil
+}
+
+// Published returns every published listing, ordered by slug.
+func (s *DB) Published(ctx context.Context) ([]*listing.Listing, error) {
+	return s.many(ctx, `WHERE status = 'published' ORDER BY slug`)
+}
+
+// ChangedSince returns the listings written at or after t, in any status.
+func (s *DB) ChangedSince(ctx context.Context, t time.Time) ([]*listing.Listing, error) {
+	return s.many(ctx, `WHERE updated_at >= ? ORDER BY updated_at`, formatTime(t))
+}
+
+// CountPublished counts published listings per district and per category.
+func (s *DB) CountPublished(ctx context.Context) (listing.Counts, error) {
+	c := listing.Counts{ByDistrict: map[string]int{}, ByCategory: map[string]int{}}
+	if err := s.countInto(ctx, c.ByDistrict, `SELECT district, count(*) FROM listings WHERE status = 'published' GROUP BY district`); err != nil {
+		return c, err
+	}
+	err := s.countInto(ctx, c.ByCategory, `SELECT c.value, count(*) FROM listings l, json_each(l.categories) c
+		WHERE l.status = 'published' GROUP BY c.value`)
+	return c, err
+}
+
+func (s *DB) countInto(ctx context.Context, into map[string]int, query string) error {
+	rows, err := s.db.QueryContext(ctx, query)
+	if err != nil {
+		return fmt.Errorf("store: count listings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var key string
+		var n int
+		if err := rows.Scan(&key, &n); err != nil {
+			return fmt.Errorf("store: count listings: %w", err)
+		}
+		into[key] = n
+	}
+	return rows.Err()
+}
+
+func (s *DB) one(ctx context.Context, where string, args ...any) (*listing.Listing, error) {
+	ls, err := s.many(ctx, where+` LIMIT 1`, args...)
+	if err != nil {
+		return nil, err
+	}
+	if len(ls) == 0 {
+		return nil, apperr.NotFound("Fant ikke oppføringen. / Listing not found.")
+	}
+	return ls[0], nil
+}
+
+func (s *DB) many(ctx context.Context, where string, args ...any) ([]*listing.Listing, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT `+listingColumns+` FROM listings `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: query listings: %w", err)
+	}
+	defer rows.Close()
+	var out []*listing.Listing
+	for rows.Next() {
+		l, err := scanListing(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: query listings: %w", err)
+	}
+	return out, nil
+}
+
+func listingArgs(l *listing.Listing) ([]any, error) {
+	categories, err := json.Marshal(l.Categories)
+	if err != nil {
+		return nil, fmt.Errorf("store: encode categories: %w", err)
+	}
+	services, err := json.Marshal(nonNil(l.Services))
+	if err != nil {
+		return nil, fmt.Errorf("store: encode services: %w", err)
+	}
+	hours, err := json.Marshal(l.OpeningHours)
+	if err != nil {
+		return nil, fmt.Errorf("store: encode opening hours: %w", err)
+	}
+	return []any{
+		l.ID, l.Slug, l.Name, l.OrgNumber, string(categories), string(services), l.DescriptionNB, l.DescriptionEN,
+		l.Address.Street, l.Address.Postcode, l.Address.City, l.Location.Lat, l.Location.Lng, l.District,
+		l.Phone, l.Email, l.Website, string(hours),
+		l.PriceInfo, l.PriceFromNOK, l.AcceptsRepairVoucher, l.WheelchairAccessible, l.Status, l.HideReason,
+		optionalTime(l.VerifiedAt), l.VerifiedBy, optionalTime(l.ConfirmedAt), l.Source.Kind, l.Source.Ref, l.Source.Attribution,
+		formatTime(l.CreatedAt), formatTime(l.UpdatedAt), l.Version,
+	}, nil
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func optionalTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return formatTime(*t)
+}
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanListing(row scanner) (*listing.Listing, error) {
+	var (
+		l                           listing.Listing
+		categories, services, hours string
+		verifiedAt, confirmedAt     sql.NullString
+		createdAt, updatedAt        string
+		priceFrom                   sql.NullInt64
+	)
+	err := row.Scan(&l.ID, &l.Slug, &l.Name, &l.OrgNumber, &categories, &services, &l.DescriptionNB, &l.DescriptionEN,
+		&l.Address.Street, &l.Address.Postcode, &l.Address.City, &l.Location.Lat, &l.Location.Lng, &l.District,
+		&l.Phone, &l.Email, &l.Website, &hours,
+		&l.PriceInfo, &priceFrom, &l.AcceptsRepairVoucher, &l.WheelchairAccessible, &l.Status, &l.HideReason,
+		&verifiedAt, &l.VerifiedBy, &confirmedAt, &l.Source.Kind, &l.Source.Ref, &l.Source.Attribution,
+		&createdAt, &updatedAt, &l.Version)
+	if err != nil {
+		return nil, fmt.Errorf("store: scan listing: %w", err)
+	}
+	for _, f := range []struct {
+		raw  string
+		into any
+	}{{categories, &l.Categories}, {services, &l.Services}, {hours, &l.OpeningHours}} {
+		if err := json.Unmarshal([]byte(f.raw), f.into); err != nil {
+			return nil, fmt.Errorf("store: decode listing %s: %w", l.ID, err)
+		}
+	}
+	if priceFrom.Valid {
+		p := int(priceFrom.Int64)
+		l.PriceFromNOK = &p
+	}
+	for _, f := range []struct {
+		raw  sql.NullString
+		into **time.Time
+	}{{verifiedAt, &l.VerifiedAt}, {confirmedAt, &l.ConfirmedAt}} {
+		if f.raw.Valid {
+			t, err := parseTime(f.raw.String)
+			if err != nil {
+				return nil, fmt.Errorf("store: decode listing %s: %w", l.ID, err)
+			}
+			*f.into = &t
+		}
+	}
+	if l.CreatedAt, err = parseTime(createdAt); err == nil {
+		l.UpdatedAt, err = parseTime(updatedAt)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: decode listing %s: %w", l.ID, err)
+	}
+	return &l, nil
+}
+
+func (s *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	defer tx.Rollback()
+	if err := fn(tx); err != nil {
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("store: commit: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,86 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+
+	"github.com/bergenreparerer/reparerer/internal/outbox"
+)
+
+var _ outbox.Queue = (*DB)(nil)
+
+func (s *DB) enqueue(ctx context.Context, tx *sql.Tx, listingID string) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (listing_id, created_at) VALUES (?, ?)`,
+		listingID, formatTime(s.Now())); err != nil {
+		return fmt.Errorf("store: queue listing %s for the index: %w", listingID, err)
+	}
+	return nil
+}
+
+// Pending returns up to limit outbox entries, oldest first.
+func (s *DB) Pending(ctx context.Context, limit int) ([]outbox.Entry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, attempts FROM outbox ORDER BY id LIMIT ?`, limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: read outbox: %w", err)
+	}
+	defer rows.Close()
+	var out []outbox.Entry
+	for rows.Next() {
+		var e outbox.Entry
+		if err := rows.Scan(&e.ID, &e.ListingID, &e.Attempts); err != nil {
+			return nil, fmt.Errorf("store: read outbox: %w", err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// Done removes entries the index has accepted.
+func (s *DB) Done(ctx context.Context, ids []int64) error {
+	return s.outboxExec(ctx, `DELETE FROM outbox WHERE id IN (%s)`, ids)
+}
+
+// Failed records a failed attempt on the entries, which stay queued.
+func (s *DB) Failed(ctx context.Context, ids []int64, reason string) error {
+	return s.outboxExec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id IN (%s)`, ids, reason)
+}
+
+// PendingCount returns how many entries wait for the index.
+func (s *DB) PendingCount(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM outbox`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count outbox: %w", err)
+	}
+	return n, nil
+}
+
+// outboxExec runs query with one placeholder per id in its IN list; lead
+// arguments come before the ids.
+func (s *DB) outboxExec(ctx context.Context, query string, ids []int64, lead ...any) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	args := append([]any{}, lead...)
+	for _, id := range ids {
+		args = append(args, id)
+	}
+	placeholders := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	if _, err := s.db.ExecContext(ctx, fmt.Sprintf(query, placeholders), args...); err != nil {
+		return fmt.Errorf("store: update outbox: %w", err)
+	}
+	return nil
+}
+
+// EnqueuePublished queues every published listing, so the worker re-indexes
+// them all; the periodic refresh of open-time slots uses it.
+func (s *DB) EnqueuePublished(ctx context.Context) (int, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO outbox (listing_id, created_at)
+		SELECT id, ? FROM listings WHERE status = 'published'`, formatTime(s.Now()))
+	if err != nil {
+		return 0, fmt.Errorf("store: queue published listings: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}

@@ -1,0 +1,177 @@
+package web
+
+import (
+	"net/url"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/frontend"
+	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/search"
+)
+
+func (s *Server) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (s *Server) readyz(c *fiber.Ctx) error {
+	r := s.Readiness(c.UserContext())
+	if !r.Ready() {
+		c.Status(fiber.StatusServiceUnavailable)
+	}
+	return c.JSON(r)
+}
+
+func (s *Server) search(c *fiber.Ctx) error {
+	q, err := search.ParseQuery(queryValues(c), s.Now())
+	if err != nil {
+		return err
+	}
+	body, err := s.Search.SearchJSON(c.UserContext(), q)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
+	return c.Send(body)
+}
+
+// queryValues copies the query string: fiber reuses its buffers.
+func queryValues(c *fiber.Ctx) url.Values {
+	v := url.Values{}
+	c.Context().QueryArgs().VisitAll(func(k, val []byte) {
+		key := string(k)
+		v[key] = append(v[key], string(val))
+	})
+	return v
+}
+
+// publicListing is what the public may see of a listing: no moderation
+// state, no internal version, no verifier's identity.
+type publicListing struct {
+	ID                   string           `json:"id"`
+	Slug                 string           `json:"slug"`
+	URL                  string           `json:"url"`
+	Name                 string           `json:"name"`
+	OrgNumber            string           `json:"org_number,omitempty"`
+	Categories           []string         `json:"categories"`
+	Services             []string         `json:"services"`
+	DescriptionNB        string           `json:"description_nb,omitempty"`
+	DescriptionEN        string           `json:"description_en,omitempty"`
+	Address              listing.Address  `json:"address"`
+	Location             listing.Location `json:"location"`
+	District             string           `json:"district"`
+	Phone                string           `json:"phone,omitempty"`
+	Email                string           `json:"email,omitempty"`
+	Website              string           `json:"website,omitempty"`
+	OpeningHours         publicHours      `json:"opening_hours"`
+	PriceInfo            string           `json:"price_info,omitempty"`
+	PriceFromNOK         *int             `json:"price_from_nok,omitempty"`
+	AcceptsRepairVoucher bool             `json:"accepts_repair_voucher"`
+	WheelchairAccessible string           `json:"wheelchair_accessible"`
+	VerifiedAt           *time.Time       `json:"verified_at"`
+	ConfirmedAt          *time.Time       `json:"confirmed_at"`
+	Source               listing.Source   `json:"source"`
+	UpdatedAt            time.Time        `json:"updated_at"`
+}
+
+type publicHours struct {
+	// OSM is the schedule in OpenStreetMap syntax (the original text when
+	// it could not be understood).
+	OSM        string                     `json:"osm,omitempty"`
+	Known      bool                       `json:"known"`
+	Week       [7][]openinghours.Interval `json:"week"`
+	Holidays   *[]openinghours.Interval   `json:"public_holidays,omitempty"`
+	Exceptions []openinghours.Exception   `json:"exceptions,omitempty"`
+	OpenNow    *bool                      `json:"open_now"`
+	NextChange *time.Time                 `json:"next_change,omitempty"`
+}
+
+func toPublic(l *listing.Listing, now time.Time) publicListing {
+	h := &l.OpeningHours
+	hours := publicHours{Known: h.Known(), Week: h.Week, Exceptions: h.Exceptions}
+	if h.Text != "" || h.Known() {
+		hours.OSM = h.String()
+	}
+	if h.HolidayRule {
+		hours.Holidays = &h.Holidays
+	}
+	if hours.Known {
+		open := h.OpenAt(now)
+		hours.OpenNow = &open
+		if t, ok := h.NextChange(now); ok {
+			hours.NextChange = &t
+		}
+	}
+	return publicListing{
+		ID: l.ID, Slug: l.Slug, URL: "/reparator/" + l.Slug, Name: l.Name, OrgNumber: l.OrgNumber,
+		Categories: l.Categories, Services: l.Services, DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
+		Address: l.Address, Location: l.Location, District: l.District, Phone: l.Phone, Email: l.Email, Website: l.Website,
+		OpeningHours: hours, PriceInfo: l.PriceInfo, PriceFromNOK: l.PriceFromNOK,
+		AcceptsRepairVoucher: l.AcceptsRepairVoucher, WheelchairAccessible: l.WheelchairAccessible,
+		VerifiedAt: l.VerifiedAt, ConfirmedAt: l.ConfirmedAt, Source: l.Source, UpdatedAt: l.UpdatedAt,
+	}
+}
+
+func (s *Server) repairer(c *fiber.Ctx) error {
+	l, err := s.Listings.GetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return err
+	}
+	if !l.Published() {
+		return errNotPublished
+	}
+	return c.JSON(toPublic(l, s.Now()))
+}
+
+func (s *Server) districts(c *fiber.Ctx) error {
+	counts, err := s.Listings.CountPublished(c.UserContext())
+	if err != nil {
+		return err
+	}
+	type row struct {
+		Slug  string `json:"slug"`
+		Name  string `json:"name"`
+		Count int    `json:"count"`
+	}
+	out := []row{}
+	for _, d := range s.Districts.All() {
+		out = append(out, row{Slug: d.Slug, Name: d.Name, Count: counts.ByDistrict[d.Slug]})
+	}
+	return c.JSON(fiber.Map{"districts": out, "attribution": "© Kartverket / SSB, CC BY 4.0"})
+}
+
+func (s *Server) districtsGeoJSON(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderContentType, "application/geo+json")
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return c.Send(s.Districts.GeoJSON())
+}
+
+func (s *Server) categories(c *fiber.Ctx) error {
+	counts, err := s.Listings.CountPublished(c.UserContext())
+	if err != nil {
+		return err
+	}
+	type row struct {
+		Slug   string `json:"slug"`
+		NameNB string `json:"name_nb"`
+		NameEN string `json:"name_en"`
+		Count  int    `json:"count"`
+	}
+	out := []row{}
+	for _, cat := range category.All() {
+		out = append(out, row{Slug: cat.Slug, NameNB: cat.NameNB, NameEN: cat.NameEN, Count: counts.ByCategory[cat.Slug]})
+	}
+	return c.JSON(fiber.Map{"categories": out})
+}
+
+func (s *Server) home(c *fiber.Ctx) error {
+	page, err := frontend.Dist.ReadFile("dist/index.html")
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
+	return c.Send(page)
+}

@@ -1,0 +1,106 @@
+// Package web is the HTTP layer: routes, handlers and the one error
+// handler. Handlers parse, validate, make one call and render.
+package web
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/search"
+)
+
+// Readiness is the answer of /readyz.
+type Readiness struct {
+	Store         string `json:"store"`
+	Index         string `json:"index"`
+	Cache         string `json:"cache"`
+	CacheBackend  string `json:"cache_backend"`
+	OutboxPending int    `json:"outbox_pending"`
+}
+
+// Ready reports whether the service can answer: the store and the index
+// are reachable (the cache is optional).
+func (r Readiness) Ready() bool { return r.Store == "ok" && r.Index == "ok" }
+
+// Server holds what the handlers need.
+type Server struct {
+	Search    *search.Service
+	Listings  listing.Store
+	Districts *district.Map
+	Readiness func(ctx context.Context) Readiness
+	Now       func() time.Time
+	Log       *slog.Logger
+	BaseURL   string
+}
+
+// App returns the fiber app with every route.
+func (s *Server) App() *fiber.App {
+	app := fiber.New(fiber.Config{
+		AppName:               "reparerer",
+		ErrorHandler:          s.handleError,
+		DisableStartupMessage: true,
+		ReadTimeout:           10 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           120 * time.Second,
+	})
+	app.Use(recover.New())
+	app.Use(requestid.New())
+	s.routes(app)
+	app.Use(func(c *fiber.Ctx) error {
+		return apperr.NotFound("Siden finnes ikke. / No such page.")
+	})
+	return app
+}
+
+var statusOf = map[string]int{
+	apperr.CodeInvalidParameter: fiber.StatusBadRequest,
+	apperr.CodeUnknownParameter: fiber.StatusBadRequest,
+	apperr.CodeInvalid:          fiber.StatusBadRequest,
+	apperr.CodeNotFound:         fiber.StatusNotFound,
+	apperr.CodeConflict:         fiber.StatusConflict,
+	apperr.CodeUnauthorized:     fiber.StatusUnauthorized,
+	apperr.CodeForbidden:        fiber.StatusForbidden,
+	apperr.CodeRateLimited:      fiber.StatusTooManyRequests,
+	apperr.CodeUnavailable:      fiber.StatusServiceUnavailable,
+}
+
+// handleError is the one place errors become responses. Client errors keep
+// their safe message; anything else is logged once and answered with a
+// fixed message, so internal details never reach the client.
+func (s *Server) handleError(c *fiber.Ctx, err error) error {
+	var ae *apperr.Error
+	var fe *fiber.Error
+	switch {
+	case errors.As(err, &ae):
+	case errors.As(err, &fe) && fe.Code == fiber.StatusMethodNotAllowed:
+		ae = &apperr.Error{Code: "method_not_allowed", Message: "Metoden er ikke tillatt. / Method not allowed."}
+	case errors.As(err, &fe) && fe.Code < 500:
+		ae = &apperr.Error{Code: apperr.CodeInvalid, Message: "Ugyldig forespørsel. / Bad request."}
+		if fe.Code == fiber.StatusNotFound {
+			ae.Code, ae.Message = apperr.CodeNotFound, "Siden finnes ikke. / No such page."
+		}
+	default:
+		ae = &apperr.Error{Code: apperr.CodeInternal, Message: "Intern feil. Prøv igjen senere. / Internal error. Please try again later.", Err: err}
+	}
+	status, ok := statusOf[ae.Code]
+	if !ok {
+		status = fiber.StatusInternalServerError
+		if fe != nil {
+			status = fe.Code
+		}
+	}
+	if status >= 500 {
+		s.Log.Error("request failed", "error", err, "status", status, "path", c.Path(),
+			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+	}
+	return c.Status(status).JSON(fiber.Map{"error": ae})
+}
