@@ -55,7 +55,8 @@ func (c *Config) settings() []setting {
 
 // Load reads the settings from env (as from os.Environ) and args (flags
 // before any positional argument). It returns the positional arguments.
-func Load(env []string, args []string, name string, stderr io.Writer) (Config, []string, error) {
+// extra, when set, adds a subcommand's own flags.
+func Load(env []string, args []string, name string, stderr io.Writer, extra func(*flag.FlagSet)) (Config, []string, error) {
 	lookup := map[string]string{}
 	for _, kv := range env {
 		if k, v, ok := strings.Cut(kv, "="); ok {
@@ -81,6 +82,9 @@ func Load(env []string, args []string, name string, stderr io.Writer) (Config, [
 		refresh = d
 	}
 	fs.DurationVar(&c.SlotRefresh, "slot-refresh", refresh, "how often open-time slots are re-indexed ($REPARERER_SLOT_REFRESH)")
+	if extra != nil {
+		extra(fs)
+	}
 	if err := fs.Parse(args); err != nil {
 		return c, nil, err
 	}

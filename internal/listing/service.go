@@ -19,6 +19,15 @@ type Service struct {
 	Store     Store
 	Districts *district.Map
 	Now       func() time.Time
+	// Written, when set, is called after every successful write; the app
+	// uses it to wake the outbox worker.
+	Written func()
+}
+
+func (s *Service) written() {
+	if s.Written != nil {
+		s.Written()
+	}
 }
 
 // Create validates and inserts a new listing.
@@ -39,6 +48,7 @@ func (s *Service) Create(ctx context.Context, l *Listing) error {
 	if err := s.Store.Create(ctx, l); err != nil {
 		return fmt.Errorf("listing: create %q: %w", l.Name, err)
 	}
+	s.written()
 	return nil
 }
 
@@ -52,6 +62,7 @@ func (s *Service) Update(ctx context.Context, l *Listing) error {
 	if err := s.Store.Update(ctx, l); err != nil {
 		return fmt.Errorf("listing: update %s: %w", l.ID, err)
 	}
+	s.written()
 	return nil
 }
 

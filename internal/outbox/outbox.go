@@ -142,11 +142,13 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		}
 		return 0, err
 	}
-	if err := w.Queue.Done(ctx, ids); err != nil {
-		return 0, err
-	}
+	// Move the cache on before the rows go: once the outbox is empty, no
+	// answer from before the change can be served.
 	if w.Published != nil {
 		w.Published(ctx)
+	}
+	if err := w.Queue.Done(ctx, ids); err != nil {
+		return 0, err
 	}
 	return len(entries), nil
 }

@@ -1,0 +1,12 @@
+// Command reparerer is the Bergen Reparerer service and its tools.
+package main
+
+import (
+	"os"
+
+	"github.com/bergenreparerer/reparerer/internal/cli"
+)
+
+func main() {
+	os.Exit(cli.Main(os.Args[1:], os.Environ(), os.Stdout, os.Stderr))
+}

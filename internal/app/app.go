@@ -1,0 +1,245 @@
+// Package app wires the service together: store, index, cache, outbox
+// worker and HTTP server, as one value with Run and Close, so tests can boot
+// the whole service on a free port with a temporary database.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/internal/cache"
+	"github.com/bergenreparerer/reparerer/internal/config"
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/meili"
+	"github.com/bergenreparerer/reparerer/internal/outbox"
+	"github.com/bergenreparerer/reparerer/internal/search"
+	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/web"
+)
+
+// generationCache is a search cache whose generation can be moved on.
+type generationCache interface {
+	search.Cache
+	Bump(ctx context.Context) error
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// App is the running service.
+type App struct {
+	cfg       config.Config
+	log       *slog.Logger
+	now       func() time.Time
+	Store     *store.DB
+	Index     *meili.Index
+	Districts *district.Map
+	Listings  *listing.Service
+	Worker    *outbox.Worker
+	cache     generationCache
+	redis     bool
+	fiber     *fiber.App
+	listener  net.Listener
+
+	// indexReady is closed once the index exists with its settings.
+	indexReady chan struct{}
+	wg         sync.WaitGroup
+}
+
+// Options are what tests may replace.
+type Options struct {
+	Now func() time.Time // default time.Now
+}
+
+// New opens the store, prepares the index adapter and the cache, and binds
+// the listen address (":0" picks a free port; see Addr).
+func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options) (*App, error) {
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	a := &App{cfg: cfg, log: log, now: now, indexReady: make(chan struct{})}
+	var err error
+	if a.Districts, err = district.Load(); err != nil {
+		return nil, err
+	}
+	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
+		return nil, err
+	}
+	a.Store.Now = now
+	if a.Index, err = meili.New(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex, a.Districts); err != nil {
+		a.Store.Close()
+		return nil, err
+	}
+	a.Index.Now = now
+	if cfg.RedisURL != "" {
+		r, err := cache.NewRedis(cfg.RedisURL, cfg.RedisPrefix)
+		if err != nil {
+			a.Store.Close()
+			return nil, err
+		}
+		a.cache, a.redis = r, true
+		log.Info("cache: Redis", "redis_url", redactURL(cfg.RedisURL), "prefix", cfg.RedisPrefix)
+	} else {
+		a.cache = cache.NewMemory(10_000)
+		log.Info("cache: REDIS_URL is not set; using the in-process cache (fine for one instance)")
+	}
+	a.Worker = outbox.NewWorker(a.Store, a.Store, a.Index, a.bumpGeneration, log)
+	a.Listings = &listing.Service{Store: a.Store, Districts: a.Districts, Now: now, Written: a.Worker.Kick}
+	srv := &web.Server{
+		Search:    &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log},
+		Listings:  a.Store,
+		Districts: a.Districts,
+		Readiness: a.readiness,
+		Now:       now,
+		Log:       log,
+		BaseURL:   cfg.BaseURL,
+	}
+	a.fiber = srv.App()
+	if a.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("app: listen on %s: %w", cfg.Addr, err)
+	}
+	return a, nil
+}
+
+// Addr is the address the service listens on.
+func (a *App) Addr() string { return a.listener.Addr().String() }
+
+// IndexReady is closed once the search index exists with its settings.
+func (a *App) IndexReady() <-chan struct{} { return a.indexReady }
+
+// Run serves until ctx ends. The index is prepared in the background, so a
+// Meilisearch that is down at start delays search but not the rest.
+func (a *App) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.background(ctx)
+	}()
+	errc := make(chan error, 1)
+	go func() { errc <- a.fiber.Listener(a.listener) }()
+	a.log.Info("serving", "addr", a.Addr(), "base_url", a.cfg.BaseURL, "meili_index", a.cfg.MeiliIndex)
+	select {
+	case <-ctx.Done():
+		err := a.fiber.ShutdownWithTimeout(10 * time.Second)
+		cancel()
+		a.wg.Wait()
+		return err
+	case err := <-errc:
+		cancel()
+		a.wg.Wait()
+		return err
+	}
+}
+
+// background prepares the index, then drains the outbox and refreshes the
+// open-time slots until ctx ends.
+func (a *App) background(ctx context.Context) {
+	for backoff := 250 * time.Millisecond; ; backoff = min(2*backoff, 30*time.Second) {
+		err := a.Index.Ensure(ctx)
+		if err == nil {
+			break
+		}
+		a.log.Warn("index: Meilisearch not ready; search answers 503 until it is", "error", err, "retry_in", backoff.String())
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+	}
+	close(a.indexReady)
+	a.wg.Add(1)
+	go func() {
+		defer a.wg.Done()
+		a.Worker.Run(ctx)
+	}()
+	ticker := time.NewTicker(a.cfg.SlotRefresh)
+	defer ticker.Stop()
+	for {
+		a.RefreshSlots(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-ticker.C:
+		}
+	}
+}
+
+// RefreshSlots queues every published listing, so its open-time slots are
+// recomputed; the outbox gives it the same retries as any write.
+func (a *App) RefreshSlots(ctx context.Context) {
+	n, err := a.Store.EnqueuePublished(ctx)
+	if err != nil {
+		a.log.Error("index: queue slot refresh", "error", err)
+		return
+	}
+	a.log.Debug("index: slot refresh queued", "listings", n)
+	a.Worker.Kick()
+}
+
+func (a *App) bumpGeneration(ctx context.Context) {
+	if err := a.cache.Bump(ctx); err != nil {
+		a.log.Warn("cache: could not move to a new generation; cached answers are bypassed until it can", "error", err)
+	}
+}
+
+func (a *App) readiness(ctx context.Context) web.Readiness {
+	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	r := web.Readiness{Store: "ok", Index: "ok", Cache: "disabled", CacheBackend: "memory"}
+	if err := a.Store.Ping(ctx); err != nil {
+		r.Store = "down"
+	}
+	if err := a.Index.Health(ctx); err != nil {
+		r.Index = "down"
+	}
+	if a.redis {
+		r.CacheBackend, r.Cache = "redis", "ok"
+		if err := a.cache.Ping(ctx); err != nil {
+			r.Cache = "down"
+		}
+	}
+	n, err := a.Store.PendingCount(ctx)
+	if err != nil {
+		r.Store = "down"
+	}
+	r.OutboxPending = n
+	return r
+}
+
+// Close releases everything New opened.
+func (a *App) Close() error {
+	var errs []error
+	if a.listener != nil {
+		_ = a.listener.Close() // already closed by a shut-down Run
+	}
+	if a.cache != nil {
+		errs = append(errs, a.cache.Close())
+	}
+	if a.Index != nil {
+		a.Index.Close()
+	}
+	if a.Store != nil {
+		errs = append(errs, a.Store.Close())
+	}
+	return errors.Join(errs...)
+}
+
+func redactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return "(unparsable)"
+	}
+	return u.Redacted()
+}

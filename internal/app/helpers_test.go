@@ -1,0 +1,265 @@
+package app_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/app"
+	"github.com/bergenreparerer/reparerer/internal/config"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
+)
+
+func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
+
+// clock is a settable test clock.
+type clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+func (c *clock) Set(t time.Time) { c.mu.Lock(); defer c.mu.Unlock(); c.t = t }
+
+// env is one booted service with its own database, index and cache keys.
+type env struct {
+	t     *testing.T
+	app   *app.App
+	base  string
+	clock *clock
+	logs  *syncBuffer
+}
+
+type setup struct {
+	meili    *testenv.Meili
+	redisURL string // empty: in-process cache
+	now      time.Time
+}
+
+func start(t *testing.T, s setup) *env {
+	t.Helper()
+	if s.meili == nil {
+		s.meili = testenv.SharedMeili(t)
+	}
+	if s.now.IsZero() {
+		s.now = mustTime("2026-11-23T11:00:00+01:00") // a Monday, 11:00 in Bergen
+	}
+	cfg := config.Config{
+		Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "reparerer.db"), BaseURL: "http://localhost:8080",
+		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: testenv.Name(t),
+		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
+	}
+	if err := cfg.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	c := &clock{t: s.now}
+	logs := &syncBuffer{}
+	log := slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	a, err := app.New(context.Background(), cfg, log, app.Options{Now: c.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.Worker.MaxBackoff = 500 * time.Millisecond
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- a.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("Run: %v", err)
+		}
+		a.Close()
+		if t.Failed() {
+			t.Logf("service log:\n%s", logs.String())
+		}
+	})
+	e := &env{t: t, app: a, base: "http://" + a.Addr(), clock: c, logs: logs}
+	select {
+	case <-a.IndexReady():
+	case <-time.After(30 * time.Second):
+		t.Fatal("index not ready after 30s")
+	}
+	return e
+}
+
+// create writes a listing through the listing service, as an editor would.
+func (e *env) create(l *listing.Listing) *listing.Listing {
+	e.t.Helper()
+	if err := e.app.Listings.Create(context.Background(), l); err != nil {
+		e.t.Fatalf("create %q: %v", l.Name, err)
+	}
+	return l
+}
+
+// waitIndexed waits until the outbox is empty, i.e. Meilisearch has applied
+// every write so far and the cache generation has moved on.
+func (e *env) waitIndexed() {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		n, err := e.app.Store.PendingCount(context.Background())
+		if err != nil {
+			e.t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("outbox still has %d entries after 30s", n)
+		}
+		e.app.Worker.Kick()
+		time.Sleep(10 * time.Millisecond) // polling a condition, not waiting for time to pass
+	}
+}
+
+func (e *env) get(path string) (int, []byte) {
+	e.t.Helper()
+	resp, err := http.Get(e.base + path)
+	if err != nil {
+		e.t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp.StatusCode, body
+}
+
+// searchResponse is the documented shape of /api/v1/search.
+type searchResponse struct {
+	Hits []struct {
+		ID         string   `json:"id"`
+		Slug       string   `json:"slug"`
+		Name       string   `json:"name"`
+		Categories []string `json:"categories"`
+		District   string   `json:"district"`
+		Location   struct {
+			Lat float64 `json:"lat"`
+			Lng float64 `json:"lng"`
+		} `json:"location"`
+		DistanceM *int   `json:"distance_m"`
+		OpenNow   *bool  `json:"open_now"`
+		URL       string `json:"url"`
+	} `json:"hits"`
+	Total   int `json:"total"`
+	Page    int `json:"page"`
+	PerPage int `json:"per_page"`
+	Facets  struct {
+		Category map[string]int `json:"category"`
+		District map[string]int `json:"district"`
+	} `json:"facets"`
+	TookMS *int   `json:"took_ms"`
+	Cache  string `json:"cache"`
+}
+
+func (e *env) search(params url.Values) searchResponse {
+	e.t.Helper()
+	status, body := e.get("/api/v1/search?" + params.Encode())
+	if status != http.StatusOK {
+		e.t.Fatalf("search %v: status %d: %s", params, status, body)
+	}
+	var r searchResponse
+	if err := json.Unmarshal(body, &r); err != nil {
+		e.t.Fatalf("search %v: %v: %s", params, err, body)
+	}
+	return r
+}
+
+func names(r searchResponse) []string {
+	out := []string{}
+	for _, h := range r.Hits {
+		out = append(out, h.Name)
+	}
+	return out
+}
+
+func mustTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339, s)
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func hours(text string) openinghours.Schedule {
+	s, err := openinghours.ParseOSM(text)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Fixture places, real spots in Bergen.
+var (
+	torgallmenningen = [2]float64{60.3929, 5.3241}
+	nordnes          = [2]float64{60.3966, 5.3140}
+	asane            = [2]float64{60.4656, 5.3224}
+	danmarksplass    = [2]float64{60.3757, 5.3432}
+	nesttun          = [2]float64{60.3196, 5.3538}
+	lagunen          = [2]float64{60.2968, 5.3303}
+)
+
+func place(name string, at [2]float64, categories []string, opening string) *listing.Listing {
+	l := &listing.Listing{
+		Name: name, Categories: categories, Location: listing.Location{Lat: at[0], Lng: at[1]},
+		Address: listing.Address{City: "Bergen"}, Status: listing.StatusPublished,
+		Source: listing.Source{Kind: listing.SourceMunicipality},
+	}
+	if opening != "" {
+		l.OpeningHours = hours(opening)
+	}
+	return l
+}
+
+// seed creates the standard fixture set and waits until it is indexed.
+func (e *env) seed() {
+	e.t.Helper()
+	sentrum := place("Skomaker Sentrum", torgallmenningen, []string{"sko"}, "Mo-Fr 10:00-17:00; Sa 10:00-15:00; PH off; Dec 24 10:00-13:00")
+	sentrum.Services = []string{"sålereparasjon", "hæl"}
+	e.create(sentrum)
+	skredder := place("Nordnes Søm", nordnes, []string{"klaer"}, "Mo-Fr 09:00-16:30")
+	skredder.DescriptionNB = "Vi syr om klærne dine."
+	e.create(skredder)
+	sykkel := place("Sykkelverksted Åsane", asane, []string{"sykkel"}, "Mo-Fr 10:00-18:00")
+	sykkel.AcceptsRepairVoucher = true
+	e.create(sykkel)
+	e.create(place("Nattåpen Mobilfiks", danmarksplass, []string{"mobil-data", "elektronikk"}, "Fr-Sa 22:00-03:00"))
+	e.create(place("Urmaker Nesttun", nesttun, []string{"ur-smykker"}, ""))
+	lag := place("Skomaker Lagunen", lagunen, []string{"sko"}, "Mo-Fr 10:00-18:00")
+	lag.AcceptsRepairVoucher = true
+	e.create(lag)
+	hidden := place("Skjult Skomaker", torgallmenningen, []string{"sko"}, "24/7")
+	hidden.Status, hidden.HideReason = listing.StatusHidden, "permanently closed"
+	e.create(hidden)
+	e.waitIndexed()
+}
+
+// syncBuffer collects log output from several goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}

@@ -1,0 +1,61 @@
+// Package cli is the reparerer command: one file per subcommand.
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/bergenreparerer/reparerer/internal/config"
+)
+
+const usage = `reparerer — Bergen Reparerer
+
+Usage:
+  reparerer serve   [flags]                      run the service
+  reparerer reindex [flags]                      rebuild the search index from the store (zero downtime)
+  reparerer import  [flags] [--addresses F] [--dry-run] FILE
+                                                 import repair places from OpenStreetMap GeoJSON
+
+Every flag has an environment variable; "reparerer serve -h" lists them.
+`
+
+// Main runs the command line and returns the exit code.
+func Main(args []string, env []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 2
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	var err error
+	switch args[0] {
+	case "serve":
+		err = serve(ctx, args[1:], env, stderr)
+	case "reindex":
+		err = reindex(ctx, args[1:], env, stdout, stderr)
+	case "import":
+		err = importCmd(ctx, args[1:], env, stdout, stderr)
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "reparerer: unknown command %q\n\n%s", args[0], usage)
+		return 2
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "reparerer %s: %v\n", args[0], err)
+		return 1
+	}
+	return 0
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
+	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}

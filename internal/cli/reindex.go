@@ -1,0 +1,42 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/config"
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/meili"
+	"github.com/bergenreparerer/reparerer/internal/store"
+)
+
+func reindex(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+	cfg, _, err := config.Load(env, args, "reindex", stderr, nil)
+	if err != nil {
+		return err
+	}
+	districts, err := district.Load()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	index, err := meili.New(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex, districts)
+	if err != nil {
+		return err
+	}
+	defer index.Close()
+	started := time.Now()
+	n, err := index.Reindex(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "reindexed %d published listings into %q in %s (new index swapped in; no downtime)\n",
+		n, cfg.MeiliIndex, time.Since(started).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,370 @@
+// Package importer brings listings in from OpenStreetMap GeoJSON exports.
+// It is idempotent by OSM id, never guesses what it cannot read, and says
+// what it did and what it did not understand.
+package importer
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+)
+
+// Address is one entry of an address cache file: OSM id → postal address.
+type Address struct {
+	Street   string `json:"street"`
+	Postcode string `json:"postcode"`
+	City     string `json:"city"`
+}
+
+// Skip is a feature that was not imported, and why.
+type Skip struct {
+	Ref, Name, Reason string
+}
+
+// Note is a field that was not understood; the listing was imported
+// without it (or, for opening hours, with the text kept as unparsed).
+type Note struct {
+	Ref, Name, Field, Value, Problem string
+}
+
+// Report says what an import did (or, in a dry run, would do).
+type Report struct {
+	DryRun                       bool
+	Imported, Updated, Unchanged int
+	Skipped                      []Skip
+	NotUnderstood                []Note
+}
+
+// Importer writes imported listings through the listing service.
+type Importer struct {
+	Listings  *listing.Service
+	Districts *district.Map
+	DryRun    bool
+}
+
+type feature struct {
+	ID       string         `json:"id"`
+	Props    map[string]any `json:"properties"`
+	Geometry struct {
+		Type        string    `json:"type"`
+		Coordinates []float64 `json:"coordinates"`
+	} `json:"geometry"`
+}
+
+// ImportOSM imports the repair places of an OSM GeoJSON FeatureCollection.
+// addresses may be nil.
+func (im *Importer) ImportOSM(ctx context.Context, data []byte, addresses map[string]Address) (Report, error) {
+	var fc struct {
+		Type     string    `json:"type"`
+		Features []feature `json:"features"`
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
+		return Report{}, fmt.Errorf("importer: not GeoJSON: %w", err)
+	}
+	if fc.Type != "FeatureCollection" {
+		return Report{}, fmt.Errorf("importer: want a GeoJSON FeatureCollection, got %q", fc.Type)
+	}
+	r := Report{DryRun: im.DryRun}
+	for _, f := range fc.Features {
+		if err := im.importFeature(ctx, f, addresses, &r); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+func (im *Importer) importFeature(ctx context.Context, f feature, addresses map[string]Address, r *Report) error {
+	tags := map[string]string{}
+	for k, v := range f.Props {
+		if s, ok := v.(string); ok {
+			tags[k] = s
+		}
+	}
+	ref := f.ID
+	if ref == "" {
+		ref = tags["id"]
+	}
+	name := strings.TrimSpace(tags["name"])
+	skip := func(reason string) error {
+		r.Skipped = append(r.Skipped, Skip{Ref: ref, Name: name, Reason: reason})
+		return nil
+	}
+	switch kind := tags["fivh:category"]; kind {
+	case "repair":
+	case "second-hand":
+		return skip("second-hand place, not a repair service")
+	case "rental":
+		return skip("rental place, not a repair service")
+	default:
+		if !isRepairPlace(tags) {
+			return skip(fmt.Sprintf("not a repair place (fivh:category %q)", kind))
+		}
+	}
+	switch {
+	case ref == "":
+		return skip("no OSM id")
+	case name == "":
+		return skip("no name")
+	case f.Geometry.Type != "Point" || len(f.Geometry.Coordinates) != 2:
+		return skip("geometry is not a point")
+	}
+	cand, notes := fromTags(ref, name, tags, addresses[ref])
+	// GeoJSON coordinates are [lon, lat].
+	cand.Location = listing.Location{Lat: f.Geometry.Coordinates[1], Lng: f.Geometry.Coordinates[0]}
+	if err := listing.Normalize(cand, im.Districts); err != nil {
+		if apperr.Is(err, apperr.CodeInvalidParameter) {
+			return skip("invalid: " + err.Error())
+		}
+		return err
+	}
+	r.NotUnderstood = append(r.NotUnderstood, notes...)
+
+	existing, err := im.Listings.Store.GetBySource(ctx, listing.SourceOSM, ref)
+	switch {
+	case apperr.Is(err, apperr.CodeNotFound):
+		r.Imported++
+		if im.DryRun {
+			return nil
+		}
+		return im.Listings.Create(ctx, cand)
+	case err != nil:
+		return err
+	}
+	if sameImportedFields(existing, cand) {
+		r.Unchanged++
+		return nil
+	}
+	r.Updated++
+	if im.DryRun {
+		return nil
+	}
+	copyImportedFields(existing, cand)
+	return im.Listings.Update(ctx, existing)
+}
+
+// importedFields lists what an OSM import owns; everything else (status,
+// verification, slug, owner's confirmation) belongs to people and is kept.
+type importedFields struct {
+	Name                  string
+	OrgNumber             string
+	Categories, Services  []string
+	DescriptionNB         string
+	Address               listing.Address
+	Location              listing.Location
+	Phone, Email, Website string
+	OpeningHours          openinghours.Schedule
+	Wheelchair            string
+	Source                listing.Source
+}
+
+func project(l *listing.Listing) importedFields {
+	return importedFields{l.Name, l.OrgNumber, l.Categories, l.Services, l.DescriptionNB, l.Address, l.Location,
+		l.Phone, l.Email, l.Website, l.OpeningHours, l.WheelchairAccessible, l.Source}
+}
+
+func sameImportedFields(a, b *listing.Listing) bool { return reflect.DeepEqual(project(a), project(b)) }
+
+func copyImportedFields(dst, src *listing.Listing) {
+	p := project(src)
+	dst.Name, dst.OrgNumber, dst.Categories, dst.Services, dst.DescriptionNB = p.Name, p.OrgNumber, p.Categories, p.Services, p.DescriptionNB
+	dst.Address, dst.Location, dst.Phone, dst.Email, dst.Website = p.Address, p.Location, p.Phone, p.Email, p.Website
+	dst.OpeningHours, dst.WheelchairAccessible, dst.Source = p.OpeningHours, p.Wheelchair, p.Source
+}
+
+// fromTags maps OSM tags to a listing, with a note for every value it
+// could not use.
+func fromTags(ref, name string, tags map[string]string, cached Address) (*listing.Listing, []Note) {
+	var notes []Note
+	note := func(field, value, problem string) {
+		notes = append(notes, Note{Ref: ref, Name: name, Field: field, Value: value, Problem: problem})
+	}
+	l := &listing.Listing{
+		Name: name, Status: listing.StatusPublished, Services: servicesFor(tags),
+		Source:        listing.Source{Kind: listing.SourceOSM, Ref: ref, Attribution: listing.OSMAttribution},
+		DescriptionNB: tags["description"],
+	}
+	l.Categories = categoriesFor(tags, name)
+	if len(l.Categories) == 0 {
+		l.Categories = []string{"annet"}
+		note("categories", describeTags(tags), "no known repair tag; filed under annet")
+	}
+	l.Address = addressFor(tags, cached)
+	if v := first(tags, "ref:NO:orgnr", "no:orgnr"); v != "" {
+		if listing.ValidOrgNumber(v) {
+			l.OrgNumber = v
+		} else {
+			note("org_number", v, "not a valid organisasjonsnummer")
+		}
+	}
+	if v := first(tags, "phone", "contact:phone"); v != "" {
+		if p, ok := listing.NormalizePhone(strings.Split(v, ";")[0]); ok {
+			l.Phone = p
+		} else {
+			note("phone", v, "not a valid phone number")
+		}
+	}
+	if v := first(tags, "email", "contact:email"); v != "" {
+		parts := strings.Split(v, ";")
+		if e, ok := listing.NormalizeEmail(strings.TrimSpace(parts[0])); ok {
+			l.Email = e
+			if len(parts) > 1 {
+				note("email", v, "several addresses; kept the first")
+			}
+		} else {
+			note("email", v, "not a valid e-mail address")
+		}
+	}
+	if v := first(tags, "website", "contact:website"); v != "" {
+		if w, ok := listing.NormalizeWebsite(v); ok {
+			l.Website = w
+		} else {
+			note("website", v, "not a valid web address")
+		}
+	}
+	if v := tags["opening_hours"]; v != "" {
+		s, err := openinghours.ParseOSM(v)
+		if err != nil {
+			s = openinghours.Schedule{Text: v, Unparsed: true}
+			note("opening_hours", v, err.Error())
+		}
+		l.OpeningHours = s
+	}
+	switch v := tags["wheelchair"]; v {
+	case "yes", "no":
+		l.WheelchairAccessible = v
+	case "":
+		l.WheelchairAccessible = listing.WheelchairUnknown
+	default:
+		l.WheelchairAccessible = listing.WheelchairUnknown
+		note("wheelchair", v, "only yes and no are used; kept as unknown")
+	}
+	return l, notes
+}
+
+func first(tags map[string]string, keys ...string) string {
+	for _, k := range keys {
+		if v := strings.TrimSpace(tags[k]); v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func addressFor(tags map[string]string, cached Address) listing.Address {
+	if street := tags["addr:street"]; street != "" {
+		if n := tags["addr:housenumber"]; n != "" {
+			street += " " + n
+		}
+		return listing.Address{Street: street, Postcode: tags["addr:postcode"], City: tags["addr:city"]}
+	}
+	return listing.Address{Street: cached.Street, Postcode: cached.Postcode, City: cached.City}
+}
+
+var (
+	phoneNames = regexp.MustCompile(`(?i)mobil|\bpc\b|data|phone|iphone|tablet`)
+	shoeNames  = regexp.MustCompile(`(?i)skomaker`)
+	bikeNames  = regexp.MustCompile(`(?i)sykkel|bike|cycle`)
+	sewNames   = regexp.MustCompile(`(?i)skredder|systue|søm|syerske`)
+	cafeNames  = regexp.MustCompile(`(?i)kaf[eé]|caf[eé]`)
+)
+
+func isRepairPlace(tags map[string]string) bool {
+	return tags["repair"] == "yes" || tags["repair"] == "only" || tags["shop"] == "repair" ||
+		len(categoriesFor(tags, "")) > 0
+}
+
+// categoriesFor maps OSM tags to categories. Only a generic repair shop
+// (shop=repair) is placed by words in its name, as OSM says no more.
+func categoriesFor(tags map[string]string, name string) []string {
+	set := map[string]bool{}
+	yes := func(k string) bool { v := tags[k]; return v == "yes" || v == "only" }
+	craft, shop := tags["craft"], tags["shop"]
+	if craft == "shoemaker" || shop == "shoe_repair" || yes("shoes:repair") || craft == "saddler" {
+		set["sko"] = true
+	}
+	if craft == "tailor" || craft == "dressmaker" || shop == "tailor" || yes("clothes:repair") {
+		set["klaer"] = true
+	}
+	if yes("service:bicycle:repair") || tags["community_centre"] == "bicycle_maintenance" ||
+		tags["amenity"] == "bicycle_repair_station" || (shop == "bicycle" && yes("repair")) {
+		set["sykkel"] = true
+	}
+	if craft == "electronics_repair" || shop == "electronics_repair" {
+		set["elektronikk"] = true
+		if phoneNames.MatchString(name) {
+			set["mobil-data"] = true
+		}
+	}
+	if yes("service:mobile_phone:repair") || yes("service:computer:repair") {
+		set["mobil-data"] = true
+	}
+	if craft == "watchmaker" || craft == "clockmaker" || (shop == "watches" && yes("repair")) || (shop == "jewelry" && yes("repair")) {
+		set["ur-smykker"] = true
+	}
+	if craft == "upholsterer" {
+		set["mobler"] = true
+	}
+	if shop == "musical_instrument" && yes("repair") {
+		set["instrumenter"] = true
+	}
+	if yes("service:appliance:repair") || (shop == "appliance" && yes("repair")) {
+		set["hvitevarer"] = true
+	}
+	if shop == "repair" && len(set) == 0 {
+		for re, c := range map[*regexp.Regexp]string{shoeNames: "sko", bikeNames: "sykkel", sewNames: "klaer"} {
+			if re.MatchString(name) {
+				set[c] = true
+			}
+		}
+	}
+	if shop == "repair" && cafeNames.MatchString(name) {
+		set["reparasjonskafe"] = true
+	}
+	out := make([]string, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func servicesFor(tags map[string]string) []string {
+	yes := func(k string) bool { v := tags[k]; return v == "yes" || v == "only" }
+	var out []string
+	for _, m := range []struct {
+		ok      bool
+		service string
+	}{
+		{yes("service:bicycle:repair"), "sykkelreparasjon"},
+		{yes("service:bicycle:service"), "sykkelservice"},
+		{yes("service:bicycle:ebike"), "elsykkel"},
+		{yes("shoes:repair") || tags["craft"] == "shoemaker", "skoreparasjon"},
+		{yes("clothes:repair"), "klesreparasjon"},
+		{tags["craft"] == "electronics_repair" || tags["shop"] == "electronics_repair", "elektronikkreparasjon"},
+		{tags["craft"] == "watchmaker", "urreparasjon"},
+	} {
+		if m.ok {
+			out = append(out, m.service)
+		}
+	}
+	return out
+}
+
+func describeTags(tags map[string]string) string {
+	var parts []string
+	for _, k := range []string{"shop", "craft", "repair"} {
+		if v := tags[k]; v != "" {
+			parts = append(parts, k+"="+v)
+		}
+	}
+	return strings.Join(parts, ";")
+}
