@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -28,6 +29,12 @@ local gen = redis.call('GET', KEYS[1]) or '0'
 return {gen, redis.call('GET', ARGV[1] .. gen .. ':' .. ARGV[2])}
 `)
 
+var quietLibraryLog sync.Once
+
+type silent struct{}
+
+func (silent) Printf(context.Context, string, ...any) {}
+
 // NewRedis connects lazily to the Redis at url (redis://host:port/db).
 // Timeouts are short: a slow or absent Redis must not slow answers down.
 func NewRedis(url, prefix string) (*Redis, error) {
@@ -39,6 +46,10 @@ func NewRedis(url, prefix string) (*Redis, error) {
 	opts.ReadTimeout = 250 * time.Millisecond
 	opts.WriteTimeout = 250 * time.Millisecond
 	opts.MaxRetries = -1 // no retries: fall back to the index at once
+	opts.DialerRetries = 1
+	// go-redis prints every failed dial to stderr on its own; the search
+	// service logs when the cache goes down and comes back, once each.
+	quietLibraryLog.Do(func() { redis.SetLogger(silent{}) })
 	return &Redis{client: redis.NewClient(opts), prefix: prefix}, nil
 }
 

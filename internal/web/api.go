@@ -102,6 +102,7 @@ func toPublic(l *listing.Listing, now time.Time) publicListing {
 		open := h.OpenAt(now)
 		hours.OpenNow = &open
 		if t, ok := h.NextChange(now); ok {
+			t = t.UTC()
 			hours.NextChange = &t
 		}
 	}

@@ -1,0 +1,222 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
+)
+
+func readyz(t *testing.T, e *env) (int, map[string]any) {
+	t.Helper()
+	status, body := e.get("/readyz")
+	var r map[string]any
+	if err := json.Unmarshal(body, &r); err != nil {
+		t.Fatalf("readyz not JSON: %s", body)
+	}
+	return status, r
+}
+
+func TestCacheHitAfterMissAndInvalidationAfterUpdate(t *testing.T) {
+	for _, backend := range []string{"redis", "memory"} {
+		t.Run(backend, func(t *testing.T) {
+			s := setup{}
+			if backend == "redis" {
+				s.redisURL = testenv.SharedRedis(t).URL()
+			}
+			e := start(t, s)
+			e.seed()
+			browse := url.Values{"district": {"bergenhus"}, "category": {"klaer"}}
+			if r := e.search(browse); r.Cache != "miss" || r.Total != 1 {
+				t.Fatalf("first browse: cache %q total %d, want miss 1", r.Cache, r.Total)
+			}
+			if r := e.search(browse); r.Cache != "hit" || r.Total != 1 || r.Hits[0].Name != "Nordnes Søm" {
+				t.Fatalf("second browse: cache %q %v, want a hit with Nordnes Søm", r.Cache, names(r))
+			}
+			if r := e.search(url.Values{"q": {"skomaker"}, "district": {"bergenhus"}}); r.Cache != "bypass" {
+				t.Errorf("free text: cache %q, want bypass", r.Cache)
+			}
+			if r := e.search(url.Values{"lat": {"60.39"}, "lng": {"5.32"}}); r.Cache != "bypass" {
+				t.Errorf("personal origin: cache %q, want bypass", r.Cache)
+			}
+
+			// Rename the tailor: the very next browse shows the new name.
+			l, err := e.app.Store.GetBySlug(context.Background(), "nordnes-som")
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.Name = "Nordnes Søm og Reparasjon"
+			if err := e.app.Listings.Update(context.Background(), l); err != nil {
+				t.Fatal(err)
+			}
+			e.waitIndexed()
+			r := e.search(browse)
+			if r.Cache != "miss" || len(r.Hits) != 1 || r.Hits[0].Name != "Nordnes Søm og Reparasjon" {
+				t.Errorf("after update: cache %q %v, want a miss with the new name", r.Cache, names(r))
+			}
+			if r := e.search(browse); r.Cache != "hit" || r.Hits[0].Name != "Nordnes Søm og Reparasjon" {
+				t.Errorf("after update, again: cache %q %v", r.Cache, names(r))
+			}
+		})
+	}
+}
+
+func TestRedisDownFallsBackToTheIndex(t *testing.T) {
+	t.Run("stopped", func(t *testing.T) {
+		redis := testenv.StartRedis(t)
+		e := start(t, setup{redisURL: redis.URL()})
+		e.seed()
+		browse := url.Values{"district": {"fana"}}
+		e.search(browse)
+		if r := e.search(browse); r.Cache != "hit" {
+			t.Fatalf("cache %q before Redis stops, want hit", r.Cache)
+		}
+		if status, r := readyz(t, e); status != 200 || r["cache"] != "ok" {
+			t.Errorf("readyz with Redis up: %d %v", status, r)
+		}
+		redis.Stop()
+		r := e.search(browse)
+		if r.Cache != "bypass" || r.Total != 2 {
+			t.Errorf("Redis stopped: cache %q total %d, want bypass with 2 answers from the index", r.Cache, r.Total)
+		}
+		if status, r := readyz(t, e); status != 200 || r["cache"] != "down" || r["index"] != "ok" {
+			t.Errorf("readyz with Redis stopped: %d %v, want 200 with cache down", status, r)
+		}
+		if !strings.Contains(e.logs.String(), "cache: unreachable") {
+			t.Error("no log line says the cache is unreachable")
+		}
+	})
+	t.Run("closed port", func(t *testing.T) {
+		e := start(t, setup{redisURL: fmt.Sprintf("redis://127.0.0.1:%d/0", testenv.FreePort(t))})
+		e.seed()
+		for i := 0; i < 2; i++ {
+			if r := e.search(url.Values{"category": {"sko"}}); r.Cache != "bypass" || r.Total != 2 {
+				t.Errorf("request %d: cache %q total %d, want bypass 2", i, r.Cache, r.Total)
+			}
+		}
+		if _, r := readyz(t, e); r["cache"] != "down" {
+			t.Errorf("readyz: %v, want cache down", r)
+		}
+	})
+}
+
+func TestMeilisearchDownThenOutboxCatchesUp(t *testing.T) {
+	meili := testenv.StartMeili(t)
+	e := start(t, setup{meili: meili})
+	e.seed()
+	meili.Stop()
+
+	status, body := e.get("/api/v1/search?q=sko")
+	var resp struct{ Error struct{ Code, Message string } }
+	_ = json.Unmarshal(body, &resp)
+	if status != http.StatusServiceUnavailable || resp.Error.Code != apperr.CodeUnavailable || resp.Error.Message == "" {
+		t.Errorf("search with Meilisearch down: %d %s, want 503 with a message", status, body)
+	}
+	if status, r := readyz(t, e); status != http.StatusServiceUnavailable || r["index"] != "down" || r["store"] != "ok" {
+		t.Errorf("readyz: %d %v, want 503 with index down", status, r)
+	}
+
+	// Writes and listing pages keep working.
+	added := e.create(place("Reparasjonskafé Landås", danmarksplass, []string{"reparasjonskafe"}, "Th 18:00-21:00"))
+	l, err := e.app.Store.GetBySlug(context.Background(), "skomaker-sentrum")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Services = append(l.Services, "glidelås")
+	if err := e.app.Listings.Update(context.Background(), l); err != nil {
+		t.Fatal(err)
+	}
+	if status, body := e.get("/api/v1/repairers/" + added.Slug); status != 200 || !strings.Contains(string(body), "Landås") {
+		t.Errorf("listing while Meilisearch is down: %d %s", status, body)
+	}
+	if _, r := readyz(t, e); r["outbox_pending"].(float64) < 2 {
+		t.Errorf("outbox_pending = %v, want the 2 writes queued", r["outbox_pending"])
+	}
+
+	if err := meili.Start(); err != nil {
+		t.Fatal(err)
+	}
+	e.waitIndexed()
+	r := e.search(url.Values{"per_page": {"100"}})
+	if r.Total != 7 {
+		t.Errorf("after recovery total = %d, want 7 (6 + the one added while down): %v", r.Total, names(r))
+	}
+	if r := e.search(url.Values{"q": {"reparasjonskafé"}}); r.Total != 1 {
+		t.Errorf("listing added while down not found: %v", names(r))
+	}
+	if r := e.search(url.Values{"q": {"glidelås"}, "category": {"sko"}}); r.Total != 1 || r.Hits[0].Name != "Skomaker Sentrum" {
+		t.Errorf("update made while down not indexed: %v", names(r))
+	}
+}
+
+func TestStaleVersionIsRefusedAndChangesNothing(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+	ctx := context.Background()
+	first, _ := e.app.Store.GetBySlug(ctx, "skomaker-sentrum")
+	second, _ := e.app.Store.GetBySlug(ctx, "skomaker-sentrum")
+	first.PriceInfo = "Såling fra 450 kr"
+	if err := e.app.Listings.Update(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	second.PriceInfo = "Overwritten"
+	err := e.app.Listings.Update(ctx, second)
+	if !apperr.Is(err, apperr.CodeConflict) {
+		t.Fatalf("stale write: err = %v, want conflict", err)
+	}
+	now, _ := e.app.Store.GetBySlug(ctx, "skomaker-sentrum")
+	if now.PriceInfo != "Såling fra 450 kr" || now.Version != 2 {
+		t.Errorf("after the refused write: price %q version %d, want the first write kept at version 2", now.PriceInfo, now.Version)
+	}
+}
+
+func TestReindexSwapsWithoutDowntime(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+	ctx := context.Background()
+	stop := make(chan struct{})
+	failures := make(chan string, 100)
+	go func() { // a resident searching all through the rebuild
+		defer close(failures)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+			}
+			resp, err := http.Get(e.base + "/api/v1/search?q=skomaker")
+			if err != nil {
+				failures <- err.Error()
+				return
+			}
+			var r searchResponse
+			_ = json.NewDecoder(resp.Body).Decode(&r)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || r.Total != 2 {
+				failures <- fmt.Sprintf("status %d total %d", resp.StatusCode, r.Total)
+			}
+		}
+	}()
+	for i := 0; i < 3; i++ {
+		n, err := e.app.Index.Reindex(ctx, e.app.Store)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n != 6 {
+			t.Errorf("reindexed %d, want 6", n)
+		}
+	}
+	close(stop)
+	for f := range failures {
+		t.Errorf("search during reindex: %s", f)
+	}
+	if r := e.search(url.Values{"per_page": {"100"}}); r.Total != 6 {
+		t.Errorf("after reindex total %d, want 6", r.Total)
+	}
+}

@@ -1,0 +1,138 @@
+package importer_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/importer"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/store"
+)
+
+func load(t *testing.T) ([]byte, map[string]importer.Address) {
+	t.Helper()
+	data, err := os.ReadFile("../../scripts/data/bergen_osm_reuse_repair_pois.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../../scripts/data/bergen_osm_poi_address_cache_nominatim.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addresses map[string]importer.Address
+	if err := json.Unmarshal(raw, &addresses); err != nil {
+		t.Fatal(err)
+	}
+	return data, addresses
+}
+
+func newImporter(t *testing.T, dryRun bool, db *store.DB) *importer.Importer {
+	t.Helper()
+	districts, err := district.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &importer.Importer{
+		Listings:  &listing.Service{Store: db, Districts: districts, Now: time.Now},
+		Districts: districts, DryRun: dryRun,
+	}
+}
+
+func TestImportRealOSMDataIsIdempotent(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	data, addresses := load(t)
+
+	dry, err := newImporter(t, true, db).ImportOSM(ctx, data, addresses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := db.PendingCount(ctx); dry.Imported != 25 || n != 0 {
+		t.Fatalf("dry run: would import %d (want 25), wrote %d outbox rows (want 0)", dry.Imported, n)
+	}
+	if ls, _ := db.Published(ctx); len(ls) != 0 {
+		t.Fatalf("dry run wrote %d listings", len(ls))
+	}
+
+	first, err := newImporter(t, false, db).ImportOSM(ctx, data, addresses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first.Imported != 25 || first.Updated != 0 || len(first.Skipped) != 54 {
+		t.Errorf("first import: %d imported, %d updated, %d skipped; want 25, 0, 54", first.Imported, first.Updated, len(first.Skipped))
+	}
+	second, err := newImporter(t, false, db).ImportOSM(ctx, data, addresses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if second.Imported != 0 || second.Updated != 0 || second.Unchanged != 25 {
+		t.Errorf("second import: %d imported, %d updated, %d unchanged; want 0, 0, 25", second.Imported, second.Updated, second.Unchanged)
+	}
+	if n, _ := db.PendingCount(ctx); n != 25 {
+		t.Errorf("outbox has %d rows, want 25: the re-run must write nothing", n)
+	}
+
+	// District from coordinates, never from the name.
+	l, err := db.GetBySource(ctx, listing.SourceOSM, "node/3935489347")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Name != "Arna Søm og Strikk" || l.District != "fana" {
+		t.Errorf("%s is in %s, want fana", l.Name, l.District)
+	}
+	if l.Status != listing.StatusPublished || l.VerifiedAt != nil || l.Source.Attribution != listing.OSMAttribution {
+		t.Errorf("imported listing: status %s verified %v attribution %q", l.Status, l.VerifiedAt, l.Source.Attribution)
+	}
+	// Messy real opening hours are parsed, not dropped.
+	l, _ = db.GetBySource(ctx, listing.SourceOSM, "node/4235820783") // "Mo-Fr 10-18, Sa 10-15, Su off"
+	if got := l.OpeningHours.String(); got != "Mo-Fr 10:00-18:00; Sa 10:00-15:00" {
+		t.Errorf("Skomakeren i Oasen hours = %q", got)
+	}
+	l, _ = db.GetBySource(ctx, listing.SourceOSM, "node/5142775782")
+	if l.OrgNumber != "828100602" || l.Phone != "+4793966100" {
+		t.Errorf("Astamr: orgnr %q phone %q", l.OrgNumber, l.Phone)
+	}
+}
+
+func TestImportReportsWhatItCannotParse(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	data := []byte(`{"type":"FeatureCollection","features":[
+	 {"type":"Feature","id":"node/1","properties":{"name":"Skomaker Test","craft":"shoemaker","opening_hours":"by appointment","phone":"12","ref:NO:orgnr":"828100603","fivh:category":"repair"},"geometry":{"type":"Point","coordinates":[5.3241,60.3929]}},
+	 {"type":"Feature","id":"node/2","properties":{"name":"Oslo Sko","craft":"shoemaker","fivh:category":"repair"},"geometry":{"type":"Point","coordinates":[10.75,59.91]}},
+	 {"type":"Feature","id":"node/3","properties":{"craft":"shoemaker","fivh:category":"repair"},"geometry":{"type":"Point","coordinates":[5.3241,60.3929]}}
+	]}`)
+	r, err := newImporter(t, false, db).ImportOSM(ctx, data, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Imported != 1 || len(r.Skipped) != 2 {
+		t.Fatalf("imported %d skipped %v", r.Imported, r.Skipped)
+	}
+	fields := map[string]bool{}
+	for _, n := range r.NotUnderstood {
+		fields[n.Field] = true
+	}
+	for _, f := range []string{"opening_hours", "phone", "org_number"} {
+		if !fields[f] {
+			t.Errorf("no note for %s in %+v", f, r.NotUnderstood)
+		}
+	}
+	l, _ := db.GetBySource(ctx, listing.SourceOSM, "node/1")
+	if !l.OpeningHours.Unparsed || l.OpeningHours.Text != "by appointment" || l.OpeningHours.Known() {
+		t.Errorf("unparsed hours must be kept as text and unknown: %+v", l.OpeningHours)
+	}
+}
