@@ -3,6 +3,7 @@ package main
 
 import (
 	"os"
+	_ "time/tzdata" // Europe/Oslo must be known even in a minimal container
 
 	"github.com/bergenreparerer/reparerer/internal/cli"
 )

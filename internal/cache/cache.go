@@ -6,6 +6,7 @@ package cache
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -24,54 +25,70 @@ var (
 	_ search.Cache = (*Redis)(nil)
 )
 
-// Memory is the in-process cache: a bounded LRU.
-type Memory struct {
-	gen     atomic.Uint64
-	entries *lru.Cache[string, memoryEntry]
+// local is a bounded in-process LRU of answers keyed by generation and key.
+type local struct {
+	entries *lru.Cache[string, localEntry]
 	now     func() time.Time
-	mu      sync.Mutex // serialises Set's check-and-add
 }
 
-type memoryEntry struct {
+type localEntry struct {
 	value   []byte
 	expires time.Time
 }
 
-// NewMemory returns an in-process cache holding at most size answers.
-func NewMemory(size int) *Memory {
-	entries, err := lru.New[string, memoryEntry](size)
+func newLocal(size int) *local {
+	entries, err := lru.New[string, localEntry](size)
 	if err != nil {
 		panic(err) // only for size <= 0, a programming error
 	}
-	return &Memory{entries: entries, now: time.Now}
+	return &local{entries: entries, now: time.Now}
 }
 
-func memoryKey(gen uint64, key string) string {
-	return string(appendUint(nil, gen)) + ":" + key
+func localKey(gen uint64, key string) string { return strconv.FormatUint(gen, 10) + ":" + key }
+
+func (l *local) get(gen uint64, key string) []byte {
+	e, ok := l.entries.Get(localKey(gen, key))
+	if !ok || l.now().After(e.expires) {
+		return nil
+	}
+	return e.value
 }
+
+func (l *local) set(gen uint64, key string, value []byte) {
+	l.entries.Add(localKey(gen, key), localEntry{value: value, expires: l.now().Add(TTL)})
+}
+
+// Memory is the in-process cache for a single instance.
+type Memory struct {
+	gen   atomic.Uint64
+	local *local
+	mu    sync.Mutex // orders Set against Bump
+}
+
+// NewMemory returns an in-process cache holding at most size answers.
+func NewMemory(size int) *Memory { return &Memory{local: newLocal(size)} }
 
 // Get returns the answer stored under key in the current generation.
 func (m *Memory) Get(_ context.Context, key string) ([]byte, uint64, error) {
 	gen := m.gen.Load()
-	e, ok := m.entries.Get(memoryKey(gen, key))
-	if !ok || m.now().After(e.expires) {
-		return nil, gen, nil
-	}
-	return e.value, gen, nil
+	return m.local.get(gen, key), gen, nil
 }
 
-// Set stores an answer computed in generation gen.
+// Set stores an answer computed in generation gen; an answer from before a
+// bump is dropped.
 func (m *Memory) Set(_ context.Context, key string, gen uint64, value []byte) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if gen == m.gen.Load() { // an answer from before a bump is not worth keeping
-		m.entries.Add(memoryKey(gen, key), memoryEntry{value: value, expires: m.now().Add(TTL)})
+	if gen == m.gen.Load() {
+		m.local.set(gen, key, value)
 	}
 	return nil
 }
 
 // Bump moves to a new generation, making every stored answer unreachable.
 func (m *Memory) Bump(context.Context) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
 	m.gen.Add(1)
 	return nil
 }
@@ -81,10 +98,3 @@ func (m *Memory) Ping(context.Context) error { return nil }
 
 // Close does nothing; it is there so both caches can be closed alike.
 func (m *Memory) Close() error { return nil }
-
-func appendUint(b []byte, n uint64) []byte {
-	if n >= 10 {
-		b = appendUint(b, n/10)
-	}
-	return append(b, byte('0'+n%10))
-}

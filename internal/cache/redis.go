@@ -13,13 +13,28 @@ import (
 )
 
 // Redis is the shared cache for deployments with several instances. All
-// keys start with Prefix, so it can share a Redis with other users.
+// keys start with a prefix, so it can share a Redis with other users.
+//
+// Answers live in Redis and, for speed, also in a small in-process LRU.
+// The in-process copy is used only while this instance knows the current
+// generation for certain: it subscribes to the generation channel, which
+// every bump publishes to, and re-reads the generation on each
+// (re)subscription. While the subscription is down, every lookup reads the
+// generation from Redis itself, so no instance serves an answer from
+// before a change.
 type Redis struct {
 	client *redis.Client
 	prefix string
+	local  *local
+
+	gen      atomic.Uint64
+	genKnown atomic.Bool
 	// bumpOwed is set when a bump failed: until it succeeds no answer is
-	// served from Redis, because the answers there may predate the change.
+	// served, because the answers kept may predate the change.
 	bumpOwed atomic.Bool
+
+	cancel context.CancelFunc
+	done   chan struct{}
 }
 
 // getScript reads the generation and the answer stored under it in one
@@ -29,14 +44,22 @@ local gen = redis.call('GET', KEYS[1]) or '0'
 return {gen, redis.call('GET', ARGV[1] .. gen .. ':' .. ARGV[2])}
 `)
 
+// bumpScript moves the generation on and tells every instance.
+var bumpScript = redis.NewScript(`
+local gen = redis.call('INCR', KEYS[1])
+redis.call('PUBLISH', KEYS[1], gen)
+return gen
+`)
+
 var quietLibraryLog sync.Once
 
 type silent struct{}
 
 func (silent) Printf(context.Context, string, ...any) {}
 
-// NewRedis connects lazily to the Redis at url (redis://host:port/db).
-// Timeouts are short: a slow or absent Redis must not slow answers down.
+// NewRedis connects to the Redis at url (redis://host:port/db) and starts
+// watching the generation. Timeouts are short: a slow or absent Redis must
+// not slow answers down.
 func NewRedis(url, prefix string) (*Redis, error) {
 	opts, err := redis.ParseURL(url)
 	if err != nil {
@@ -50,10 +73,66 @@ func NewRedis(url, prefix string) (*Redis, error) {
 	// go-redis prints every failed dial to stderr on its own; the search
 	// service logs when the cache goes down and comes back, once each.
 	quietLibraryLog.Do(func() { redis.SetLogger(silent{}) })
-	return &Redis{client: redis.NewClient(opts), prefix: prefix}, nil
+	ctx, cancel := context.WithCancel(context.Background())
+	r := &Redis{client: redis.NewClient(opts), prefix: prefix, local: newLocal(4096), cancel: cancel, done: make(chan struct{})}
+	go r.watch(ctx)
+	return r, nil
 }
 
 func (r *Redis) genKey() string { return r.prefix + "gen" }
+
+func (r *Redis) answerKey(gen uint64, key string) string {
+	return r.prefix + "s:" + strconv.FormatUint(gen, 10) + ":" + key
+}
+
+// watch keeps r.gen current through the generation channel.
+func (r *Redis) watch(ctx context.Context) {
+	defer close(r.done)
+	backoff := 50 * time.Millisecond
+	for ctx.Err() == nil {
+		ps := r.client.Subscribe(ctx, r.genKey())
+	receive:
+		for {
+			msg, err := ps.Receive(ctx)
+			if err != nil {
+				break
+			}
+			switch m := msg.(type) {
+			case *redis.Subscription:
+				// Subscribed: from now on no bump is missed, so read the
+				// generation once and trust the messages after it.
+				g, err := r.client.Get(ctx, r.genKey()).Uint64()
+				if err != nil && !errors.Is(err, redis.Nil) {
+					break receive
+				}
+				r.advance(g)
+				r.genKnown.Store(true)
+				backoff = 50 * time.Millisecond
+			case *redis.Message:
+				if g, err := strconv.ParseUint(m.Payload, 10, 64); err == nil {
+					r.advance(g)
+				}
+			}
+		}
+		r.genKnown.Store(false)
+		ps.Close()
+		select {
+		case <-ctx.Done():
+		case <-time.After(backoff):
+		}
+		backoff = min(2*backoff, 2*time.Second)
+	}
+}
+
+// advance moves the known generation forward, never back.
+func (r *Redis) advance(g uint64) {
+	for {
+		cur := r.gen.Load()
+		if g <= cur || r.gen.CompareAndSwap(cur, g) {
+			return
+		}
+	}
+}
 
 // Get returns the answer stored under key in the current generation.
 func (r *Redis) Get(ctx context.Context, key string) ([]byte, uint64, error) {
@@ -61,6 +140,21 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, uint64, error) {
 		if err := r.Bump(ctx); err != nil {
 			return nil, 0, err
 		}
+	}
+	if r.genKnown.Load() {
+		gen := r.gen.Load()
+		if v := r.local.get(gen, key); v != nil {
+			return v, gen, nil
+		}
+		v, err := r.client.Get(ctx, r.answerKey(gen, key)).Bytes()
+		switch {
+		case errors.Is(err, redis.Nil):
+			return nil, gen, nil
+		case err != nil:
+			return nil, 0, fmt.Errorf("cache: redis get: %w", err)
+		}
+		r.local.set(gen, key, v)
+		return v, gen, nil
 	}
 	res, err := getScript.Run(ctx, r.client, []string{r.genKey()}, r.prefix+"s:", key).Slice()
 	if err != nil {
@@ -82,25 +176,42 @@ func (r *Redis) Get(ctx context.Context, key string) ([]byte, uint64, error) {
 
 // Set stores an answer computed in generation gen.
 func (r *Redis) Set(ctx context.Context, key string, gen uint64, value []byte) error {
-	k := r.prefix + "s:" + strconv.FormatUint(gen, 10) + ":" + key
-	if err := r.client.Set(ctx, k, value, TTL).Err(); err != nil {
+	if err := r.client.Set(ctx, r.answerKey(gen, key), value, TTL).Err(); err != nil {
 		return fmt.Errorf("cache: redis set: %w", err)
+	}
+	if r.genKnown.Load() && gen == r.gen.Load() {
+		r.local.set(gen, key, value)
 	}
 	return nil
 }
 
 // Bump moves to a new generation, for every instance sharing this Redis.
 func (r *Redis) Bump(ctx context.Context) error {
-	if err := r.client.Incr(ctx, r.genKey()).Err(); err != nil {
+	g, err := bumpScript.Run(ctx, r.client, []string{r.genKey()}).Uint64()
+	if err != nil {
 		r.bumpOwed.Store(true)
 		return fmt.Errorf("cache: redis bump generation: %w", err)
 	}
+	r.advance(g) // this instance sees its own change at once
 	r.bumpOwed.Store(false)
 	return nil
 }
 
-// Ping checks that Redis answers.
-func (r *Redis) Ping(ctx context.Context) error { return r.client.Ping(ctx).Err() }
+// Ping checks that Redis answers and the generation is being watched.
+func (r *Redis) Ping(ctx context.Context) error {
+	if err := r.client.Ping(ctx).Err(); err != nil {
+		return err
+	}
+	if !r.genKnown.Load() {
+		return errors.New("cache: not subscribed to the generation channel")
+	}
+	return nil
+}
 
-// Close closes the connections.
-func (r *Redis) Close() error { return r.client.Close() }
+// Close stops the watch and closes the connections.
+func (r *Redis) Close() error {
+	r.cancel()
+	err := r.client.Close()
+	<-r.done
+	return err
+}

@@ -27,22 +27,27 @@ type geo struct {
 
 // document is what the index stores for one published listing.
 type document struct {
-	ID                   string                `json:"id"`
-	Slug                 string                `json:"slug"`
-	Name                 string                `json:"name"`
-	NameSort             string                `json:"name_sort"`
-	Categories           []string              `json:"categories"`
-	CategoryNames        []string              `json:"category_names"`
-	Services             []string              `json:"services"`
-	DescriptionNB        string                `json:"description_nb"`
-	DescriptionEN        string                `json:"description_en"`
-	Address              listing.Address       `json:"address"`
-	District             string                `json:"district"`
-	DistrictName         string                `json:"district_name"`
-	Geo                  geo                   `json:"_geo"`
-	AcceptsRepairVoucher bool                  `json:"accepts_repair_voucher"`
-	VerifiedAt           *time.Time            `json:"verified_at"`
-	Hours                openinghours.Schedule `json:"hours"`
+	ID                   string          `json:"id"`
+	Slug                 string          `json:"slug"`
+	Name                 string          `json:"name"`
+	NameSort             string          `json:"name_sort"`
+	Categories           []string        `json:"categories"`
+	CategoryNames        []string        `json:"category_names"`
+	Services             []string        `json:"services"`
+	DescriptionNB        string          `json:"description_nb"`
+	DescriptionEN        string          `json:"description_en"`
+	Address              listing.Address `json:"address"`
+	District             string          `json:"district"`
+	DistrictName         string          `json:"district_name"`
+	Geo                  geo             `json:"_geo"`
+	AcceptsRepairVoucher bool            `json:"accepts_repair_voucher"`
+	VerifiedAt           *time.Time      `json:"verified_at"`
+	// HoursKnown is false when the opening hours are unknown; OpenSpans
+	// are then empty and "open now" is null rather than false.
+	HoursKnown bool `json:"hours_known"`
+	// OpenSpans are the opening spans in the slot window as flat pairs of
+	// unix minutes [start, end), small enough to return with every hit.
+	OpenSpans []int64 `json:"open_spans"`
 	// OpenSlots are the 15-minute slots (unix time / 900) in which the
 	// listing is open the whole slot; OpenMinutes (unix time / 60) are the
 	// open minutes of slots it is open only part of. Together they make
@@ -75,22 +80,23 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 		DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
 		Address: l.Address, District: l.District,
 		Geo:                  geo{Lat: l.Location.Lat, Lng: l.Location.Lng},
-		AcceptsRepairVoucher: l.AcceptsRepairVoucher, VerifiedAt: l.VerifiedAt, Hours: l.OpeningHours,
+		AcceptsRepairVoucher: l.AcceptsRepairVoucher, VerifiedAt: l.VerifiedAt, HoursKnown: l.OpeningHours.Known(),
 	}
 	if dist, ok := ix.districts.Lookup(l.District); ok {
 		d.DistrictName = dist.Name
 	}
-	d.OpenSlots, d.OpenMinutes = openSlots(&l.OpeningHours, now)
+	d.OpenSlots, d.OpenMinutes, d.OpenSpans = openSlots(&l.OpeningHours, now)
 	return d
 }
 
-// openSlots lists the whole open slots and the open minutes of partly open
-// slots in the window around now.
-func openSlots(h *openinghours.Schedule, now time.Time) (slots, minutes []int64) {
-	slots, minutes = []int64{}, []int64{}
+// openSlots lists the whole open slots, the open minutes of partly open
+// slots, and the open spans, in the window around now.
+func openSlots(h *openinghours.Schedule, now time.Time) (slots, minutes, spans []int64) {
+	slots, minutes, spans = []int64{}, []int64{}, []int64{}
 	from := now.Add(-SlotWindowBefore).Truncate(time.Minute)
 	for _, sp := range h.Spans(from, now.Add(SlotWindowAfter)) {
 		a, b := sp.Start.Unix()/60, sp.End.Unix()/60 // [a, b) in minutes
+		spans = append(spans, a, b)
 		firstFull := (a + slotMinutes - 1) / slotMinutes
 		endFull := b / slotMinutes
 		if firstFull >= endFull {
@@ -109,5 +115,5 @@ func openSlots(h *openinghours.Schedule, now time.Time) (slots, minutes []int64)
 			minutes = append(minutes, m)
 		}
 	}
-	return slots, minutes
+	return slots, minutes, spans
 }

@@ -16,7 +16,7 @@ func TestFilterIsBuiltFromValidatedValues(t *testing.T) {
 	q := search.Query{
 		Categories: []string{"klaer", "sko"}, Districts: []string{"fana"}, Voucher: true,
 		Origin: &search.Point{Lat: 60.39, Lng: 5.32}, RadiusM: 1500,
-		BBox:   &search.BBox{MinLng: 5.2, MinLat: 60.3, MaxLng: 5.4, MaxLat: 60.5}, OpenAt: &at,
+		BBox: &search.BBox{MinLng: 5.2, MinLat: 60.3, MaxLng: 5.4, MaxLat: 60.5}, OpenAt: &at,
 	}
 	minute := at.Unix() / 60
 	want := `categories IN ["klaer", "sko"] AND district IN ["fana"] AND accepts_repair_voucher = true AND ` +
@@ -49,7 +49,7 @@ func TestOpenSlotsAreExactToTheMinute(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 3, 23, 6, 0, 0, 0, time.UTC) // Monday before the DST change
-	slots, minutes := openSlots(&h, now)
+	slots, minutes, spans := openSlots(&h, now)
 	open := map[int64]bool{}
 	for _, s := range slots {
 		for m := s * slotMinutes; m < (s+1)*slotMinutes; m++ {
@@ -62,10 +62,18 @@ func TestOpenSlotsAreExactToTheMinute(t *testing.T) {
 		}
 		open[m] = true
 	}
+	inSpan := func(m int64) bool {
+		for i := 0; i < len(spans); i += 2 {
+			if spans[i] <= m && m < spans[i+1] {
+				return true
+			}
+		}
+		return false
+	}
 	from := now.Add(-SlotWindowBefore).Truncate(time.Minute)
 	for m := from; m.Before(now.Add(SlotWindowAfter)); m = m.Add(time.Minute) {
-		if got, want := open[m.Unix()/60], h.OpenAt(m); got != want {
-			t.Fatalf("at %s slots say %v, OpenAt says %v", m.In(openinghours.Oslo), got, want)
+		if got, want := open[m.Unix()/60], h.OpenAt(m); got != want || inSpan(m.Unix()/60) != want {
+			t.Fatalf("at %s slots say %v, spans say %v, OpenAt says %v", m.In(openinghours.Oslo), got, inSpan(m.Unix()/60), want)
 		}
 	}
 }

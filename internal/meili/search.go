@@ -2,22 +2,21 @@ package meili
 
 import (
 	"context"
-	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/goccy/go-json"
 	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/listing"
-	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
 var retrieved = []string{"id", "slug", "name", "categories", "services", "district", "address", "_geo",
-	"accepts_repair_voucher", "verified_at", "hours"}
+	"accepts_repair_voucher", "verified_at", "hours_known", "open_spans"}
 
 // Search runs a validated query.
 func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
@@ -43,18 +42,19 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 	}
 	var resp struct {
 		Hits []struct {
-			ID                   string                `json:"id"`
-			Slug                 string                `json:"slug"`
-			Name                 string                `json:"name"`
-			Categories           []string              `json:"categories"`
-			Services             []string              `json:"services"`
-			District             string                `json:"district"`
-			Address              listing.Address       `json:"address"`
-			Geo                  geo                   `json:"_geo"`
-			GeoDistance          *float64              `json:"_geoDistance"`
-			AcceptsRepairVoucher bool                  `json:"accepts_repair_voucher"`
-			VerifiedAt           *time.Time            `json:"verified_at"`
-			Hours                openinghours.Schedule `json:"hours"`
+			ID                   string          `json:"id"`
+			Slug                 string          `json:"slug"`
+			Name                 string          `json:"name"`
+			Categories           []string        `json:"categories"`
+			Services             []string        `json:"services"`
+			District             string          `json:"district"`
+			Address              listing.Address `json:"address"`
+			Geo                  geo             `json:"_geo"`
+			GeoDistance          *float64        `json:"_geoDistance"`
+			AcceptsRepairVoucher bool            `json:"accepts_repair_voucher"`
+			VerifiedAt           *time.Time      `json:"verified_at"`
+			HoursKnown           bool            `json:"hours_known"`
+			OpenSpans            []int64         `json:"open_spans"`
 		} `json:"hits"`
 		TotalHits         int                       `json:"totalHits"`
 		FacetDistribution map[string]map[string]int `json:"facetDistribution"`
@@ -67,11 +67,11 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 		Facets: search.Facets{Category: nonNilCounts(resp.FacetDistribution["categories"]), District: nonNilCounts(resp.FacetDistribution["district"])},
 	}
 	for i, h := range resp.Hits {
-		hours := h.Hours
 		res.Hits[i] = search.Hit{
 			ID: h.ID, Slug: h.Slug, Name: h.Name, Categories: h.Categories, Services: h.Services, District: h.District,
 			Address: h.Address, Location: listing.Location{Lat: h.Geo.Lat, Lng: h.Geo.Lng},
-			AcceptsRepairVoucher: h.AcceptsRepairVoucher, VerifiedAt: h.VerifiedAt, Hours: &hours,
+			AcceptsRepairVoucher: h.AcceptsRepairVoucher, VerifiedAt: h.VerifiedAt,
+			HoursKnown: h.HoursKnown, OpenSpans: h.OpenSpans,
 		}
 		if h.GeoDistance != nil {
 			d := int(math.Round(*h.GeoDistance))

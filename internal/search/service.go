@@ -2,15 +2,15 @@ package search
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 	"strconv"
 	"sync/atomic"
 	"time"
 
+	"github.com/goccy/go-json"
+
 	"github.com/bergenreparerer/reparerer/internal/listing"
-	"github.com/bergenreparerer/reparerer/internal/openinghours"
 )
 
 // Hit is one listing in a search answer.
@@ -29,8 +29,10 @@ type Hit struct {
 	AcceptsRepairVoucher bool       `json:"accepts_repair_voucher"`
 	VerifiedAt           *time.Time `json:"verified_at"`
 	URL                  string     `json:"url"`
-	// Hours come from the index so that OpenNow is computed per answer.
-	Hours *openinghours.Schedule `json:"-"`
+	// HoursKnown and OpenSpans (flat pairs of unix minutes [start, end))
+	// come from the index, so that OpenNow is computed for each answer.
+	HoursKnown bool    `json:"-"`
+	OpenSpans  []int64 `json:"-"`
 }
 
 // Facets count the matching listings per category and per district.
@@ -100,8 +102,8 @@ func (s *Service) SearchJSON(ctx context.Context, q Query) ([]byte, error) {
 	}
 	for i := range res.Hits {
 		h := &res.Hits[i]
-		if h.Hours.Known() {
-			open := h.Hours.OpenAt(now)
+		if h.HoursKnown {
+			open := spansContain(h.OpenSpans, now.Unix()/60)
 			h.OpenNow = &open
 		}
 		h.URL = "/reparator/" + h.Slug
@@ -152,4 +154,15 @@ func finish(core []byte, status string, started time.Time) []byte {
 	out = append(out, `,"cache":"`...)
 	out = append(out, status...)
 	return append(out, `"}`...)
+}
+
+// spansContain reports whether minute lies in one of the flat pairs of
+// unix minutes [start, end).
+func spansContain(spans []int64, minute int64) bool {
+	for i := 0; i+1 < len(spans); i += 2 {
+		if spans[i] <= minute && minute < spans[i+1] {
+			return true
+		}
+	}
+	return false
 }
