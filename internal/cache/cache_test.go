@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/cache"
 	"github.com/bergenreparerer/reparerer/internal/testenv"
@@ -71,5 +72,50 @@ func TestRedisPrefixesAreIsolated(t *testing.T) {
 	_ = b.Bump(ctx)
 	if v, _, _ := a.Get(ctx, "k"); string(v) != "a's" {
 		t.Errorf("b's bump invalidated a: %q", v)
+	}
+}
+
+// A bump on one instance reaches another through the generation channel:
+// its in-process copy stops answering.
+func TestRedisBumpReachesOtherInstances(t *testing.T) {
+	ctx := context.Background()
+	url, prefix := testenv.SharedRedis(t).URL(), testenv.Name(t)+":"
+	a, _ := cache.NewRedis(url, prefix)
+	b, _ := cache.NewRedis(url, prefix)
+	defer a.Close()
+	defer b.Close()
+	waitSubscribed(t, a)
+	waitSubscribed(t, b)
+	_, gen, _ := a.Get(ctx, "k")
+	_ = a.Set(ctx, "k", gen, []byte("v1"))
+	if v, _, _ := b.Get(ctx, "k"); string(v) != "v1" { // now in b's in-process copy too
+		t.Fatalf("b: %q, want v1", v)
+	}
+	if err := a.Bump(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		v, _, err := b.Get(ctx, "k")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("b still serves the answer from before a's bump after 2 s")
+		}
+	}
+}
+
+func waitSubscribed(t *testing.T, r *cache.Redis) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for r.Ping(context.Background()) != nil {
+		if time.Now().After(deadline) {
+			t.Fatal("not subscribed to the generation channel after 5 s")
+		}
+		time.Sleep(5 * time.Millisecond) // polling a condition
 	}
 }

@@ -1,0 +1,47 @@
+package config
+
+import (
+	"io"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLoadDefaultsEnvAndFlags(t *testing.T) {
+	c, rest, err := Load([]string{"MEILI_INDEX=from_env", "REDIS_URL=redis://127.0.0.1:6390/2", "REPARERER_TILE_URL="},
+		[]string{"--meili-index", "from_flag", "file.geojson"}, "test", io.Discard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Addr != ":8080" || c.DB != "./data/reparerer.db" || c.MeiliURL != "http://127.0.0.1:7700" || c.SlotRefresh != time.Hour {
+		t.Errorf("defaults = %+v", c)
+	}
+	if c.MeiliIndex != "from_flag" {
+		t.Errorf("MeiliIndex = %q, want the flag to override the environment", c.MeiliIndex)
+	}
+	if c.RedisURL != "redis://127.0.0.1:6390/2" {
+		t.Errorf("RedisURL = %q", c.RedisURL)
+	}
+	if c.TileURL != "" {
+		t.Errorf("TileURL = %q, want empty: set-but-empty disables tiles", c.TileURL)
+	}
+	if len(rest) != 1 || rest[0] != "file.geojson" {
+		t.Errorf("rest = %v", rest)
+	}
+}
+
+func TestLoadRefusesBadValues(t *testing.T) {
+	_, _, err := Load([]string{"MEILI_URL=localhost:7700", "REDIS_URL=http://x", "MEILI_INDEX=a b", "REPARERER_LOG_LEVEL=loud"},
+		nil, "test", io.Discard, nil)
+	if err == nil {
+		t.Fatal("bad config accepted")
+	}
+	for _, name := range []string{"MEILI_URL", "REDIS_URL", "MEILI_INDEX", "REPARERER_LOG_LEVEL"} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error %q does not name %s", err, name)
+		}
+	}
+	if _, _, err := Load([]string{"REPARERER_SLOT_REFRESH=soon"}, nil, "test", io.Discard, nil); err == nil {
+		t.Error("unparsable REPARERER_SLOT_REFRESH accepted")
+	}
+}
