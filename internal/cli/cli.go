@@ -11,6 +11,8 @@ import (
 	"syscall"
 
 	"github.com/bergenreparerer/reparerer/internal/config"
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/store"
 )
 
 const usage = `reparerer — Bergen Reparerer
@@ -52,6 +54,20 @@ func Main(args []string, env []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// openStore loads the districts and opens the store, what every command
+// that writes or reads listings outside the service needs.
+func openStore(ctx context.Context, cfg config.Config) (*district.Map, *store.DB, error) {
+	districts, err := district.Load()
+	if err != nil {
+		return nil, nil, err
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, nil, err
+	}
+	return districts, db, nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

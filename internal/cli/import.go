@@ -11,10 +11,8 @@ import (
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/config"
-	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
-	"github.com/bergenreparerer/reparerer/internal/store"
 )
 
 // importCmd writes to the store only; a running (or the next) `serve`
@@ -46,11 +44,7 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 			return fmt.Errorf("%s: %w", addressFile, err)
 		}
 	}
-	districts, err := district.Load()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.DB)
+	districts, db, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}
@@ -66,11 +60,13 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 }
 
 func printReport(w io.Writer, file string, r importer.Report) {
-	verb := "imported"
 	if r.DryRun {
-		verb = "would import (dry run, nothing written)"
+		fmt.Fprintf(w, "%s (dry run, nothing written): would import %d, update %d, leave %d unchanged, skip %d\n",
+			file, r.Imported, r.Updated, r.Unchanged, len(r.Skipped))
+	} else {
+		fmt.Fprintf(w, "%s: imported %d, updated %d, unchanged %d, skipped %d\n",
+			file, r.Imported, r.Updated, r.Unchanged, len(r.Skipped))
 	}
-	fmt.Fprintf(w, "%s: %s %d, updated %d, unchanged %d, skipped %d\n", file, verb, r.Imported, r.Updated, r.Unchanged, len(r.Skipped))
 	reasons := map[string]int{}
 	var order []string
 	for _, s := range r.Skipped {

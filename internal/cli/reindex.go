@@ -7,9 +7,7 @@ import (
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/config"
-	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/meili"
-	"github.com/bergenreparerer/reparerer/internal/store"
 )
 
 func reindex(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
@@ -17,11 +15,7 @@ func reindex(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 	if err != nil {
 		return err
 	}
-	districts, err := district.Load()
-	if err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.DB)
+	districts, db, err := openStore(ctx, cfg)
 	if err != nil {
 		return err
 	}

@@ -100,8 +100,8 @@ func (im *Importer) importFeature(ctx context.Context, f feature, addresses map[
 	}
 	switch kind := tags["fivh:category"]; kind {
 	case "repair":
-	case "second-hand":
-		return skip("second-hand place, not a repair service")
+	case "reuse", "second-hand":
+		return skip("second-hand/reuse place, not a repair service")
 	case "rental":
 		return skip("rental place, not a repair service")
 	default:

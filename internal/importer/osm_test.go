@@ -31,6 +31,16 @@ func load(t *testing.T) ([]byte, map[string]importer.Address) {
 	return data, addresses
 }
 
+func openDB(t *testing.T) *store.DB {
+	t.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func newImporter(t *testing.T, dryRun bool, db *store.DB) *importer.Importer {
 	t.Helper()
 	districts, err := district.Load()
@@ -45,11 +55,7 @@ func newImporter(t *testing.T, dryRun bool, db *store.DB) *importer.Importer {
 
 func TestImportRealOSMDataIsIdempotent(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t)
 	data, addresses := load(t)
 
 	dry, err := newImporter(t, true, db).ImportOSM(ctx, data, addresses)
@@ -105,11 +111,7 @@ func TestImportRealOSMDataIsIdempotent(t *testing.T) {
 
 func TestImportReportsWhatItCannotParse(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := openDB(t)
 	data := []byte(`{"type":"FeatureCollection","features":[
 	 {"type":"Feature","id":"node/1","properties":{"name":"Skomaker Test","craft":"shoemaker","opening_hours":"by appointment","phone":"12","ref:NO:orgnr":"828100603","fivh:category":"repair"},"geometry":{"type":"Point","coordinates":[5.3241,60.3929]}},
 	 {"type":"Feature","id":"node/2","properties":{"name":"Oslo Sko","craft":"shoemaker","fivh:category":"repair"},"geometry":{"type":"Point","coordinates":[10.75,59.91]}},
