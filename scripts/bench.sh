@@ -6,16 +6,16 @@
 #   3. search    our uncached /api/v1/search (text + geo: never cached)
 #   4. browse    our cached district/category browse (Redis)
 # and prints requests/s, p50, p99 and the ratios the targets are set in.
-# Usage: scripts/bench.sh [-n LISTINGS] [-c CONNECTIONS] [-d DURATION]
+# Usage: scripts/bench.sh [-n LISTINGS] [-c CONNECTIONS] [-d DURATION] [-r ROUNDS]
 # APP_GOMAXPROCS (default 1) is the service's GOMAXPROCS: on a 2-core machine
 # that it shares with a CPU-bound Meilisearch, one P leaves Meilisearch the
 # other core instead of losing it to idle Go scheduler threads (measured:
 # uncached search ~80% of raw Meilisearch with 2 Ps, ~86% with 1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=10000 conns=10 duration=15s
-while getopts n:c:d: opt; do
-  case $opt in n) n=$OPTARG ;; c) conns=$OPTARG ;; d) duration=$OPTARG ;; *) exit 2 ;; esac
+n=10000 conns=10 duration=10s rounds=3
+while getopts n:c:d:r: opt; do
+  case $opt in n) n=$OPTARG ;; c) conns=$OPTARG ;; d) duration=$OPTARG ;; r) rounds=$OPTARG ;; *) exit 2 ;; esac
 done
 
 if ! command -v wrk >/dev/null; then
@@ -70,29 +70,43 @@ LUA
 curl -fsS "$base$search_path" >/dev/null
 curl -fsS "$base$browse_path" >/dev/null # warm the cache
 
-declare -A rps p50 p99
 measure() { # name, wrk args...
   local name=$1; shift
-  wrk -t2 -c"$conns" -d"$duration" --latency "$@" >"$work/$name.txt"
-  rps[$name]=$(awk '/^Requests\/sec/ {print $2}' "$work/$name.txt")
-  p50[$name]=$(awk '$1=="50%" {print $2}' "$work/$name.txt")
-  p99[$name]=$(awk '$1=="99%" {print $2}' "$work/$name.txt")
-  if grep -q "Non-2xx" "$work/$name.txt"; then echo "bench: $name had errors:" >&2; cat "$work/$name.txt" >&2; exit 1; fi
+  local out="$work/$name.$round.txt"
+  wrk -t2 -c"$conns" -d"$duration" --latency "$@" >"$out"
+  if grep -q "Non-2xx\|Socket errors" "$out"; then echo "bench: $name had errors:" >&2; cat "$out" >&2; exit 1; fi
 }
-measure floor "$base/healthz"
-measure meili -s "$work/meili.lua" "http://127.0.0.1:$meili_port/indexes/bench/search"
-measure search "$base$search_path"
-measure browse "$base$browse_path"
+# The cases take turns, round after round, so that drift on a noisy machine
+# falls on all of them alike.
+for round in $(seq 1 "$rounds"); do
+  measure floor "$base/healthz"
+  measure meili -s "$work/meili.lua" "http://127.0.0.1:$meili_port/indexes/bench/search"
+  measure search "$base$search_path"
+  measure browse "$base$browse_path"
+done
 cache_status=$(curl -fsS "$base$browse_path" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cache"])')
 
 echo
-echo "Bergen Reparerer benchmark: $n listings, wrk -t2 -c$conns -d$duration, $(nproc) cores, service GOMAXPROCS=$app_procs, $(date -u +%Y-%m-%dT%H:%MZ)"
-printf '%-8s %12s %10s %10s\n' case "req/s" p50 p99
-for k in floor meili search browse; do printf '%-8s %12s %10s %10s\n' "$k" "${rps[$k]}" "${p50[$k]}" "${p99[$k]}"; done
+echo "Bergen Reparerer benchmark: $n listings, wrk -t2 -c$conns -d$duration, $rounds rounds, $(nproc) cores, service GOMAXPROCS=$app_procs, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "browse answers came from the cache: $cache_status"
-python3 - "${rps[floor]}" "${rps[meili]}" "${rps[search]}" "${rps[browse]}" <<'PY'
-import sys
-floor, meili, search, browse = map(float, sys.argv[1:])
-print(f"cached browse / static floor  = {browse/floor:6.1%}  (target >= 40%)")
-print(f"uncached search / raw meili   = {search/meili:6.1%}  (target >= 85%)")
+python3 - "$work" "$rounds" <<'PY'
+import re, statistics, sys
+work, rounds = sys.argv[1], int(sys.argv[2])
+def ms(text):
+    v, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
+    return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+res = {}
+for case in ["floor", "meili", "search", "browse"]:
+    rps, p50, p99 = [], [], []
+    for r in range(1, rounds + 1):
+        txt = open(f"{work}/{case}.{r}.txt").read()
+        rps.append(float(re.search(r"Requests/sec:\s+([\d.]+)", txt).group(1)))
+        p50.append(ms(re.search(r"^\s+50%\s+(\S+)", txt, re.M).group(1)))
+        p99.append(ms(re.search(r"^\s+99%\s+(\S+)", txt, re.M).group(1)))
+    res[case] = (statistics.mean(rps), statistics.median(p50), statistics.median(p99), rps)
+print(f"{'case':8} {'req/s (mean)':>13} {'p50 ms':>8} {'p99 ms':>8}   per round")
+for case, (rps, p50, p99, each) in res.items():
+    print(f"{case:8} {rps:13.0f} {p50:8.3f} {p99:8.3f}   {' '.join(f'{x:.0f}' for x in each)}")
+print(f"cached browse / static floor  = {res['browse'][0]/res['floor'][0]:6.1%}  (target >= 40%)")
+print(f"uncached search / raw meili   = {res['search'][0]/res['meili'][0]:6.1%}  (target >= 85%)")
 PY

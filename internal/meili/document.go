@@ -16,6 +16,9 @@ const (
 	SlotWindowBefore = 2 * time.Hour
 	SlotWindowAfter  = 8 * 24 * time.Hour
 	slotMinutes      = 15
+	// spanWindowAfter is shorter: the spans returned with each hit only
+	// answer "open now" and "opens next", and every hit costs bytes.
+	spanWindowAfter = 3 * 24 * time.Hour
 )
 
 // geo is Meilisearch's coordinate object. It is written only here, from
@@ -96,7 +99,9 @@ func openSlots(h *openinghours.Schedule, now time.Time) (slots, minutes, spans [
 	from := now.Add(-SlotWindowBefore).Truncate(time.Minute)
 	for _, sp := range h.Spans(from, now.Add(SlotWindowAfter)) {
 		a, b := sp.Start.Unix()/60, sp.End.Unix()/60 // [a, b) in minutes
-		spans = append(spans, a, b)
+		if sp.Start.Before(now.Add(spanWindowAfter)) {
+			spans = append(spans, a, b)
+		}
 		firstFull := (a + slotMinutes - 1) / slotMinutes
 		endFull := b / slotMinutes
 		if firstFull >= endFull {

@@ -72,8 +72,12 @@ func TestOpenSlotsAreExactToTheMinute(t *testing.T) {
 	}
 	from := now.Add(-SlotWindowBefore).Truncate(time.Minute)
 	for m := from; m.Before(now.Add(SlotWindowAfter)); m = m.Add(time.Minute) {
-		if got, want := open[m.Unix()/60], h.OpenAt(m); got != want || inSpan(m.Unix()/60) != want {
-			t.Fatalf("at %s slots say %v, spans say %v, OpenAt says %v", m.In(openinghours.Oslo), got, inSpan(m.Unix()/60), want)
+		spanSays := inSpan(m.Unix() / 60)
+		if !m.Before(now.Add(spanWindowAfter)) {
+			spanSays = h.OpenAt(m) // spans stop after their shorter window
+		}
+		if got, want := open[m.Unix()/60], h.OpenAt(m); got != want || spanSays != want {
+			t.Fatalf("at %s slots say %v, spans say %v, OpenAt says %v", m.In(openinghours.Oslo), got, spanSays, want)
 		}
 	}
 }
