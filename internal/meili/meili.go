@@ -31,6 +31,7 @@ type Index struct {
 	uid       string
 	districts *district.Map
 	settings  *meilisearch.Settings
+	searcher  *searchClient
 	// Now is the clock the open-time slots are computed from.
 	Now func() time.Time
 }
@@ -60,14 +61,21 @@ func New(url, key, uid string, districts *district.Map) (*Index, error) {
 		meilisearch.WithCustomJsonMarshaler(json.Marshal),
 		meilisearch.WithCustomJsonUnmarshaler(json.Unmarshal),
 	)
-	return &Index{client: client, uid: uid, districts: districts, settings: settings, Now: time.Now}, nil
+	searcher, err := newSearchClient(url, key, uid)
+	if err != nil {
+		return nil, err
+	}
+	return &Index{client: client, uid: uid, districts: districts, settings: settings, searcher: searcher, Now: time.Now}, nil
 }
 
 // UID returns the index uid.
 func (ix *Index) UID() string { return ix.uid }
 
 // Close releases idle connections.
-func (ix *Index) Close() { ix.client.Close() }
+func (ix *Index) Close() {
+	ix.client.Close()
+	ix.searcher.hc.CloseIdleConnections()
+}
 
 // Health checks that Meilisearch answers and the index exists.
 func (ix *Index) Health(ctx context.Context) error {

@@ -2,13 +2,11 @@ package meili
 
 import (
 	"context"
+	"errors"
 	"math"
 	"strconv"
 	"strings"
 	"time"
-
-	"github.com/goccy/go-json"
-	"github.com/meilisearch/meilisearch-go"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/listing"
@@ -20,25 +18,15 @@ var retrieved = []string{"id", "slug", "name", "categories", "services", "distri
 
 // Search runs a validated query.
 func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
-	req := &meilisearch.SearchRequest{
-		Facets:               []string{"categories", "district"},
-		Page:                 int64(q.Page),
-		HitsPerPage:          int64(q.PerPage),
-		AttributesToRetrieve: retrieved,
-	}
-	if f := Filter(q); f != "" {
-		req.Filter = f
+	req := &searchRequest{
+		Q: q.Text, Filter: Filter(q), Facets: []string{"categories", "district"},
+		Page: q.Page, HitsPerPage: q.PerPage, AttributesToRetrieve: retrieved,
 	}
 	switch {
 	case q.Origin != nil:
 		req.Sort = []string{"_geoPoint(" + num(q.Origin.Lat) + "," + num(q.Origin.Lng) + "):asc"}
 	case q.Text == "":
 		req.Sort = []string{"name_sort:asc"} // a browse reads best in name order
-	}
-	raw, err := ix.client.Index(ix.uid).SearchRawWithContext(ctx, q.Text, req)
-	if err != nil {
-		return search.Result{}, apperr.Unavailable(err,
-			"Søket er midlertidig utilgjengelig. Prøv igjen om litt. / Search is temporarily unavailable. Please try again shortly.")
 	}
 	var resp struct {
 		Hits []struct {
@@ -59,8 +47,12 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 		TotalHits         int                       `json:"totalHits"`
 		FacetDistribution map[string]map[string]int `json:"facetDistribution"`
 	}
-	if err := json.Unmarshal(*raw, &resp); err != nil {
-		return search.Result{}, apperr.Unavailable(err, "Søket ga et uleselig svar. / Search gave an unreadable answer.")
+	if err := ix.searcher.search(ctx, req, &resp); err != nil {
+		if errors.Is(err, errSearchRefused) {
+			return search.Result{}, err // a bug of ours: an internal error, logged
+		}
+		return search.Result{}, apperr.Unavailable(err,
+			"Søket er midlertidig utilgjengelig. Prøv igjen om litt. / Search is temporarily unavailable. Please try again shortly.")
 	}
 	res := search.Result{
 		Hits: make([]search.Hit, len(resp.Hits)), Total: resp.TotalHits, Page: q.Page, PerPage: q.PerPage,

@@ -1,0 +1,96 @@
+package meili
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/goccy/go-json"
+	"github.com/valyala/fasthttp"
+)
+
+// searchClient posts search requests over fasthttp. Everything else goes
+// through meilisearch-go; searches do not, because on the uncached search
+// path net/http's per-request goroutine hand-offs and the client's extra
+// copy of each answer cost more CPU than the rest of the service, and on a
+// small machine every core-millisecond is taken from Meilisearch itself
+// (docs/BENCHMARKS.md has the figures).
+type searchClient struct {
+	hc   *fasthttp.HostClient
+	url  string
+	auth string
+}
+
+func newSearchClient(base, key, uid string) (*searchClient, error) {
+	u, err := url.Parse(base)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("meili: %q is not an http(s) URL", base)
+	}
+	host := u.Host
+	if u.Port() == "" {
+		host += map[string]string{"http": ":80", "https": ":443"}[u.Scheme]
+	}
+	c := &searchClient{
+		hc: &fasthttp.HostClient{
+			Addr: host, IsTLS: u.Scheme == "https", MaxConns: 512,
+			MaxIdleConnDuration: 90 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
+			NoDefaultUserAgentHeader: true,
+		},
+		url: u.Scheme + "://" + u.Host + u.Path + "/indexes/" + url.PathEscape(uid) + "/search",
+	}
+	if key != "" {
+		c.auth = "Bearer " + key
+	}
+	return c, nil
+}
+
+// searchRequest is the body of POST /indexes/{uid}/search.
+type searchRequest struct {
+	Q                    string   `json:"q"`
+	Filter               string   `json:"filter,omitempty"`
+	Facets               []string `json:"facets"`
+	Sort                 []string `json:"sort,omitempty"`
+	Page                 int      `json:"page"`
+	HitsPerPage          int      `json:"hitsPerPage"`
+	AttributesToRetrieve []string `json:"attributesToRetrieve"`
+}
+
+// errSearchRefused marks an answer Meilisearch gave but refused with: a bug
+// of ours (a bad filter), not an outage.
+var errSearchRefused = errors.New("meili: search refused")
+
+func (c *searchClient) search(ctx context.Context, r *searchRequest, into any) error {
+	body, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("meili: encode search: %w", err)
+	}
+	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(req)
+	defer fasthttp.ReleaseResponse(resp)
+	req.SetRequestURI(c.url)
+	req.Header.SetMethod(fasthttp.MethodPost)
+	req.Header.SetContentType("application/json")
+	if c.auth != "" {
+		req.Header.Set(fasthttp.HeaderAuthorization, c.auth)
+	}
+	req.SetBodyRaw(body)
+	deadline, ok := ctx.Deadline()
+	if !ok {
+		deadline = time.Now().Add(10 * time.Second)
+	}
+	if err := c.hc.DoDeadline(req, resp, deadline); err != nil {
+		return fmt.Errorf("meili: search: %w", err)
+	}
+	switch status := resp.StatusCode(); {
+	case status >= 500:
+		return fmt.Errorf("meili: search: status %d: %.300s", status, resp.Body())
+	case status != fasthttp.StatusOK:
+		return fmt.Errorf("%w: status %d: %.300s", errSearchRefused, status, resp.Body())
+	}
+	if err := json.Unmarshal(resp.Body(), into); err != nil {
+		return fmt.Errorf("meili: decode search answer: %w", err)
+	}
+	return nil
+}
