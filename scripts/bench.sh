@@ -7,10 +7,8 @@
 #   4. browse    our cached district/category browse (Redis)
 # and prints requests/s, p50, p99 and the ratios the targets are set in.
 # Usage: scripts/bench.sh [-n LISTINGS] [-c CONNECTIONS] [-d DURATION] [-r ROUNDS]
-# APP_GOMAXPROCS (default 1) is the service's GOMAXPROCS: on a 2-core machine
-# that it shares with a CPU-bound Meilisearch, one P leaves Meilisearch the
-# other core instead of losing it to idle Go scheduler threads (measured:
-# uncached search ~80% of raw Meilisearch with 2 Ps, ~86% with 1).
+# APP_GOMAXPROCS sets the service's GOMAXPROCS (default: Go's, the number of
+# cores), to see how it shares a small machine with a CPU-bound Meilisearch.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=10000 conns=10 duration=10s rounds=3
@@ -48,7 +46,7 @@ export REPARERER_DB=$work/bench.db MEILI_URL=http://127.0.0.1:$meili_port MEILI_
 export REDIS_URL=redis://127.0.0.1:$redis_port/0 REPARERER_ADDR=127.0.0.1:$app_port REPARERER_LOG_LEVEL=warn
 "$work/benchseed" -n "$n" -db "$work/bench.db"
 "$work/reparerer" reindex
-app_procs=${APP_GOMAXPROCS:-1}
+app_procs=${APP_GOMAXPROCS:-$(nproc)}
 GOMAXPROCS=$app_procs "$work/reparerer" serve 2>"$work/app.log" &
 pids+=($!)
 wait_port "$app_port"
