@@ -122,6 +122,20 @@ func TestOpenData(t *testing.T) {
 	}
 }
 
+func TestPublicAPIAllowsAnyOrigin(t *testing.T) {
+	e := start(t, setup{})
+	req, _ := http.NewRequest("GET", e.base+"/api/v1/categories", nil)
+	req.Header.Set("Origin", "https://example.org")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got := resp.Header.Get("Access-Control-Allow-Origin"); got != "*" {
+		t.Errorf("Access-Control-Allow-Origin = %q, want *", got)
+	}
+}
+
 func TestHealthz(t *testing.T) {
 	e := start(t, setup{})
 	if status, body := e.get("/healthz"); status != 200 || !strings.Contains(string(body), "ok") {

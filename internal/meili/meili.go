@@ -68,9 +68,6 @@ func New(url, key, uid string, districts *district.Map) (*Index, error) {
 	return &Index{client: client, uid: uid, districts: districts, settings: settings, searcher: searcher, Now: time.Now}, nil
 }
 
-// UID returns the index uid.
-func (ix *Index) UID() string { return ix.uid }
-
 // Close releases idle connections.
 func (ix *Index) Close() {
 	ix.client.Close()

@@ -8,6 +8,7 @@ import (
 
 	"github.com/bergenreparerer/reparerer/frontend"
 	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/search"
@@ -141,7 +142,7 @@ func (s *Server) districts(c *fiber.Ctx) error {
 	for _, d := range s.Districts.All() {
 		out = append(out, row{Slug: d.Slug, Name: d.Name, Count: counts.ByDistrict[d.Slug]})
 	}
-	return c.JSON(fiber.Map{"districts": out, "attribution": "© Kartverket / SSB, CC BY 4.0"})
+	return c.JSON(fiber.Map{"districts": out, "attribution": district.Attribution})
 }
 
 func (s *Server) districtsGeoJSON(c *fiber.Ctx) error {

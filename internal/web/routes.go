@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/cors"
 )
 
 // routes is the one table of every route.
@@ -9,15 +10,19 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 
-	api := app.Group("/api/v1")
+	// The API and the open data are public and read-only: any site may
+	// embed the map or fetch the data from a browser.
+	public := cors.New(cors.Config{AllowOrigins: "*", AllowMethods: "GET,HEAD"})
+	api := app.Group("/api/v1", public)
 	api.Get("/search", s.search)
 	api.Get("/repairers/:slug", s.repairer)
 	api.Get("/districts", s.districts)
 	api.Get("/districts.geojson", s.districtsGeoJSON)
 	api.Get("/categories", s.categories)
 
-	app.Get("/data/repairers.geojson", s.openDataGeoJSON)
-	app.Get("/data/repairers.csv", s.openDataCSV)
+	data := app.Group("/data", public)
+	data.Get("/repairers.geojson", s.openDataGeoJSON)
+	data.Get("/repairers.csv", s.openDataCSV)
 
 	app.Get("/", s.home)
 }
