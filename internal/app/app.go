@@ -173,6 +173,11 @@ func (a *App) background(ctx context.Context) {
 			return
 		case <-ticker.C:
 		}
+		// A Meilisearch that lost its data gets the index and its settings
+		// back here; the refresh that follows refills it.
+		if err := a.Index.Ensure(ctx); err != nil {
+			a.log.Warn("index: could not ensure the index and its settings", "error", err)
+		}
 	}
 }
 

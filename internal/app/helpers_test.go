@@ -39,6 +39,8 @@ type env struct {
 	base  string
 	clock *clock
 	logs  *syncBuffer
+	meili *testenv.Meili
+	index string
 }
 
 type setup struct {
@@ -84,7 +86,7 @@ func start(t *testing.T, s setup) *env {
 			t.Logf("service log:\n%s", logs.String())
 		}
 	})
-	e := &env{t: t, app: a, base: "http://" + a.Addr(), clock: c, logs: logs}
+	e := &env{t: t, app: a, base: "http://" + a.Addr(), clock: c, logs: logs, meili: s.meili, index: cfg.MeiliIndex}
 	select {
 	case <-a.IndexReady():
 	case <-time.After(30 * time.Second):

@@ -234,3 +234,36 @@ func TestReindexSwapsWithoutDowntime(t *testing.T) {
 		t.Errorf("after reindex total %d, want 6", r.Total)
 	}
 }
+
+func TestLostIndexIsRebuilt(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+	req, _ := http.NewRequest("DELETE", e.meili.URL+"/indexes/"+e.index, nil)
+	req.Header.Set("Authorization", "Bearer "+e.meili.Key)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	deadline := time.Now().Add(10 * time.Second)
+	for { // the deletion is an asynchronous task
+		status, _ := e.get("/api/v1/search?q=sko")
+		if status == http.StatusServiceUnavailable {
+			break
+		}
+		if status != http.StatusOK || time.Now().After(deadline) {
+			t.Fatalf("search on a deleted index: status %d, want 503", status)
+		}
+	}
+	if err := e.app.Index.Ensure(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	e.app.RefreshSlots(context.Background())
+	e.waitIndexed()
+	if r := e.search(url.Values{"q": {"glidelås"}}); r.Total != 1 || r.Hits[0].Name != "Nordnes Søm" {
+		t.Errorf("after rebuilding: %v, want Nordnes Søm found by a synonym (the settings are back too)", names(r))
+	}
+	if r := e.search(url.Values{"per_page": {"100"}}); r.Total != 6 {
+		t.Errorf("after rebuilding: total %d, want all 6", r.Total)
+	}
+}

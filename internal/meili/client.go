@@ -84,7 +84,7 @@ func (c *searchClient) search(ctx context.Context, r *searchRequest, into any) e
 		return fmt.Errorf("meili: search: %w", err)
 	}
 	switch status := resp.StatusCode(); {
-	case status >= 500:
+	case status >= 500 || status == fasthttp.StatusNotFound: // down, or its index lost: an outage
 		return fmt.Errorf("meili: search: status %d: %.300s", status, resp.Body())
 	case status != fasthttp.StatusOK:
 		return fmt.Errorf("%w: status %d: %.300s", errSearchRefused, status, resp.Body())
