@@ -267,3 +267,36 @@ func TestLostIndexIsRebuilt(t *testing.T) {
 		t.Errorf("after rebuilding: total %d, want all 6", r.Total)
 	}
 }
+
+// A listing the index refuses (here one written past the listing service
+// with an id Meilisearch does not accept) holds up only itself, not the
+// writes queued with it.
+func TestRefusedListingDoesNotBlockTheOutbox(t *testing.T) {
+	e := start(t, setup{})
+	ctx := context.Background()
+	bad := place("Umulig Sted", torgallmenningen, []string{"sko"}, "")
+	bad.ID, bad.Slug, bad.District, bad.Version = "not a valid id!", "umulig-sted", "bergenhus", 1
+	bad.CreatedAt, bad.UpdatedAt = e.clock.Now(), e.clock.Now()
+	if err := e.app.Store.Create(ctx, bad); err != nil { // straight to the store, past validation
+		t.Fatal(err)
+	}
+	e.create(place("Nordnes Søm", nordnes, []string{"klaer"}, "Mo-Fr 09:00-16:30"))
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		r := e.search(url.Values{"q": {"nordnes"}})
+		if r.Total == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the good listing was not indexed: the refused one blocks the outbox")
+		}
+		e.app.Worker.Kick()
+		time.Sleep(20 * time.Millisecond) // polling a condition
+	}
+	if n, _ := e.app.Store.PendingCount(ctx); n != 1 {
+		t.Errorf("outbox holds %d entries, want only the refused one", n)
+	}
+	if !strings.Contains(e.logs.String(), "refuses this listing") {
+		t.Error("the refused listing was not logged")
+	}
+}

@@ -234,6 +234,10 @@ type taskError struct {
 	status, code, message string
 }
 
+// Is makes a refused task an outbox.ErrRefused: Meilisearch was reached and
+// said no, so retrying the same batch cannot help.
+func (e *taskError) Is(target error) bool { return target == outbox.ErrRefused }
+
 func (e *taskError) Error() string {
 	return fmt.Sprintf("meili: task %d %s: %s (%s)", e.uid, e.status, e.message, e.code)
 }

@@ -108,47 +108,95 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	}
 }
 
-// Drain pushes one batch and returns how many entries it cleared.
+// ErrRefused marks an error of an Index that received the batch and refused
+// it (a document it cannot take), as opposed to one it could not be reached for.
+var ErrRefused = errors.New("outbox: the index refused the batch")
+
+// change is what one batch does to one listing.
+type change struct {
+	listingID string
+	entryIDs  []int64
+	upsert    *listing.Listing // nil: remove from the index
+}
+
+// Drain pushes one batch and returns how many entries it cleared. When the
+// index refuses the batch, each listing is pushed on its own, so one
+// listing the index cannot take holds up only itself.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	entries, err := w.Queue.Pending(ctx, w.Batch)
 	if err != nil || len(entries) == 0 {
 		return 0, err
 	}
-	ids := make([]int64, len(entries))
-	seen := map[string]bool{}
-	var upsert []*listing.Listing
-	var remove []string
-	for i, e := range entries {
-		ids[i] = e.ID
-		if seen[e.ListingID] {
-			continue // the listing's current state is pushed once per batch
+	changes, err := w.changes(ctx, entries)
+	if err != nil {
+		return 0, err
+	}
+	err = w.push(ctx, changes)
+	if errors.Is(err, ErrRefused) && len(changes) > 1 {
+		done := 0
+		for _, c := range changes {
+			if err := w.push(ctx, []change{c}); err != nil {
+				w.Log.Error("outbox: the index refuses this listing; it stays queued", "listing_id", c.listingID, "error", err)
+				continue
+			}
+			done += len(c.entryIDs)
 		}
-		seen[e.ListingID] = true
+		return done, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return len(entries), nil
+}
+
+// changes reads the current state of each listing in the batch; several
+// entries for one listing become one change.
+func (w *Worker) changes(ctx context.Context, entries []Entry) ([]change, error) {
+	var out []change
+	at := map[string]int{}
+	for _, e := range entries {
+		if i, ok := at[e.ListingID]; ok {
+			out[i].entryIDs = append(out[i].entryIDs, e.ID)
+			continue
+		}
+		c := change{listingID: e.ListingID, entryIDs: []int64{e.ID}}
 		l, err := w.Listings.Get(ctx, e.ListingID)
 		switch {
 		case apperr.Is(err, apperr.CodeNotFound):
-			remove = append(remove, e.ListingID)
 		case err != nil:
-			return 0, err
+			return nil, err
 		case l.Published():
-			upsert = append(upsert, l)
-		default:
-			remove = append(remove, l.ID)
+			c.upsert = l
 		}
+		at[e.ListingID] = len(out)
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// push applies the changes and clears their entries, or records the failure.
+func (w *Worker) push(ctx context.Context, changes []change) error {
+	var upsert []*listing.Listing
+	var remove []string
+	var ids []int64
+	for _, c := range changes {
+		if c.upsert != nil {
+			upsert = append(upsert, c.upsert)
+		} else {
+			remove = append(remove, c.listingID)
+		}
+		ids = append(ids, c.entryIDs...)
 	}
 	if err := w.Index.Apply(ctx, upsert, remove); err != nil {
 		if ferr := w.Queue.Failed(ctx, ids, err.Error()); ferr != nil {
 			err = errors.Join(err, ferr)
 		}
-		return 0, err
+		return err
 	}
 	// Move the cache on before the rows go: once the outbox is empty, no
 	// answer from before the change can be served.
 	if w.Published != nil {
 		w.Published(ctx)
 	}
-	if err := w.Queue.Done(ctx, ids); err != nil {
-		return 0, err
-	}
-	return len(entries), nil
+	return w.Queue.Done(ctx, ids)
 }
