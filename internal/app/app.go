@@ -215,11 +215,12 @@ func (a *App) readiness(ctx context.Context) web.Readiness {
 			r.Cache = "down"
 		}
 	}
-	n, err := a.Store.PendingCount(ctx)
-	if err != nil {
+	var err1, err2 error
+	r.OutboxPending, err1 = a.Store.PendingCount(ctx)
+	r.OutboxParked, err2 = a.Store.ParkedCount(ctx)
+	if err1 != nil || err2 != nil {
 		r.Store = "down"
 	}
-	r.OutboxPending = n
 	return r
 }
 

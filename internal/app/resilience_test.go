@@ -293,15 +293,26 @@ func TestRefusedListingDoesNotBlockTheOutbox(t *testing.T) {
 		e.app.Worker.Kick()
 		time.Sleep(20 * time.Millisecond) // polling a condition
 	}
-	for { // the good entry is cleared just after the index applied it
-		n, _ := e.app.Store.PendingCount(ctx)
-		if n == 1 {
+	// The refused listing is tried a few times, then parked: kept in the
+	// outbox and counted, no longer in every batch.
+	for {
+		pending, err := e.app.Store.Pending(ctx, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		total, _ := e.app.Store.PendingCount(ctx)
+		parked, _ := e.app.Store.ParkedCount(ctx)
+		if len(pending) == 0 && parked > 0 && parked == total {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("outbox holds %d entries, want only the refused one", n)
+			t.Fatalf("outbox: %d entries, %d parked, %d still tried (%+v); want only the refused listing's, parked", total, parked, len(pending), pending)
 		}
+		e.app.Worker.Kick()
 		time.Sleep(10 * time.Millisecond) // polling a condition
+	}
+	if _, r := readyz(t, e); r["outbox_parked"] == float64(0) {
+		t.Errorf("readyz does not count the parked entries: %v", r)
 	}
 	if !strings.Contains(e.logs.String(), "refuses this listing") {
 		t.Error("the refused listing was not logged")

@@ -20,11 +20,20 @@ type Entry struct {
 	Attempts  int
 }
 
+// MaxRefusals is how often the index may refuse an entry before it is
+// parked: kept in the outbox and counted, but left out of the batches. A
+// new write of the listing queues a new entry, which is tried afresh.
+const MaxRefusals = 3
+
 // Queue is the outbox table.
 type Queue interface {
+	// Pending returns the oldest entries that are not parked.
 	Pending(ctx context.Context, limit int) ([]Entry, error)
 	Done(ctx context.Context, ids []int64) error
+	// Failed records an attempt the index could not be reached for.
 	Failed(ctx context.Context, ids []int64, reason string) error
+	// Refused records an attempt the index refused.
+	Refused(ctx context.Context, ids []int64, reason string) error
 	PendingCount(ctx context.Context) (int, error)
 }
 
@@ -120,8 +129,8 @@ type change struct {
 }
 
 // Drain pushes one batch and returns how many entries it cleared. When the
-// index refuses the batch, each listing is pushed on its own, so one
-// listing the index cannot take holds up only itself.
+// index refuses the batch, each listing is pushed on its own, so a listing
+// the index cannot take holds up only itself.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	entries, err := w.Queue.Pending(ctx, w.Batch)
 	if err != nil || len(entries) == 0 {
@@ -132,21 +141,30 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		return 0, err
 	}
 	err = w.push(ctx, changes)
-	if errors.Is(err, ErrRefused) && len(changes) > 1 {
-		done := 0
-		for _, c := range changes {
-			if err := w.push(ctx, []change{c}); err != nil {
-				w.Log.Error("outbox: the index refuses this listing; it stays queued", "listing_id", c.listingID, "error", err)
-				continue
-			}
-			done += len(c.entryIDs)
+	if !errors.Is(err, ErrRefused) {
+		if err != nil {
+			return 0, err
 		}
-		return done, nil
+		return len(entries), nil
 	}
-	if err != nil {
-		return 0, err
+	// Meilisearch is up but refused the batch: find the listing it cannot
+	// take by pushing each on its own. Not an outage, so no backoff.
+	done := 0
+	for _, c := range changes {
+		if len(changes) > 1 {
+			err = w.push(ctx, []change{c})
+		}
+		switch {
+		case err == nil:
+			done += len(c.entryIDs)
+		case errors.Is(err, ErrRefused):
+			w.Log.Error("outbox: the index refuses this listing; it stays queued and is parked after a few refusals",
+				"listing_id", c.listingID, "error", err)
+		default:
+			return done, err
+		}
 	}
-	return len(entries), nil
+	return done, nil
 }
 
 // changes reads the current state of each listing in the batch; several
@@ -188,10 +206,17 @@ func (w *Worker) push(ctx context.Context, changes []change) error {
 		ids = append(ids, c.entryIDs...)
 	}
 	if err := w.Index.Apply(ctx, upsert, remove); err != nil {
-		if ferr := w.Queue.Failed(ctx, ids, err.Error()); ferr != nil {
-			err = errors.Join(err, ferr)
+		var rerr error
+		switch {
+		case errors.Is(err, ErrRefused) && len(changes) == 1:
+			rerr = w.Queue.Refused(ctx, ids, err.Error())
+		case errors.Is(err, ErrRefused):
+			// A refused batch is not held against its listings: Drain
+			// pushes each on its own next and finds the one refused.
+		default:
+			rerr = w.Queue.Failed(ctx, ids, err.Error())
 		}
-		return err
+		return errors.Join(err, rerr)
 	}
 	// Move the cache on before the rows go: once the outbox is empty, no
 	// answer from before the change can be served.

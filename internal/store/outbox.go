@@ -19,9 +19,11 @@ func (s *DB) enqueue(ctx context.Context, tx *sql.Tx, listingID string) error {
 	return nil
 }
 
-// Pending returns up to limit outbox entries, oldest first.
+// Pending returns up to limit outbox entries, oldest first, leaving out
+// the parked ones.
 func (s *DB) Pending(ctx context.Context, limit int) ([]outbox.Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, attempts FROM outbox ORDER BY id LIMIT ?`, limit)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, attempts FROM outbox
+		WHERE refusals < ? ORDER BY id LIMIT ?`, outbox.MaxRefusals, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: read outbox: %w", err)
 	}
@@ -47,11 +49,27 @@ func (s *DB) Failed(ctx context.Context, ids []int64, reason string) error {
 	return s.outboxExec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id IN (%s)`, ids, reason)
 }
 
-// PendingCount returns how many entries wait for the index.
+// Refused records that the index refused the entries.
+func (s *DB) Refused(ctx context.Context, ids []int64, reason string) error {
+	return s.outboxExec(ctx, `UPDATE outbox SET attempts = attempts + 1, refusals = refusals + 1, last_error = ?
+		WHERE id IN (%s)`, ids, reason)
+}
+
+// PendingCount returns how many entries wait for the index, parked ones
+// included: they are not done.
 func (s *DB) PendingCount(ctx context.Context) (int, error) {
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM outbox`).Scan(&n); err != nil {
 		return 0, fmt.Errorf("store: count outbox: %w", err)
+	}
+	return n, nil
+}
+
+// ParkedCount returns how many entries the index refused too often.
+func (s *DB) ParkedCount(ctx context.Context) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM outbox WHERE refusals >= ?`, outbox.MaxRefusals).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: count parked outbox entries: %w", err)
 	}
 	return n, nil
 }

@@ -25,6 +25,9 @@ type Readiness struct {
 	Cache         string `json:"cache"`
 	CacheBackend  string `json:"cache_backend"`
 	OutboxPending int    `json:"outbox_pending"`
+	// OutboxParked counts entries the index refused too often; they need
+	// a person (see the log for the listing and the reason).
+	OutboxParked int `json:"outbox_parked"`
 }
 
 // Ready reports whether the service can answer: the store and the index
