@@ -6,7 +6,6 @@ import (
 	"math"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/listing"
@@ -30,19 +29,11 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 	}
 	var resp struct {
 		Hits []struct {
-			ID                   string          `json:"id"`
-			Slug                 string          `json:"slug"`
-			Name                 string          `json:"name"`
-			Categories           []string        `json:"categories"`
-			Services             []string        `json:"services"`
-			District             string          `json:"district"`
-			Address              listing.Address `json:"address"`
-			Geo                  geo             `json:"_geo"`
-			GeoDistance          *float64        `json:"_geoDistance"`
-			AcceptsRepairVoucher bool            `json:"accepts_repair_voucher"`
-			VerifiedAt           *time.Time      `json:"verified_at"`
-			HoursKnown           bool            `json:"hours_known"`
-			OpenSpans            []int64         `json:"open_spans"`
+			search.Hit           // the fields stored under the same names
+			Geo         geo      `json:"_geo"`
+			GeoDistance *float64 `json:"_geoDistance"`
+			HoursKnown  bool     `json:"hours_known"`
+			OpenSpans   []int64  `json:"open_spans"`
 		} `json:"hits"`
 		TotalHits         int                       `json:"totalHits"`
 		FacetDistribution map[string]map[string]int `json:"facetDistribution"`
@@ -59,16 +50,14 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 		Facets: search.Facets{Category: nonNilCounts(resp.FacetDistribution["categories"]), District: nonNilCounts(resp.FacetDistribution["district"])},
 	}
 	for i, h := range resp.Hits {
-		res.Hits[i] = search.Hit{
-			ID: h.ID, Slug: h.Slug, Name: h.Name, Categories: h.Categories, Services: h.Services, District: h.District,
-			Address: h.Address, Location: listing.Location{Lat: h.Geo.Lat, Lng: h.Geo.Lng},
-			AcceptsRepairVoucher: h.AcceptsRepairVoucher, VerifiedAt: h.VerifiedAt,
-			HoursKnown: h.HoursKnown, OpenSpans: h.OpenSpans,
-		}
+		hit := h.Hit
+		hit.Location = listing.Location{Lat: h.Geo.Lat, Lng: h.Geo.Lng}
+		hit.HoursKnown, hit.OpenSpans = h.HoursKnown, h.OpenSpans
 		if h.GeoDistance != nil {
 			d := int(math.Round(*h.GeoDistance))
-			res.Hits[i].DistanceM = &d
+			hit.DistanceM = &d
 		}
+		res.Hits[i] = hit
 	}
 	return res, nil
 }
