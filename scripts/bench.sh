@@ -33,7 +33,7 @@ wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev
 
 meili_port=$(free_port) redis_port=$(free_port) app_port=$(free_port)
 key=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-"$meili_bin" --http-addr "127.0.0.1:$meili_port" --master-key "$key" --db-path "$work/meili" \
+"$meili_bin" --http-addr "127.0.0.1:$meili_port" --master-key "$key" --db-path "$work/meili" --dump-dir "$work/dumps" \
   --no-analytics --max-indexing-memory 256MiB --log-level WARN >"$work/meili.log" 2>&1 &
 pids+=($!)
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
