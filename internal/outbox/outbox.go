@@ -75,7 +75,7 @@ func (w *Worker) Kick() {
 }
 
 // Run drains the queue until ctx ends, polling every second and retrying
-// with exponential backoff while the index refuses.
+// with exponential backoff while the index cannot be reached.
 func (w *Worker) Run(ctx context.Context) {
 	const poll = time.Second
 	backoff := time.Duration(0)
@@ -87,7 +87,7 @@ func (w *Worker) Run(ctx context.Context) {
 		if err != nil {
 			// While the index is down, kicks do not shorten the wait.
 			backoff = min(max(2*backoff, 250*time.Millisecond), w.MaxBackoff)
-			w.Log.Warn("outbox: index refused the batch; will retry", "error", err, "retry_in", backoff.String())
+			w.Log.Warn("outbox: index unreachable; will retry", "error", err, "retry_in", backoff.String())
 			if !sleep(ctx, backoff) {
 				return
 			}

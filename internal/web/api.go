@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/frontend"
+	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
@@ -116,6 +117,10 @@ func toPublic(l *listing.Listing, now time.Time) publicListing {
 		VerifiedAt: l.VerifiedAt, ConfirmedAt: l.ConfirmedAt, Source: l.Source, UpdatedAt: l.UpdatedAt,
 	}
 }
+
+// errNotPublished answers for a listing the public may not see exactly as
+// for one that does not exist.
+var errNotPublished = apperr.NotFound("Fant ikke oppføringen. / Listing not found.")
 
 func (s *Server) repairer(c *fiber.Ctx) error {
 	l, err := s.Listings.GetBySlug(c.UserContext(), c.Params("slug"))

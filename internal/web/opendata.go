@@ -10,7 +10,6 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 )
 
@@ -20,8 +19,6 @@ const (
 	openDataLicense     = "Norsk lisens for offentlige data (NLOD) 2.0 — https://data.norge.no/nlod/no/2.0"
 	openDataAttribution = "Bergen Reparerer / Bergen kommune. Oppføringer med kilde osm: © OpenStreetMap contributors, ODbL 1.0. Bydeler: © Kartverket / SSB, CC BY 4.0."
 )
-
-var errNotPublished = apperr.NotFound("Fant ikke oppføringen. / Listing not found.")
 
 func (s *Server) openDataGeoJSON(c *fiber.Ctx) error {
 	ls, err := s.Listings.Published(c.UserContext())
