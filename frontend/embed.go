@@ -1,10 +1,17 @@
-// Package frontend embeds the built frontend (frontend/dist). It lives here
-// because go:embed cannot reach a parent folder.
+// Package frontend embeds the built map script and styles (frontend/dist,
+// made by build.mjs) and the page templates. It lives here because
+// go:embed cannot reach a parent folder.
 package frontend
 
 import "embed"
 
-// Dist is the built frontend.
+// Dist is the built frontend: dist/manifest.json names each asset's
+// content-hashed file under dist/assets.
 //
 //go:embed all:dist
 var Dist embed.FS
+
+// Templates are the html/template pages.
+//
+//go:embed templates/*.html
+var Templates embed.FS

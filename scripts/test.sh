@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# The whole test suite, as CI runs it: vet, unit and integration tests (the
-# tests start their own Meilisearch and Redis on free ports) with the race
-# detector, then a short run of each fuzzer.
+# The whole test suite, as CI runs it: the frontend's type check and build,
+# vet, unit, integration and browser tests (the tests start their own
+# Meilisearch and Redis on free ports; the browser tests drive Debian's
+# chromium with playwright-core) with the race detector, then a short run of
+# each fuzzer. Screenshots and the page weight land in test-artifacts/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/build-frontend.sh
+scripts/provision-browser.sh
 MEILI_BIN=$(scripts/provision-meili.sh)
 export MEILI_BIN
 scripts/provision-redis.sh

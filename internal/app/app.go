@@ -18,9 +18,11 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/cache"
 	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/meili"
 	"github.com/bergenreparerer/reparerer/internal/outbox"
+	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/store"
 	"github.com/bergenreparerer/reparerer/internal/web"
@@ -71,6 +73,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if a.Districts, err = district.Load(); err != nil {
 		return nil, err
 	}
+	postcodes, err := postcode.Load()
+	if err != nil {
+		return nil, err
+	}
+	messages, err := i18n.Load()
+	if err != nil {
+		return nil, err
+	}
 	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
 		return nil, err
 	}
@@ -102,8 +112,20 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Now:       now,
 		Log:       log,
 		BaseURL:   cfg.BaseURL,
+		Postcodes: postcodes,
+		Messages:  messages,
+		TileURL:   cfg.TileURL, TileAttribution: cfg.TileAttribution,
 	}
-	a.fiber = srv.App()
+	if cfg.TileURL == config.DefaultTileURL {
+		srv.TileAttributionURL = "https://www.kartverket.no/"
+	}
+	if cfg.TileURL == "" {
+		log.Info("map: REPARERER_TILE_URL is empty; maps show district outlines without tiles")
+	}
+	if a.fiber, err = srv.App(); err != nil {
+		a.Close()
+		return nil, err
+	}
 	if a.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("app: listen on %s: %w", cfg.Addr, err)

@@ -1,6 +1,12 @@
 // Package category is the closed set of repair categories and their names.
 package category
 
+import (
+	"slices"
+	"strings"
+	"unicode"
+)
+
 // Category is one repair category. Slug is stable and part of the public API.
 type Category struct {
 	Slug   string `json:"slug"`
@@ -44,6 +50,29 @@ func Lookup(slug string) (Category, bool) {
 	c, ok := bySlug[slug]
 	return c, ok
 }
+
+// Match returns the categories one of whose names or trade terms has a word
+// starting with text, case-insensitively ("skom" finds sko by "skomaker").
+func Match(text string) []Category {
+	text = strings.ToLower(strings.TrimSpace(text))
+	if text == "" {
+		return nil
+	}
+	var out []Category
+	for _, c := range all {
+		words := append([]string{c.NameNB, c.NameEN}, c.Terms...)
+		if slices.ContainsFunc(words, func(w string) bool {
+			return slices.ContainsFunc(strings.FieldsFunc(strings.ToLower(w), notLetter), func(f string) bool {
+				return strings.HasPrefix(f, text)
+			})
+		}) || strings.HasPrefix(c.Slug, text) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func notLetter(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) }
 
 // Valid reports whether slug names a category.
 func Valid(slug string) bool {

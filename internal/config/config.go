@@ -27,6 +27,8 @@ type Config struct {
 	RedisURL    string // REDIS_URL; empty: in-process cache
 	RedisPrefix string // REDIS_PREFIX
 	TileURL     string // REPARERER_TILE_URL; empty: no map tiles
+	// TileAttribution credits the tiles on the map (REPARERER_TILE_ATTRIBUTION).
+	TileAttribution string
 	// SlotRefresh is how often every listing's open-time slots are
 	// re-indexed (REPARERER_SLOT_REFRESH).
 	SlotRefresh time.Duration
@@ -49,6 +51,7 @@ func (c *Config) settings() []setting {
 		{"REDIS_URL", "redis-url", "", "Redis URL, e.g. redis://127.0.0.1:6379/0 (unset: in-process cache)", &c.RedisURL},
 		{"REDIS_PREFIX", "redis-prefix", "reparerer:", "prefix of every Redis key", &c.RedisPrefix},
 		{"REPARERER_TILE_URL", "tile-url", DefaultTileURL, "map tile URL template; empty disables tiles", &c.TileURL},
+		{"REPARERER_TILE_ATTRIBUTION", "tile-attribution", "© Kartverket", "credit shown on the map for its tiles", &c.TileAttribution},
 		{"REPARERER_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", &c.LogLevel},
 	}
 }

@@ -223,3 +223,16 @@ func normalizePlace(l *Listing, districts *district.Map) error {
 	l.District = d.Slug
 	return nil
 }
+
+// DisplayPhone formats a normalised (E.164) number as people write it:
+// "55 31 21 21" for a Norwegian number, the international form otherwise.
+func DisplayPhone(e164 string) string {
+	n, err := phonenumbers.Parse(e164, "NO")
+	if err != nil {
+		return e164
+	}
+	if phonenumbers.GetRegionCodeForNumber(n) == "NO" {
+		return phonenumbers.Format(n, phonenumbers.NATIONAL)
+	}
+	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}

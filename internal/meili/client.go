@@ -38,7 +38,7 @@ func newSearchClient(base, key, uid string) (*searchClient, error) {
 			MaxIdleConnDuration: 90 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
 			NoDefaultUserAgentHeader: true,
 		},
-		url: u.Scheme + "://" + u.Host + u.Path + "/indexes/" + url.PathEscape(uid) + "/search",
+		url: u.Scheme + "://" + u.Host + u.Path + "/indexes/" + url.PathEscape(uid),
 	}
 	if key != "" {
 		c.auth = "Bearer " + key
@@ -62,6 +62,21 @@ type searchRequest struct {
 var errSearchRefused = errors.New("meili: search refused")
 
 func (c *searchClient) search(ctx context.Context, r *searchRequest, into any) error {
+	return c.post(ctx, "/search", r, into)
+}
+
+// facetSearchRequest is the body of POST /indexes/{uid}/facet-search.
+type facetSearchRequest struct {
+	FacetName  string `json:"facetName"`
+	FacetQuery string `json:"facetQuery"`
+}
+
+func (c *searchClient) facetSearch(ctx context.Context, r *facetSearchRequest, into any) error {
+	return c.post(ctx, "/facet-search", r, into)
+}
+
+// post sends a read-only request (a search) to the index.
+func (c *searchClient) post(ctx context.Context, path string, r, into any) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("meili: encode search: %w", err)
@@ -69,7 +84,7 @@ func (c *searchClient) search(ctx context.Context, r *searchRequest, into any) e
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI(c.url)
+	req.SetRequestURI(c.url + path)
 	req.Header.SetMethod(fasthttp.MethodPost)
 	req.Header.SetContentType("application/json")
 	if c.auth != "" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -60,6 +61,31 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 		res.Hits[i] = hit
 	}
 	return res, nil
+}
+
+// Services returns up to limit service words of the indexed listings that
+// match text as a prefix (with Meilisearch's typo tolerance), the most
+// common first.
+func (ix *Index) Services(ctx context.Context, text string, limit int) ([]string, error) {
+	var resp struct {
+		FacetHits []struct {
+			Value string `json:"value"`
+			Count int    `json:"count"`
+		} `json:"facetHits"`
+	}
+	if err := ix.searcher.facetSearch(ctx, &facetSearchRequest{FacetName: "services", FacetQuery: text}, &resp); err != nil {
+		if errors.Is(err, errSearchRefused) {
+			return nil, err
+		}
+		return nil, apperr.Unavailable(err, "Forslag er midlertidig utilgjengelige. / Suggestions are temporarily unavailable.")
+	}
+	hits := resp.FacetHits
+	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Count > hits[j].Count })
+	out := make([]string, 0, min(limit, len(hits)))
+	for _, h := range hits[:min(limit, len(hits))] {
+		out = append(out, h.Value)
+	}
+	return out, nil
 }
 
 func nonNilCounts(m map[string]int) map[string]int {

@@ -251,3 +251,28 @@ func IsPublicHoliday(y int, m time.Month, d int) bool {
 	}
 	return v.(map[[2]int]bool)[[2]int{int(m), d}]
 }
+
+// Deviation is a local date whose hours differ from the usual week: a
+// dated exception or a public holiday.
+type Deviation struct {
+	Date      time.Time // midnight of the date in Europe/Oslo
+	Intervals []Interval
+}
+
+// Deviations lists the dates among the days local dates from t's on whose
+// hours differ from the weekly schedule, in order.
+func (s *Schedule) Deviations(t time.Time, days int) []Deviation {
+	if !s.Known() {
+		return nil
+	}
+	local := t.In(Oslo)
+	var out []Deviation
+	for i := 0; i < days; i++ {
+		d := time.Date(local.Year(), local.Month(), local.Day()+i, 0, 0, 0, 0, Oslo)
+		ivs := s.intervalsOn(d.Year(), d.Month(), d.Day())
+		if !equalIntervals(ivs, s.Week[(int(d.Weekday())+6)%7]) {
+			out = append(out, Deviation{Date: d, Intervals: ivs})
+		}
+	}
+	return out
+}

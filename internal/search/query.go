@@ -108,6 +108,21 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 	return q, nil
 }
 
+// ParseSuggestText checks the text a suggestion is asked for: like q, but
+// required and at most MaxSuggestionText characters.
+func ParseSuggestText(s string) (string, error) {
+	text, err := parseText(s)
+	switch {
+	case err != nil:
+		return "", err
+	case text == "":
+		return "", apperr.Invalid("q", "Skriv minst ett tegn. / Type at least one character.")
+	case utf8.RuneCountInString(text) > MaxSuggestionText:
+		return "", apperr.Invalid("q", "Teksten kan ha høyst %d tegn. / The text may have at most %d characters.", MaxSuggestionText, MaxSuggestionText)
+	}
+	return text, nil
+}
+
 func parseText(s string) (string, error) {
 	if !utf8.ValidString(s) {
 		return "", apperr.Invalid("q", "Søketeksten er ikke gyldig UTF-8. / The search text is not valid UTF-8.")

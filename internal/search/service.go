@@ -10,6 +10,7 @@ import (
 
 	"github.com/goccy/go-json"
 
+	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 )
 
@@ -54,6 +55,8 @@ type Result struct {
 // apperr with CodeUnavailable.
 type Index interface {
 	Search(ctx context.Context, q Query) (Result, error)
+	// Services returns up to limit service words starting with text.
+	Services(ctx context.Context, text string, limit int) ([]string, error)
 }
 
 // Cache keeps encoded answers under a generation that moves on with every
@@ -116,6 +119,38 @@ func (s *Service) SearchJSON(ctx context.Context, q Query) ([]byte, error) {
 		s.cacheHealthy(s.Cache.Set(ctx, key, gen, core))
 	}
 	return finish(core, status, started), nil
+}
+
+// Search is SearchJSON decoded, for the pages: one path through the cache.
+func (s *Service) Search(ctx context.Context, q Query) (Result, error) {
+	var r Result
+	body, err := s.SearchJSON(ctx, q)
+	if err != nil {
+		return r, err
+	}
+	if err := json.Unmarshal(body, &r); err != nil {
+		return r, fmt.Errorf("search: decode answer: %w", err)
+	}
+	return r, nil
+}
+
+// Suggestions complete what a resident is typing.
+type Suggestions struct {
+	Categories []category.Category
+	Services   []string
+}
+
+// MaxSuggestionText bounds the text a suggestion is asked for.
+const MaxSuggestionText = 50
+
+// Suggest offers the categories and the service words that start with
+// text; text must have passed ParseSuggestText.
+func (s *Service) Suggest(ctx context.Context, text string) (Suggestions, error) {
+	services, err := s.Index.Services(ctx, text, 6)
+	if err != nil {
+		return Suggestions{}, err
+	}
+	return Suggestions{Categories: category.Match(text), Services: services}, nil
 }
 
 // cacheHealthy logs when the cache goes down or comes back, once each way,

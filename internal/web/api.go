@@ -6,10 +6,10 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
-	"github.com/bergenreparerer/reparerer/frontend"
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/search"
@@ -174,11 +174,46 @@ func (s *Server) categories(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"categories": out})
 }
 
-func (s *Server) home(c *fiber.Ctx) error {
-	page, err := frontend.Dist.ReadFile("dist/index.html")
+// suggest completes the search field: categories (named in the language
+// asked for) and service words of published listings.
+func (s *Server) suggest(c *fiber.Ctx) error {
+	v := queryValues(c)
+	for name, vals := range v {
+		if name != "q" && name != "lang" {
+			return &apperr.Error{Code: apperr.CodeUnknownParameter, Field: name, Message: "Ukjent parameter. / Unknown parameter."}
+		}
+		if len(vals) > 1 {
+			return apperr.Invalid(name, "Parameteren kan bare gis én gang. / The parameter may be given only once.")
+		}
+	}
+	lang := i18n.NB
+	if raw, ok := v["lang"]; ok {
+		l, valid := i18n.Parse(raw[0])
+		if !valid {
+			return apperr.Invalid("lang", "lang må være nb eller en. / lang must be nb or en.")
+		}
+		lang = l
+	}
+	text, err := search.ParseSuggestText(v.Get("q"))
 	if err != nil {
 		return err
 	}
-	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Send(page)
+	sg, err := s.Search.Suggest(c.UserContext(), text)
+	if err != nil {
+		return err
+	}
+	type suggestion struct {
+		Kind  string `json:"kind"`
+		Value string `json:"value"`
+		Label string `json:"label"`
+	}
+	out := []suggestion{}
+	l := s.Messages.For(lang)
+	for _, cat := range sg.Categories {
+		out = append(out, suggestion{"category", cat.Slug, categoryName(cat, l)})
+	}
+	for _, w := range sg.Services {
+		out = append(out, suggestion{"service", w, w})
+	}
+	return c.JSON(fiber.Map{"suggestions": out})
 }

@@ -15,6 +15,7 @@ func (s *Server) routes(app *fiber.App) {
 	public := cors.New(cors.Config{AllowOrigins: "*", AllowMethods: "GET,HEAD"})
 	api := app.Group("/api/v1", public)
 	api.Get("/search", s.search)
+	api.Get("/suggest", s.suggest)
 	api.Get("/repairers/:slug", s.repairer)
 	api.Get("/districts", s.districts)
 	api.Get("/districts.geojson", s.districtsGeoJSON)
@@ -24,5 +25,14 @@ func (s *Server) routes(app *fiber.App) {
 	data.Get("/repairers.geojson", s.openDataGeoJSON)
 	data.Get("/repairers.csv", s.openDataCSV)
 
+	// Pages, for people and crawlers.
 	app.Get("/", s.home)
+	app.Get("/_/resultater", s.resultsFragment) // the result list alone, for the map script
+	app.Get("/reparator/:slug", s.listingPage)
+	app.Get("/om", s.about)
+	app.Get("/tilgjengelighet", s.accessibility)
+	app.Get("/sitemap.xml", s.sitemap)
+	app.Get("/robots.txt", s.robots)
+	app.Get("/assets/:file", s.assets.serve)
+	app.Get("/favicon.ico", s.favicon)
 }

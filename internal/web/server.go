@@ -6,15 +6,22 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
+	"github.com/bergenreparerer/reparerer/frontend"
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
@@ -39,14 +46,29 @@ type Server struct {
 	Search    *search.Service
 	Listings  listing.Store
 	Districts *district.Map
+	Postcodes *postcode.Book
+	Messages  *i18n.Catalogue
 	Readiness func(ctx context.Context) Readiness
 	Now       func() time.Time
 	Log       *slog.Logger
 	BaseURL   string
+	// TileURL is the map tile template; empty shows no tiles.
+	TileURL, TileAttribution, TileAttributionURL string
+
+	assets *assets
+	pages  *pages
 }
 
-// App returns the fiber app with every route.
-func (s *Server) App() *fiber.App {
+// App returns the fiber app with every route. It fails when the frontend
+// has not been built.
+func (s *Server) App() (*fiber.App, error) {
+	var err error
+	if s.assets, err = loadAssets(frontend.Dist); err != nil {
+		return nil, err
+	}
+	if s.pages, err = loadPages(s.assets); err != nil {
+		return nil, err
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "reparerer",
 		ErrorHandler:          s.handleError,
@@ -57,11 +79,34 @@ func (s *Server) App() *fiber.App {
 	})
 	app.Use(recover.New())
 	app.Use(requestid.New())
+	app.Use(helmet.New(helmet.Config{
+		ContentSecurityPolicy: s.contentSecurityPolicy(),
+		ReferrerPolicy:        "strict-origin-when-cross-origin",
+		PermissionPolicy:      "geolocation=(self), camera=(), microphone=()",
+		// The open data and the API are for other sites too.
+		CrossOriginEmbedderPolicy: "unsafe-none",
+		CrossOriginResourcePolicy: "cross-origin",
+	}))
+	app.Use(compress.New(compress.Config{
+		Level: compress.LevelBestSpeed,
+		Next:  func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/assets/") }, // stored compressed
+	}))
 	s.routes(app)
 	app.Use(func(c *fiber.Ctx) error {
 		return apperr.NotFound("Siden finnes ikke. / No such page.")
 	})
-	return app
+	return app, nil
+}
+
+// contentSecurityPolicy allows scripts and styles from this site only, and
+// images from the map tile server.
+func (s *Server) contentSecurityPolicy() string {
+	img := "'self' data:"
+	if u, err := url.Parse(s.TileURL); err == nil && u.Host != "" {
+		img += " " + u.Scheme + "://" + strings.ReplaceAll(u.Host, "{s}", "*")
+	}
+	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + img +
+		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 }
 
 var statusOf = map[string]int{
@@ -104,6 +149,9 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	if status >= 500 {
 		s.Log.Error("request failed", "error", err, "status", status, "path", c.Path(),
 			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
+	}
+	if wantsHTML(c) {
+		return s.renderError(c, status, ae.Code)
 	}
 	return c.Status(status).JSON(fiber.Map{"error": ae})
 }

@@ -1,0 +1,101 @@
+import L from './leaflet-global';
+import 'leaflet.markercluster';
+import { addBaseLayers, bergenBounds, escapeHTML, pin } from './basemap';
+import { n } from './config';
+
+export interface Place {
+  slug: string;
+  name: string;
+  url: string;
+  lat: number;
+  lng: number;
+}
+
+// ResultMap shows the places of the current result list as clustered
+// markers and keeps the selection in step with the list.
+export class ResultMap {
+  readonly map: L.Map;
+  private cluster: L.MarkerClusterGroup;
+  private markers = new Map<string, L.Marker>();
+  private selected?: string;
+  private userGesture = false;
+
+  constructor(
+    el: HTMLElement,
+    private onSelect: (slug: string) => void,
+    onUserMove: () => void,
+  ) {
+    this.map = L.map(el, { zoomSnap: 0.5, maxZoom: 18, zoomControl: false }).fitBounds(bergenBounds);
+    addBaseLayers(this.map, el.dataset.districts);
+    this.cluster = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 40,
+      spiderfyOnMaxZoom: true,
+      iconCreateFunction: (cluster) => {
+        const count = cluster.getChildCount();
+        return L.divIcon({
+          className: 'cluster',
+          html: `<span aria-hidden="true">${count}</span><span class="visually-hidden">${escapeHTML(n('cluster', count))}</span>`,
+          iconSize: [40, 40],
+        });
+      },
+    });
+    this.map.addLayer(this.cluster);
+    // Only moves the user makes offer "search this area"; fitting the map
+    // to new results does not.
+    const gesture = () => (this.userGesture = true);
+    this.map.on('dragstart', gesture);
+    el.addEventListener('wheel', gesture, { passive: true });
+    el.addEventListener('dblclick', gesture);
+    el.addEventListener('keydown', gesture);
+    el.addEventListener('pointerdown', (e) => {
+      if ((e.target as HTMLElement).closest('.leaflet-control-zoom')) gesture();
+    });
+    this.map.on('moveend', () => {
+      if (this.userGesture) onUserMove();
+      this.userGesture = false;
+    });
+  }
+
+  // show replaces the markers; fit moves the map to them.
+  show(places: Place[], fit: boolean): void {
+    this.cluster.clearLayers();
+    this.markers.clear();
+    for (const p of places) {
+      const marker = L.marker([p.lat, p.lng], { icon: pin(p.slug === this.selected), title: p.name, keyboard: false });
+      marker.bindPopup(`<a href="${escapeHTML(p.url)}">${escapeHTML(p.name)}</a>`);
+      marker.on('click', () => {
+        this.highlight(p.slug);
+        this.onSelect(p.slug);
+      });
+      this.markers.set(p.slug, marker);
+      this.cluster.addLayer(marker);
+    }
+    if (fit && places.length > 0) {
+      const bounds = L.latLngBounds(places.map((p) => [p.lat, p.lng] as L.LatLngTuple));
+      this.map.fitBounds(bounds.pad(0.15), { maxZoom: 16, animate: false });
+    }
+  }
+
+  // highlight marks the marker of slug (and unmarks the last one).
+  highlight(slug: string | undefined): void {
+    if (this.selected) this.markers.get(this.selected)?.setIcon(pin(false));
+    this.selected = slug;
+    if (slug) this.markers.get(slug)?.setIcon(pin(true));
+  }
+
+  // reveal zooms to the marker of slug (out of its cluster) and opens it.
+  reveal(slug: string): void {
+    const marker = this.markers.get(slug);
+    if (!marker) return;
+    this.highlight(slug);
+    this.cluster.zoomToShowLayer(marker, () => marker.openPopup());
+  }
+
+  // bbox is the visible area as minLng,minLat,maxLng,maxLat.
+  bbox(): string {
+    const b = this.map.getBounds();
+    const r = (x: number) => x.toFixed(5);
+    return [r(Math.max(b.getWest(), -180)), r(Math.max(b.getSouth(), -90)), r(Math.min(b.getEast(), 180)), r(Math.min(b.getNorth(), 90))].join(',');
+  }
+}

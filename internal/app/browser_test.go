@@ -1,0 +1,94 @@
+package app_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/importer"
+)
+
+// TestBrowser boots the service with the real OpenStreetMap repair places
+// of Bergen and runs the browser tests of frontend/e2e against it: Debian's
+// chromium driven by playwright-core, with axe-core for WCAG 2.1 A/AA. The
+// clock is pinned to Monday 23 November 2026, 11:00 in Bergen, so the
+// "open now" lines the tests expect are fixed.
+func TestBrowser(t *testing.T) {
+	root, err := filepath.Abs("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	frontend := filepath.Join(root, "frontend")
+	if _, err := os.Stat(filepath.Join(frontend, "node_modules", "playwright-core")); err != nil {
+		t.Fatal("frontend/node_modules is missing: run scripts/build-frontend.sh (scripts/test.sh does)")
+	}
+	chromium := os.Getenv("CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		t.Fatalf("no chromium at %s: run scripts/provision-browser.sh (scripts/test.sh does)", chromium)
+	}
+
+	e := start(t, setup{})
+	importRealData(t, e)
+	bike := place("Sykkelfikseren Møhlenpris", nordnes, []string{"sykkel"}, "Mo-Fr 08:00-16:00; Sa 10:00-14:00; PH off; Dec 24 off")
+	bike.Services = []string{"punktering", "girjustering"}
+	bike.Phone, bike.Website = "+4755000000", "https://sykkelfikseren.example/verksted"
+	bike.AcceptsRepairVoucher = true
+	price := 150
+	bike.PriceFromNOK, bike.PriceInfo = &price, "Punktering 150 kr, service fra 600 kr"
+	verified := mustTime("2026-10-01T10:00:00+02:00")
+	bike.VerifiedAt, bike.VerifiedBy = &verified, "test@bergen.kommune.no"
+	e.create(bike)
+	e.waitIndexed()
+
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
+	defer cancel()
+	args := []string{"--test", "--test-concurrency=1"}
+	if p := os.Getenv("E2E_PATTERN"); p != "" { // to run some of them while working on them
+		args = append(args, "--test-name-pattern="+p)
+	}
+	cmd := exec.CommandContext(ctx, "node", append(args, "e2e/")...)
+	cmd.Dir = frontend
+	cmd.Env = append(os.Environ(),
+		"BASE_URL="+e.base,
+		"CHROMIUM="+chromium,
+		"ARTIFACTS="+filepath.Join(root, "test-artifacts"),
+	)
+	out, err := cmd.CombinedOutput()
+	t.Logf("browser tests:\n%s", out)
+	if err != nil {
+		t.Fatalf("browser tests failed: %v", err)
+	}
+}
+
+// importRealData imports the OpenStreetMap snapshot of scripts/data, as
+// scripts/run.sh does.
+func importRealData(t *testing.T, e *env) {
+	t.Helper()
+	data, err := os.ReadFile("../../scripts/data/bergen_osm_reuse_repair_pois.geojson")
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := os.ReadFile("../../scripts/data/bergen_osm_poi_address_cache_nominatim.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var addresses map[string]importer.Address
+	if err := json.Unmarshal(raw, &addresses); err != nil {
+		t.Fatal(err)
+	}
+	im := &importer.Importer{Listings: e.app.Listings, Districts: e.app.Districts}
+	report, err := im.ImportOSM(context.Background(), data, addresses)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if report.Imported != 25 {
+		t.Fatalf("imported %d places, want the 25 repair places of the snapshot", report.Imported)
+	}
+}
