@@ -15,7 +15,8 @@ import (
 )
 
 // The one error handler: codes become statuses, and internal details never
-// reach the client.
+// reach the client. (Under /api/ errors are JSON; pages get HTML error
+// pages, tested through the real router in internal/app.)
 func TestHandleError(t *testing.T) {
 	var logged strings.Builder
 	s := &Server{Log: slog.New(slog.NewTextHandler(&logged, nil))}
@@ -28,7 +29,7 @@ func TestHandleError(t *testing.T) {
 		"/secret":   errors.New("sql: password=hunter2 at /var/lib/db"),
 	}
 	for path, err := range routes {
-		app.Get(path, func(*fiber.Ctx) error { return err })
+		app.Get("/api/v1"+path, func(*fiber.Ctx) error { return err })
 	}
 	tests := []struct {
 		path, code string
@@ -41,7 +42,7 @@ func TestHandleError(t *testing.T) {
 		{"/secret", "internal", 500},
 	}
 	for _, tt := range tests {
-		resp, err := app.Test(httptest.NewRequest("GET", tt.path, nil), -1)
+		resp, err := app.Test(httptest.NewRequest("GET", "/api/v1"+tt.path, nil), -1)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,0 +1,165 @@
+package app_test
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// fetch GETs path with the given request headers and returns the answer
+// with its body read.
+func (e *env) fetch(path string, header map[string]string) (*http.Response, string) {
+	e.t.Helper()
+	req, err := http.NewRequest("GET", e.base+path, nil)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	for k, v := range header {
+		req.Header.Set(k, v)
+	}
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	if err != nil {
+		e.t.Fatalf("GET %s: %v", path, err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp, string(body)
+}
+
+func TestSearchPage(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+
+	resp, body := e.fetch("/?q=skomaker&postnr=5003", nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, `<html lang="nb"`) {
+		t.Fatalf("status %d: %.300s", resp.StatusCode, body)
+	}
+	if got := regexp.MustCompile(`<li class="result" id="r-([a-z0-9-]+)"`).FindAllStringSubmatch(body, -1); len(got) != 2 ||
+		got[0][1] != "skomaker-sentrum" || got[1][1] != "skomaker-lagunen" {
+		t.Errorf("shoemakers nearest 5003 first: %v", got)
+	}
+	for _, want := range []string{`2 treff`, `Nær 5003 Bergen`, `Åpent nå`, `value="skomaker"`, `<link rel="canonical" href="http://localhost:8080/?postnr=5003&amp;q=skomaker">`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the page lacks %q", want)
+		}
+	}
+	if csp := resp.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "script-src 'self'") {
+		t.Errorf("Content-Security-Policy = %q", csp)
+	}
+	if cc := resp.Header.Get("Cache-Control"); cc != "no-cache" {
+		t.Errorf("Cache-Control = %q", cc)
+	}
+
+	// Bad values are a 400 page that says what is wrong, never a 500.
+	for path, want := range map[string]string{
+		"/?postnr=9999":                   "«9999» er ikke et postnummer i Bergen",
+		"/?district=atlantis":             "Ukjent bydel",
+		"/?category=sko&page=0":           "Sidetallet kan ikke brukes",
+		"/?q=" + strings.Repeat("a", 201): "høyst 200 tegn",
+		"/_/resultater?bbox=1,2":          "Kartutsnittet kan ikke brukes",
+	} {
+		resp, body := e.fetch(path, nil)
+		if resp.StatusCode != 400 || !strings.Contains(body, want) {
+			t.Errorf("%s: %d, want 400 saying %q: %.200s", path, resp.StatusCode, want, body)
+		}
+	}
+	// Parameters of other sites (tracking) are ignored by the page.
+	if resp, _ := e.fetch("/?utm_source=x&fbclid=y", nil); resp.StatusCode != 200 {
+		t.Errorf("a link with tracking parameters: %d", resp.StatusCode)
+	}
+}
+
+func TestListingAndErrorPages(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+
+	resp, body := e.fetch("/reparator/skomaker-sentrum", nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("status %d", resp.StatusCode)
+	}
+	for _, want := range []string{`Åpent nå – stenger 17:00`, `"@type":"LocalBusiness"`, `sålereparasjon`, `Ikke verifisert ennå`, `href="/reparator/skomaker-sentrum/meld-feil"`} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the listing page lacks %q", want)
+		}
+	}
+	// A hidden listing is not there for the public, in either language.
+	resp, body = e.fetch("/reparator/skjult-skomaker", nil)
+	if resp.StatusCode != 404 || !strings.Contains(body, "Fant ikke siden") || !strings.Contains(body, `<meta name="robots" content="noindex">`) {
+		t.Errorf("hidden listing: %d %.300s", resp.StatusCode, body)
+	}
+	resp, body = e.fetch("/reparator/skjult-skomaker?lang=en", nil)
+	if resp.StatusCode != 404 || !strings.Contains(body, "Page not found") {
+		t.Errorf("hidden listing in English: %d", resp.StatusCode)
+	}
+	// The API keeps answering JSON.
+	resp, body = e.fetch("/api/v1/repairers/skjult-skomaker", nil)
+	if resp.StatusCode != 404 || !strings.HasPrefix(body, `{"error"`) {
+		t.Errorf("API 404: %d %s", resp.StatusCode, body)
+	}
+	// The remembered language.
+	resp, _ = e.fetch("/om?lang=en", nil)
+	if c := resp.Header.Get("Set-Cookie"); !strings.Contains(c, "lang=en") || !strings.Contains(c, "HttpOnly") || !strings.Contains(c, "SameSite=Lax") {
+		t.Errorf("Set-Cookie = %q", c)
+	}
+	_, body = e.fetch("/om", map[string]string{"Cookie": "lang=en"})
+	if !strings.Contains(body, "Postcode data from Erik Bolstad") || !strings.Contains(body, "© OpenStreetMap contributors") {
+		t.Errorf("about page in English lacks the attributions")
+	}
+
+	_, sitemap := e.fetch("/sitemap.xml", nil)
+	if n := strings.Count(sitemap, "/reparator/"); n != 6 || strings.Contains(sitemap, "skjult") {
+		t.Errorf("sitemap lists %d listings (want the 6 published, not the hidden one)", n)
+	}
+}
+
+func TestAssetsAndSuggestions(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+
+	_, page := e.fetch("/", nil)
+	js := regexp.MustCompile(`src="(/assets/app-[A-Z0-9]+\.js)"`).FindStringSubmatch(page)
+	if js == nil {
+		t.Fatal("no hashed script on the page")
+	}
+	resp, body := e.fetch(js[1], map[string]string{"Accept-Encoding": "gzip, br"})
+	if resp.Header.Get("Content-Encoding") != "br" || !strings.Contains(resp.Header.Get("Cache-Control"), "immutable") || len(body) > 70_000 {
+		t.Errorf("script: %s, %q, %d bytes", resp.Header.Get("Content-Encoding"), resp.Header.Get("Cache-Control"), len(body))
+	}
+	if resp, _ := e.fetch("/assets/app-NOPE.js", nil); resp.StatusCode != 404 {
+		t.Errorf("unknown asset: %d", resp.StatusCode)
+	}
+
+	var got struct {
+		Suggestions []struct{ Kind, Value, Label string }
+	}
+	resp, body = e.fetch("/api/v1/suggest?q=s%C3%A5le&lang=en", nil)
+	if err := json.Unmarshal([]byte(body), &got); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	if len(got.Suggestions) != 1 || got.Suggestions[0].Kind != "service" || got.Suggestions[0].Value != "sålereparasjon" {
+		t.Errorf("suggest såle = %+v", got.Suggestions)
+	}
+	_, body = e.fetch("/api/v1/suggest?q=skom&lang=en", nil)
+	if !strings.Contains(body, `{"kind":"category","value":"sko","label":"Shoes, bags \u0026 leather"}`) {
+		t.Errorf("suggest skom = %s", body)
+	}
+	for path, code := range map[string]string{
+		"/api/v1/suggest":                              "invalid_parameter",
+		"/api/v1/suggest?q=%20":                        "invalid_parameter",
+		"/api/v1/suggest?q=sko&lang=de":                "invalid_parameter",
+		"/api/v1/suggest?q=sko&limit=3":                "unknown_parameter",
+		"/api/v1/suggest?q=" + strings.Repeat("x", 51): "invalid_parameter",
+		"/api/v1/suggest?q=sko&q=sy":                   "invalid_parameter",
+	} {
+		resp, body := e.fetch(path, nil)
+		if resp.StatusCode != 400 || !strings.Contains(body, `"code":"`+code+`"`) {
+			t.Errorf("%s: %d %s, want 400 %s", path, resp.StatusCode, body, code)
+		}
+	}
+}
