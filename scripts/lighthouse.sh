@@ -22,7 +22,12 @@ if [ ! -x "$cache/node_modules/.bin/lighthouse" ]; then
 fi
 
 serve_pid=
-cleanup() { [ -n "$serve_pid" ] && kill -TERM "$serve_pid" 2>/dev/null && wait "$serve_pid" 2>/dev/null; true; }
+cleanup() {
+  if [ -n "$serve_pid" ]; then
+    kill -TERM "$serve_pid" 2>/dev/null || true
+    wait "$serve_pid" 2>/dev/null || true
+  fi
+}
 trap cleanup EXIT
 base=${LIGHTHOUSE_URL:-}
 if [ -z "$base" ]; then

@@ -328,6 +328,22 @@ test('320 px wide and 200 % zoom need no sideways scrolling', async (t) => {
   }
 });
 
+test('"Meld fra om feil" sends a report from the listing page, accessibly', async (t) => {
+  const page = await open(t, {}, [400]);
+  await page.goto(base + '/reparator/skomaker');
+  await page.getByRole('link', { name: 'Meld fra om feil' }).click();
+  await page.waitForURL(/\/reparator\/skomaker\/meld-feil$/);
+  await axe(page, 'the report form');
+  await page.getByRole('button', { name: 'Send meldingen' }).click();
+  await page.locator('.error-summary', { hasText: 'Velg hva som er feil.' }).waitFor();
+  await axe(page, 'the report form with an error');
+  await page.getByLabel('Åpningstidene').check();
+  await page.getByLabel('Beskriv feilen').fill('Åpner 10:00 på lørdager nå.');
+  await page.getByRole('button', { name: 'Send meldingen' }).click();
+  await page.waitForURL(/\/reparator\/skomaker\?meldt=1$/);
+  assert.equal(await page.locator('.notice-success').textContent(), 'Takk! Meldingen er sendt til Bergen kommune.');
+});
+
 test('crawlers: sitemap lists every published listing, robots.txt points to it', async (t) => {
   const page = await open(t);
   const sitemap = await (await page.request.get(base + '/sitemap.xml')).text();

@@ -107,6 +107,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	srv := &web.Server{
 		Search:    &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log},
 		Listings:  a.Store,
+		Reports:   a.Store,
 		Districts: a.Districts,
 		Readiness: a.readiness,
 		Now:       now,

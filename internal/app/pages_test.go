@@ -1,9 +1,12 @@
 package app_test
 
 import (
+	"context"
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -161,5 +164,80 @@ func TestAssetsAndSuggestions(t *testing.T) {
 		if resp.StatusCode != 400 || !strings.Contains(body, `"code":"`+code+`"`) {
 			t.Errorf("%s: %d %s, want 400 %s", path, resp.StatusCode, body, code)
 		}
+	}
+}
+
+func TestErrorReports(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	form := e.base + "/reparator/skomaker-sentrum/meld-feil"
+	resp, err := client.Get(form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(string(page))
+	if resp.StatusCode != 200 || token == nil {
+		t.Fatalf("form: %d, token %v", resp.StatusCode, token)
+	}
+	post := func(c *http.Client, values url.Values) (int, string, string) {
+		t.Helper()
+		resp, err := c.PostForm(form, values)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header.Get("Location"), string(body)
+	}
+	reports := func() int {
+		t.Helper()
+		rs, err := e.app.Store.OpenReports(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(rs)
+	}
+
+	status, location, _ := post(client, url.Values{"_csrf": {token[1]}, "reason": {"hours"}, "message": {"Stengt på lørdager nå."}})
+	if status != 303 || location != "/reparator/skomaker-sentrum?meldt=1" || reports() != 1 {
+		t.Errorf("a good report: %d → %q, %d stored", status, location, reports())
+	}
+	rs, _ := e.app.Store.OpenReports(context.Background())
+	if got := rs[0]; got.Reason != "hours" || got.Message != "Stengt på lørdager nå." || got.Email != "" {
+		t.Errorf("stored %+v", got)
+	}
+	// Without the token (another site's form posting here): refused.
+	status, _, _ = post(&http.Client{Jar: jar}, url.Values{"reason": {"hours"}, "message": {"x"}})
+	if status != 403 || reports() != 1 {
+		t.Errorf("a post without the CSRF token: %d, %d stored", status, reports())
+	}
+	// A robot fills the honeypot: it is thanked, and nothing is stored.
+	status, _, _ = post(client, url.Values{"_csrf": {token[1]}, "reason": {"other"}, "message": {"buy now"}, "website": {"http://spam.example"}})
+	if status != 303 || reports() != 1 {
+		t.Errorf("honeypot: %d, %d stored", status, reports())
+	}
+	// Bad input is explained, and what was typed is kept.
+	status, _, body := post(client, url.Values{"_csrf": {token[1]}, "message": {"Feil nummer"}, "email": {"ikke-en-adresse"}})
+	if status != 400 || !strings.Contains(body, "Velg hva som er feil.") || !strings.Contains(body, "Feil nummer") {
+		t.Errorf("a report without a reason: %d %.300s", status, body)
+	}
+	status, _, body = post(client, url.Values{"_csrf": {token[1]}, "reason": {"contact"}, "message": {"Feil nummer"}, "email": {"ikke-en-adresse"}})
+	if status != 400 || !strings.Contains(body, "E-postadressen er ikke gyldig") {
+		t.Errorf("a bad e-mail: %d", status)
+	}
+	// The sixth post within ten minutes from one address is refused.
+	status, _, body = post(client, url.Values{"_csrf": {token[1]}, "reason": {"other"}, "message": {"x"}})
+	if status != 429 || !strings.Contains(body, "For mange forsøk") || reports() != 1 {
+		t.Errorf("the sixth post: %d, %d stored", status, reports())
+	}
+	if resp, _ := e.fetch("/reparator/skjult-skomaker/meld-feil", nil); resp.StatusCode != 404 {
+		t.Errorf("report form of a hidden listing: %d", resp.StatusCode)
 	}
 }

@@ -123,12 +123,9 @@ func toPublic(l *listing.Listing, now time.Time) publicListing {
 var errNotPublished = apperr.NotFound("Fant ikke oppføringen. / Listing not found.")
 
 func (s *Server) repairer(c *fiber.Ctx) error {
-	l, err := s.Listings.GetBySlug(c.UserContext(), c.Params("slug"))
+	l, err := s.publishedListing(c)
 	if err != nil {
 		return err
-	}
-	if !l.Published() {
-		return errNotPublished
 	}
 	return c.JSON(toPublic(l, s.Now()))
 }

@@ -39,6 +39,7 @@ type listingBody struct {
 	Voucher                                 bool
 	VerifiedText, ConfirmedText, SourceText string
 	ReportURL                               string
+	ReportSent                              bool // back from "Meld fra om feil"
 	Lat, Lng                                string
 	JSONLD                                  map[string]any
 }
@@ -54,15 +55,13 @@ type exceptionRow struct{ Date, Hours string }
 
 func (s *Server) listingPage(c *fiber.Ctx) error {
 	l := s.lang(c)
-	lst, err := s.Listings.GetBySlug(c.UserContext(), c.Params("slug"))
+	lst, err := s.publishedListing(c)
 	if err != nil {
 		return err
 	}
-	if !lst.Published() {
-		return errNotPublished
-	}
 	now := s.Now()
 	body := s.listingBody(l, lst, now)
+	body.ReportSent = c.Query("meldt") == "1"
 	v := s.newView(c, l, lst.Name, nil, true)
 	v.OGTitle = lst.Name
 	v.OGType = "business.business"

@@ -130,7 +130,7 @@ func loadPages(a *assets) (*pages, error) {
 		},
 	}
 	p := &pages{sets: map[string]*template.Template{}, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
-	for _, name := range []string{"home", "listing", "page", "error"} {
+	for _, name := range []string{"home", "listing", "page", "error", "report"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates,
 			"templates/layout.html", "templates/results.html", "templates/"+name+".html")
 		if err != nil {
@@ -170,7 +170,8 @@ func (s *Server) renderError(c *fiber.Ctx, status int, code string) error {
 }
 
 // wantsHTML reports whether an error should be answered with a page
-// rather than JSON: browsers asking for pages, outside the API.
+// rather than JSON: anything outside the API, the open data and the probes
+// is a page or a form of one.
 func wantsHTML(c *fiber.Ctx) bool {
 	p := c.Path()
 	for _, prefix := range []string{"/api/", "/data/", "/healthz", "/readyz", "/_/"} {
@@ -178,5 +179,5 @@ func wantsHTML(c *fiber.Ctx) bool {
 			return false
 		}
 	}
-	return c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead
+	return true
 }

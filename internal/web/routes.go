@@ -29,6 +29,11 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/", s.home)
 	app.Get("/_/resultater", s.resultsFragment) // the result list alone, for the map script
 	app.Get("/reparator/:slug", s.listingPage)
+	// "Meld fra om feil": anonymous, so rate-limited per client address,
+	// CSRF-checked, with a honeypot field.
+	protect := s.csrfProtection()
+	app.Get("/reparator/:slug/meld-feil", protect, s.reportForm)
+	app.Post("/reparator/:slug/meld-feil", s.reportLimit(), protect, s.reportSubmit)
 	app.Get("/om", s.about)
 	app.Get("/tilgjengelighet", s.accessibility)
 	app.Get("/sitemap.xml", s.sitemap)

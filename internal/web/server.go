@@ -22,6 +22,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
@@ -45,6 +46,7 @@ func (r Readiness) Ready() bool { return r.Store == "ok" && r.Index == "ok" }
 type Server struct {
 	Search    *search.Service
 	Listings  listing.Store
+	Reports   report.Store
 	Districts *district.Map
 	Postcodes *postcode.Book
 	Messages  *i18n.Catalogue

@@ -1,0 +1,65 @@
+// Package report holds what the public tells the municipality is wrong
+// with a listing ("Meld fra om feil"). Reports are anonymous; the
+// municipality reads them in its review queue.
+package report
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+)
+
+// Reasons a report may give, in the order the form offers them.
+var Reasons = []string{"closed", "hours", "address", "contact", "services", "other"}
+
+// MaxMessage bounds the free text of a report, in characters.
+const MaxMessage = 2000
+
+// Report is one error report about a listing.
+type Report struct {
+	ID        string
+	ListingID string
+	Reason    string
+	Message   string
+	// Email is where the reporter may be answered; optional.
+	Email     string
+	CreatedAt time.Time
+}
+
+// Store keeps reports.
+type Store interface {
+	CreateReport(ctx context.Context, r *Report) error
+}
+
+// Normalize trims the report and checks every field; the error names the
+// first bad field.
+func (r *Report) Normalize() error {
+	r.Message = strings.TrimSpace(r.Message)
+	r.Email = strings.TrimSpace(r.Email)
+	if !slices.Contains(Reasons, r.Reason) {
+		return apperr.Invalid("reason", "Velg hva som er feil. / Choose what is wrong.")
+	}
+	if r.Message == "" {
+		return apperr.Invalid("message", "Beskriv feilen. / Describe the error.")
+	}
+	if !utf8.ValidString(r.Message) || utf8.RuneCountInString(r.Message) > MaxMessage {
+		return apperr.Invalid("message", "Beskrivelsen kan ha høyst %d tegn. / The description may have at most %d characters.", MaxMessage, MaxMessage)
+	}
+	if strings.ContainsFunc(r.Message, func(c rune) bool { return unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' }) {
+		return apperr.Invalid("message", "Beskrivelsen har kontrolltegn. / The description contains control characters.")
+	}
+	if r.Email != "" {
+		email, ok := listing.NormalizeEmail(r.Email)
+		if !ok {
+			return apperr.Invalid("email", "E-postadressen er ikke gyldig. / The e-mail address is not valid.")
+		}
+		r.Email = email
+	}
+	return nil
+}

@@ -1,0 +1,48 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/google/uuid"
+
+	"github.com/bergenreparerer/reparerer/internal/report"
+)
+
+var _ report.Store = (*DB)(nil)
+
+// CreateReport stores a new error report, giving it an id and a time.
+func (s *DB) CreateReport(ctx context.Context, r *report.Report) error {
+	r.ID = uuid.NewString()
+	r.CreatedAt = s.Now().UTC()
+	_, err := s.db.ExecContext(ctx,
+		`INSERT INTO reports (id, listing_id, reason, message, email, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		r.ID, r.ListingID, r.Reason, r.Message, r.Email, formatTime(r.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("store: create report for %s: %w", r.ListingID, err)
+	}
+	return nil
+}
+
+// OpenReports returns the reports not yet handled, oldest first.
+func (s *DB) OpenReports(ctx context.Context) ([]report.Report, error) {
+	rows, err := s.db.QueryContext(ctx,
+		`SELECT id, listing_id, reason, message, email, created_at FROM reports WHERE handled_at IS NULL ORDER BY created_at`)
+	if err != nil {
+		return nil, fmt.Errorf("store: open reports: %w", err)
+	}
+	defer rows.Close()
+	var out []report.Report
+	for rows.Next() {
+		var r report.Report
+		var created string
+		if err := rows.Scan(&r.ID, &r.ListingID, &r.Reason, &r.Message, &r.Email, &created); err != nil {
+			return nil, fmt.Errorf("store: open reports: %w", err)
+		}
+		if r.CreatedAt, err = parseTime(created); err != nil {
+			return nil, fmt.Errorf("store: open reports: %w", err)
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
