@@ -2,7 +2,6 @@ package app_test
 
 import (
 	"context"
-	"encoding/json"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -10,6 +9,7 @@ import (
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/importer"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 // TestBrowser boots the service with the real OpenStreetMap repair places
@@ -71,18 +71,7 @@ func TestBrowser(t *testing.T) {
 // scripts/run.sh does.
 func importRealData(t *testing.T, e *env) {
 	t.Helper()
-	data, err := os.ReadFile("../../scripts/data/bergen_osm_reuse_repair_pois.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile("../../scripts/data/bergen_osm_poi_address_cache_nominatim.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var addresses map[string]importer.Address
-	if err := json.Unmarshal(raw, &addresses); err != nil {
-		t.Fatal(err)
-	}
+	data, addresses := testenv.OSMSnapshot(t)
 	im := &importer.Importer{Listings: e.app.Listings, Districts: e.app.Districts}
 	report, err := im.ImportOSM(context.Background(), data, addresses)
 	if err != nil {

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -127,16 +126,8 @@ func (e *env) waitIndexed() {
 
 func (e *env) get(path string) (int, []byte) {
 	e.t.Helper()
-	resp, err := http.Get(e.base + path)
-	if err != nil {
-		e.t.Fatalf("GET %s: %v", path, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(resp.Body)
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return resp.StatusCode, body
+	resp, body := e.fetch(path, nil)
+	return resp.StatusCode, []byte(body)
 }
 
 // searchResponse is the documented shape of /api/v1/search.

@@ -2,8 +2,6 @@ package importer_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -12,24 +10,8 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
-
-func load(t *testing.T) ([]byte, map[string]importer.Address) {
-	t.Helper()
-	data, err := os.ReadFile("../../scripts/data/bergen_osm_reuse_repair_pois.geojson")
-	if err != nil {
-		t.Fatal(err)
-	}
-	raw, err := os.ReadFile("../../scripts/data/bergen_osm_poi_address_cache_nominatim.json")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var addresses map[string]importer.Address
-	if err := json.Unmarshal(raw, &addresses); err != nil {
-		t.Fatal(err)
-	}
-	return data, addresses
-}
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
@@ -56,7 +38,7 @@ func newImporter(t *testing.T, dryRun bool, db *store.DB) *importer.Importer {
 func TestImportRealOSMDataIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	db := openDB(t)
-	data, addresses := load(t)
+	data, addresses := testenv.OSMSnapshot(t)
 
 	dry, err := newImporter(t, true, db).ImportOSM(ctx, data, addresses)
 	if err != nil {

@@ -42,6 +42,10 @@ type listingBody struct {
 	ReportSent                              bool // back from "Meld fra om feil"
 	Lat, Lng                                string
 	JSONLD                                  map[string]any
+
+	// deviations are the changed hours of the coming weeks, for the page
+	// and for the JSON-LD.
+	deviations []openinghours.Deviation
 }
 
 type link struct{ Href, Text string }
@@ -67,7 +71,7 @@ func (s *Server) listingPage(c *fiber.Ctx) error {
 	v.OGType = "business.business"
 	v.Description = l.T("listing.meta_description", "name", lst.Name, "categories", body.CategoryText,
 		"district", body.DistrictName, "address", body.AddressText)
-	body.JSONLD = s.jsonLD(lst, v.Canonical, body.Description, now)
+	body.JSONLD = s.jsonLD(lst, v.Canonical, body.Description, body.deviations)
 	v.Body = body
 	return s.render(c, fiber.StatusOK, "listing", "layout", v)
 }
@@ -96,6 +100,7 @@ func (s *Server) listingBody(l *i18n.Localizer, lst *listing.Listing, now time.T
 		b.Website = &link{Href: lst.Website, Text: websiteText(lst.Website)}
 	}
 	b.StatusText, b.StatusClass = statusLine(l, &lst.OpeningHours, now)
+	b.deviations = lst.OpeningHours.Deviations(now, deviationDays)
 	b.hours(l, &lst.OpeningHours, now)
 
 	var price []string
@@ -138,7 +143,7 @@ func (b *listingBody) hours(l *i18n.Localizer, h *openinghours.Schedule, now tim
 		b.Holidays = intervalsText(l, h.Holidays)
 	}
 	// Consecutive dates with the same hours (a summer closure) make one row.
-	devs := h.Deviations(now, deviationDays)
+	devs := b.deviations
 	for i := 0; i < len(devs); {
 		j := i
 		for j+1 < len(devs) && devs[j+1].Date.Equal(devs[j].Date.AddDate(0, 0, 1)) &&
@@ -224,7 +229,7 @@ func capitalize(s string) string {
 var schemaDays = [7]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
 // jsonLD describes the listing as a schema.org LocalBusiness.
-func (s *Server) jsonLD(lst *listing.Listing, canonical, description string, now time.Time) map[string]any {
+func (s *Server) jsonLD(lst *listing.Listing, canonical, description string, deviations []openinghours.Deviation) map[string]any {
 	ld := map[string]any{
 		"@context": "https://schema.org",
 		"@type":    "LocalBusiness",
@@ -269,7 +274,7 @@ func (s *Server) jsonLD(lst *listing.Listing, canonical, description string, now
 	}
 	ld["openingHoursSpecification"] = specs
 	var special []map[string]any
-	for _, d := range h.Deviations(now, deviationDays) {
+	for _, d := range deviations {
 		date := d.Date.Format(time.DateOnly)
 		spec := map[string]any{"@type": "OpeningHoursSpecification", "validFrom": date, "validThrough": date}
 		if len(d.Intervals) == 0 {
