@@ -3,6 +3,7 @@
 import { SearchPage } from './search';
 import { ResultMap } from './map';
 import { initListingMap } from './listing';
+import { initListingForm } from './listingform';
 
 document.documentElement.classList.replace('no-js', 'js');
 
@@ -18,3 +19,6 @@ if (form) {
 
 const listingMap = document.getElementById('listing-map');
 if (listingMap) initListingMap(listingMap);
+
+const listingForm = document.getElementById('listing-form') as HTMLFormElement | null;
+if (listingForm) initListingForm(listingForm);

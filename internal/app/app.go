@@ -10,19 +10,24 @@ import (
 	"log/slog"
 	"net"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/cache"
 	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/meili"
 	"github.com/bergenreparerer/reparerer/internal/outbox"
+	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/store"
 	"github.com/bergenreparerer/reparerer/internal/web"
@@ -45,6 +50,9 @@ type App struct {
 	Index     *meili.Index
 	Districts *district.Map
 	Listings  *listing.Service
+	Auth      *auth.Service
+	Owners    *owner.Service
+	Reminders *reminder.Service
 	Worker    *outbox.Worker
 	cache     generationCache
 	redis     bool
@@ -104,7 +112,22 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	a.Worker = outbox.NewWorker(a.Store, a.Store, a.Index, a.bumpGeneration, log)
 	a.Listings = &listing.Service{Store: a.Store, Districts: a.Districts, Now: now, Written: a.Worker.Kick}
+	mailer, err := newMailer(cfg, log)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.Auth = &auth.Service{Store: a.Store, Now: now, IdleTimeout: cfg.SessionIdle}
+	a.Owners = &owner.Service{Store: a.Store, Now: now, Log: log}
+	a.Reminders = &reminder.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Mailer: mailer,
+		Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL, Interval: cfg.ReminderInterval}
 	srv := &web.Server{
+		Writes:    a.Listings,
+		Auth:      a.Auth,
+		Owners:    a.Owners,
+		Audit:     a.Store,
+		Reminders: a.Reminders,
+		Mailer:    mailer,
 		Search:    &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log},
 		Listings:  a.Store,
 		Reports:   a.Store,
@@ -134,6 +157,23 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	return a, nil
 }
 
+// newMailer sends over SMTP when a host is configured; otherwise e-mails
+// (and the sign-in links in them) go to the log, which start-up says.
+func newMailer(cfg config.Config, log *slog.Logger) (mail.Sender, error) {
+	if cfg.SMTPHost == "" {
+		log.Warn("mail: REPARERER_SMTP_HOST is not set; e-mails (sign-in links, reminders) are written to the log instead of sent")
+		return &mail.Log{Log: log}, nil
+	}
+	port, _ := strconv.Atoi(cfg.SMTPPort) // validated by config
+	m, err := mail.NewSMTP(mail.SMTPConfig{Host: cfg.SMTPHost, Port: port, User: cfg.SMTPUser,
+		Password: cfg.SMTPPassword, From: cfg.SMTPFrom, TLS: cfg.SMTPTLS})
+	if err != nil {
+		return nil, err
+	}
+	log.Info("mail: SMTP", "host", cfg.SMTPHost, "port", port, "tls", cfg.SMTPTLS, "from", cfg.SMTPFrom)
+	return m, nil
+}
+
 // Addr is the address the service listens on.
 func (a *App) Addr() string { return a.listener.Addr().String() }
 
@@ -145,10 +185,14 @@ func (a *App) IndexReady() <-chan struct{} { return a.indexReady }
 func (a *App) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	a.wg.Add(1)
+	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()
 		a.background(ctx)
+	}()
+	go func() { // independent of Meilisearch
+		defer a.wg.Done()
+		a.housekeeping(ctx)
 	}()
 	errc := make(chan error, 1)
 	go func() { errc <- a.fiber.Listener(a.listener) }()
@@ -200,6 +244,27 @@ func (a *App) background(ctx context.Context) {
 		// back here; the refresh that follows refills it.
 		if err := a.Index.Ensure(ctx); err != nil {
 			a.log.Warn("index: could not ensure the index and its settings", "error", err)
+		}
+	}
+}
+
+// housekeeping sends due "still correct?" e-mails and sweeps expired
+// sign-in links and idle sessions, now and then every REPARERER_REMINDER_CHECK.
+// Its state is in the store, so a restart neither skips nor repeats a reminder.
+func (a *App) housekeeping(ctx context.Context) {
+	t := time.NewTicker(a.cfg.ReminderCheck)
+	defer t.Stop()
+	for {
+		if err := a.Reminders.SendDue(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("reminder: run failed", "error", err)
+		}
+		if err := a.Auth.Sweep(ctx); err != nil && ctx.Err() == nil {
+			a.log.Error("auth: sweep failed", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
 		}
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -40,6 +41,7 @@ type env struct {
 	logs  *syncBuffer
 	meili *testenv.Meili
 	index string
+	mail  *testenv.SMTP
 }
 
 type setup struct {
@@ -60,7 +62,10 @@ func start(t *testing.T, s setup) *env {
 		Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "reparerer.db"), BaseURL: "http://localhost:8080",
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: testenv.Name(t),
 		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
+		SessionIdle: time.Hour, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour,
 	}
+	smtp := testenv.StartSMTP(t)
+	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPFrom, cfg.SMTPTLS = smtp.Host, strconv.Itoa(smtp.Port), "Bergen Reparerer <ikke-svar@bergen.test>", "none"
 	if err := cfg.Validate(); err != nil {
 		t.Fatal(err)
 	}
@@ -85,7 +90,7 @@ func start(t *testing.T, s setup) *env {
 			t.Logf("service log:\n%s", logs.String())
 		}
 	})
-	e := &env{t: t, app: a, base: "http://" + a.Addr(), clock: c, logs: logs, meili: s.meili, index: cfg.MeiliIndex}
+	e := &env{t: t, app: a, base: "http://" + a.Addr(), clock: c, logs: logs, meili: s.meili, index: cfg.MeiliIndex, mail: smtp}
 	select {
 	case <-a.IndexReady():
 	case <-time.After(30 * time.Second):
@@ -97,7 +102,7 @@ func start(t *testing.T, s setup) *env {
 // create writes a listing through the listing service, as an editor would.
 func (e *env) create(l *listing.Listing) *listing.Listing {
 	e.t.Helper()
-	if err := e.app.Listings.Create(context.Background(), l); err != nil {
+	if err := e.app.Listings.Create(context.Background(), l, testChange); err != nil {
 		e.t.Fatalf("create %q: %v", l.Name, err)
 	}
 	return l
@@ -256,3 +261,5 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+var testChange = listing.Change{Actor: "test", Action: listing.ActionCreate}

@@ -53,7 +53,7 @@ func TestCacheHitAfterMissAndInvalidationAfterUpdate(t *testing.T) {
 				t.Fatal(err)
 			}
 			l.Name = "Nordnes Søm og Reparasjon"
-			if err := e.app.Listings.Update(context.Background(), l); err != nil {
+			if err := e.app.Listings.Update(context.Background(), l, testChange); err != nil {
 				t.Fatal(err)
 			}
 			e.waitIndexed()
@@ -143,7 +143,7 @@ func TestMeilisearchDownThenOutboxCatchesUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	l.Services = append(l.Services, "glidelås")
-	if err := e.app.Listings.Update(context.Background(), l); err != nil {
+	if err := e.app.Listings.Update(context.Background(), l, testChange); err != nil {
 		t.Fatal(err)
 	}
 	if status, body := e.get("/api/v1/repairers/" + added.Slug); status != 200 || !strings.Contains(string(body), "Landås") {
@@ -176,11 +176,11 @@ func TestStaleVersionIsRefusedAndChangesNothing(t *testing.T) {
 	first, _ := e.app.Store.GetBySlug(ctx, "skomaker-sentrum")
 	second, _ := e.app.Store.GetBySlug(ctx, "skomaker-sentrum")
 	first.PriceInfo = "Såling fra 450 kr"
-	if err := e.app.Listings.Update(ctx, first); err != nil {
+	if err := e.app.Listings.Update(ctx, first, testChange); err != nil {
 		t.Fatal(err)
 	}
 	second.PriceInfo = "Overwritten"
-	err := e.app.Listings.Update(ctx, second)
+	err := e.app.Listings.Update(ctx, second, testChange)
 	if !apperr.Is(err, apperr.CodeConflict) {
 		t.Fatalf("stale write: err = %v, want conflict", err)
 	}
@@ -277,7 +277,7 @@ func TestRefusedListingDoesNotBlockTheOutbox(t *testing.T) {
 	bad := place("Umulig Sted", torgallmenningen, []string{"sko"}, "")
 	bad.ID, bad.Slug, bad.District, bad.Version = "not a valid id!", "umulig-sted", "bergenhus", 1
 	bad.CreatedAt, bad.UpdatedAt = e.clock.Now(), e.clock.Now()
-	if err := e.app.Store.Create(ctx, bad); err != nil { // straight to the store, past validation
+	if err := e.app.Store.Create(ctx, bad, testChange); err != nil { // straight to the store, past validation
 		t.Fatal(err)
 	}
 	e.create(place("Nordnes Søm", nordnes, []string{"klaer"}, "Mo-Fr 09:00-16:30"))

@@ -18,6 +18,8 @@ const (
 	CodeForbidden        = "forbidden"
 	CodeRateLimited      = "rate_limited"
 	CodeUnavailable      = "search_unavailable"
+	CodeMailUnavailable  = "mail_unavailable"
+	CodeNotOwner         = "not_owner"
 	CodeInternal         = "internal"
 )
 

@@ -22,6 +22,8 @@ Usage:
   reparerer reindex [flags]                      rebuild the search index from the store (zero downtime)
   reparerer import  [flags] [--addresses F] [--dry-run] FILE
                                                  import repair places from OpenStreetMap GeoJSON
+  reparerer claims  [flags] list | approve ID | reject ID
+                                                 list and decide claims on listings ("Er dette din bedrift?")
 
 Every flag has an environment variable; "reparerer serve -h" lists them.
 `
@@ -42,6 +44,8 @@ func Main(args []string, env []string, stdout, stderr io.Writer) int {
 		err = reindex(ctx, args[1:], env, stdout, stderr)
 	case "import":
 		err = importCmd(ctx, args[1:], env, stdout, stderr)
+	case "claims":
+		err = claims(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

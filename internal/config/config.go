@@ -7,8 +7,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/mail"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -33,6 +35,58 @@ type Config struct {
 	// re-indexed (REPARERER_SLOT_REFRESH).
 	SlotRefresh time.Duration
 	LogLevel    string // REPARERER_LOG_LEVEL: debug, info, warn, error
+
+	// SMTP; an empty SMTPHost logs e-mails instead of sending them.
+	SMTPHost, SMTPPort, SMTPUser, SMTPPassword, SMTPFrom, SMTPTLS string
+	// SessionIdle ends a session unused for this long (REPARERER_SESSION_IDLE).
+	SessionIdle time.Duration
+	// ReminderInterval is how often owners are asked "still correct?"
+	// (REPARERER_REMINDER_INTERVAL); ReminderCheck how often the job looks.
+	ReminderInterval, ReminderCheck time.Duration
+}
+
+type durationSetting struct {
+	env, flag, def, usage string
+	into                  *time.Duration
+}
+
+func (c *Config) durations() []durationSetting {
+	return []durationSetting{
+		{"REPARERER_SLOT_REFRESH", "slot-refresh", "1h", "how often open-time slots are re-indexed", &c.SlotRefresh},
+		{"REPARERER_SESSION_IDLE", "session-idle", "1h", "a session unused this long ends", &c.SessionIdle},
+		{"REPARERER_REMINDER_INTERVAL", "reminder-interval", "90d", "how often owners are asked \"still correct?\"", &c.ReminderInterval},
+		{"REPARERER_REMINDER_CHECK", "reminder-check", "1h", "how often the reminder job looks for due listings", &c.ReminderCheck},
+	}
+}
+
+// ParseDuration reads a Go duration ("90m", "2h") or a number of days ("90d").
+func ParseDuration(s string) (time.Duration, error) {
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 0 {
+			return 0, fmt.Errorf("%q is not a number of days", s)
+		}
+		return time.Duration(n) * 24 * time.Hour, nil
+	}
+	return time.ParseDuration(s)
+}
+
+// durationFlag lets a flag take "90d" as well as Go durations.
+type durationFlag struct{ into *time.Duration }
+
+func (f durationFlag) String() string {
+	if f.into == nil {
+		return ""
+	}
+	return f.into.String()
+}
+
+func (f durationFlag) Set(s string) error {
+	d, err := ParseDuration(s)
+	if err == nil {
+		*f.into = d
+	}
+	return err
 }
 
 type setting struct {
@@ -53,6 +107,12 @@ func (c *Config) settings() []setting {
 		{"REPARERER_TILE_URL", "tile-url", DefaultTileURL, "map tile URL template; empty disables tiles", &c.TileURL},
 		{"REPARERER_TILE_ATTRIBUTION", "tile-attribution", "© Kartverket", "credit shown on the map for its tiles", &c.TileAttribution},
 		{"REPARERER_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", &c.LogLevel},
+		{"REPARERER_SMTP_HOST", "smtp-host", "", "SMTP server; empty: e-mails are written to the log", &c.SMTPHost},
+		{"REPARERER_SMTP_PORT", "smtp-port", "587", "SMTP port", &c.SMTPPort},
+		{"REPARERER_SMTP_USER", "smtp-user", "", "SMTP user name (empty: no authentication)", &c.SMTPUser},
+		{"REPARERER_SMTP_PASSWORD", "smtp-password", "", "SMTP password", &c.SMTPPassword},
+		{"REPARERER_SMTP_FROM", "smtp-from", "Bergen Reparerer <ikke-svar@localhost>", "sender of every e-mail", &c.SMTPFrom},
+		{"REPARERER_SMTP_TLS", "smtp-tls", "starttls", "starttls (required), tls (implicit, port 465) or none (local mail catcher only)", &c.SMTPTLS},
 	}
 }
 
@@ -76,15 +136,17 @@ func Load(env []string, args []string, name string, stderr io.Writer, extra func
 		}
 		fs.StringVar(s.into, s.flag, v, s.usage+" ($"+s.env+")")
 	}
-	refresh := time.Hour
-	if e, ok := lookup["REPARERER_SLOT_REFRESH"]; ok {
-		d, err := time.ParseDuration(e)
-		if err != nil {
-			return c, nil, fmt.Errorf("config: REPARERER_SLOT_REFRESH: %w", err)
+	for _, d := range c.durations() {
+		v := d.def
+		if e, ok := lookup[d.env]; ok {
+			v = e
 		}
-		refresh = d
+		var err error
+		if *d.into, err = ParseDuration(v); err != nil {
+			return c, nil, fmt.Errorf("config: %s: %w", d.env, err)
+		}
+		fs.Var(durationFlag{d.into}, d.flag, d.usage+" ($"+d.env+", e.g. 90m, 2h, 90d)")
 	}
-	fs.DurationVar(&c.SlotRefresh, "slot-refresh", refresh, "how often open-time slots are re-indexed ($REPARERER_SLOT_REFRESH)")
 	if extra != nil {
 		extra(fs)
 	}
@@ -120,6 +182,28 @@ func (c Config) Validate() error {
 	}
 	if c.SlotRefresh < time.Minute || c.SlotRefresh > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("REPARERER_SLOT_REFRESH=%s must be between 1m and 24h", c.SlotRefresh))
+	}
+	if c.SessionIdle < time.Minute || c.SessionIdle > 24*time.Hour {
+		errs = append(errs, fmt.Errorf("REPARERER_SESSION_IDLE=%s must be between 1m and 24h", c.SessionIdle))
+	}
+	if c.ReminderInterval < time.Hour {
+		errs = append(errs, fmt.Errorf("REPARERER_REMINDER_INTERVAL=%s must be at least 1h", c.ReminderInterval))
+	}
+	if c.ReminderCheck < time.Second {
+		errs = append(errs, fmt.Errorf("REPARERER_REMINDER_CHECK=%s must be at least 1s", c.ReminderCheck))
+	}
+	if c.SMTPHost != "" {
+		if port, err := strconv.Atoi(c.SMTPPort); err != nil || port < 1 || port > 65535 {
+			errs = append(errs, fmt.Errorf("REPARERER_SMTP_PORT=%q is not a port number", c.SMTPPort))
+		}
+		if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+			errs = append(errs, fmt.Errorf("REPARERER_SMTP_FROM=%q is not an e-mail address", c.SMTPFrom))
+		}
+		switch c.SMTPTLS {
+		case "starttls", "tls", "none":
+		default:
+			errs = append(errs, fmt.Errorf("REPARERER_SMTP_TLS=%q must be starttls, tls or none", c.SMTPTLS))
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

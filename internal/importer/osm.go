@@ -135,7 +135,7 @@ func (im *Importer) importFeature(ctx context.Context, f feature, addresses map[
 		if im.DryRun {
 			return nil
 		}
-		return im.Listings.Create(ctx, cand)
+		return im.Listings.Create(ctx, cand, importChange)
 	case err != nil:
 		return err
 	}
@@ -148,8 +148,10 @@ func (im *Importer) importFeature(ctx context.Context, f feature, addresses map[
 		return nil
 	}
 	copyImportedFields(existing, cand)
-	return im.Listings.Update(ctx, existing)
+	return im.Listings.Update(ctx, existing, importChange)
 }
+
+var importChange = listing.Change{Actor: "import:osm", Action: listing.ActionImport}
 
 // importedFields lists what an OSM import owns; everything else (status,
 // verification, slug, owner's confirmation) belongs to people and is kept.

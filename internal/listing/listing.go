@@ -97,14 +97,15 @@ type Counts struct {
 	ByCategory map[string]int
 }
 
-// Store is the system of record. Every Create and Update also queues the
-// listing for the search index in the same transaction.
+// Store is the system of record. Every Create and Update also records an
+// audit entry and queues the listing for the search index, in the same
+// transaction.
 type Store interface {
 	// Create inserts l; l.ID, l.Slug and timestamps must be set.
-	Create(ctx context.Context, l *Listing) error
+	Create(ctx context.Context, l *Listing, ch Change) error
 	// Update replaces the listing whose ID and Version match l and
 	// increments l.Version; a stale version is an apperr conflict.
-	Update(ctx context.Context, l *Listing) error
+	Update(ctx context.Context, l *Listing, ch Change) error
 	Get(ctx context.Context, id string) (*Listing, error)
 	GetBySlug(ctx context.Context, slug string) (*Listing, error)
 	// GetBySource finds the listing imported from a source record.

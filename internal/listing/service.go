@@ -30,8 +30,8 @@ func (s *Service) written() {
 	}
 }
 
-// Create validates and inserts a new listing.
-func (s *Service) Create(ctx context.Context, l *Listing) error {
+// Create validates and inserts a new listing; ch is recorded in the audit log.
+func (s *Service) Create(ctx context.Context, l *Listing, ch Change) error {
 	if err := Normalize(l, s.Districts); err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (s *Service) Create(ctx context.Context, l *Listing) error {
 	}
 	now := s.Now().UTC()
 	l.CreatedAt, l.UpdatedAt, l.Version = now, now, 1
-	if err := s.Store.Create(ctx, l); err != nil {
+	if err := s.Store.Create(ctx, l, ch); err != nil {
 		return fmt.Errorf("listing: create %q: %w", l.Name, err)
 	}
 	s.written()
@@ -53,13 +53,14 @@ func (s *Service) Create(ctx context.Context, l *Listing) error {
 }
 
 // Update validates l and stores it if l.Version is still the stored one.
-// The slug never changes, so published links keep working.
-func (s *Service) Update(ctx context.Context, l *Listing) error {
+// The slug never changes, so published links keep working. ch is recorded
+// in the audit log with the fields that changed.
+func (s *Service) Update(ctx context.Context, l *Listing, ch Change) error {
 	if err := Normalize(l, s.Districts); err != nil {
 		return err
 	}
 	l.UpdatedAt = s.Now().UTC()
-	if err := s.Store.Update(ctx, l); err != nil {
+	if err := s.Store.Update(ctx, l, ch); err != nil {
 		return fmt.Errorf("listing: update %s: %w", l.ID, err)
 	}
 	s.written()

@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"errors"
 	"net/mail"
 	"net/url"
 	"regexp"
@@ -80,71 +81,105 @@ func NormalizeEmail(raw string) (string, bool) {
 }
 
 // Normalize tidies and checks every field of l in place and derives its
-// district from its coordinates. The first problem found is returned as an
-// apperr with the field it concerns.
+// district from its coordinates. Every problem found is returned, joined,
+// each an apperr naming its field; errors.As finds the first.
 func Normalize(l *Listing, districts *district.Map) error {
-	l.Name = strings.TrimSpace(l.Name)
-	if l.Name == "" {
-		return apperr.Invalid("name", "Navn mangler. / Name is required.")
+	var errs []error
+	add := func(err error) {
+		if err != nil {
+			errs = append(errs, err)
+		}
 	}
-	if utf8.RuneCountInString(l.Name) > maxName {
-		return apperr.Invalid("name", "Navnet er for langt (høyst %d tegn). / Name is too long (at most %d characters).", maxName, maxName)
+	l.Name = strings.TrimSpace(l.Name)
+	switch {
+	case l.Name == "":
+		add(apperr.Invalid("name", "Navn mangler. / Name is required."))
+	case utf8.RuneCountInString(l.Name) > maxName:
+		add(apperr.Invalid("name", "Navnet er for langt (høyst %d tegn). / Name is too long (at most %d characters).", maxName, maxName))
 	}
 	if l.OrgNumber = strings.ReplaceAll(strings.TrimSpace(l.OrgNumber), " ", ""); l.OrgNumber != "" && !ValidOrgNumber(l.OrgNumber) {
-		return apperr.Invalid("org_number", "Organisasjonsnummeret er ikke gyldig (9 siffer med kontrollsiffer). / Not a valid organisation number.")
+		add(apperr.Invalid("org_number", "Organisasjonsnummeret er ikke gyldig (9 siffer med kontrollsiffer). / Not a valid organisation number."))
 	}
-	if err := normalizeCategories(l); err != nil {
-		return err
-	}
-	if err := normalizeServices(l); err != nil {
-		return err
-	}
+	add(normalizeCategories(l))
+	add(normalizeServices(l))
 	for _, d := range []struct {
 		field string
 		text  *string
 	}{{"description_nb", &l.DescriptionNB}, {"description_en", &l.DescriptionEN}} {
 		if *d.text = strings.TrimSpace(*d.text); utf8.RuneCountInString(*d.text) > maxDescription {
-			return apperr.Invalid(d.field, "Beskrivelsen er for lang (høyst %d tegn). / Description is too long.", maxDescription)
+			add(apperr.Invalid(d.field, "Beskrivelsen er for lang (høyst %d tegn). / Description is too long.", maxDescription))
 		}
 	}
-	if err := normalizeContact(l); err != nil {
-		return err
-	}
-	if err := normalizePlace(l, districts); err != nil {
-		return err
-	}
+	add(normalizeContact(l))
+	add(normalizePlace(l, districts))
 	if err := l.OpeningHours.Validate(); err != nil {
-		return apperr.Invalid("opening_hours", "Åpningstidene er ugyldige: %v. / Invalid opening hours.", err)
+		add(apperr.Invalid("opening_hours", "Åpningstidene er ugyldige: %v. / Invalid opening hours.", err))
 	}
 	if l.PriceInfo = strings.TrimSpace(l.PriceInfo); utf8.RuneCountInString(l.PriceInfo) > maxShortText {
-		return apperr.Invalid("price_info", "Prisinformasjonen er for lang. / Price information is too long.")
+		add(apperr.Invalid("price_info", "Prisinformasjonen er for lang. / Price information is too long."))
 	}
 	if l.PriceFromNOK != nil && (*l.PriceFromNOK < 0 || *l.PriceFromNOK > maxPriceNOK) {
-		return apperr.Invalid("price_from_nok", "Pris fra må være mellom 0 og %d kroner. / Price must be between 0 and %d NOK.", maxPriceNOK, maxPriceNOK)
+		add(apperr.Invalid("price_from_nok", "Pris fra må være mellom 0 og %d kroner. / Price must be between 0 and %d NOK.", maxPriceNOK, maxPriceNOK))
 	}
 	switch l.WheelchairAccessible {
 	case "":
 		l.WheelchairAccessible = WheelchairUnknown
 	case WheelchairYes, WheelchairNo, WheelchairUnknown:
 	default:
-		return apperr.Invalid("wheelchair_accessible", "Rullestoltilgang må være yes, no eller unknown. / Must be yes, no or unknown.")
+		add(apperr.Invalid("wheelchair_accessible", "Rullestoltilgang må være yes, no eller unknown. / Must be yes, no or unknown."))
 	}
 	switch l.Status {
 	case StatusPending, StatusPublished:
 		l.HideReason = ""
 	case StatusHidden:
 		if strings.TrimSpace(l.HideReason) == "" {
-			return apperr.Invalid("hide_reason", "En skjult oppføring må ha en grunn. / A hidden listing needs a reason.")
+			add(apperr.Invalid("hide_reason", "En skjult oppføring må ha en grunn. / A hidden listing needs a reason."))
 		}
 	default:
-		return apperr.Invalid("status", "Ukjent status. / Unknown status.")
+		add(apperr.Invalid("status", "Ukjent status. / Unknown status."))
 	}
 	switch l.Source.Kind {
 	case SourceOSM, SourceOwner, SourceMunicipality, SourceImport:
 	default:
-		return apperr.Invalid("source", "Ukjent kilde. / Unknown source.")
+		add(apperr.Invalid("source", "Ukjent kilde. / Unknown source."))
+	}
+	return errors.Join(errs...)
+}
+
+// RequireOrgNumber is the rule for listings kept by their owners: a
+// business gives its organisasjonsnummer; a repair café need not.
+func RequireOrgNumber(l *Listing) error {
+	if l.OrgNumber != "" {
+		return nil
+	}
+	for _, c := range l.Categories {
+		if c != "reparasjonskafe" {
+			return apperr.Invalid("org_number", "Skriv organisasjonsnummeret (9 siffer). / Enter the organisation number (9 digits).")
+		}
 	}
 	return nil
+}
+
+// Problems lists the apperrs in err (as Normalize returns them) by field.
+func Problems(err error) map[string]*apperr.Error {
+	out := map[string]*apperr.Error{}
+	var walk func(error)
+	walk = func(err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				walk(e)
+			}
+			return
+		}
+		var ae *apperr.Error
+		if errors.As(err, &ae) && ae.Field != "" {
+			if _, seen := out[ae.Field]; !seen {
+				out[ae.Field] = ae
+			}
+		}
+	}
+	walk(err)
+	return out
 }
 
 func normalizeCategories(l *Listing) error {

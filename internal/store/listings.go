@@ -20,8 +20,9 @@ const listingColumns = `id, slug, name, org_number, categories, services, descri
 	verified_at, verified_by, confirmed_at, source_kind, source_ref, source_attribution,
 	created_at, updated_at, version`
 
-// Create inserts l and queues it for the search index in one transaction.
-func (s *DB) Create(ctx context.Context, l *listing.Listing) error {
+// Create inserts l, records it in the audit log and queues it for the
+// search index, in one transaction.
+func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) error {
 	args, err := listingArgs(l)
 	if err != nil {
 		return err
@@ -32,13 +33,22 @@ func (s *DB) Create(ctx context.Context, l *listing.Listing) error {
 		if err != nil {
 			return fmt.Errorf("store: insert listing %q: %w", l.Slug, err)
 		}
+		if err := s.appendAudit(ctx, tx, l.ID, ch, l.Version, listing.Diff(nil, l)); err != nil {
+			return err
+		}
+		if ch.OwnerID != "" {
+			if err := addOwner(ctx, tx, l.ID, ch.OwnerID, l.CreatedAt); err != nil {
+				return err
+			}
+		}
 		return s.enqueue(ctx, tx, l.ID)
 	})
 }
 
 // Update replaces the listing if its stored version is l.Version, then
-// increments l.Version; the outbox row is written in the same transaction.
-func (s *DB) Update(ctx context.Context, l *listing.Listing) error {
+// increments l.Version; the audit entry (the fields that changed) and the
+// outbox row are written in the same transaction.
+func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) error {
 	next := *l
 	next.Version++
 	args, err := listingArgs(&next)
@@ -46,6 +56,12 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing) error {
 		return err
 	}
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		before, err := scanListing(tx.QueryRowContext(ctx, `SELECT `+listingColumns+` FROM listings WHERE id = ?`, l.ID))
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.NotFound("Fant ingen oppføring %s. / No listing %s.", l.ID, l.ID)
+		} else if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE listings SET (`+listingColumns+`) =
 			(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 			WHERE id = ? AND version = ?`, append(args, l.ID, l.Version)...)
@@ -55,15 +71,11 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing) error {
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("store: update listing %s: %w", l.ID, err)
 		} else if n == 0 {
-			var current int
-			switch err := tx.QueryRowContext(ctx, `SELECT version FROM listings WHERE id = ?`, l.ID).Scan(&current); {
-			case errors.Is(err, sql.ErrNoRows):
-				return apperr.NotFound("Fant ingen oppføring %s. / No listing %s.", l.ID, l.ID)
-			case err != nil:
-				return fmt.Errorf("store: read version of %s: %w", l.ID, err)
-			}
 			return apperr.Conflict("Oppføringen er endret av noen andre (versjon %d, ikke %d). Last inn på nytt. / The listing was changed by someone else (version %d, not %d).",
-				current, l.Version, current, l.Version)
+				before.Version, l.Version, before.Version, l.Version)
+		}
+		if err := s.appendAudit(ctx, tx, l.ID, ch, next.Version, listing.Diff(before, &next)); err != nil {
+			return err
 		}
 		return s.enqueue(ctx, tx, l.ID)
 	})

@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"path/filepath"
+	"reflect"
 	"testing"
 	"time"
 
@@ -33,12 +34,12 @@ func TestStoreRoundTripOutboxAndVersions(t *testing.T) {
 		OpeningHours: hours, PriceFromNOK: &price, VerifiedAt: &verified, Status: listing.StatusPublished,
 		Source: listing.Source{Kind: listing.SourceOSM, Ref: "node/1", Attribution: listing.OSMAttribution},
 	}
-	if err := svc.Create(ctx, l); err != nil {
+	if err := svc.Create(ctx, l, testChange); err != nil {
 		t.Fatal(err)
 	}
 	twin := *l
 	twin.Source.Ref = "node/2"
-	if err := svc.Create(ctx, &twin); err != nil {
+	if err := svc.Create(ctx, &twin, testChange); err != nil {
 		t.Fatal(err)
 	}
 	if l.Slug != "xxl" || twin.Slug != "xxl-asane" {
@@ -57,15 +58,35 @@ func TestStoreRoundTripOutboxAndVersions(t *testing.T) {
 
 	stale := *got
 	got.Name = "XXL Åsane"
-	if err := svc.Update(ctx, got); err != nil || got.Version != 2 {
+	if err := svc.Update(ctx, got, testChange); err != nil || got.Version != 2 {
 		t.Fatalf("update: %v, version %d", err, got.Version)
 	}
 	stale.Name = "lost update"
-	if err := svc.Update(ctx, &stale); !apperr.Is(err, apperr.CodeConflict) {
+	if err := svc.Update(ctx, &stale, testChange); !apperr.Is(err, apperr.CodeConflict) {
 		t.Errorf("stale update: %v, want conflict", err)
 	}
 	if n, _ := db.PendingCount(ctx); n != 3 {
 		t.Errorf("outbox has %d rows, want 3: the refused write queues nothing", n)
+	}
+
+	// The audit log has the creation and the one accepted edit, with the
+	// field that changed; the refused write left no entry.
+	history, err := db.History(ctx, got.ID)
+	if err != nil || len(history) != 2 {
+		t.Fatalf("history %+v %v, want 2 entries", history, err)
+	}
+	want := []listing.FieldChange{{Field: "name", Before: "XXL", After: "XXL Åsane"}}
+	if edit := history[1]; !reflect.DeepEqual(edit.Changes, want) || edit.Version != 2 || edit.Actor != "test" {
+		t.Errorf("edit entry %+v, want %+v at version 2", edit, want)
+	}
+	if since, _ := db.Since(ctx, got.ID, 1); len(since) != 1 || since[0].Version != 2 {
+		t.Errorf("entries since version 1: %+v", since)
+	}
+	if _, err := db.DB().ExecContext(ctx, `UPDATE audit_log SET actor = 'someone else'`); err == nil {
+		t.Error("an audit entry could be rewritten; the log must be append-only")
+	}
+	if _, err := db.DB().ExecContext(ctx, `DELETE FROM audit_log`); err == nil {
+		t.Error("an audit entry could be deleted; the log must be append-only")
 	}
 	counts, err := db.CountPublished(ctx)
 	if err != nil || counts.ByDistrict["asane"] != 2 || counts.ByCategory["sykkel"] != 2 {
@@ -86,3 +107,5 @@ func TestStoreRoundTripOutboxAndVersions(t *testing.T) {
 		t.Errorf("after reopening: %d listings", len(ls))
 	}
 }
+
+var testChange = listing.Change{Actor: "test", Action: listing.ActionCreate}

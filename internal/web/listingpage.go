@@ -38,7 +38,7 @@ type listingBody struct {
 	Price, Wheelchair                       string
 	Voucher                                 bool
 	VerifiedText, ConfirmedText, SourceText string
-	ReportURL                               string
+	ReportURL, ClaimURL                     string
 	ReportSent                              bool // back from "Meld fra om feil"
 	Lat, Lng                                string
 	JSONLD                                  map[string]any
@@ -81,7 +81,7 @@ func (s *Server) listingBody(l *i18n.Localizer, lst *listing.Listing, now time.T
 		Name: lst.Name, CategoryText: categoryNames(lst.Categories, l), Services: lst.Services,
 		AddressText: s.addressText(lst.Address.Street, lst.Address.Postcode, lst.Address.City, lst.District),
 		DistrictURL: "/?district=" + url.QueryEscape(lst.District), Email: lst.Email,
-		Voucher: lst.AcceptsRepairVoucher, ReportURL: "/reparator/" + lst.Slug + "/meld-feil",
+		Voucher: lst.AcceptsRepairVoucher, ReportURL: "/reparator/" + lst.Slug + "/meld-feil", ClaimURL: "/reparator/" + lst.Slug + "/eier",
 		Lat: strconv.FormatFloat(lst.Location.Lat, 'f', -1, 64), Lng: strconv.FormatFloat(lst.Location.Lng, 'f', -1, 64),
 		Wheelchair: l.T("wheelchair." + lst.WheelchairAccessible),
 	}

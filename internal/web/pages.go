@@ -122,6 +122,21 @@ type pages struct {
 func loadPages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{
 		"asset": a.url,
+		// dict passes several values to a shared part of a form.
+		"dict": func(kv ...any) (map[string]any, error) {
+			if len(kv)%2 != 0 {
+				return nil, fmt.Errorf("dict: odd number of arguments")
+			}
+			m := make(map[string]any, len(kv)/2)
+			for i := 0; i < len(kv); i += 2 {
+				k, ok := kv[i].(string)
+				if !ok {
+					return nil, fmt.Errorf("dict: key %v is not a string", kv[i])
+				}
+				m[k] = kv[i+1]
+			}
+			return m, nil
+		},
 		"errField": func(e *formError) string {
 			if e == nil {
 				return ""
@@ -130,7 +145,7 @@ func loadPages(a *assets) (*pages, error) {
 		},
 	}
 	p := &pages{sets: map[string]*template.Template{}, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
-	for _, name := range []string{"home", "listing", "page", "error", "report"} {
+	for _, name := range []string{"home", "listing", "page", "error", "report", "signin", "account", "listingform", "claim", "confirm"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates,
 			"templates/layout.html", "templates/results.html", "templates/"+name+".html")
 		if err != nil {

@@ -31,9 +31,30 @@ func (s *Server) routes(app *fiber.App) {
 	app.Get("/reparator/:slug", s.listingPage)
 	// "Meld fra om feil": anonymous, so rate-limited per client address,
 	// CSRF-checked, with a honeypot field.
-	protect := s.csrfProtection()
+	protect := s.csrfProtection() // one token store for every form
 	app.Get("/reparator/:slug/meld-feil", protect, s.reportForm)
 	app.Post("/reparator/:slug/meld-feil", s.reportLimit(), protect, s.reportSubmit)
+	// "Er dette din bedrift?": a claim needs a signed-in (proven) address.
+	app.Get("/reparator/:slug/eier", s.withUser, protect, s.claimForm)
+	app.Post("/reparator/:slug/eier", s.withUser, s.requireUser, protect, s.claimSubmit)
+
+	// Min side: repairers keep their own listings. Signing in and the
+	// "still correct?" link need no session; everything else does, and
+	// every form post carries a checked CSRF token.
+	account := app.Group("/min-side", s.withUser)
+	account.Get("/logg-inn", protect, s.signInForm)
+	account.Post("/logg-inn", append([]fiber.Handler{protect}, append(s.linkLimits(), s.signInSubmit)...)...)
+	account.Get("/logg-inn/lenke", protect, s.signInLink)
+	account.Post("/logg-inn/lenke", protect, s.signInSpend)
+	account.Get("/bekreft", protect, s.confirmLink)
+	account.Post("/bekreft", protect, s.confirmSubmit)
+	account.Post("/logg-ut", s.requireUser, protect, s.signOut)
+	account.Get("/", s.requireUser, protect, s.account)
+	account.Get("/ny", s.requireUser, protect, s.registerForm)
+	account.Post("/ny", s.requireUser, protect, s.registerSubmit)
+	account.Get("/oppforing/:id", s.requireUser, protect, s.editForm)
+	account.Post("/oppforing/:id", s.requireUser, protect, s.editSubmit)
+	app.Get("/_/postnummer/:code", s.postcodeCentre) // the register form's map
 	app.Get("/om", s.about)
 	app.Get("/tilgjengelighet", s.accessibility)
 	app.Get("/sitemap.xml", s.sitemap)

@@ -18,10 +18,15 @@ import (
 
 	"github.com/bergenreparerer/reparerer/frontend"
 	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/audit"
+	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/mail"
+	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
@@ -50,6 +55,13 @@ type Server struct {
 	Districts *district.Map
 	Postcodes *postcode.Book
 	Messages  *i18n.Catalogue
+	// Writes is the listing service that validates and stores changes.
+	Writes    *listing.Service
+	Auth      *auth.Service
+	Owners    *owner.Service
+	Audit     audit.Store
+	Reminders *reminder.Service
+	Mailer    mail.Sender
 	Readiness func(ctx context.Context) Readiness
 	Now       func() time.Time
 	Log       *slog.Logger
@@ -121,6 +133,8 @@ var statusOf = map[string]int{
 	apperr.CodeForbidden:        fiber.StatusForbidden,
 	apperr.CodeRateLimited:      fiber.StatusTooManyRequests,
 	apperr.CodeUnavailable:      fiber.StatusServiceUnavailable,
+	apperr.CodeMailUnavailable:  fiber.StatusServiceUnavailable,
+	apperr.CodeNotOwner:         fiber.StatusForbidden,
 }
 
 // handleError is the one place errors become responses. Client errors keep

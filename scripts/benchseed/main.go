@@ -66,7 +66,7 @@ func run(n int, path string) error {
 				return err
 			}
 		}
-		if err := svc.Create(ctx, l); err != nil {
+		if err := svc.Create(ctx, l, listing.Change{Actor: "benchseed", Action: listing.ActionCreate}); err != nil {
 			return err
 		}
 		i++

@@ -1,0 +1,105 @@
+import L from './leaflet-global';
+import { addBaseLayers, bergenBounds, pin } from './basemap';
+import { t } from './config';
+
+// initListingForm adds to the register/edit form what needs a script: a
+// map whose pin starts at the postcode's centre and can be dragged to the
+// door (it writes the coordinate fields, which work without it), and
+// buttons that add rows to the opening-hours editor.
+export function initListingForm(form: HTMLFormElement): void {
+  initPin(form);
+  form.querySelectorAll<HTMLButtonElement>('button.add-slot').forEach((button) => {
+    button.hidden = false;
+    button.addEventListener('click', () => addRow(button, '.slot', /^(h\d+_)(\d+)/));
+  });
+  const addException = form.querySelector<HTMLButtonElement>('button.add-exception');
+  if (addException) {
+    addException.hidden = false;
+    addException.addEventListener('click', () => addRow(addException, '.exception-row', /^(x)(\d+)/));
+  }
+}
+
+// addRow copies the last row before the button, empty and with the next
+// index in its names and ids, and puts the focus in it.
+function addRow(button: HTMLButtonElement, rowSelector: string, pattern: RegExp): void {
+  const rows = button.parentElement?.querySelectorAll<HTMLElement>(rowSelector);
+  if (!rows || rows.length === 0) return;
+  const max = Number(button.dataset.max);
+  if (rows.length >= max) return;
+  const last = rows[rows.length - 1];
+  const copy = last.cloneNode(true) as HTMLElement;
+  const next = rows.length;
+  const renumber = (value: string) => value.replace(pattern, (_all, prefix: string) => `${prefix}${next}`);
+  copy.querySelectorAll<HTMLElement>('[id],[for],[name],[aria-describedby]').forEach((el) => {
+    for (const attr of ['id', 'for', 'name', 'aria-describedby']) {
+      const v = el.getAttribute(attr);
+      if (v) el.setAttribute(attr, renumber(v));
+    }
+    el.removeAttribute('aria-invalid');
+  });
+  copy.querySelectorAll('.field-error').forEach((el) => el.remove());
+  copy.querySelectorAll<HTMLInputElement>('input').forEach((input) => {
+    if (input.type === 'checkbox') input.checked = false;
+    else input.value = '';
+  });
+  last.after(copy);
+  copy.querySelector<HTMLInputElement>('input')?.focus();
+  if (rows.length + 1 >= max) button.hidden = true;
+}
+
+function initPin(form: HTMLFormElement): void {
+  const el = document.getElementById('pin-map');
+  const lat = form.querySelector<HTMLInputElement>('#lat');
+  const lng = form.querySelector<HTMLInputElement>('#lng');
+  const postcode = form.querySelector<HTMLInputElement>('#postcode');
+  if (!el || !lat || !lng || !postcode) return;
+  el.hidden = false;
+  const map = L.map(el, { scrollWheelZoom: false, maxZoom: 18, zoomControl: false, maxBounds: bergenBounds.pad(0.2) });
+  addBaseLayers(map, '/api/v1/districts.geojson');
+  const marker = L.marker([60.3913, 5.3221], { icon: pin(true), draggable: true, title: t('pin'), alt: t('pin') });
+  let placedByHand = lat.value !== '' && lng.value !== '';
+  const show = (la: number, ln: number, zoom: number) => {
+    marker.setLatLng([la, ln]).addTo(map);
+    map.setView([la, ln], zoom);
+  };
+  const write = (p: L.LatLng) => {
+    lat.value = p.lat.toFixed(6);
+    lng.value = p.lng.toFixed(6);
+  };
+  if (placedByHand) show(Number(lat.value), Number(lng.value), 17);
+  else map.fitBounds(bergenBounds);
+  marker.on('dragend', () => {
+    placedByHand = true;
+    write(marker.getLatLng());
+  });
+  map.on('click', (e: L.LeafletMouseEvent) => {
+    placedByHand = true;
+    marker.setLatLng(e.latlng).addTo(map);
+    write(e.latlng);
+  });
+  const fromPostcode = () => {
+    if (placedByHand || !/^\d{4}$/.test(postcode.value.trim())) return;
+    fetch(`/_/postnummer/${postcode.value.trim()}`)
+      .then((r) => (r.ok ? r.json() : Promise.reject(new Error(String(r.status)))))
+      .then((p: { lat: number; lng: number }) => {
+        show(p.lat, p.lng, 15);
+        write(marker.getLatLng());
+      })
+      .catch(() => {
+        /* an unknown postcode is explained by the server when the form is sent */
+      });
+  };
+  postcode.addEventListener('change', fromPostcode);
+  if (!placedByHand) fromPostcode();
+  // Typed coordinates move the pin too.
+  for (const input of [lat, lng]) {
+    input.addEventListener('change', () => {
+      const la = Number(lat.value);
+      const ln = Number(lng.value);
+      if (lat.value && lng.value && Number.isFinite(la) && Number.isFinite(ln)) {
+        placedByHand = true;
+        show(la, ln, 17);
+      }
+    });
+  }
+}

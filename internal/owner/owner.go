@@ -1,0 +1,136 @@
+// Package owner is who may edit a listing: the repairers who registered it
+// or whose claim on it ("Er dette din bedrift?") was approved.
+package owner
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/auth"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+)
+
+// Claim statuses.
+const (
+	StatusPending  = "pending"
+	StatusApproved = "approved"
+	StatusRejected = "rejected"
+)
+
+// Roles a claimant may have in the business, in the order the form offers them.
+var Roles = []string{"owner", "manager", "employee", "other"}
+
+// AutoApprover is who decides a claim approved by the same-domain rule.
+const AutoApprover = "auto:same-domain"
+
+const maxName = 120
+
+// Claim is a request to become an owner of a listing.
+type Claim struct {
+	ID        string
+	ListingID string
+	UserID    string
+	Email     string // the claimant's sign-in address
+	Name      string
+	Role      string
+	Status    string
+	DecidedBy string
+	DecidedAt *time.Time
+	CreatedAt time.Time
+}
+
+// Store keeps claims and owners.
+type Store interface {
+	// CreateClaim stores c; an approved claim makes its user an owner in
+	// the same transaction.
+	CreateClaim(ctx context.Context, c *Claim) error
+	Claim(ctx context.Context, id string) (Claim, error)
+	// DecideClaim approves or rejects a pending claim; approving makes the
+	// claimant an owner in the same transaction.
+	DecideClaim(ctx context.Context, id, status, by string, at time.Time) (Claim, error)
+	PendingClaims(ctx context.Context) ([]Claim, error)
+	ClaimsBy(ctx context.Context, userID string) ([]Claim, error)
+	Owns(ctx context.Context, userID, listingID string) (bool, error)
+	// Listings returns the listings the user owns, in any status.
+	Listings(ctx context.Context, userID string) ([]*listing.Listing, error)
+	// Owners returns the accounts that own the listing.
+	Owners(ctx context.Context, listingID string) ([]auth.User, error)
+}
+
+// Service takes and decides claims.
+type Service struct {
+	Store Store
+	Now   func() time.Time
+	Log   *slog.Logger
+}
+
+// Submit records user's claim on l. It is approved at once only when the
+// user's (proven) e-mail domain is the domain of the listing's website;
+// otherwise it waits for the municipality.
+func (s *Service) Submit(ctx context.Context, user auth.User, l *listing.Listing, name, role string) (Claim, error) {
+	c := Claim{ListingID: l.ID, UserID: user.ID, Email: user.Email, Name: strings.TrimSpace(name), Role: role,
+		Status: StatusPending, CreatedAt: s.Now().UTC()}
+	if c.Name == "" || utf8.RuneCountInString(c.Name) > maxName {
+		return c, apperr.Invalid("name", "Skriv navnet ditt. / Enter your name.")
+	}
+	if !slices.Contains(Roles, c.Role) {
+		return c, apperr.Invalid("role", "Velg rollen din. / Choose your role.")
+	}
+	owns, err := s.Store.Owns(ctx, user.ID, l.ID)
+	if err != nil {
+		return c, err
+	}
+	if owns {
+		return c, apperr.Conflict("Du eier allerede denne oppføringen. / You already own this listing.")
+	}
+	if SameDomain(user.Email, l.Website) {
+		c.Status, c.DecidedBy, c.DecidedAt = StatusApproved, AutoApprover, &c.CreatedAt
+	}
+	if err := s.Store.CreateClaim(ctx, &c); err != nil {
+		return c, err
+	}
+	if c.Status == StatusApproved {
+		s.Log.Info("claim: approved automatically: the e-mail domain is the website's domain",
+			"claim_id", c.ID, "listing_id", l.ID, "email", c.Email, "website", l.Website)
+	} else {
+		s.Log.Info("claim: waiting for the municipality", "claim_id", c.ID, "listing_id", l.ID)
+	}
+	return c, nil
+}
+
+// Decide approves or rejects a pending claim on behalf of by.
+func (s *Service) Decide(ctx context.Context, id string, approve bool, by string) (Claim, error) {
+	status := StatusRejected
+	if approve {
+		status = StatusApproved
+	}
+	c, err := s.Store.DecideClaim(ctx, id, status, by, s.Now().UTC())
+	if err != nil {
+		return c, fmt.Errorf("owner: decide claim %s: %w", id, err)
+	}
+	s.Log.Info("claim: decided", "claim_id", id, "status", status, "by", by)
+	return c, nil
+}
+
+// SameDomain reports whether the e-mail address is at the website's own
+// domain ("post@sko.no" and "https://www.sko.no/"). Subdomains and
+// look-alikes do not count.
+func SameDomain(email, website string) bool {
+	at := strings.LastIndexByte(email, '@')
+	if at < 0 || website == "" {
+		return false
+	}
+	u, err := url.Parse(website)
+	if err != nil {
+		return false
+	}
+	host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	return host != "" && host == strings.ToLower(email[at+1:])
+}

@@ -1,0 +1,213 @@
+// Package reminder is the "Stemmer alt fortsatt?" loop: every interval
+// each owner of a published listing gets an e-mail with a link that
+// confirms the listing without signing in. The link carries a signed,
+// single-use token; the job that sends the e-mails keeps its state in the
+// store, so it never sends two for one period and survives restarts.
+package reminder
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/base64"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/mail"
+	"github.com/bergenreparerer/reparerer/internal/owner"
+)
+
+// Reminder is one "still correct?" e-mail for one listing and period.
+type Reminder struct {
+	ID        string
+	ListingID string
+	// Period is the date the reminder fell due; a listing has at most one
+	// reminder per period.
+	Period    string
+	CreatedAt time.Time
+	SentAt    *time.Time
+	UsedAt    *time.Time
+}
+
+// Owned is a listing with owners and the time its current period started.
+type Owned struct {
+	ListingID string
+	// Since is the owner's last confirmation or, if none, when the
+	// listing got its first owner.
+	Since time.Time
+}
+
+// Store keeps the reminders.
+type Store interface {
+	// OwnedPublished lists the published listings that have owners.
+	OwnedPublished(ctx context.Context) ([]Owned, error)
+	// CreateReminder stores r unless its listing already has one for the
+	// period; it reports whether it stored it.
+	CreateReminder(ctx context.Context, r Reminder) (bool, error)
+	UnsentReminders(ctx context.Context) ([]Reminder, error)
+	MarkReminderSent(ctx context.Context, id string, at time.Time) error
+	Reminder(ctx context.Context, id string) (Reminder, error)
+	MarkReminderUsed(ctx context.Context, id string, at time.Time) error
+	// Secret returns the named key, making a random one the first time.
+	Secret(ctx context.Context, name string) ([]byte, error)
+}
+
+// Service sends reminders and takes confirmations.
+type Service struct {
+	Store    Store
+	Listings *listing.Service
+	Owners   owner.Store
+	Mailer   mail.Sender
+	Messages *i18n.Catalogue
+	Now      func() time.Time
+	Log      *slog.Logger
+	BaseURL  string
+	// Interval is how often an owner is asked (default 90 days).
+	Interval time.Duration
+}
+
+const secretName = "reminder-links"
+
+// SendDue creates the reminders that fell due and sends every one not yet
+// sent. Running it twice, or after a crash, sends nothing twice for a
+// period: the reminder row is made first, and only unsent rows are sent.
+func (s *Service) SendDue(ctx context.Context) error {
+	owned, err := s.Store.OwnedPublished(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.Now().UTC()
+	for _, o := range owned {
+		periods := int(now.Sub(o.Since) / s.Interval)
+		if periods < 1 {
+			continue
+		}
+		due := o.Since.Add(time.Duration(periods) * s.Interval)
+		r := Reminder{ID: uuid.NewString(), ListingID: o.ListingID, Period: due.Format(time.DateOnly), CreatedAt: now}
+		if _, err := s.Store.CreateReminder(ctx, r); err != nil {
+			return err
+		}
+	}
+	unsent, err := s.Store.UnsentReminders(ctx)
+	if err != nil {
+		return err
+	}
+	for _, r := range unsent {
+		if err := s.send(ctx, r); err != nil {
+			s.Log.Warn("reminder: not sent; tried again on the next run", "reminder_id", r.ID, "listing_id", r.ListingID, "error", err)
+			continue
+		}
+		if err := s.Store.MarkReminderSent(ctx, r.ID, s.Now().UTC()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (s *Service) send(ctx context.Context, r Reminder) error {
+	l, err := s.Listings.Store.Get(ctx, r.ListingID)
+	if err != nil {
+		return err
+	}
+	owners, err := s.Owners.Owners(ctx, r.ListingID)
+	if err != nil {
+		return err
+	}
+	token, err := s.token(ctx, r.ID)
+	if err != nil {
+		return err
+	}
+	confirm := s.BaseURL + "/min-side/bekreft?token=" + token
+	edit := s.BaseURL + "/min-side/oppforing/" + l.ID
+	var subject, text []string
+	for _, lang := range i18n.Langs {
+		loc := s.Messages.For(lang)
+		subject = append(subject, loc.T("mail.reminder.subject", "name", l.Name))
+		text = append(text, loc.T("mail.reminder.text", "name", l.Name, "confirm", confirm, "edit", edit))
+	}
+	for _, o := range owners {
+		m := mail.Message{To: o.Email, Subject: strings.Join(subject, " / "), Text: strings.Join(text, "\n\n----\n\n")}
+		if err := s.Mailer.Send(ctx, m); err != nil {
+			return err
+		}
+	}
+	s.Log.Info("reminder: sent", "reminder_id", r.ID, "listing_id", l.ID, "owners", len(owners))
+	return nil
+}
+
+// Check returns the listing a confirmation link is for, if the link is
+// genuine, unused and not older than one interval; nothing is changed.
+func (s *Service) Check(ctx context.Context, token string) (Reminder, *listing.Listing, error) {
+	invalid := &apperr.Error{Code: apperr.CodeUnauthorized, Field: "token",
+		Message: "Lenken er brukt, utløpt eller ugyldig. / The link has been used, has expired or is not valid."}
+	id, _, ok := strings.Cut(token, ".")
+	if !ok {
+		return Reminder{}, nil, invalid
+	}
+	want, err := s.token(ctx, id)
+	if err != nil {
+		return Reminder{}, nil, err
+	}
+	if !hmac.Equal([]byte(want), []byte(token)) {
+		return Reminder{}, nil, invalid
+	}
+	r, err := s.Store.Reminder(ctx, id)
+	if apperr.Is(err, apperr.CodeNotFound) {
+		return r, nil, invalid
+	} else if err != nil {
+		return r, nil, err
+	}
+	if r.UsedAt != nil || s.Now().Sub(r.CreatedAt) > s.Interval {
+		return r, nil, invalid
+	}
+	l, err := s.Listings.Store.Get(ctx, r.ListingID)
+	return r, l, err
+}
+
+// Confirm spends a link: the listing's confirmed_at becomes now.
+func (s *Service) Confirm(ctx context.Context, token string) (*listing.Listing, error) {
+	r, l, err := s.Check(ctx, token)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	for attempt := 0; ; attempt++ {
+		l.ConfirmedAt = &now
+		err = s.Listings.Update(ctx, l, listing.Change{Actor: "owner-link:" + r.ID, Action: listing.ActionOwnerConfirm})
+		if !apperr.Is(err, apperr.CodeConflict) || attempt == 2 {
+			break
+		}
+		// Someone edited the listing meanwhile; confirming does not touch
+		// their change, so take the new version and confirm that.
+		if l, err = s.Listings.Store.Get(ctx, r.ListingID); err != nil {
+			return nil, err
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Store.MarkReminderUsed(ctx, r.ID, now); err != nil {
+		return nil, err
+	}
+	s.Log.Info("reminder: listing confirmed by its owner", "listing_id", l.ID, "reminder_id", r.ID)
+	return l, nil
+}
+
+// token is the reminder id and its HMAC: nobody without the key can make
+// a link for another reminder.
+func (s *Service) token(ctx context.Context, id string) (string, error) {
+	key, err := s.Store.Secret(ctx, secretName)
+	if err != nil {
+		return "", fmt.Errorf("reminder: signing key: %w", err)
+	}
+	mac := hmac.New(sha256.New, key)
+	mac.Write([]byte("confirm:" + id))
+	return id + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+}

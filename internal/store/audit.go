@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/bergenreparerer/reparerer/internal/audit"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+)
+
+var _ audit.Store = (*DB)(nil)
+
+func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, listingID string, ch listing.Change, version int, changes []listing.FieldChange) error {
+	if ch.Actor == "" || ch.Action == "" {
+		return fmt.Errorf("store: write to listing %s without an actor and an action for the audit log", listingID)
+	}
+	body, err := json.Marshal(changes)
+	if err != nil {
+		return fmt.Errorf("store: encode audit entry: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (listing_id, actor, action, version, at, changes) VALUES (?, ?, ?, ?, ?, ?)`,
+		listingID, ch.Actor, ch.Action, version, formatTime(s.Now()), string(body)); err != nil {
+		return fmt.Errorf("store: append audit entry for %s: %w", listingID, err)
+	}
+	return nil
+}
+
+// History returns the audit entries of a listing, oldest first.
+func (s *DB) History(ctx context.Context, listingID string) ([]audit.Entry, error) {
+	return s.auditEntries(ctx, `WHERE listing_id = ? ORDER BY id`, listingID)
+}
+
+// Since returns the audit entries of a listing after version, oldest first.
+func (s *DB) Since(ctx context.Context, listingID string, version int) ([]audit.Entry, error) {
+	return s.auditEntries(ctx, `WHERE listing_id = ? AND version > ? ORDER BY id`, listingID, version)
+}
+
+// Recent returns the newest entries with one of the actions, newest first.
+func (s *DB) Recent(ctx context.Context, limit int, actions ...string) ([]audit.Entry, error) {
+	if len(actions) == 0 {
+		return nil, nil
+	}
+	args := make([]any, 0, len(actions)+1)
+	for _, a := range actions {
+		args = append(args, a)
+	}
+	args = append(args, limit)
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(actions)), ",")
+	return s.auditEntries(ctx, `WHERE action IN (`+marks+`) ORDER BY id DESC LIMIT ?`, args...)
+}
+
+func (s *DB) auditEntries(ctx context.Context, where string, args ...any) ([]audit.Entry, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, actor, action, version, at, changes FROM audit_log `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: read audit log: %w", err)
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		var e audit.Entry
+		var at, changes string
+		if err := rows.Scan(&e.ID, &e.ListingID, &e.Actor, &e.Action, &e.Version, &at, &changes); err != nil {
+			return nil, fmt.Errorf("store: read audit log: %w", err)
+		}
+		if e.At, err = parseTime(at); err != nil {
+			return nil, fmt.Errorf("store: read audit log: %w", err)
+		}
+		if err := json.Unmarshal([]byte(changes), &e.Changes); err != nil {
+			return nil, fmt.Errorf("store: decode audit entry %d: %w", e.ID, err)
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}

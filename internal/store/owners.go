@@ -1,0 +1,161 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/auth"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/owner"
+)
+
+var _ owner.Store = (*DB)(nil)
+
+func addOwner(ctx context.Context, tx *sql.Tx, listingID, userID string, since time.Time) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO listing_owners (listing_id, user_id, since) VALUES (?, ?, ?)
+		ON CONFLICT DO NOTHING`, listingID, userID, formatTime(since)); err != nil {
+		return fmt.Errorf("store: add owner of %s: %w", listingID, err)
+	}
+	return nil
+}
+
+// CreateClaim stores a claim; an approved one makes its user an owner.
+func (s *DB) CreateClaim(ctx context.Context, c *owner.Claim) error {
+	c.ID = uuid.NewString()
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO claims (id, listing_id, user_id, name, role, status, decided_by, decided_at, created_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ListingID, c.UserID, c.Name, c.Role, c.Status, c.DecidedBy,
+			optionalTime(c.DecidedAt), formatTime(c.CreatedAt))
+		if err != nil {
+			if isUniqueViolation(err) {
+				return apperr.Conflict("Du har allerede et krav som venter på denne oppføringen. / You already have a claim waiting on this listing.")
+			}
+			return fmt.Errorf("store: create claim: %w", err)
+		}
+		if c.Status == owner.StatusApproved {
+			return addOwner(ctx, tx, c.ListingID, c.UserID, c.CreatedAt)
+		}
+		return nil
+	})
+}
+
+// Claim returns one claim.
+func (s *DB) Claim(ctx context.Context, id string) (owner.Claim, error) {
+	cs, err := s.claims(ctx, `WHERE c.id = ?`, id)
+	if err != nil {
+		return owner.Claim{}, err
+	}
+	if len(cs) == 0 {
+		return owner.Claim{}, apperr.NotFound("Fant ikke kravet %s. / No claim %s.", id, id)
+	}
+	return cs[0], nil
+}
+
+// DecideClaim approves or rejects a pending claim.
+func (s *DB) DecideClaim(ctx context.Context, id, status, by string, at time.Time) (owner.Claim, error) {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		var listingID, userID string
+		err := tx.QueryRowContext(ctx, `UPDATE claims SET status = ?, decided_by = ?, decided_at = ?
+			WHERE id = ? AND status = 'pending' RETURNING listing_id, user_id`, status, by, formatTime(at), id).Scan(&listingID, &userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.NotFound("Ingen ventende krav med id %s. / No pending claim %s.", id, id)
+		} else if err != nil {
+			return fmt.Errorf("store: decide claim %s: %w", id, err)
+		}
+		if status == owner.StatusApproved {
+			return addOwner(ctx, tx, listingID, userID, at)
+		}
+		return nil
+	})
+	if err != nil {
+		return owner.Claim{}, err
+	}
+	return s.Claim(ctx, id)
+}
+
+// PendingClaims returns the claims waiting for a decision, oldest first.
+func (s *DB) PendingClaims(ctx context.Context) ([]owner.Claim, error) {
+	return s.claims(ctx, `WHERE c.status = 'pending' ORDER BY c.created_at`)
+}
+
+// ClaimsBy returns a user's claims, newest first.
+func (s *DB) ClaimsBy(ctx context.Context, userID string) ([]owner.Claim, error) {
+	return s.claims(ctx, `WHERE c.user_id = ? ORDER BY c.created_at DESC`, userID)
+}
+
+func (s *DB) claims(ctx context.Context, where string, args ...any) ([]owner.Claim, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.listing_id, c.user_id, u.email, c.name, c.role, c.status,
+		c.decided_by, c.decided_at, c.created_at FROM claims c JOIN users u ON u.id = c.user_id `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: read claims: %w", err)
+	}
+	defer rows.Close()
+	var out []owner.Claim
+	for rows.Next() {
+		var c owner.Claim
+		var decided sql.NullString
+		var created string
+		if err := rows.Scan(&c.ID, &c.ListingID, &c.UserID, &c.Email, &c.Name, &c.Role, &c.Status, &c.DecidedBy, &decided, &created); err != nil {
+			return nil, fmt.Errorf("store: read claims: %w", err)
+		}
+		if c.CreatedAt, err = parseTime(created); err != nil {
+			return nil, fmt.Errorf("store: read claims: %w", err)
+		}
+		if decided.Valid {
+			t, err := parseTime(decided.String)
+			if err != nil {
+				return nil, fmt.Errorf("store: read claims: %w", err)
+			}
+			c.DecidedAt = &t
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// Owns reports whether the user owns the listing.
+func (s *DB) Owns(ctx context.Context, userID, listingID string) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM listing_owners WHERE user_id = ? AND listing_id = ?`,
+		userID, listingID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: check owner: %w", err)
+	}
+	return n > 0, nil
+}
+
+// Listings returns the listings a user owns, by name.
+func (s *DB) Listings(ctx context.Context, userID string) ([]*listing.Listing, error) {
+	return s.many(ctx, `WHERE id IN (SELECT listing_id FROM listing_owners WHERE user_id = ?) ORDER BY name`, userID)
+}
+
+// Owners returns the accounts that own a listing.
+func (s *DB) Owners(ctx context.Context, listingID string) ([]auth.User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.email, u.role, u.created_at FROM users u
+		JOIN listing_owners o ON o.user_id = u.id WHERE o.listing_id = ? ORDER BY u.email`, listingID)
+	if err != nil {
+		return nil, fmt.Errorf("store: read owners: %w", err)
+	}
+	defer rows.Close()
+	var out []auth.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}

@@ -1,0 +1,138 @@
+package store
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/reminder"
+)
+
+var _ reminder.Store = (*DB)(nil)
+
+// OwnedPublished lists published listings with owners and the start of
+// their current period: the last confirmation, else the first owner.
+func (s *DB) OwnedPublished(ctx context.Context) ([]reminder.Owned, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT l.id, max(coalesce(l.confirmed_at, ''), min(o.since))
+		FROM listings l JOIN listing_owners o ON o.listing_id = l.id
+		WHERE l.status = 'published' GROUP BY l.id ORDER BY l.id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: owned listings: %w", err)
+	}
+	defer rows.Close()
+	var out []reminder.Owned
+	for rows.Next() {
+		var o reminder.Owned
+		var since string
+		if err := rows.Scan(&o.ListingID, &since); err != nil {
+			return nil, fmt.Errorf("store: owned listings: %w", err)
+		}
+		if o.Since, err = parseTime(since); err != nil {
+			return nil, fmt.Errorf("store: owned listings: %w", err)
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// CreateReminder stores r unless its listing has one for the period.
+func (s *DB) CreateReminder(ctx context.Context, r reminder.Reminder) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `INSERT INTO reminders (id, listing_id, period, created_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (listing_id, period) DO NOTHING`, r.ID, r.ListingID, r.Period, formatTime(r.CreatedAt))
+	if err != nil {
+		return false, fmt.Errorf("store: create reminder: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// UnsentReminders returns the reminders not yet handed to the mailer.
+func (s *DB) UnsentReminders(ctx context.Context) ([]reminder.Reminder, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, period, created_at, sent_at, used_at
+		FROM reminders WHERE sent_at IS NULL ORDER BY created_at`)
+	if err != nil {
+		return nil, fmt.Errorf("store: unsent reminders: %w", err)
+	}
+	defer rows.Close()
+	var out []reminder.Reminder
+	for rows.Next() {
+		r, err := scanReminder(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// Reminder returns one reminder.
+func (s *DB) Reminder(ctx context.Context, id string) (reminder.Reminder, error) {
+	r, err := scanReminder(s.db.QueryRowContext(ctx, `SELECT id, listing_id, period, created_at, sent_at, used_at
+		FROM reminders WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, apperr.NotFound("Ingen slik påminnelse. / No such reminder.")
+	}
+	return r, err
+}
+
+func scanReminder(row scanner) (reminder.Reminder, error) {
+	var r reminder.Reminder
+	var created string
+	var sent, used sql.NullString
+	if err := row.Scan(&r.ID, &r.ListingID, &r.Period, &created, &sent, &used); err != nil {
+		return r, fmt.Errorf("store: read reminder: %w", err)
+	}
+	var err error
+	if r.CreatedAt, err = parseTime(created); err != nil {
+		return r, fmt.Errorf("store: read reminder: %w", err)
+	}
+	for _, f := range []struct {
+		raw  sql.NullString
+		into **time.Time
+	}{{sent, &r.SentAt}, {used, &r.UsedAt}} {
+		if f.raw.Valid {
+			t, err := parseTime(f.raw.String)
+			if err != nil {
+				return r, fmt.Errorf("store: read reminder: %w", err)
+			}
+			*f.into = &t
+		}
+	}
+	return r, nil
+}
+
+// MarkReminderSent records that the reminder was handed to the mailer.
+func (s *DB) MarkReminderSent(ctx context.Context, id string, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE reminders SET sent_at = ? WHERE id = ?`, formatTime(at), id); err != nil {
+		return fmt.Errorf("store: mark reminder sent: %w", err)
+	}
+	return nil
+}
+
+// MarkReminderUsed records that the reminder's link was spent.
+func (s *DB) MarkReminderUsed(ctx context.Context, id string, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE reminders SET used_at = ? WHERE id = ? AND used_at IS NULL`, formatTime(at), id); err != nil {
+		return fmt.Errorf("store: mark reminder used: %w", err)
+	}
+	return nil
+}
+
+// Secret returns the named key, making a random 32-byte one the first time.
+func (s *DB) Secret(ctx context.Context, name string) ([]byte, error) {
+	fresh := make([]byte, 32)
+	if _, err := rand.Read(fresh); err != nil {
+		return nil, fmt.Errorf("store: random key: %w", err)
+	}
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, fresh); err != nil {
+		return nil, fmt.Errorf("store: create key %s: %w", name, err)
+	}
+	var key []byte
+	if err := s.db.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&key); err != nil {
+		return nil, fmt.Errorf("store: read key %s: %w", name, err)
+	}
+	return key, nil
+}

@@ -1,0 +1,309 @@
+package web
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+)
+
+// The opening-hours editor shows this many rows without JavaScript; the
+// script adds more, up to the maxima the server reads.
+const (
+	slotsShown      = 2
+	maxSlots        = 6
+	exceptionsAdded = 2
+	maxExceptions   = 60
+	maxClosureDays  = 366
+)
+
+// listingForm is the register/edit form as typed, so that a refused form
+// comes back exactly as it was sent.
+type listingForm struct {
+	Name, OrgNumber                        string
+	Categories                             map[string]bool
+	Services, DescriptionNB, DescriptionEN string
+	Street, Postcode, City, Lat, Lng       string
+	Phone, Email, Website                  string
+	Days                                   [7][]hoursSlot
+	HolidaysClosed                         bool
+	Exceptions                             []exceptionRowForm
+	PriceInfo, PriceFrom                   string
+	Voucher                                bool
+	Wheelchair                             string
+	Version                                int
+}
+
+type hoursSlot struct{ From, To string }
+
+// exceptionRowForm is a date or a range of dates with other hours: a
+// holiday, a summer closure. No times means closed.
+type exceptionRowForm struct {
+	From, To, Open, Close string
+	Yearly                bool
+}
+
+// formFromListing fills the form from a stored listing.
+func formFromListing(l *listing.Listing, now time.Time) listingForm {
+	f := listingForm{
+		Name: l.Name, OrgNumber: l.OrgNumber, Categories: map[string]bool{},
+		Services: strings.Join(l.Services, ", "), DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
+		Street: l.Address.Street, Postcode: l.Address.Postcode, City: l.Address.City,
+		Phone: l.Phone, Email: l.Email, Website: l.Website, PriceInfo: l.PriceInfo,
+		Voucher: l.AcceptsRepairVoucher, Wheelchair: l.WheelchairAccessible, Version: l.Version,
+	}
+	if l.Location != (listing.Location{}) {
+		f.Lat = strconv.FormatFloat(l.Location.Lat, 'f', 6, 64)
+		f.Lng = strconv.FormatFloat(l.Location.Lng, 'f', 6, 64)
+	}
+	for _, c := range l.Categories {
+		f.Categories[c] = true
+	}
+	if l.PriceFromNOK != nil {
+		f.PriceFrom = strconv.Itoa(*l.PriceFromNOK)
+	}
+	h := l.OpeningHours
+	for d, ivs := range h.Week {
+		for _, iv := range ivs {
+			f.Days[d] = append(f.Days[d], hoursSlot{clockText(iv.Start), clockText(iv.End)})
+		}
+	}
+	f.HolidaysClosed = h.HolidayRule && len(h.Holidays) == 0
+	f.Exceptions = exceptionRows(h.Exceptions, now)
+	return f
+}
+
+func clockText(m int) string { return fmt.Sprintf("%02d:%02d", m/60%24, m%60) }
+
+// exceptionRows folds dated exceptions into rows: consecutive dates with
+// the same hours become one range (a summer closure is one row).
+func exceptionRows(exs []openinghours.Exception, now time.Time) []exceptionRowForm {
+	type day struct {
+		date   time.Time
+		yearly bool
+		iv     *openinghours.Interval
+	}
+	var days []day
+	for _, e := range exs {
+		year := e.Year
+		if year == 0 {
+			year = now.Year()
+		}
+		date := time.Date(year, time.Month(e.Month), e.Day, 0, 0, 0, 0, time.UTC)
+		if len(e.Intervals) == 0 {
+			days = append(days, day{date, e.Year == 0, nil})
+		}
+		for i := range e.Intervals {
+			days = append(days, day{date, e.Year == 0, &e.Intervals[i]})
+		}
+	}
+	sort.SliceStable(days, func(i, j int) bool { return days[i].date.Before(days[j].date) })
+	var rows []exceptionRowForm
+	var last *day
+	for i := range days {
+		d := days[i]
+		if last != nil && d.iv == nil && last.iv == nil && d.yearly == last.yearly && d.date.Equal(last.date.AddDate(0, 0, 1)) {
+			rows[len(rows)-1].To = d.date.Format(time.DateOnly)
+			last = &days[i]
+			continue
+		}
+		r := exceptionRowForm{From: d.date.Format(time.DateOnly), Yearly: d.yearly}
+		if d.iv != nil {
+			r.Open, r.Close = clockText(d.iv.Start), clockText(d.iv.End)
+		}
+		rows = append(rows, r)
+		last = &days[i]
+	}
+	return rows
+}
+
+// parseListingForm reads the posted form.
+func parseListingForm(c *fiber.Ctx) listingForm {
+	v := func(name string) string { return strings.TrimSpace(strings.Clone(c.FormValue(name))) }
+	f := listingForm{
+		Name: v("name"), OrgNumber: v("org_number"), Categories: map[string]bool{},
+		Services: v("services"), DescriptionNB: v("description_nb"), DescriptionEN: v("description_en"),
+		Street: v("street"), Postcode: v("postcode"), City: v("city"), Lat: v("lat"), Lng: v("lng"),
+		Phone: v("phone"), Email: v("email"), Website: v("website"),
+		HolidaysClosed: c.FormValue("holidays_closed") == "on",
+		PriceInfo:      v("price_info"), PriceFrom: v("price_from_nok"),
+		Voucher: c.FormValue("voucher") == "on", Wheelchair: v("wheelchair"),
+	}
+	for _, raw := range c.Request().PostArgs().PeekMulti("category") {
+		f.Categories[string(raw)] = true
+	}
+	f.Version, _ = strconv.Atoi(c.FormValue("version"))
+	for d := range f.Days {
+		for i := 0; i < maxSlots; i++ {
+			s := hoursSlot{v(fmt.Sprintf("h%d_%d_from", d, i)), v(fmt.Sprintf("h%d_%d_to", d, i))}
+			if s != (hoursSlot{}) {
+				f.Days[d] = append(f.Days[d], s)
+			}
+		}
+	}
+	for i := 0; i < maxExceptions; i++ {
+		p := fmt.Sprintf("x%d_", i)
+		r := exceptionRowForm{From: v(p + "from"), To: v(p + "to"), Open: v(p + "open"), Close: v(p + "close"),
+			Yearly: c.FormValue(p+"yearly") == "on"}
+		if r != (exceptionRowForm{}) {
+			f.Exceptions = append(f.Exceptions, r)
+		}
+	}
+	return f
+}
+
+// schedule turns the editor's rows into opening hours; the error names the
+// first row it cannot read ("h2_0_from", "x1_from").
+func (f *listingForm) schedule() (openinghours.Schedule, string) {
+	var s openinghours.Schedule
+	for d, slots := range f.Days {
+		for i, slot := range slots {
+			iv, ok := interval(slot.From, slot.To)
+			if !ok {
+				return s, fmt.Sprintf("h%d_%d_from", d, i)
+			}
+			s.Week[d] = append(s.Week[d], iv)
+		}
+	}
+	s.HolidayRule = f.HolidaysClosed
+	byDate := map[[3]int]int{} // year, month, day → index in s.Exceptions
+	for i, r := range f.Exceptions {
+		id := fmt.Sprintf("x%d_from", i)
+		from, err1 := time.Parse(time.DateOnly, r.From)
+		to, err2 := from, error(nil)
+		if r.To != "" {
+			to, err2 = time.Parse(time.DateOnly, r.To)
+		}
+		if err1 != nil || err2 != nil || to.Before(from) || to.Sub(from) > maxClosureDays*24*time.Hour {
+			return s, id
+		}
+		var ivs []openinghours.Interval
+		if r.Open != "" || r.Close != "" {
+			iv, ok := interval(r.Open, r.Close)
+			if !ok {
+				return s, fmt.Sprintf("x%d_open", i)
+			}
+			ivs = append(ivs, iv)
+		}
+		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+			key := [3]int{d.Year(), int(d.Month()), d.Day()}
+			if r.Yearly {
+				key[0] = 0
+			}
+			if at, ok := byDate[key]; ok {
+				s.Exceptions[at].Intervals = append(s.Exceptions[at].Intervals, ivs...)
+				continue
+			}
+			byDate[key] = len(s.Exceptions)
+			s.Exceptions = append(s.Exceptions, openinghours.Exception{Year: key[0], Month: key[1], Day: key[2],
+				Intervals: append([]openinghours.Interval(nil), ivs...)})
+		}
+	}
+	return s, ""
+}
+
+// interval reads "HH:MM" times; a closing time at or before the opening
+// time is on the next day ("22:00"–"02:00"), and 00:00–00:00 is all day.
+func interval(from, to string) (openinghours.Interval, bool) {
+	a, err1 := time.Parse("15:04", from)
+	b, err2 := time.Parse("15:04", to)
+	if err1 != nil || err2 != nil {
+		return openinghours.Interval{}, false
+	}
+	start, end := a.Hour()*60+a.Minute(), b.Hour()*60+b.Minute()
+	if end <= start {
+		end += 24 * 60
+	}
+	if end-start == 24*60 && start != 0 {
+		return openinghours.Interval{}, false
+	}
+	return openinghours.Interval{Start: start, End: end}, true
+}
+
+// apply copies the form onto l. It returns the fields the form itself
+// could not read, by input id; the listing's own rules are checked after.
+// An empty position takes the postcode's centre.
+func (s *Server) apply(f *listingForm, l *listing.Listing, original listingForm) map[string]string {
+	bad := map[string]string{}
+	l.Name, l.OrgNumber = f.Name, f.OrgNumber
+	l.Categories = l.Categories[:0:0]
+	for _, c := range category.All() {
+		if f.Categories[c.Slug] {
+			l.Categories = append(l.Categories, c.Slug)
+		}
+	}
+	l.Services = strings.FieldsFunc(f.Services, func(r rune) bool { return r == ',' || r == '\n' })
+	l.DescriptionNB, l.DescriptionEN = f.DescriptionNB, f.DescriptionEN
+	l.Address = listing.Address{Street: f.Street, Postcode: f.Postcode, City: f.City}
+	if l.Address.City == "" {
+		l.Address.City = "Bergen"
+	}
+	l.Phone, l.Email, l.Website, l.PriceInfo = f.Phone, f.Email, f.Website, f.PriceInfo
+	l.AcceptsRepairVoucher, l.WheelchairAccessible = f.Voucher, f.Wheelchair
+	l.PriceFromNOK = nil
+	if f.PriceFrom != "" {
+		if p, err := strconv.Atoi(strings.ReplaceAll(f.PriceFrom, " ", "")); err != nil {
+			bad["price_from_nok"] = "form.error.price_from_nok"
+		} else {
+			l.PriceFromNOK = &p
+		}
+	}
+	lat, err1 := strconv.ParseFloat(f.Lat, 64)
+	lng, err2 := strconv.ParseFloat(f.Lng, 64)
+	switch {
+	case f.Lat == "" && f.Lng == "":
+		place, ok := s.Postcodes.Lookup(f.Postcode)
+		if !ok {
+			bad["postcode"] = "form.error.postcode_unknown"
+			break
+		}
+		l.Location = listing.Location{Lat: place.Lat, Lng: place.Lng}
+	case err1 != nil || err2 != nil:
+		bad["lat"] = "form.error.location"
+	default:
+		l.Location = listing.Location{Lat: lat, Lng: lng}
+	}
+	hours, row := f.schedule()
+	if row != "" {
+		bad[row] = "form.error.hours"
+	} else if before, _ := original.schedule(); !reflect.DeepEqual(hours, before) {
+		// Only a change in the editor replaces the hours, so the original
+		// OSM text of hours nobody touched is kept.
+		l.OpeningHours = hours
+	}
+	return bad
+}
+
+// inputOf is the form input a listing field's problem is shown at.
+var inputOf = map[string]string{
+	"categories": "category-" + category.All()[0].Slug, "address.postcode": "postcode", "address": "street",
+	"location": "lat", "opening_hours": "h0_0_from", "wheelchair_accessible": "wheelchair-unknown",
+}
+
+// problems merges the form's own problems with the listing's, as messages
+// by input id, in the order of the form.
+func problems(bad map[string]string, err error, l *i18n.Localizer) map[string]string {
+	out := map[string]string{}
+	for id, key := range bad {
+		out[id] = l.T(key)
+	}
+	for field := range listing.Problems(err) {
+		id := field
+		if in, ok := inputOf[field]; ok {
+			id = in
+		}
+		if _, taken := out[id]; !taken {
+			out[id] = l.T("form.error." + strings.ReplaceAll(field, ".", "_"))
+		}
+	}
+	return out
+}
