@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,6 +47,7 @@ func TestBrowser(t *testing.T) {
 	bike.VerifiedAt, bike.VerifiedBy = &verified, "test@bergen.kommune.no"
 	e.create(bike)
 	e.waitIndexed()
+	session := ownerSession(t, e, bike)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -59,12 +61,36 @@ func TestBrowser(t *testing.T) {
 		"BASE_URL="+e.base,
 		"CHROMIUM="+chromium,
 		"ARTIFACTS="+filepath.Join(root, "test-artifacts"),
+		"SESSION="+session, "EDIT_PATH=/min-side/oppforing/"+bike.ID,
 	)
 	out, err := cmd.CombinedOutput()
 	t.Logf("browser tests:\n%s", out)
 	if err != nil {
 		t.Fatalf("browser tests failed: %v", err)
 	}
+}
+
+// ownerSession makes l owned by a repairer and returns a signed-in
+// session of theirs, spent from a sign-in link as a browser would.
+func ownerSession(t *testing.T, e *env, l *listing.Listing) string {
+	t.Helper()
+	ctx := context.Background()
+	token, err := e.app.Auth.RequestLink(ctx, "eier@sykkelfikseren.example", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, _, err := e.app.Auth.SpendLink(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := e.app.Store.UserByEmail(ctx, "eier@sykkelfikseren.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.app.Owners.Submit(ctx, u, l, "Siri Sykkel", "owner"); err != nil { // same domain: approved
+		t.Fatal(err)
+	}
+	return session
 }
 
 // importRealData imports the OpenStreetMap snapshot of scripts/data, as

@@ -45,3 +45,16 @@ func TestLoadRefusesBadValues(t *testing.T) {
 		t.Error("unparsable REPARERER_SLOT_REFRESH accepted")
 	}
 }
+
+func TestDurationsTakeDays(t *testing.T) {
+	c, _, err := Load([]string{"REPARERER_REMINDER_INTERVAL=30d", "REPARERER_SESSION_IDLE=45m"}, nil, "serve", io.Discard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.ReminderInterval != 30*24*time.Hour || c.SessionIdle != 45*time.Minute || c.ReminderCheck != time.Hour {
+		t.Errorf("durations %v %v %v", c.ReminderInterval, c.SessionIdle, c.ReminderCheck)
+	}
+	if _, _, err := Load([]string{"REPARERER_SMTP_HOST=mail.example", "REPARERER_SMTP_TLS=maybe"}, nil, "serve", io.Discard, nil); err == nil {
+		t.Error("an unknown SMTP TLS mode was accepted")
+	}
+}

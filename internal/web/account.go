@@ -103,10 +103,10 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 	f := parseListingForm(c)
 	l := &listing.Listing{Status: listing.StatusPending, Source: listing.Source{Kind: listing.SourceOwner}}
 	bad := s.apply(&f, l, listingForm{})
-	if len(bad) > 0 {
-		return s.refuseListingForm(c, nil, f, bad, nil)
-	}
 	err := s.checkOwnerListing(l)
+	if len(bad) > 0 {
+		return s.refuseListingForm(c, nil, f, bad, err)
+	}
 	if err == nil {
 		err = s.Writes.Create(c.UserContext(), l, listing.Change{Actor: "owner:" + u.Email, Action: listing.ActionOwnerRegister, OwnerID: u.ID})
 	}
@@ -148,11 +148,8 @@ func (s *Server) editSubmit(c *fiber.Ctx) error {
 	current := *lst
 	original := formFromListing(lst, s.Now().In(openinghours.Oslo))
 	bad := s.apply(&f, lst, original)
-	if len(bad) > 0 {
-		return s.refuseListingForm(c, &current, f, bad, nil)
-	}
-	if err := s.checkOwnerListing(lst); err != nil {
-		return s.refuseListingForm(c, &current, f, nil, err)
+	if err := s.checkOwnerListing(lst); err != nil || len(bad) > 0 {
+		return s.refuseListingForm(c, &current, f, bad, err)
 	}
 	lst.Version = f.Version // the version the form was opened at
 	action := listing.ActionOwnerEdit

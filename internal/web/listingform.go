@@ -58,7 +58,7 @@ func formFromListing(l *listing.Listing, now time.Time) listingForm {
 		Name: l.Name, OrgNumber: l.OrgNumber, Categories: map[string]bool{},
 		Services: strings.Join(l.Services, ", "), DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
 		Street: l.Address.Street, Postcode: l.Address.Postcode, City: l.Address.City,
-		Phone: l.Phone, Email: l.Email, Website: l.Website, PriceInfo: l.PriceInfo,
+		Phone: listing.DisplayPhone(l.Phone), Email: l.Email, Website: l.Website, PriceInfo: l.PriceInfo,
 		Voucher: l.AcceptsRepairVoucher, Wheelchair: l.WheelchairAccessible, Version: l.Version,
 	}
 	if l.Location != (listing.Location{}) {
@@ -297,6 +297,9 @@ func problems(bad map[string]string, err error, l *i18n.Localizer) map[string]st
 		out[id] = l.T(key)
 	}
 	for field := range listing.Problems(err) {
+		if _, unread := bad["postcode"]; field == "location" && (unread || bad["lat"] != "") {
+			continue // no position could be read; that is already said
+		}
 		id := field
 		if in, ok := inputOf[field]; ok {
 			id = in

@@ -1,0 +1,116 @@
+// Browser tests of Min side: sign-in, register and edit pages, in Debian's
+// chromium with axe-core. internal/app/browser_test.go hands over a
+// signed-in session ($SESSION) of the owner of $EDIT_PATH.
+import { after, before, test as nodeTest } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { chromium } from 'playwright-core';
+
+const base = process.env.BASE_URL;
+const session = process.env.SESSION;
+const editPath = process.env.EDIT_PATH;
+assert.ok(base && session && editPath, 'BASE_URL, SESSION and EDIT_PATH must be set');
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const test = (name, fn) => nodeTest(name, { timeout: 60_000 }, fn);
+
+let browser;
+before(async () => {
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
+  });
+});
+after(async () => browser?.close());
+
+async function open(t, { signedIn = false, viewport = { width: 1280, height: 900 } } = {}) {
+  const context = await browser.newContext({ viewport });
+  context.setDefaultTimeout(10_000);
+  if (signedIn) {
+    await context.addCookies([{ name: 'sid', value: session, url: base, httpOnly: true, sameSite: 'Lax' }]);
+  }
+  const page = await context.newPage();
+  const errors = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(e.message));
+  t.after(async () => {
+    await context.close();
+    assert.deepEqual(errors, [], 'no errors in the browser console');
+  });
+  return page;
+}
+
+async function axe(page, name) {
+  await page.evaluate(axeSource);
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const report = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
+  assert.deepEqual(report, [], `axe-core found WCAG 2.1 A/AA violations on ${name}`);
+  assert.ok(result.passes.length > 0, `axe-core ran its checks on ${name}`);
+}
+
+test('the sign-in page is accessible in both languages and explains a bad address', async (t) => {
+  const page = await open(t);
+  await page.goto(base + '/min-side/logg-inn');
+  await axe(page, 'the sign-in page');
+  await page.locator('#email').fill('ikke en adresse');
+  await page.locator('button[type=submit]').click();
+  await page.locator('.error-summary').waitFor();
+  assert.equal(await page.locator('#email').getAttribute('aria-invalid'), 'true');
+  await axe(page, 'the sign-in page with an error');
+  await page.goto(base + '/min-side/logg-inn?lang=en');
+  assert.equal(await page.locator('h1').textContent(), 'Sign in');
+  await axe(page, 'the English sign-in page');
+  // Signed out, Min side leads here and back.
+  await page.goto(base + '/min-side/ny');
+  assert.match(page.url(), /\/min-side\/logg-inn\?next=%2Fmin-side%2Fny/);
+});
+
+test('registering: the pin starts at the postcode and can be dragged; errors are shown at their fields', async (t) => {
+  const page = await open(t, { signedIn: true });
+  await page.goto(base + '/min-side/ny');
+  await axe(page, 'the register page');
+  await page.locator('#postcode').fill('5006');
+  await page.locator('#postcode').dispatchEvent('change');
+  await page.waitForFunction(() => document.querySelector('#lat').value !== '');
+  const lat = Number(await page.locator('#lat').inputValue());
+  assert.ok(lat > 60.3 && lat < 60.45, `the pin is in Bergen: ${lat}`);
+  const pin = page.locator('#pin-map .leaflet-marker-icon');
+  await page.waitForFunction(() => !document.querySelector('#pin-map .leaflet-zoom-anim'));
+  await page.locator('#pin-map').scrollIntoViewIfNeeded();
+  const box = await pin.boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 40, box.y + box.height / 2 + 30, { steps: 8 });
+  await page.mouse.up();
+  await page.waitForFunction((old) => Number(document.querySelector('#lat').value) !== old, lat);
+  assert.notEqual(Number(await page.locator('#lat').inputValue()), lat, 'dragging the pin moved the coordinates');
+  // Another interval on Monday, by the button the script adds.
+  await page.locator('fieldset.day[data-day="0"] button.add-slot').click();
+  assert.equal(await page.locator('#h0_2_from').evaluate((el) => el === document.activeElement), true);
+  // Send with a bad phone number and no name.
+  await page.locator('#phone').fill('12');
+  await page.locator('button[type=submit].button-primary').click();
+  await page.locator('.error-summary').waitFor();
+  assert.equal(await page.locator('#phone').getAttribute('aria-invalid'), 'true');
+  assert.equal(await page.locator('#name').getAttribute('aria-invalid'), 'true');
+  assert.match(await page.locator('#phone-error').textContent(), /gyldig telefonnummer/);
+  await axe(page, 'the register page with errors');
+});
+
+test('editing on a phone: the form fits 390 px and passes axe, in English too', async (t) => {
+  const page = await open(t, { signedIn: true, viewport: { width: 390, height: 844 } });
+  await page.goto(base + editPath);
+  assert.match(await page.locator('h1').textContent(), /Sykkelfikseren/);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok(overflow <= 0, `no sideways scrolling at 390 px (overflow ${overflow}px)`);
+  await axe(page, 'the edit page');
+  await page.goto(base + editPath + '?lang=en');
+  assert.match(await page.locator('h1').textContent(), /^Edit Sykkelfikseren/);
+  await axe(page, 'the English edit page');
+  await page.goto(base + '/min-side?lang=nb');
+  await axe(page, 'Min side');
+});
