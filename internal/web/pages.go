@@ -167,7 +167,10 @@ func (s *Server) render(c *fiber.Ctx, status int, page, part string, data any) e
 	// Pages carry live "open now" lines and follow the language cookie.
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set(fiber.HeaderVary, "Cookie, Accept-Encoding")
-	return c.Status(status).Send(buf.Bytes())
+	// SetBody copies: the pooled buffer is reused as soon as this returns,
+	// while fasthttp may still be writing the response.
+	c.Status(status).Response().SetBody(buf.Bytes())
+	return nil
 }
 
 // renderError answers a page request with an HTML error page in the
