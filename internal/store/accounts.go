@@ -41,17 +41,13 @@ func (s *DB) SpendLoginToken(ctx context.Context, hash string, now time.Time) (a
 
 func scanLoginToken(row scanner) (auth.LoginToken, error) {
 	var t auth.LoginToken
-	var created, expires string
-	err := row.Scan(&t.Hash, &t.Email, &t.Next, &created, &expires)
+	err := row.Scan(&t.Hash, &t.Email, &t.Next, timeIn(&t.CreatedAt), timeIn(&t.ExpiresAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, apperr.NotFound("Ingen slik lenke. / No such link.")
 	} else if err != nil {
 		return t, fmt.Errorf("store: read sign-in link: %w", err)
 	}
-	if t.CreatedAt, err = parseTime(created); err == nil {
-		t.ExpiresAt, err = parseTime(expires)
-	}
-	return t, err
+	return t, nil
 }
 
 // EnsureUser returns the account of email, creating it with role if needed.
@@ -78,15 +74,13 @@ func (s *DB) SetRole(ctx context.Context, userID, role string) error {
 
 func scanUser(row scanner) (auth.User, error) {
 	var u auth.User
-	var created string
-	err := row.Scan(&u.ID, &u.Email, &u.Role, &created)
+	err := row.Scan(&u.ID, &u.Email, &u.Role, timeIn(&u.CreatedAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return u, apperr.NotFound("Ingen slik konto. / No such account.")
 	} else if err != nil {
 		return u, fmt.Errorf("store: read account: %w", err)
 	}
-	u.CreatedAt, err = parseTime(created)
-	return u, err
+	return u, nil
 }
 
 // CreateSession stores a new session.
@@ -102,22 +96,13 @@ func (s *DB) CreateSession(ctx context.Context, sess auth.Session) error {
 // Session returns the session with its user.
 func (s *DB) Session(ctx context.Context, idHash string) (auth.Session, error) {
 	var sess auth.Session
-	var created, seen, userCreated string
 	err := s.db.QueryRowContext(ctx, `SELECT s.id_hash, s.created_at, s.last_seen_at, u.id, u.email, u.role, u.created_at
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, idHash).
-		Scan(&sess.IDHash, &created, &seen, &sess.User.ID, &sess.User.Email, &sess.User.Role, &userCreated)
+		Scan(&sess.IDHash, timeIn(&sess.CreatedAt), timeIn(&sess.LastSeenAt), &sess.User.ID, &sess.User.Email, &sess.User.Role, timeIn(&sess.User.CreatedAt))
 	if errors.Is(err, sql.ErrNoRows) {
 		return sess, apperr.NotFound("Ingen slik økt. / No such session.")
 	} else if err != nil {
 		return sess, fmt.Errorf("store: read session: %w", err)
-	}
-	for _, f := range []struct {
-		raw  string
-		into *time.Time
-	}{{created, &sess.CreatedAt}, {seen, &sess.LastSeenAt}, {userCreated, &sess.User.CreatedAt}} {
-		if *f.into, err = parseTime(f.raw); err != nil {
-			return sess, fmt.Errorf("store: read session: %w", err)
-		}
 	}
 	return sess, nil
 }

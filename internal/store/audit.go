@@ -61,11 +61,8 @@ func (s *DB) auditEntries(ctx context.Context, where string, args ...any) ([]aud
 	var out []audit.Entry
 	for rows.Next() {
 		var e audit.Entry
-		var at, changes string
-		if err := rows.Scan(&e.ID, &e.ListingID, &e.Actor, &e.Action, &e.Version, &at, &changes); err != nil {
-			return nil, fmt.Errorf("store: read audit log: %w", err)
-		}
-		if e.At, err = parseTime(at); err != nil {
+		var changes string
+		if err := rows.Scan(&e.ID, &e.ListingID, &e.Actor, &e.Action, &e.Version, timeIn(&e.At), &changes); err != nil {
 			return nil, fmt.Errorf("store: read audit log: %w", err)
 		}
 		if err := json.Unmarshal([]byte(changes), &e.Changes); err != nil {

@@ -221,16 +221,14 @@ func scanListing(row scanner) (*listing.Listing, error) {
 	var (
 		l                           listing.Listing
 		categories, services, hours string
-		verifiedAt, confirmedAt     sql.NullString
-		createdAt, updatedAt        string
 		priceFrom                   sql.NullInt64
 	)
 	err := row.Scan(&l.ID, &l.Slug, &l.Name, &l.OrgNumber, &categories, &services, &l.DescriptionNB, &l.DescriptionEN,
 		&l.Address.Street, &l.Address.Postcode, &l.Address.City, &l.Location.Lat, &l.Location.Lng, &l.District,
 		&l.Phone, &l.Email, &l.Website, &hours,
 		&l.PriceInfo, &priceFrom, &l.AcceptsRepairVoucher, &l.WheelchairAccessible, &l.Status, &l.HideReason,
-		&verifiedAt, &l.VerifiedBy, &confirmedAt, &l.Source.Kind, &l.Source.Ref, &l.Source.Attribution,
-		&createdAt, &updatedAt, &l.Version)
+		optionalTimeIn(&l.VerifiedAt), &l.VerifiedBy, optionalTimeIn(&l.ConfirmedAt), &l.Source.Kind, &l.Source.Ref, &l.Source.Attribution,
+		timeIn(&l.CreatedAt), timeIn(&l.UpdatedAt), &l.Version)
 	if err != nil {
 		return nil, fmt.Errorf("store: scan listing: %w", err)
 	}
@@ -245,24 +243,6 @@ func scanListing(row scanner) (*listing.Listing, error) {
 	if priceFrom.Valid {
 		p := int(priceFrom.Int64)
 		l.PriceFromNOK = &p
-	}
-	for _, f := range []struct {
-		raw  sql.NullString
-		into **time.Time
-	}{{verifiedAt, &l.VerifiedAt}, {confirmedAt, &l.ConfirmedAt}} {
-		if f.raw.Valid {
-			t, err := parseTime(f.raw.String)
-			if err != nil {
-				return nil, fmt.Errorf("store: decode listing %s: %w", l.ID, err)
-			}
-			*f.into = &t
-		}
-	}
-	if l.CreatedAt, err = parseTime(createdAt); err == nil {
-		l.UpdatedAt, err = parseTime(updatedAt)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("store: decode listing %s: %w", l.ID, err)
 	}
 	return &l, nil
 }

@@ -101,20 +101,9 @@ func (s *DB) claims(ctx context.Context, where string, args ...any) ([]owner.Cla
 	var out []owner.Claim
 	for rows.Next() {
 		var c owner.Claim
-		var decided sql.NullString
-		var created string
-		if err := rows.Scan(&c.ID, &c.ListingID, &c.UserID, &c.Email, &c.Name, &c.Role, &c.Status, &c.DecidedBy, &decided, &created); err != nil {
+		if err := rows.Scan(&c.ID, &c.ListingID, &c.UserID, &c.Email, &c.Name, &c.Role, &c.Status, &c.DecidedBy,
+			optionalTimeIn(&c.DecidedAt), timeIn(&c.CreatedAt)); err != nil {
 			return nil, fmt.Errorf("store: read claims: %w", err)
-		}
-		if c.CreatedAt, err = parseTime(created); err != nil {
-			return nil, fmt.Errorf("store: read claims: %w", err)
-		}
-		if decided.Valid {
-			t, err := parseTime(decided.String)
-			if err != nil {
-				return nil, fmt.Errorf("store: read claims: %w", err)
-			}
-			c.DecidedAt = &t
 		}
 		out = append(out, c)
 	}

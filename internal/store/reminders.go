@@ -27,11 +27,7 @@ func (s *DB) OwnedPublished(ctx context.Context) ([]reminder.Owned, error) {
 	var out []reminder.Owned
 	for rows.Next() {
 		var o reminder.Owned
-		var since string
-		if err := rows.Scan(&o.ListingID, &since); err != nil {
-			return nil, fmt.Errorf("store: owned listings: %w", err)
-		}
-		if o.Since, err = parseTime(since); err != nil {
+		if err := rows.Scan(&o.ListingID, timeIn(&o.Since)); err != nil {
 			return nil, fmt.Errorf("store: owned listings: %w", err)
 		}
 		out = append(out, o)
@@ -81,26 +77,8 @@ func (s *DB) Reminder(ctx context.Context, id string) (reminder.Reminder, error)
 
 func scanReminder(row scanner) (reminder.Reminder, error) {
 	var r reminder.Reminder
-	var created string
-	var sent, used sql.NullString
-	if err := row.Scan(&r.ID, &r.ListingID, &r.Period, &created, &sent, &used); err != nil {
+	if err := row.Scan(&r.ID, &r.ListingID, &r.Period, timeIn(&r.CreatedAt), optionalTimeIn(&r.SentAt), optionalTimeIn(&r.UsedAt)); err != nil {
 		return r, fmt.Errorf("store: read reminder: %w", err)
-	}
-	var err error
-	if r.CreatedAt, err = parseTime(created); err != nil {
-		return r, fmt.Errorf("store: read reminder: %w", err)
-	}
-	for _, f := range []struct {
-		raw  sql.NullString
-		into **time.Time
-	}{{sent, &r.SentAt}, {used, &r.UsedAt}} {
-		if f.raw.Valid {
-			t, err := parseTime(f.raw.String)
-			if err != nil {
-				return r, fmt.Errorf("store: read reminder: %w", err)
-			}
-			*f.into = &t
-		}
 	}
 	return r, nil
 }

@@ -35,11 +35,7 @@ func (s *DB) OpenReports(ctx context.Context) ([]report.Report, error) {
 	var out []report.Report
 	for rows.Next() {
 		var r report.Report
-		var created string
-		if err := rows.Scan(&r.ID, &r.ListingID, &r.Reason, &r.Message, &r.Email, &created); err != nil {
-			return nil, fmt.Errorf("store: open reports: %w", err)
-		}
-		if r.CreatedAt, err = parseTime(created); err != nil {
+		if err := rows.Scan(&r.ID, &r.ListingID, &r.Reason, &r.Message, &r.Email, timeIn(&r.CreatedAt)); err != nil {
 			return nil, fmt.Errorf("store: open reports: %w", err)
 		}
 		out = append(out, r)

@@ -112,3 +112,44 @@ func (s *DB) applyMigration(ctx context.Context, version int, name string) error
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }
+
+// timeIn scans a TEXT time column straight into a time.Time field, so a
+// reader needs no string variable and parse step per column.
+func timeIn(into *time.Time) sql.Scanner { return timeColumn{into: into} }
+
+// optionalTimeIn scans a TEXT time column that may be NULL into a
+// *time.Time field (nil for NULL).
+func optionalTimeIn(into **time.Time) sql.Scanner { return timeColumn{optional: into} }
+
+type timeColumn struct {
+	into     *time.Time
+	optional **time.Time
+}
+
+func (c timeColumn) Scan(v any) error {
+	var raw string
+	switch v := v.(type) {
+	case nil:
+		if c.optional == nil {
+			return fmt.Errorf("store: NULL in a time column that needs a value")
+		}
+		*c.optional = nil
+		return nil
+	case string:
+		raw = v
+	case []byte:
+		raw = string(v)
+	default:
+		return fmt.Errorf("store: time column holds %T", v)
+	}
+	t, err := parseTime(raw)
+	if err != nil {
+		return err
+	}
+	if c.optional != nil {
+		*c.optional = &t
+	} else {
+		*c.into = t
+	}
+	return nil
+}
