@@ -1,55 +1,18 @@
 // Browser tests of Min side: sign-in, register and edit pages, in Debian's
 // chromium with axe-core. internal/app/browser_test.go hands over a
 // signed-in session ($SESSION) of the owner of $EDIT_PATH.
-import { after, before, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { chromium } from 'playwright-core';
+import { axe, base, open as openPage, test } from './harness.mjs';
 
-const base = process.env.BASE_URL;
 const session = process.env.SESSION;
 const editPath = process.env.EDIT_PATH;
-assert.ok(base && session && editPath, 'BASE_URL, SESSION and EDIT_PATH must be set');
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-const test = (name, fn) => nodeTest(name, { timeout: 60_000 }, fn);
+assert.ok(session && editPath, 'SESSION and EDIT_PATH must be set');
 
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-  });
-});
-after(async () => browser?.close());
-
-async function open(t, { signedIn = false, viewport = { width: 1280, height: 900 } } = {}) {
-  const context = await browser.newContext({ viewport });
-  context.setDefaultTimeout(10_000);
-  if (signedIn) {
-    await context.addCookies([{ name: 'sid', value: session, url: base, httpOnly: true, sameSite: 'Lax' }]);
-  }
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !m.text().includes('status of 400')) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  t.after(async () => {
-    await context.close();
-    assert.deepEqual(errors, [], 'no errors in the browser console');
-  });
-  return page;
-}
-
-async function axe(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-  );
-  const report = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(report, [], `axe-core found WCAG 2.1 A/AA violations on ${name}`);
-  assert.ok(result.passes.length > 0, `axe-core ran its checks on ${name}`);
+// open gives a page, signed in as the owner when asked; the register form
+// is sent with errors on purpose (400).
+function open(t, { signedIn = false, viewport } = {}) {
+  const cookies = signedIn ? [{ name: 'sid', value: session, url: base, httpOnly: true, sameSite: 'Lax' }] : [];
+  return openPage(t, viewport ? { viewport } : {}, [400], cookies);
 }
 
 test('the sign-in page is accessible in both languages and explains a bad address', async (t) => {

@@ -2,60 +2,14 @@
 // the real Bergen data, its clock pinned to Monday 23 November 2026 11:00.
 // Debian's chromium is driven by playwright-core; axe-core checks WCAG 2.1
 // A and AA. Screenshots and the measured page weight go to $ARTIFACTS.
-import { after, before, test as nodeTest } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { before } from 'node:test';
+import { axe, base, open, test } from './harness.mjs';
 
-const base = process.env.BASE_URL;
 const artifacts = process.env.ARTIFACTS ?? 'test-artifacts';
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-assert.ok(base, 'BASE_URL must be set');
-
-// Every test has a deadline, so a wait that never ends fails instead of hanging.
-const test = (name, fn) => nodeTest(name, { timeout: 60_000 }, fn);
-
-let browser;
-before(async () => {
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-  });
-  await mkdir(join(artifacts, 'screenshots'), { recursive: true });
-});
-after(async () => browser?.close());
-
-// open gives a page in a fresh context; errors in the console (a CSP
-// violation, a failed script) fail the test that made them, but for the
-// error statuses a test asks for on purpose (allowed).
-async function open(t, options = {}, allowed = []) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  context.setDefaultTimeout(10_000);
-  const page = await context.newPage();
-  const errors = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error' && !allowed.some((status) => m.text().includes(`status of ${status}`))) errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(e.message));
-  t.after(async () => {
-    await context.close();
-    assert.deepEqual(errors, [], 'no errors in the browser console');
-  });
-  return page;
-}
-
-async function axe(page, name) {
-  await page.evaluate(axeSource);
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
-  );
-  const report = result.violations.map((v) => `${v.id} (${v.impact}): ${v.help}\n    ${v.nodes.map((n) => n.target.join(' ')).join('\n    ')}`);
-  assert.deepEqual(report, [], `axe-core found WCAG 2.1 A/AA violations on ${name}`);
-  assert.ok(result.passes.length > 0 && result.testEngine.name === 'axe-core', `axe-core ran its checks on ${name}`);
-}
+before(() => mkdir(join(artifacts, 'screenshots'), { recursive: true }));
 
 const resultItems = (page) => page.locator('#results li.result');
 
