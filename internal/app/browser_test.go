@@ -75,7 +75,7 @@ func TestBrowser(t *testing.T) {
 func ownerSession(t *testing.T, e *env, l *listing.Listing) string {
 	t.Helper()
 	ctx := context.Background()
-	token, err := e.app.Auth.RequestLink(ctx, "eier@sykkelfikseren.example", "")
+	token, _, err := e.app.Auth.RequestLink(ctx, "eier@sykkelfikseren.example", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -99,23 +99,24 @@ func errNoSession() error {
 }
 
 // RequestLink makes a sign-in link for email and returns its token, which
-// goes into the e-mail and nowhere else. next is where the link leads after
-// signing in; anything but a path of this site becomes "".
-func (s *Service) RequestLink(ctx context.Context, email, next string) (string, error) {
-	email, ok := listing.NormalizeEmail(strings.TrimSpace(email))
+// goes into the e-mail and nowhere else, and the address as normalised
+// (where to send it). next is where the link leads after signing in;
+// anything but a path of this site becomes "".
+func (s *Service) RequestLink(ctx context.Context, email, next string) (token, address string, err error) {
+	address, ok := listing.NormalizeEmail(strings.TrimSpace(email))
 	if !ok {
-		return "", apperr.Invalid("email", "Skriv en gyldig e-postadresse. / Enter a valid e-mail address.")
+		return "", "", apperr.Invalid("email", "Skriv en gyldig e-postadresse. / Enter a valid e-mail address.")
 	}
 	token, hash, err := NewToken()
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
 	now := s.Now().UTC()
-	err = s.Store.CreateLoginToken(ctx, LoginToken{Hash: hash, Email: email, Next: SafeNext(next), CreatedAt: now, ExpiresAt: now.Add(LinkTTL)})
+	err = s.Store.CreateLoginToken(ctx, LoginToken{Hash: hash, Email: address, Next: SafeNext(next), CreatedAt: now, ExpiresAt: now.Add(LinkTTL)})
 	if err != nil {
-		return "", fmt.Errorf("auth: store sign-in link: %w", err)
+		return "", "", fmt.Errorf("auth: store sign-in link: %w", err)
 	}
-	return token, nil
+	return token, address, nil
 }
 
 // CheckLink reports whether token would sign in now, without spending it.

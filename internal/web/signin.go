@@ -10,7 +10,6 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/auth"
-	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/mail"
 )
 
@@ -131,21 +130,20 @@ func (s *Server) linkLimits() []fiber.Handler {
 func (s *Server) signInSubmit(c *fiber.Ctx) error {
 	l := s.lang(c)
 	email, next := strings.Clone(c.FormValue("email")), auth.SafeNext(c.FormValue("next"))
-	token, err := s.Auth.RequestLink(c.UserContext(), email, next)
+	token, address, err := s.Auth.RequestLink(c.UserContext(), email, next)
 	if apperr.Is(err, apperr.CodeInvalidParameter) {
 		return s.renderSignIn(c, fiber.StatusBadRequest, signInBody{State: "form", Email: email, Next: next,
 			Error: &formError{"email", l.T("signin.error.email")}})
 	} else if err != nil {
 		return err
 	}
-	normalized, _ := listing.NormalizeEmail(strings.TrimSpace(email))
 	link := s.BaseURL + "/min-side/logg-inn/lenke?token=" + token
-	msg := mail.Message{To: normalized, Subject: l.T("mail.signin.subject"),
+	msg := mail.Message{To: address, Subject: l.T("mail.signin.subject"),
 		Text: l.T("mail.signin.text", "link", link, "minutes", l.Int(int(auth.LinkTTL.Minutes())))}
 	if err := s.Mailer.Send(c.UserContext(), msg); err != nil {
 		return &apperr.Error{Code: apperr.CodeMailUnavailable, Message: "E-posten kunne ikke sendes. / The e-mail could not be sent.", Err: err}
 	}
-	return s.renderSignIn(c, fiber.StatusOK, signInBody{State: "sent", Email: normalized})
+	return s.renderSignIn(c, fiber.StatusOK, signInBody{State: "sent", Email: address})
 }
 
 // signInLink is where the e-mail's link leads: a page with one button.
