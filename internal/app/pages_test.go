@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
-	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
@@ -170,31 +169,17 @@ func TestAssetsAndSuggestions(t *testing.T) {
 func TestErrorReports(t *testing.T) {
 	e := start(t, setup{})
 	e.seed()
-	jar, err := cookiejar.New(nil)
-	if err != nil {
-		t.Fatal(err)
+	v := e.visitor()
+	form := "/reparator/skomaker-sentrum/meld-feil"
+	page := v.get(form)
+	if page.Status != 200 {
+		t.Fatalf("form: %d", page.Status)
 	}
-	client := &http.Client{Jar: jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	form := e.base + "/reparator/skomaker-sentrum/meld-feil"
-	resp, err := client.Get(form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	page, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	token := regexp.MustCompile(`name="_csrf" value="([^"]+)"`).FindStringSubmatch(string(page))
-	if resp.StatusCode != 200 || token == nil {
-		t.Fatalf("form: %d, token %v", resp.StatusCode, token)
-	}
-	post := func(c *http.Client, values url.Values) (int, string, string) {
+	token := csrfOf(t, page)
+	post := func(v *visitor, values url.Values) (int, string, string) {
 		t.Helper()
-		resp, err := c.PostForm(form, values)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		body, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, resp.Header.Get("Location"), string(body)
+		a := v.post(form, values)
+		return a.Status, a.Location, a.Body
 	}
 	reports := func() int {
 		t.Helper()
@@ -205,7 +190,7 @@ func TestErrorReports(t *testing.T) {
 		return len(rs)
 	}
 
-	status, location, _ := post(client, url.Values{"_csrf": {token[1]}, "reason": {"hours"}, "message": {"Stengt på lørdager nå."}})
+	status, location, _ := post(v, url.Values{"_csrf": {token}, "reason": {"hours"}, "message": {"Stengt på lørdager nå."}})
 	if status != 303 || location != "/reparator/skomaker-sentrum?meldt=1" || reports() != 1 {
 		t.Errorf("a good report: %d → %q, %d stored", status, location, reports())
 	}
@@ -214,26 +199,26 @@ func TestErrorReports(t *testing.T) {
 		t.Errorf("stored %+v", got)
 	}
 	// Without the token (another site's form posting here): refused.
-	status, _, _ = post(&http.Client{Jar: jar}, url.Values{"reason": {"hours"}, "message": {"x"}})
+	status, _, _ = post(v, url.Values{"reason": {"hours"}, "message": {"x"}})
 	if status != 403 || reports() != 1 {
 		t.Errorf("a post without the CSRF token: %d, %d stored", status, reports())
 	}
 	// A robot fills the honeypot: it is thanked, and nothing is stored.
-	status, _, _ = post(client, url.Values{"_csrf": {token[1]}, "reason": {"other"}, "message": {"buy now"}, "website": {"http://spam.example"}})
+	status, _, _ = post(v, url.Values{"_csrf": {token}, "reason": {"other"}, "message": {"buy now"}, "website": {"http://spam.example"}})
 	if status != 303 || reports() != 1 {
 		t.Errorf("honeypot: %d, %d stored", status, reports())
 	}
 	// Bad input is explained, and what was typed is kept.
-	status, _, body := post(client, url.Values{"_csrf": {token[1]}, "message": {"Feil nummer"}, "email": {"ikke-en-adresse"}})
+	status, _, body := post(v, url.Values{"_csrf": {token}, "message": {"Feil nummer"}, "email": {"ikke-en-adresse"}})
 	if status != 400 || !strings.Contains(body, "Velg hva som er feil.") || !strings.Contains(body, "Feil nummer") {
 		t.Errorf("a report without a reason: %d %.300s", status, body)
 	}
-	status, _, body = post(client, url.Values{"_csrf": {token[1]}, "reason": {"contact"}, "message": {"Feil nummer"}, "email": {"ikke-en-adresse"}})
+	status, _, body = post(v, url.Values{"_csrf": {token}, "reason": {"contact"}, "message": {"Feil nummer"}, "email": {"ikke-en-adresse"}})
 	if status != 400 || !strings.Contains(body, "E-postadressen er ikke gyldig") {
 		t.Errorf("a bad e-mail: %d", status)
 	}
 	// The sixth post within ten minutes from one address is refused.
-	status, _, body = post(client, url.Values{"_csrf": {token[1]}, "reason": {"other"}, "message": {"x"}})
+	status, _, body = post(v, url.Values{"_csrf": {token}, "reason": {"other"}, "message": {"x"}})
 	if status != 429 || !strings.Contains(body, "For mange forsøk") || reports() != 1 {
 		t.Errorf("the sixth post: %d, %d stored", status, reports())
 	}
