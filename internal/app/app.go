@@ -19,11 +19,14 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/cache"
 	"github.com/bergenreparerer/reparerer/internal/config"
+	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/meili"
+	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/outbox"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
@@ -121,24 +124,33 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Owners = &owner.Service{Store: a.Store, Now: now, Log: log}
 	a.Reminders = &reminder.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Mailer: mailer,
 		Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL, Interval: cfg.ReminderInterval}
+	moderator := &moderation.Service{Listings: a.Listings, Audit: a.Store, Claims: a.Owners, Reports: a.Store,
+		Mailer: mailer, Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL}
 	srv := &web.Server{
-		Writes:    a.Listings,
-		Auth:      a.Auth,
-		Owners:    a.Owners,
-		Audit:     a.Store,
-		Reminders: a.Reminders,
-		Mailer:    mailer,
-		Search:    &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log},
-		Listings:  a.Store,
-		Reports:   a.Store,
-		Districts: a.Districts,
-		Readiness: a.readiness,
-		Now:       now,
-		Log:       log,
-		BaseURL:   cfg.BaseURL,
-		Postcodes: postcodes,
-		Messages:  messages,
-		TileURL:   cfg.TileURL, TileAttribution: cfg.TileAttribution,
+		Moderation:   moderator,
+		Imports:      &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes},
+		Uploads:      a.Store,
+		Scans:        a.Store,
+		Misses:       &coverage.Recorder{Store: a.Store, Now: now, Log: log},
+		MissStore:    a.Store,
+		FreshnessAge: cfg.FreshnessAge,
+		Writes:       a.Listings,
+		Auth:         a.Auth,
+		Owners:       a.Owners,
+		Audit:        a.Store,
+		Reminders:    a.Reminders,
+		Mailer:       mailer,
+		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log},
+		Listings:     a.Store,
+		Reports:      a.Store,
+		Districts:    a.Districts,
+		Readiness:    a.readiness,
+		Now:          now,
+		Log:          log,
+		BaseURL:      cfg.BaseURL,
+		Postcodes:    postcodes,
+		Messages:     messages,
+		TileURL:      cfg.TileURL, TileAttribution: cfg.TileAttribution,
 	}
 	if cfg.TileURL == config.DefaultTileURL {
 		srv.TileAttributionURL = "https://www.kartverket.no/"

@@ -101,7 +101,7 @@ func TestRegisterListing(t *testing.T) {
 	}
 	l := owned[0]
 	if l.Status != listing.StatusPending || l.Source.Kind != listing.SourceOwner || l.District != "bergenhus" ||
-		l.Phone != "+4755123456" || *l.PriceFromNOK != 250 || !l.AcceptsRepairVoucher || l.WheelchairAccessible != "yes" {
+		l.Phone != "+4755123456" || *l.PriceFromNOK != 250 || l.AcceptsRepairVoucher || l.WheelchairAccessible != "yes" {
 		t.Errorf("stored %+v", l)
 	}
 	h := l.OpeningHours

@@ -20,6 +20,7 @@ const (
 	CodeUnavailable      = "search_unavailable"
 	CodeMailUnavailable  = "mail_unavailable"
 	CodeNotOwner         = "not_owner"
+	CodeNotAdmin         = "not_admin"
 	CodeInternal         = "internal"
 )
 

@@ -20,6 +20,8 @@ type Entry struct {
 	Version int
 	At      time.Time
 	Changes []listing.FieldChange
+	// Note is the writer's reason, if they gave one.
+	Note string
 }
 
 // Store reads the audit log.
@@ -29,6 +31,8 @@ type Store interface {
 	// Since returns the entries of one listing after the given version,
 	// oldest first: what happened while a form was open.
 	Since(ctx context.Context, listingID string, version int) ([]Entry, error)
+	// Entry returns one entry by its id.
+	Entry(ctx context.Context, id int64) (Entry, error)
 	// Recent returns the newest entries of any listing with one of the
 	// actions, newest first: the municipality's review feed.
 	Recent(ctx context.Context, limit int, actions ...string) ([]Entry, error)

@@ -51,6 +51,19 @@ func Lookup(slug string) (Category, bool) {
 	return c, ok
 }
 
+// Parse finds the category a person wrote: its slug, its name in either
+// language or one of its trade terms, ignoring case ("Skomaker" is sko).
+func Parse(text string) (Category, bool) {
+	text = strings.TrimSpace(text)
+	for _, c := range all {
+		if strings.EqualFold(text, c.Slug) || strings.EqualFold(text, c.NameNB) || strings.EqualFold(text, c.NameEN) ||
+			slices.ContainsFunc(c.Terms, func(t string) bool { return strings.EqualFold(text, t) }) {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
 // Match returns the categories one of whose names or trade terms has a word
 // starting with text, case-insensitively ("skom" finds sko by "skomaker").
 func Match(text string) []Category {

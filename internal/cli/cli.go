@@ -24,6 +24,8 @@ Usage:
                                                  import repair places from OpenStreetMap GeoJSON
   reparerer claims  [flags] list | approve ID | reject ID
                                                  list and decide claims on listings ("Er dette din bedrift?")
+  reparerer admin   [flags] add EMAIL | remove EMAIL | list
+                                                 the municipality's editors (role admin, sign in at /min-side/logg-inn)
 
 Every flag has an environment variable; "reparerer serve -h" lists them.
 `
@@ -46,6 +48,8 @@ func Main(args []string, env []string, stdout, stderr io.Writer) int {
 		err = importCmd(ctx, args[1:], env, stdout, stderr)
 	case "claims":
 		err = claims(ctx, args[1:], env, stdout, stderr)
+	case "admin":
+		err = admin(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -43,6 +43,10 @@ type Config struct {
 	// ReminderInterval is how often owners are asked "still correct?"
 	// (REPARERER_REMINDER_INTERVAL); ReminderCheck how often the job looks.
 	ReminderInterval, ReminderCheck time.Duration
+	// FreshnessAge is how long since the last verification or owner
+	// confirmation before a listing is on the municipality's freshness
+	// list (REPARERER_FRESHNESS_AGE).
+	FreshnessAge time.Duration
 }
 
 type durationSetting struct {
@@ -55,6 +59,7 @@ func (c *Config) durations() []durationSetting {
 		{"REPARERER_SLOT_REFRESH", "slot-refresh", "1h", "how often open-time slots are re-indexed", &c.SlotRefresh},
 		{"REPARERER_SESSION_IDLE", "session-idle", "1h", "a session unused this long ends", &c.SessionIdle},
 		{"REPARERER_REMINDER_INTERVAL", "reminder-interval", "90d", "how often owners are asked \"still correct?\"", &c.ReminderInterval},
+		{"REPARERER_FRESHNESS_AGE", "freshness-age", "365d", "age of the last check that puts a listing on the freshness list", &c.FreshnessAge},
 		{"REPARERER_REMINDER_CHECK", "reminder-check", "1h", "how often the reminder job looks for due listings", &c.ReminderCheck},
 	}
 }
@@ -185,6 +190,9 @@ func (c Config) Validate() error {
 	}
 	if c.SessionIdle < time.Minute || c.SessionIdle > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("REPARERER_SESSION_IDLE=%s must be between 1m and 24h", c.SessionIdle))
+	}
+	if c.FreshnessAge < 24*time.Hour {
+		errs = append(errs, fmt.Errorf("REPARERER_FRESHNESS_AGE=%s must be at least 1d", c.FreshnessAge))
 	}
 	if c.ReminderInterval < time.Hour {
 		errs = append(errs, fmt.Errorf("REPARERER_REMINDER_INTERVAL=%s must be at least 1h", c.ReminderInterval))

@@ -107,6 +107,16 @@ func (m *Map) Lookup(slug string) (District, bool) {
 	return d, ok
 }
 
+// Shape returns the polygon of a district (nil for an unknown slug).
+func (m *Map) Shape(slug string) orb.MultiPolygon {
+	for _, a := range m.areas {
+		if a.Slug == slug {
+			return a.shape
+		}
+	}
+	return nil
+}
+
 // GeoJSON returns the polygons as a FeatureCollection whose properties are
 // slug, name and number.
 func (m *Map) GeoJSON() []byte { return m.geojson }

@@ -124,6 +124,18 @@ func (c *Catalogue) For(lang Lang) *Localizer {
 	return c.byLang[NB]
 }
 
+// Bilingual is an e-mail subject and text in every language, bokmål
+// first: used where the reader's language is not known.
+func (c *Catalogue) Bilingual(subjectKey, textKey string, args ...any) (subject, text string) {
+	var subjects, texts []string
+	for _, lang := range Langs {
+		l := c.For(lang)
+		subjects = append(subjects, l.T(subjectKey, args...))
+		texts = append(texts, l.T(textKey, args...))
+	}
+	return strings.Join(subjects, " / "), strings.Join(texts, "\n\n----\n\n")
+}
+
 // Localizer renders messages, numbers and dates in one language.
 type Localizer struct {
 	Lang    Lang

@@ -63,18 +63,12 @@ type feature struct {
 // ImportOSM imports the repair places of an OSM GeoJSON FeatureCollection.
 // addresses may be nil.
 func (im *Importer) ImportOSM(ctx context.Context, data []byte, addresses map[string]Address) (Report, error) {
-	var fc struct {
-		Type     string    `json:"type"`
-		Features []feature `json:"features"`
-	}
-	if err := json.Unmarshal(data, &fc); err != nil {
-		return Report{}, fmt.Errorf("importer: not GeoJSON: %w", err)
-	}
-	if fc.Type != "FeatureCollection" {
-		return Report{}, fmt.Errorf("importer: want a GeoJSON FeatureCollection, got %q", fc.Type)
+	features, err := readFeatures(data)
+	if err != nil {
+		return Report{}, err
 	}
 	r := Report{DryRun: im.DryRun}
-	for _, f := range fc.Features {
+	for _, f := range features {
 		if err := im.importFeature(ctx, f, addresses, &r); err != nil {
 			return r, err
 		}
@@ -82,50 +76,34 @@ func (im *Importer) ImportOSM(ctx context.Context, data []byte, addresses map[st
 	return r, nil
 }
 
+func readFeatures(data []byte) ([]feature, error) {
+	var fc struct {
+		Type     string    `json:"type"`
+		Features []feature `json:"features"`
+	}
+	if err := json.Unmarshal(data, &fc); err != nil {
+		return nil, fmt.Errorf("importer: not GeoJSON: %w", err)
+	}
+	if fc.Type != "FeatureCollection" {
+		return nil, fmt.Errorf("importer: want a GeoJSON FeatureCollection, got %q", fc.Type)
+	}
+	return fc.Features, nil
+}
+
 func (im *Importer) importFeature(ctx context.Context, f feature, addresses map[string]Address, r *Report) error {
-	tags := map[string]string{}
-	for k, v := range f.Props {
-		if s, ok := v.(string); ok {
-			tags[k] = s
-		}
-	}
-	ref := f.ID
-	if ref == "" {
-		ref = tags["id"]
-	}
-	name := strings.TrimSpace(tags["name"])
-	skip := func(reason string) error {
-		r.Skipped = append(r.Skipped, Skip{Ref: ref, Name: name, Reason: reason})
+	cand, notes, reason := featureListing(f, addresses)
+	if reason != "" {
+		r.Skipped = append(r.Skipped, Skip{Ref: cand.Source.Ref, Name: cand.Name, Reason: reason})
 		return nil
 	}
-	switch kind := tags["fivh:category"]; kind {
-	case "repair":
-	case "reuse", "second-hand":
-		return skip("second-hand/reuse place, not a repair service")
-	case "rental":
-		return skip("rental place, not a repair service")
-	default:
-		if !isRepairPlace(tags) {
-			return skip(fmt.Sprintf("not a repair place (fivh:category %q)", kind))
-		}
-	}
-	switch {
-	case ref == "":
-		return skip("no OSM id")
-	case name == "":
-		return skip("no name")
-	case f.Geometry.Type != "Point" || len(f.Geometry.Coordinates) != 2:
-		return skip("geometry is not a point")
-	}
-	cand, notes := fromTags(ref, name, tags, addresses[ref])
-	// GeoJSON coordinates are [lon, lat].
-	cand.Location = listing.Location{Lat: f.Geometry.Coordinates[1], Lng: f.Geometry.Coordinates[0]}
 	if err := listing.Normalize(cand, im.Districts); err != nil {
 		if apperr.Is(err, apperr.CodeInvalidParameter) {
-			return skip("invalid: " + err.Error())
+			r.Skipped = append(r.Skipped, Skip{Ref: cand.Source.Ref, Name: cand.Name, Reason: "invalid: " + err.Error()})
+			return nil
 		}
 		return err
 	}
+	ref := cand.Source.Ref
 	r.NotUnderstood = append(r.NotUnderstood, notes...)
 
 	existing, err := im.Listings.Store.GetBySource(ctx, listing.SourceOSM, ref)
@@ -180,6 +158,47 @@ func copyImportedFields(dst, src *listing.Listing) {
 	dst.Name, dst.OrgNumber, dst.Categories, dst.Services, dst.DescriptionNB = p.Name, p.OrgNumber, p.Categories, p.Services, p.DescriptionNB
 	dst.Address, dst.Location, dst.Phone, dst.Email, dst.Website = p.Address, p.Location, p.Phone, p.Email, p.Website
 	dst.OpeningHours, dst.WheelchairAccessible, dst.Source = p.OpeningHours, p.Wheelchair, p.Source
+}
+
+// featureListing reads one feature: the listing it describes (not yet
+// normalised) and what was not understood, or why it is not imported.
+// The listing always carries the name and the OSM id that were found.
+func featureListing(f feature, addresses map[string]Address) (*listing.Listing, []Note, string) {
+	tags := map[string]string{}
+	for k, v := range f.Props {
+		if s, ok := v.(string); ok {
+			tags[k] = s
+		}
+	}
+	ref := f.ID
+	if ref == "" {
+		ref = tags["id"]
+	}
+	name := strings.TrimSpace(tags["name"])
+	found := &listing.Listing{Name: name, Source: listing.Source{Kind: listing.SourceOSM, Ref: ref}}
+	switch kind := tags["fivh:category"]; kind {
+	case "repair":
+	case "reuse", "second-hand":
+		return found, nil, "second-hand/reuse place, not a repair service"
+	case "rental":
+		return found, nil, "rental place, not a repair service"
+	default:
+		if !isRepairPlace(tags) {
+			return found, nil, fmt.Sprintf("not a repair place (fivh:category %q)", kind)
+		}
+	}
+	switch {
+	case ref == "":
+		return found, nil, "no OSM id"
+	case name == "":
+		return found, nil, "no name"
+	case f.Geometry.Type != "Point" || len(f.Geometry.Coordinates) != 2:
+		return found, nil, "geometry is not a point"
+	}
+	cand, notes := fromTags(ref, name, tags, addresses[ref])
+	// GeoJSON coordinates are [lon, lat].
+	cand.Location = listing.Location{Lat: f.Geometry.Coordinates[1], Lng: f.Geometry.Coordinates[0]}
+	return cand, notes, ""
 }
 
 // fromTags maps OSM tags to a listing, with a note for every value it

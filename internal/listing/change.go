@@ -2,6 +2,9 @@ package listing
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +21,9 @@ type Change struct {
 	// OwnerID, on a Create, makes that account an owner of the new
 	// listing in the same transaction (a repairer registering).
 	OwnerID string
+	// Note says why, in the writer's words: the reason a listing was
+	// hidden or rejected, the entry a revert undid, the import file.
+	Note string
 }
 
 // Actions recorded in the audit log.
@@ -27,6 +33,13 @@ const (
 	ActionOwnerRegister = "owner_register"
 	ActionOwnerEdit     = "owner_edit"
 	ActionOwnerConfirm  = "owner_confirm"
+	ActionAdminEdit     = "admin_edit"
+	ActionVerify        = "admin_verify"
+	ActionReject        = "admin_reject"
+	ActionHide          = "admin_hide"
+	ActionUnhide        = "admin_unhide"
+	ActionRevert        = "admin_revert"
+	ActionVoucher       = "admin_voucher"
 )
 
 // FieldChange is one field's value before and after a write, as text.
@@ -36,44 +49,95 @@ type FieldChange struct {
 	After  string `json:"after"`
 }
 
-// fieldText renders each audited field as text, in the order forms show them.
-var fieldText = []struct {
+// fieldText renders each audited field as text, in the order forms show
+// them. Fields people write can also be set back from that text (a
+// revert); the municipality's own fields (status, verification) cannot.
+type fieldTextEntry struct {
 	name string
 	text func(*Listing) string
-}{
-	{"name", func(l *Listing) string { return l.Name }},
-	{"org_number", func(l *Listing) string { return l.OrgNumber }},
-	{"categories", func(l *Listing) string { return strings.Join(l.Categories, ", ") }},
-	{"services", func(l *Listing) string { return strings.Join(l.Services, ", ") }},
-	{"description_nb", func(l *Listing) string { return l.DescriptionNB }},
-	{"description_en", func(l *Listing) string { return l.DescriptionEN }},
-	{"address.street", func(l *Listing) string { return l.Address.Street }},
-	{"address.postcode", func(l *Listing) string { return l.Address.Postcode }},
-	{"address.city", func(l *Listing) string { return l.Address.City }},
+	set  func(*Listing, string) error
+}
+
+var fieldText = []fieldTextEntry{
+	{"name", func(l *Listing) string { return l.Name }, func(l *Listing, v string) error { l.Name = v; return nil }},
+	{"org_number", func(l *Listing) string { return l.OrgNumber }, func(l *Listing, v string) error { l.OrgNumber = v; return nil }},
+	{"categories", func(l *Listing) string { return strings.Join(l.Categories, ", ") }, func(l *Listing, v string) error { l.Categories = splitList(v); return nil }},
+	{"services", func(l *Listing) string { return strings.Join(l.Services, ", ") }, func(l *Listing, v string) error { l.Services = splitList(v); return nil }},
+	{"description_nb", func(l *Listing) string { return l.DescriptionNB }, func(l *Listing, v string) error { l.DescriptionNB = v; return nil }},
+	{"description_en", func(l *Listing) string { return l.DescriptionEN }, func(l *Listing, v string) error { l.DescriptionEN = v; return nil }},
+	{"address.street", func(l *Listing) string { return l.Address.Street }, func(l *Listing, v string) error { l.Address.Street = v; return nil }},
+	{"address.postcode", func(l *Listing) string { return l.Address.Postcode }, func(l *Listing, v string) error { l.Address.Postcode = v; return nil }},
+	{"address.city", func(l *Listing) string { return l.Address.City }, func(l *Listing, v string) error { l.Address.City = v; return nil }},
 	{"location", func(l *Listing) string {
 		return strconv.FormatFloat(l.Location.Lat, 'f', 6, 64) + ", " + strconv.FormatFloat(l.Location.Lng, 'f', 6, 64)
+	}, func(l *Listing, v string) error {
+		lat, lng, _ := strings.Cut(v, ", ")
+		var err1, err2 error
+		l.Location.Lat, err1 = strconv.ParseFloat(lat, 64)
+		l.Location.Lng, err2 = strconv.ParseFloat(lng, 64)
+		return errors.Join(err1, err2)
 	}},
-	{"phone", func(l *Listing) string { return l.Phone }},
-	{"email", func(l *Listing) string { return l.Email }},
-	{"website", func(l *Listing) string { return l.Website }},
+	{"phone", func(l *Listing) string { return l.Phone }, func(l *Listing, v string) error { l.Phone = v; return nil }},
+	{"email", func(l *Listing) string { return l.Email }, func(l *Listing, v string) error { l.Email = v; return nil }},
+	{"website", func(l *Listing) string { return l.Website }, func(l *Listing, v string) error { l.Website = v; return nil }},
 	{"opening_hours", func(l *Listing) string {
 		b, _ := json.Marshal(l.OpeningHours) // a plain struct: cannot fail
 		return string(b)
-	}},
-	{"price_info", func(l *Listing) string { return l.PriceInfo }},
+	}, func(l *Listing, v string) error { return json.Unmarshal([]byte(v), &l.OpeningHours) }},
+	{"price_info", func(l *Listing) string { return l.PriceInfo }, func(l *Listing, v string) error { l.PriceInfo = v; return nil }},
 	{"price_from_nok", func(l *Listing) string {
 		if l.PriceFromNOK == nil {
 			return ""
 		}
 		return strconv.Itoa(*l.PriceFromNOK)
+	}, func(l *Listing, v string) error {
+		if v == "" {
+			l.PriceFromNOK = nil
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		l.PriceFromNOK = &n
+		return err
 	}},
-	{"accepts_repair_voucher", func(l *Listing) string { return strconv.FormatBool(l.AcceptsRepairVoucher) }},
-	{"wheelchair_accessible", func(l *Listing) string { return l.WheelchairAccessible }},
-	{"status", func(l *Listing) string { return l.Status }},
-	{"hide_reason", func(l *Listing) string { return l.HideReason }},
-	{"verified_at", func(l *Listing) string { return timeText(l.VerifiedAt) }},
-	{"verified_by", func(l *Listing) string { return l.VerifiedBy }},
-	{"confirmed_at", func(l *Listing) string { return timeText(l.ConfirmedAt) }},
+	{"accepts_repair_voucher", func(l *Listing) string { return strconv.FormatBool(l.AcceptsRepairVoucher) }, nil},
+	{"wheelchair_accessible", func(l *Listing) string { return l.WheelchairAccessible }, func(l *Listing, v string) error { l.WheelchairAccessible = v; return nil }},
+	{"status", func(l *Listing) string { return l.Status }, nil},
+	{"hide_reason", func(l *Listing) string { return l.HideReason }, nil},
+	{"verified_at", func(l *Listing) string { return timeText(l.VerifiedAt) }, nil},
+	{"verified_by", func(l *Listing) string { return l.VerifiedBy }, nil},
+	{"confirmed_at", func(l *Listing) string { return timeText(l.ConfirmedAt) }, nil},
+}
+
+func splitList(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ", ")
+}
+
+// Revertible reports whether a field can be set back by a revert.
+func Revertible(field string) bool {
+	i := slices.IndexFunc(fieldText, func(f fieldTextEntry) bool { return f.name == field })
+	return i >= 0 && fieldText[i].set != nil
+}
+
+// Restore sets l's fields back to the before values of changes, where the
+// field still has the value the change gave it. It returns the fields it
+// restored and those it left: changed again since, or not a field people
+// write (status and verification have their own actions).
+func Restore(l *Listing, changes []FieldChange) (restored, left []string, err error) {
+	for _, c := range changes {
+		i := slices.IndexFunc(fieldText, func(f fieldTextEntry) bool { return f.name == c.Field })
+		if i < 0 || fieldText[i].set == nil || fieldText[i].text(l) != c.After {
+			left = append(left, c.Field)
+			continue
+		}
+		if err := fieldText[i].set(l, c.Before); err != nil {
+			return nil, nil, fmt.Errorf("listing: restore %s: %w", c.Field, err)
+		}
+		restored = append(restored, c.Field)
+	}
+	return restored, left, nil
 }
 
 func timeText(t *time.Time) string {

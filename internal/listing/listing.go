@@ -113,6 +113,10 @@ type Store interface {
 	SlugTaken(ctx context.Context, slug string) (bool, error)
 	// Published returns all published listings ordered by slug.
 	Published(ctx context.Context) ([]*Listing, error)
+	// WithStatus returns the listings in one status, newest first.
+	WithStatus(ctx context.Context, status string) ([]*Listing, error)
+	// All returns every listing in any status, ordered by slug.
+	All(ctx context.Context) ([]*Listing, error)
 	// ChangedSince returns the listings written at or after t, in any status.
 	ChangedSince(ctx context.Context, t time.Time) ([]*Listing, error)
 	CountPublished(ctx context.Context) (Counts, error)

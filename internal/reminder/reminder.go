@@ -10,6 +10,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -55,6 +56,9 @@ type Store interface {
 	MarkReminderSent(ctx context.Context, id string, at time.Time) error
 	Reminder(ctx context.Context, id string) (Reminder, error)
 	MarkReminderUsed(ctx context.Context, id string, at time.Time) error
+	// LastSent returns the newest sent reminder of each listing (or of
+	// the one listing given), by listing id.
+	LastSent(ctx context.Context, listingID ...string) (map[string]Reminder, error)
 	// Secret returns the named key, making a random one the first time.
 	Secret(ctx context.Context, name string) ([]byte, error)
 }
@@ -74,6 +78,80 @@ type Service struct {
 }
 
 const secretName = "reminder-links"
+
+// AnswerWindow is how long an owner has to answer a reminder before the
+// listing is shown publicly as not confirmed.
+const AnswerWindow = 30 * 24 * time.Hour
+
+var errNoAddress = errors.New("reminder: the listing has no owner and no e-mail address")
+
+// Asked is what a bulk "still correct?" request did.
+type Asked struct {
+	Sent int
+	// Already counts listings asked earlier the same day.
+	Already int
+	// NoAddress lists the listings nobody can be asked about: no owner
+	// and no public e-mail address.
+	NoAddress []string
+}
+
+// Ask sends "still correct?" now to the owners of the listings (or, for
+// a listing nobody has claimed, to its public address), outside the
+// regular rhythm. A listing is asked at most once a day.
+func (s *Service) Ask(ctx context.Context, listingIDs []string) (Asked, error) {
+	var out Asked
+	now := s.Now().UTC()
+	for _, id := range listingIDs {
+		r := Reminder{ID: uuid.NewString(), ListingID: id, Period: "asked:" + now.Format(time.DateOnly), CreatedAt: now}
+		created, err := s.Store.CreateReminder(ctx, r)
+		if err != nil {
+			return out, err
+		}
+		if !created {
+			out.Already++
+			continue
+		}
+		err = s.send(ctx, r)
+		if errors.Is(err, errNoAddress) {
+			out.NoAddress = append(out.NoAddress, id)
+			if err := s.Store.MarkReminderUsed(ctx, r.ID, now); err != nil { // nothing to answer
+				return out, err
+			}
+			continue
+		} else if err != nil {
+			return out, err // left unsent: the regular loop tries again
+		}
+		if err := s.Store.MarkReminderSent(ctx, r.ID, s.Now().UTC()); err != nil {
+			return out, err
+		}
+		out.Sent++
+	}
+	return out, nil
+}
+
+// Unconfirmed reports whether the listing is to be shown as not confirmed
+// by the business: its last reminder went out more than AnswerWindow ago
+// and neither that link nor any later confirmation answered it.
+func Unconfirmed(l *listing.Listing, last *Reminder, now time.Time) bool {
+	if last == nil || last.SentAt == nil || last.UsedAt != nil || now.Sub(*last.SentAt) <= AnswerWindow {
+		return false
+	}
+	return l.ConfirmedAt == nil || l.ConfirmedAt.Before(*last.SentAt)
+}
+
+// LastChecked is when someone last said the listing is right: the
+// municipality's verification or the owner's confirmation, whichever is
+// newer; nil if nobody ever has.
+func LastChecked(l *listing.Listing) *time.Time {
+	switch {
+	case l.VerifiedAt == nil:
+		return l.ConfirmedAt
+	case l.ConfirmedAt == nil || l.VerifiedAt.After(*l.ConfirmedAt):
+		return l.VerifiedAt
+	default:
+		return l.ConfirmedAt
+	}
+}
 
 // SendDue creates the reminders that fell due and sends every one not yet
 // sent. Running it twice, or after a crash, sends nothing twice for a
@@ -120,25 +198,31 @@ func (s *Service) send(ctx context.Context, r Reminder) error {
 	if err != nil {
 		return err
 	}
+	to, edit := make([]string, 0, len(owners)), s.BaseURL+"/min-side/oppforing/"+l.ID
+	for _, o := range owners {
+		to = append(to, o.Email)
+	}
+	if len(to) == 0 && l.Email != "" {
+		// Nobody has claimed the listing: ask the business's public
+		// address, and offer the claim instead of the edit form.
+		to, edit = []string{l.Email}, s.BaseURL+"/reparator/"+l.Slug+"/eier"
+	}
+	if len(to) == 0 {
+		return errNoAddress
+	}
 	token, err := s.token(ctx, r.ID)
 	if err != nil {
 		return err
 	}
 	confirm := s.BaseURL + "/min-side/bekreft?token=" + token
-	edit := s.BaseURL + "/min-side/oppforing/" + l.ID
-	var subject, text []string
-	for _, lang := range i18n.Langs {
-		loc := s.Messages.For(lang)
-		subject = append(subject, loc.T("mail.reminder.subject", "name", l.Name))
-		text = append(text, loc.T("mail.reminder.text", "name", l.Name, "confirm", confirm, "edit", edit))
-	}
-	for _, o := range owners {
-		m := mail.Message{To: o.Email, Subject: strings.Join(subject, " / "), Text: strings.Join(text, "\n\n----\n\n")}
+	subject, text := s.Messages.Bilingual("mail.reminder.subject", "mail.reminder.text", "name", l.Name, "confirm", confirm, "edit", edit)
+	for _, address := range to {
+		m := mail.Message{To: address, Subject: subject, Text: text}
 		if err := s.Mailer.Send(ctx, m); err != nil {
 			return err
 		}
 	}
-	s.Log.Info("reminder: sent", "reminder_id", r.ID, "listing_id", l.ID, "owners", len(owners))
+	s.Log.Info("reminder: sent", "reminder_id", r.ID, "listing_id", l.ID, "recipients", len(to))
 	return nil
 }
 

@@ -72,6 +72,24 @@ func (s *DB) SetRole(ctx context.Context, userID, role string) error {
 	return nil
 }
 
+// UsersWithRole returns the accounts with a role, by address.
+func (s *DB) UsersWithRole(ctx context.Context, role string) ([]auth.User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, email, role, created_at FROM users WHERE role = ? ORDER BY email`, role)
+	if err != nil {
+		return nil, fmt.Errorf("store: accounts: %w", err)
+	}
+	defer rows.Close()
+	var out []auth.User
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
 func scanUser(row scanner) (auth.User, error) {
 	var u auth.User
 	err := row.Scan(&u.ID, &u.Email, &u.Role, timeIn(&u.CreatedAt))

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/audit"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 )
@@ -21,8 +22,8 @@ func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, listingID string, ch l
 	if err != nil {
 		return fmt.Errorf("store: encode audit entry: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (listing_id, actor, action, version, at, changes) VALUES (?, ?, ?, ?, ?, ?)`,
-		listingID, ch.Actor, ch.Action, version, formatTime(s.Now()), string(body)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (listing_id, actor, action, version, at, changes, note) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		listingID, ch.Actor, ch.Action, version, formatTime(s.Now()), string(body), ch.Note); err != nil {
 		return fmt.Errorf("store: append audit entry for %s: %w", listingID, err)
 	}
 	return nil
@@ -36,6 +37,18 @@ func (s *DB) History(ctx context.Context, listingID string) ([]audit.Entry, erro
 // Since returns the audit entries of a listing after version, oldest first.
 func (s *DB) Since(ctx context.Context, listingID string, version int) ([]audit.Entry, error) {
 	return s.auditEntries(ctx, `WHERE listing_id = ? AND version > ? ORDER BY id`, listingID, version)
+}
+
+// Entry returns one audit entry.
+func (s *DB) Entry(ctx context.Context, id int64) (audit.Entry, error) {
+	es, err := s.auditEntries(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return audit.Entry{}, err
+	}
+	if len(es) == 0 {
+		return audit.Entry{}, apperr.NotFound("Fant ingen slik endring. / No such change.")
+	}
+	return es[0], nil
 }
 
 // Recent returns the newest entries with one of the actions, newest first.
@@ -53,7 +66,7 @@ func (s *DB) Recent(ctx context.Context, limit int, actions ...string) ([]audit.
 }
 
 func (s *DB) auditEntries(ctx context.Context, where string, args ...any) ([]audit.Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, actor, action, version, at, changes FROM audit_log `+where, args...)
+	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, actor, action, version, at, changes, note FROM audit_log `+where, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: read audit log: %w", err)
 	}
@@ -62,7 +75,7 @@ func (s *DB) auditEntries(ctx context.Context, where string, args ...any) ([]aud
 	for rows.Next() {
 		var e audit.Entry
 		var changes string
-		if err := rows.Scan(&e.ID, &e.ListingID, &e.Actor, &e.Action, &e.Version, timeIn(&e.At), &changes); err != nil {
+		if err := rows.Scan(&e.ID, &e.ListingID, &e.Actor, &e.Action, &e.Version, timeIn(&e.At), &changes, &e.Note); err != nil {
 			return nil, fmt.Errorf("store: read audit log: %w", err)
 		}
 		if err := json.Unmarshal([]byte(changes), &e.Changes); err != nil {

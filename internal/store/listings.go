@@ -114,6 +114,16 @@ func (s *DB) Published(ctx context.Context) ([]*listing.Listing, error) {
 	return s.many(ctx, `WHERE status = 'published' ORDER BY slug`)
 }
 
+// WithStatus returns the listings in one status, newest first.
+func (s *DB) WithStatus(ctx context.Context, status string) ([]*listing.Listing, error) {
+	return s.many(ctx, `WHERE status = ? ORDER BY created_at DESC`, status)
+}
+
+// All returns every listing in any status, ordered by slug.
+func (s *DB) All(ctx context.Context) ([]*listing.Listing, error) {
+	return s.many(ctx, `ORDER BY slug`)
+}
+
 // ChangedSince returns the listings written at or after t, in any status.
 func (s *DB) ChangedSince(ctx context.Context, t time.Time) ([]*listing.Listing, error) {
 	return s.many(ctx, `WHERE updated_at >= ? ORDER BY updated_at`, formatTime(t))

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
@@ -61,6 +62,33 @@ func (s *DB) UnsentReminders(ctx context.Context) ([]reminder.Reminder, error) {
 			return nil, err
 		}
 		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// LastSent returns the newest sent reminder per listing, for all listings
+// or the ones given.
+func (s *DB) LastSent(ctx context.Context, listingID ...string) (map[string]reminder.Reminder, error) {
+	where, args := "", []any{}
+	if len(listingID) > 0 {
+		where = ` AND listing_id IN (` + strings.TrimSuffix(strings.Repeat("?,", len(listingID)), ",") + `)`
+		for _, id := range listingID {
+			args = append(args, id)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, period, created_at, sent_at, used_at FROM reminders r
+		WHERE sent_at IS NOT NULL`+where+` AND sent_at = (SELECT max(sent_at) FROM reminders WHERE listing_id = r.listing_id)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: last reminders: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]reminder.Reminder{}
+	for rows.Next() {
+		r, err := scanReminder(rows)
+		if err != nil {
+			return nil, err
+		}
+		out[r.ListingID] = r
 	}
 	return out, rows.Err()
 }

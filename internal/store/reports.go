@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/report"
 )
 
@@ -41,4 +43,19 @@ func (s *DB) OpenReports(ctx context.Context) ([]report.Report, error) {
 		out = append(out, r)
 	}
 	return out, rows.Err()
+}
+
+// CloseReport marks an open report handled by someone.
+func (s *DB) CloseReport(ctx context.Context, id, by string, at time.Time) error {
+	res, err := s.db.ExecContext(ctx, `UPDATE reports SET handled_at = ?, handled_by = ? WHERE id = ? AND handled_at IS NULL`,
+		formatTime(at), by, id)
+	if err != nil {
+		return fmt.Errorf("store: close report %s: %w", id, err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("store: close report %s: %w", id, err)
+	} else if n == 0 {
+		return apperr.NotFound("Fant ingen åpen melding. / No such open report.")
+	}
+	return nil
 }

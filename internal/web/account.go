@@ -17,6 +17,7 @@ import (
 )
 
 type accountBody struct {
+	Admin    bool
 	Email    string
 	CSRF     string
 	Listings []ownedListing
@@ -38,7 +39,7 @@ func (s *Server) account(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body := accountBody{Email: u.Email}
+	body := accountBody{Email: u.Email, Admin: u.Admin()}
 	body.CSRF, _ = c.Locals("csrf").(string)
 	for _, lst := range owned {
 		o := ownedListing{Name: lst.Name, Status: lst.Status, StatusText: l.T("account.status." + lst.Status),
@@ -103,6 +104,7 @@ func (s *Server) registerSubmit(c *fiber.Ctx) error {
 	f := parseListingForm(c)
 	l := &listing.Listing{Status: listing.StatusPending, Source: listing.Source{Kind: listing.SourceOwner}}
 	bad := s.apply(&f, l, listingForm{})
+	l.AcceptsRepairVoucher = u.Admin() && f.Voucher // the scheme's members are the municipality's to mark
 	err := s.checkOwnerListing(l)
 	if len(bad) > 0 {
 		return s.refuseListingForm(c, nil, f, bad, err)
@@ -148,13 +150,16 @@ func (s *Server) editSubmit(c *fiber.Ctx) error {
 	current := *lst
 	original := formFromListing(lst, s.Now().In(openinghours.Oslo))
 	bad := s.apply(&f, lst, original)
+	if !u.Admin() {
+		lst.AcceptsRepairVoucher = current.AcceptsRepairVoucher // the municipality's to mark
+	}
 	if err := s.checkOwnerListing(lst); err != nil || len(bad) > 0 {
 		return s.refuseListingForm(c, &current, f, bad, err)
 	}
 	lst.Version = f.Version // the version the form was opened at
 	action := listing.ActionOwnerEdit
 	if u.Admin() {
-		action = "admin_edit"
+		action = listing.ActionAdminEdit
 	}
 	err = s.Writes.Update(c.UserContext(), lst, listing.Change{Actor: u.Role + ":" + u.Email, Action: action})
 	switch {
@@ -186,6 +191,7 @@ func (s *Server) refuseListingForm(c *fiber.Ctx, lst *listing.Listing, f listing
 
 type listingFormBody struct {
 	New                      bool
+	Admin                    bool
 	Action, CSRF, ListingURL string
 	F                        listingForm
 	Categories               []checkOption
@@ -226,6 +232,7 @@ func (s *Server) renderListingForm(c *fiber.Ctx, status int, lst *listing.Listin
 	body := listingFormBody{New: lst == nil, F: f, Errors: errs, MaxSlots: maxSlots, MaxExceptions: maxExceptions,
 		Action: "/min-side/ny"}
 	body.CSRF, _ = c.Locals("csrf").(string)
+	body.Admin = currentUser(c).Admin()
 	if lst != nil {
 		body.Action = "/min-side/oppforing/" + lst.ID
 		if lst.Published() {

@@ -213,6 +213,9 @@ func (s *Server) results(ctx context.Context, l *i18n.Localizer, f searchForm) (
 		rv.CountText = l.T("results.unavailable_short")
 		return rv, fiber.StatusServiceUnavailable
 	}
+	if res.Total == 0 {
+		s.recordMiss(ctx, q)
+	}
 	rv.CountText = l.N("results.count", res.Total)
 	rv.First = (res.Page-1)*res.PerPage + 1
 	for _, h := range res.Hits {

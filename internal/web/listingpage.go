@@ -38,10 +38,12 @@ type listingBody struct {
 	Price, Wheelchair                       string
 	Voucher                                 bool
 	VerifiedText, ConfirmedText, SourceText string
-	ReportURL, ClaimURL                     string
-	ReportSent                              bool // back from "Meld fra om feil"
-	Lat, Lng                                string
-	JSONLD                                  map[string]any
+	// UnconfirmedText says the business did not answer "still correct?".
+	UnconfirmedText     string
+	ReportURL, ClaimURL string
+	ReportSent          bool // back from "Meld fra om feil"
+	Lat, Lng            string
+	JSONLD              map[string]any
 
 	// deviations are the changed hours of the coming weeks, for the page
 	// and for the JSON-LD.
@@ -63,8 +65,14 @@ func (s *Server) listingPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	if c.Query("kilde") == qrSource {
+		return s.countScan(c, lst)
+	}
 	now := s.Now()
 	body := s.listingBody(l, lst, now)
+	if body.UnconfirmedText, err = s.unconfirmedText(c, l, lst); err != nil {
+		return err
+	}
 	body.ReportSent = c.Query("meldt") == "1"
 	v := s.newView(c, l, lst.Name, nil, true)
 	v.OGTitle = lst.Name

@@ -61,19 +61,32 @@ func (s *Server) openDataCSV(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	rows := make([][]string, 0, len(ls))
+	for _, l := range ls {
+		rows = append(rows, csvRow(l, s.BaseURL))
+	}
+	c.Set("X-License", openDataLicense)
+	return sendCSV(c, "repairers.csv", csvHeader, rows)
+}
+
+// sendCSV answers with a CSV download; every cell is defused so that a
+// spreadsheet never runs it as a formula.
+func sendCSV(c *fiber.Ctx, filename string, header []string, rows [][]string) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	_ = w.Write(csvHeader)
-	for _, l := range ls {
-		_ = w.Write(csvRow(l, s.BaseURL))
+	_ = w.Write(header) // writes to memory; errors surface in w.Error
+	for _, r := range rows {
+		for i, v := range r {
+			r[i] = defuseFormula(v)
+		}
+		_ = w.Write(r)
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
-	c.Set(fiber.HeaderContentDisposition, `attachment; filename="repairers.csv"`)
-	c.Set("X-License", openDataLicense)
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="`+filename+`"`)
 	return c.Send(buf.Bytes())
 }
 
@@ -96,9 +109,6 @@ func csvRow(l *listing.Listing, baseURL string) []string {
 		l.Phone, l.Email, l.Website, hours, l.PriceInfo, price,
 		strconv.FormatBool(l.AcceptsRepairVoucher), l.WheelchairAccessible, formatOptional(l.VerifiedAt), formatOptional(l.ConfirmedAt),
 		l.Source.Kind, attribution}
-	for i, v := range row {
-		row[i] = defuseFormula(v)
-	}
 	return row
 }
 

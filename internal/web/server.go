@@ -20,12 +20,16 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/audit"
 	"github.com/bergenreparerer/reparerer/internal/auth"
+	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/mail"
+	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/printout"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/search"
@@ -62,10 +66,20 @@ type Server struct {
 	Audit     audit.Store
 	Reminders *reminder.Service
 	Mailer    mail.Sender
-	Readiness func(ctx context.Context) Readiness
-	Now       func() time.Time
-	Log       *slog.Logger
-	BaseURL   string
+	// The municipality's console.
+	Moderation *moderation.Service
+	Imports    *importer.Planner
+	Uploads    importer.Uploads
+	Scans      printout.Scans
+	// Misses counts searches that found nothing; MissStore reads them back.
+	Misses *coverage.Recorder
+	// FreshnessAge puts a listing on the freshness list.
+	FreshnessAge time.Duration
+	MissStore    coverage.Store
+	Readiness    func(ctx context.Context) Readiness
+	Now          func() time.Time
+	Log          *slog.Logger
+	BaseURL      string
 	// TileURL is the map tile template; empty shows no tiles.
 	TileURL, TileAttribution, TileAttributionURL string
 
@@ -135,6 +149,7 @@ var statusOf = map[string]int{
 	apperr.CodeUnavailable:      fiber.StatusServiceUnavailable,
 	apperr.CodeMailUnavailable:  fiber.StatusServiceUnavailable,
 	apperr.CodeNotOwner:         fiber.StatusForbidden,
+	apperr.CodeNotAdmin:         fiber.StatusForbidden,
 }
 
 // handleError is the one place errors become responses. Client errors keep

@@ -1,0 +1,121 @@
+package coverage
+
+import (
+	"context"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// MinDaily is how often a search must have found nothing in one day
+// before it is kept: rarer ones may identify a person and are forgotten.
+const MinDaily = 3
+
+// maxKeys bounds the day's counters in memory.
+const maxKeys = 50_000
+
+// Miss is a search that found nothing, in a form that identifies nobody.
+type Miss struct {
+	Query    string // normalised; empty for a browse by filters
+	District string // filter, or the district of a "near me" search
+	Category string // filters, comma-separated
+}
+
+// Missed is a day's count of one miss.
+type Missed struct {
+	Day   string // YYYY-MM-DD, Oslo time
+	Miss  Miss
+	Count int
+}
+
+// Store keeps the daily counts.
+type Store interface {
+	// AddMissed adds n to the day's count of m.
+	AddMissed(ctx context.Context, day string, m Miss, n int) error
+	// Missed returns the counts of the days from and to (inclusive),
+	// the most frequent first.
+	Missed(ctx context.Context, from, to string) ([]Missed, error)
+}
+
+// Recorder counts misses in memory for the current day and writes a miss
+// to the store only once it has been seen MinDaily times that day; no
+// address, id or time of day is ever kept.
+type Recorder struct {
+	Store Store
+	Now   func() time.Time
+	Log   *slog.Logger
+
+	mu     sync.Mutex
+	day    string
+	counts map[Miss]int
+}
+
+// Record counts one search that found nothing.
+func (r *Recorder) Record(ctx context.Context, query, district, categories string) {
+	q, ok := NormalizeQuery(query)
+	if !ok {
+		return
+	}
+	m := Miss{Query: q, District: district, Category: categories}
+	day := r.Now().In(oslo).Format(time.DateOnly)
+	r.mu.Lock()
+	if day != r.day || r.counts == nil {
+		r.day, r.counts = day, map[Miss]int{}
+	}
+	n, seen := r.counts[m]
+	if !seen && len(r.counts) >= maxKeys {
+		r.mu.Unlock()
+		return
+	}
+	n++
+	r.counts[m] = n
+	r.mu.Unlock()
+	add := 0
+	switch {
+	case n == MinDaily:
+		add = MinDaily // the first time it is kept, with the earlier ones
+	case n > MinDaily:
+		add = 1
+	}
+	if add > 0 {
+		if err := r.Store.AddMissed(ctx, day, m, add); err != nil {
+			r.Log.Warn("coverage: missed search not counted", "error", err)
+		}
+	}
+}
+
+var oslo = func() *time.Location {
+	loc, err := time.LoadLocation("Europe/Oslo")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}()
+
+// NormalizeQuery is the form a query is counted in: lower case, NFC,
+// single spaces, no punctuation at the ends, at most 60 characters. It is
+// not kept at all when it looks personal (an e-mail address, a phone or
+// other long number).
+func NormalizeQuery(q string) (string, bool) {
+	q = strings.ToLower(norm.NFC.String(q))
+	q = strings.Join(strings.Fields(q), " ")
+	q = strings.TrimFunc(q, func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) })
+	digits := 0
+	for _, r := range q {
+		if unicode.IsDigit(r) {
+			digits++
+		}
+	}
+	if strings.ContainsRune(q, '@') || digits >= 5 {
+		return "", false
+	}
+	if utf8.RuneCountInString(q) > 60 {
+		q = string([]rune(q)[:60])
+	}
+	return q, true
+}

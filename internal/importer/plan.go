@@ -1,0 +1,348 @@
+package importer
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"unicode"
+
+	"github.com/agnivade/levenshtein"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/postcode"
+)
+
+// Problem is one thing wrong with a row. Code names it for the preview
+// (org_number, postcode, outside_bergen, category, location, name,
+// duplicate_row, not_repair, invalid); Value is what the file said.
+type Problem struct {
+	Field, Code, Value string
+	// Detail is the validator's own message, for invalid.
+	Detail string
+}
+
+// Row is one record of an uploaded file, as read and checked.
+type Row struct {
+	// Line is the line of a CSV file or the number of a GeoJSON feature.
+	Line int
+	// Listing is what the row describes, normalised when it has no problems.
+	Listing  *listing.Listing
+	Problems []Problem
+	// Approximate is set when the position is the postcode's centre.
+	Approximate bool
+}
+
+// Actions a plan step may take.
+const (
+	Create    = "create"
+	Update    = "update"
+	Unchanged = "unchanged"
+	// Duplicate: the row looks like a listing from elsewhere; the admin
+	// decides to merge (fill that listing's empty fields), create a new
+	// listing anyway, or skip the row.
+	Duplicate = "duplicate"
+	Invalid   = "invalid"
+)
+
+// Decisions for a duplicate.
+const (
+	Merge    = "merge"
+	CreateAs = "create"
+	SkipRow  = "skip"
+)
+
+// DuplicateDistance is how near a listing with a similar name must be to
+// count as the same place, in metres.
+const DuplicateDistance = 50.0
+
+// Step is what confirming would do with one row.
+type Step struct {
+	Row
+	Action string
+	// Existing is the listing the row updates, matches or duplicates.
+	Existing *listing.Listing
+	// Match says why a duplicate was found: "org_number" or "name_nearby".
+	Match     string
+	DistanceM int
+	// Changes are the fields an update (or a merge) would change.
+	Changes []listing.FieldChange
+	// merged is Existing with the row's values applied.
+	merged *listing.Listing
+}
+
+// Plan is the dry run of a file: a step per row.
+type Plan struct {
+	Steps []Step
+}
+
+// Count returns how many steps take the action.
+func (p Plan) Count(action string) int {
+	n := 0
+	for _, s := range p.Steps {
+		if s.Action == action {
+			n++
+		}
+	}
+	return n
+}
+
+// Planner reads import files and plans and applies them.
+type Planner struct {
+	Listings  *listing.Service
+	Districts *district.Map
+	Postcodes *postcode.Book
+}
+
+// ReadGeoJSON reads an OpenStreetMap GeoJSON export into rows.
+func (p *Planner) ReadGeoJSON(data []byte) ([]Row, error) {
+	features, err := readFeatures(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", ErrFile, err)
+	}
+	if len(features) > MaxRows {
+		return nil, fmt.Errorf("%w: more than %d features; split the file", ErrFile, MaxRows)
+	}
+	rows := make([]Row, 0, len(features))
+	for i, f := range features {
+		l, _, reason := featureListing(f, nil)
+		row := Row{Line: i + 1, Listing: l}
+		if reason != "" {
+			row.Problems = []Problem{{Code: "not_repair", Value: reason}}
+		} else {
+			p.check(&row)
+		}
+		rows = append(rows, row)
+	}
+	return rows, nil
+}
+
+// problemCodes turns the validator's fields into the preview's codes.
+var problemCodes = map[string]string{
+	"org_number": "org_number", "address.postcode": "postcode", "location": "outside_bergen",
+	"categories": "category", "name": "name",
+}
+
+// check normalises the row's listing and records every problem.
+func (p *Planner) check(row *Row) {
+	for field, e := range listing.Problems(listing.Normalize(row.Listing, p.Districts)) {
+		code, ok := problemCodes[field]
+		if !ok {
+			code = "invalid"
+		}
+		switch {
+		case code == "category" && hasCode(row.Problems, "category"):
+			continue // already said, with the value
+		case code == "outside_bergen" && (hasCode(row.Problems, "postcode") || hasCode(row.Problems, "location")):
+			continue // no position to be outside of
+		}
+		row.Problems = append(row.Problems, Problem{Field: field, Code: code, Value: fieldValue(row.Listing, field), Detail: e.Message})
+	}
+}
+
+func hasCode(ps []Problem, code string) bool {
+	for _, p := range ps {
+		if p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func fieldValue(l *listing.Listing, field string) string {
+	for _, c := range listing.Diff(nil, l) {
+		if c.Field == field {
+			return c.After
+		}
+	}
+	return ""
+}
+
+// Plan works out, without writing, what importing the rows would do.
+func (p *Planner) Plan(ctx context.Context, rows []Row) (Plan, error) {
+	all, err := p.Listings.Store.All(ctx)
+	if err != nil {
+		return Plan{}, err
+	}
+	var plan Plan
+	seen := map[string]int{} // source ref → line, to catch a row twice in a file
+	for _, row := range rows {
+		step := Step{Row: row, Action: Invalid}
+		if len(row.Problems) == 0 {
+			ref := row.Listing.Source.Ref
+			if line, twice := seen[ref]; twice {
+				step.Problems = []Problem{{Code: "duplicate_row", Value: fmt.Sprint(line)}}
+			} else {
+				seen[ref] = row.Line
+				if err := p.planRow(ctx, &step, all); err != nil {
+					return plan, err
+				}
+			}
+		}
+		plan.Steps = append(plan.Steps, step)
+	}
+	return plan, nil
+}
+
+func (p *Planner) planRow(ctx context.Context, step *Step, all []*listing.Listing) error {
+	cand := step.Listing
+	existing, err := p.Listings.Store.GetBySource(ctx, cand.Source.Kind, cand.Source.Ref)
+	if err == nil {
+		// The row's own listing from an earlier import: the file wins for
+		// the fields it owns.
+		merged := *existing
+		ownFields(&merged, cand)
+		step.setMatch(existing, &merged, Update, "")
+		return nil
+	} else if !apperr.Is(err, apperr.CodeNotFound) {
+		return err
+	}
+	if dup, match, dist := findDuplicate(cand, all); dup != nil {
+		merged := *dup
+		fillEmpty(&merged, cand)
+		step.setMatch(dup, &merged, Duplicate, match)
+		step.DistanceM = dist
+		return nil
+	}
+	step.Action = Create
+	return nil
+}
+
+func (s *Step) setMatch(existing, merged *listing.Listing, action, match string) {
+	s.Existing, s.merged, s.Match = existing, merged, match
+	s.Changes = listing.Diff(existing, merged)
+	s.Action = action
+	if len(s.Changes) == 0 {
+		s.Action = Unchanged // the same file twice changes nothing
+	}
+}
+
+// ownFields copies what an import of the row's kind owns.
+func ownFields(dst, src *listing.Listing) {
+	if src.Source.Kind == listing.SourceOSM {
+		copyImportedFields(dst, src)
+		return
+	}
+	csvFields(dst, src)
+}
+
+// fillEmpty merges a row into a listing from elsewhere: it adds what the
+// listing lacks and never overwrites what people have written.
+func fillEmpty(dst, src *listing.Listing) {
+	for _, f := range []struct{ to, from *string }{
+		{&dst.OrgNumber, &src.OrgNumber}, {&dst.Phone, &src.Phone}, {&dst.Website, &src.Website}, {&dst.Email, &src.Email},
+	} {
+		if *f.to == "" {
+			*f.to = *f.from
+		}
+	}
+	if dst.Address.Street == "" {
+		dst.Address = src.Address
+	}
+	dst.Categories = union(dst.Categories, src.Categories)
+	dst.Services = union(dst.Services, src.Services)
+}
+
+func union(a, b []string) []string {
+	out := append([]string(nil), a...)
+	for _, v := range b {
+		if !contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func contains(vs []string, v string) bool {
+	for _, x := range vs {
+		if strings.EqualFold(x, v) {
+			return true
+		}
+	}
+	return false
+}
+
+// findDuplicate finds a listing that is probably the same business: the
+// same organisation number, or a similar name within DuplicateDistance.
+func findDuplicate(cand *listing.Listing, all []*listing.Listing) (*listing.Listing, string, int) {
+	here := orb.Point{cand.Location.Lng, cand.Location.Lat}
+	name := comparableName(cand.Name)
+	for _, l := range all {
+		if cand.OrgNumber != "" && l.OrgNumber == cand.OrgNumber {
+			return l, "org_number", int(geo.Distance(here, orb.Point{l.Location.Lng, l.Location.Lat}))
+		}
+	}
+	for _, l := range all {
+		d := geo.Distance(here, orb.Point{l.Location.Lng, l.Location.Lat})
+		if d <= DuplicateDistance && similarNames(name, comparableName(l.Name)) {
+			return l, "name_nearby", int(d)
+		}
+	}
+	return nil, "", 0
+}
+
+// comparableName is a name without case, punctuation and company form.
+func comparableName(name string) string {
+	words := strings.FieldsFunc(strings.ToLower(name), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+	kept := words[:0]
+	for _, w := range words {
+		switch w {
+		case "as", "asa", "ans", "da", "enk", "sa":
+			continue
+		}
+		kept = append(kept, w)
+	}
+	return strings.Join(kept, " ")
+}
+
+// similarNames: equal, one containing the other, or a few typos apart.
+func similarNames(a, b string) bool {
+	if a == "" || b == "" {
+		return false
+	}
+	if strings.Contains(a, b) || strings.Contains(b, a) {
+		return true
+	}
+	return levenshtein.ComputeDistance(a, b) <= max(1, min(len(a), len(b))/5)
+}
+
+// Applied is what confirming a plan wrote.
+type Applied struct {
+	Created, Updated, Merged, Skipped int
+}
+
+// Apply writes the plan. decisions holds, by line, what to do with each
+// duplicate (Merge when absent). Every write goes through the listing
+// service with ch in the audit log.
+func (p *Planner) Apply(ctx context.Context, plan Plan, decisions map[int]string, ch listing.Change) (Applied, error) {
+	var out Applied
+	for _, s := range plan.Steps {
+		var err error
+		switch s.Action {
+		case Create:
+			err = p.Listings.Create(ctx, s.Listing, ch)
+			out.Created++
+		case Update:
+			err = p.Listings.Update(ctx, s.merged, ch)
+			out.Updated++
+		case Duplicate:
+			switch decisions[s.Line] {
+			case SkipRow:
+				out.Skipped++
+			case CreateAs:
+				err = p.Listings.Create(ctx, s.Listing, ch)
+				out.Created++
+			default:
+				err = p.Listings.Update(ctx, s.merged, ch)
+				out.Merged++
+			}
+		}
+		if err != nil {
+			return out, fmt.Errorf("importer: line %d (%s): %w", s.Line, s.Listing.Name, err)
+		}
+	}
+	return out, nil
+}

@@ -1,0 +1,238 @@
+// Package moderation is what the municipality does to listings and
+// claims: verify, reject, hide, unhide, revert an edit, mark repair-voucher
+// participation, decide claims, close error reports. Every action is a
+// write through the listing service, so it is audit-logged with the
+// admin's name and reaches the search index at once.
+package moderation
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/audit"
+	"github.com/bergenreparerer/reparerer/internal/auth"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/mail"
+	"github.com/bergenreparerer/reparerer/internal/owner"
+	"github.com/bergenreparerer/reparerer/internal/report"
+)
+
+// HideReasons are the reasons a listing may be hidden for, in the order
+// the form offers them.
+var HideReasons = []string{"temporarily_closed", "permanently_closed", "not_eligible", "removal_requested", "unreachable"}
+
+// Rejected is the hide reason of a registration the municipality refused.
+const Rejected = "rejected"
+
+// MaxReason bounds a free-text reason, in characters.
+const MaxReason = 1000
+
+// Service carries out the municipality's actions.
+type Service struct {
+	Listings *listing.Service
+	Audit    audit.Store
+	Claims   *owner.Service
+	Reports  report.Store
+	Mailer   mail.Sender
+	Messages *i18n.Catalogue
+	Now      func() time.Time
+	Log      *slog.Logger
+	BaseURL  string
+}
+
+func actor(admin auth.User) string { return "admin:" + admin.Email }
+
+// load returns the listing if it is still at the version the admin saw,
+// so nobody verifies or hides content they have not looked at.
+func (s *Service) load(ctx context.Context, id string, version int) (*listing.Listing, error) {
+	l, err := s.Listings.Store.Get(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if l.Version != version {
+		return nil, apperr.Conflict("Oppføringen er endret siden du åpnet den. Se over den på nytt. / The listing has changed since you opened it. Review it again.")
+	}
+	return l, nil
+}
+
+func (s *Service) write(ctx context.Context, l *listing.Listing, admin auth.User, action, note string) error {
+	if err := s.Listings.Update(ctx, l, listing.Change{Actor: actor(admin), Action: action, Note: note}); err != nil {
+		return err
+	}
+	s.Log.Info("moderation: "+action, "listing_id", l.ID, "admin", admin.Email, "note", note)
+	return nil
+}
+
+// Verify says the municipality has checked the listing: it is published
+// (a waiting registration goes live) and shows the date publicly.
+func (s *Service) Verify(ctx context.Context, admin auth.User, id string, version int) (*listing.Listing, error) {
+	l, err := s.load(ctx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if l.Status == listing.StatusHidden {
+		return nil, apperr.Conflict("Oppføringen er skjult. Vis den igjen før du verifiserer. / The listing is hidden. Unhide it before verifying.")
+	}
+	now := s.Now().UTC()
+	l.Status, l.VerifiedAt, l.VerifiedBy = listing.StatusPublished, &now, admin.Email
+	return l, s.write(ctx, l, admin, listing.ActionVerify, "")
+}
+
+// Reject refuses a waiting registration with a reason, which is e-mailed
+// to its owners. The listing is kept, hidden, with its history.
+func (s *Service) Reject(ctx context.Context, admin auth.User, id string, version int, reason string) (*listing.Listing, error) {
+	reason, err := checkReason(reason)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.load(ctx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if l.Status != listing.StatusPending {
+		return nil, apperr.Conflict("Bare ventende oppføringer kan avvises; skjul publiserte. / Only waiting listings can be rejected; hide published ones.")
+	}
+	l.Status, l.HideReason = listing.StatusHidden, Rejected
+	if err := s.write(ctx, l, admin, listing.ActionReject, reason); err != nil {
+		return nil, err
+	}
+	owners, err := s.Claims.Store.Owners(ctx, l.ID)
+	if err != nil {
+		return l, err
+	}
+	subject, text := s.Messages.Bilingual("mail.rejected.subject", "mail.rejected.text", "name", l.Name, "reason", reason)
+	for _, o := range owners {
+		if err := s.Mailer.Send(ctx, mail.Message{To: o.Email, Subject: subject, Text: text}); err != nil {
+			return l, err
+		}
+	}
+	return l, nil
+}
+
+// Hide takes a listing out of the map and search for one of HideReasons.
+func (s *Service) Hide(ctx context.Context, admin auth.User, id string, version int, reason, note string) (*listing.Listing, error) {
+	if !slices.Contains(HideReasons, reason) {
+		return nil, apperr.Invalid("reason", "Velg en grunn fra listen. / Choose a reason from the list.")
+	}
+	note, err := checkOptionalReason(note)
+	if err != nil {
+		return nil, err
+	}
+	l, err := s.load(ctx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	l.Status, l.HideReason = listing.StatusHidden, reason
+	return l, s.write(ctx, l, admin, listing.ActionHide, strings.TrimSpace(reason+" "+note))
+}
+
+// Unhide publishes a hidden listing again.
+func (s *Service) Unhide(ctx context.Context, admin auth.User, id string, version int) (*listing.Listing, error) {
+	l, err := s.load(ctx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if l.Status != listing.StatusHidden {
+		return nil, apperr.Conflict("Oppføringen er ikke skjult. / The listing is not hidden.")
+	}
+	l.Status, l.HideReason = listing.StatusPublished, ""
+	return l, s.write(ctx, l, admin, listing.ActionUnhide, "")
+}
+
+// Reverted is what a revert did.
+type Reverted struct {
+	Listing *listing.Listing
+	// Restored are the fields set back; Left are those changed again
+	// since (or not revertible) and kept as they are.
+	Restored, Left []string
+}
+
+// Revert sets the fields one audit entry changed back to their values
+// before it, where nobody has changed them since.
+func (s *Service) Revert(ctx context.Context, admin auth.User, entryID int64) (Reverted, error) {
+	e, err := s.Audit.Entry(ctx, entryID)
+	if err != nil {
+		return Reverted{}, err
+	}
+	l, err := s.Listings.Store.Get(ctx, e.ListingID)
+	if err != nil {
+		return Reverted{}, err
+	}
+	restored, left, err := listing.Restore(l, e.Changes)
+	if err != nil {
+		return Reverted{}, err
+	}
+	if len(restored) == 0 {
+		return Reverted{Listing: l, Left: left}, apperr.Conflict("Ingenting å tilbakestille: feltene er endret igjen siden. / Nothing to revert: the fields have changed again since.")
+	}
+	err = s.write(ctx, l, admin, listing.ActionRevert, "revert #"+strconv.FormatInt(entryID, 10))
+	return Reverted{Listing: l, Restored: restored, Left: left}, err
+}
+
+// SetVoucher marks whether the listing takes part in the city's repair
+// voucher scheme (reparasjonsbonus).
+func (s *Service) SetVoucher(ctx context.Context, admin auth.User, id string, version int, on bool) (*listing.Listing, error) {
+	l, err := s.load(ctx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	if l.AcceptsRepairVoucher == on {
+		return l, nil
+	}
+	l.AcceptsRepairVoucher = on
+	return l, s.write(ctx, l, admin, listing.ActionVoucher, "")
+}
+
+// DecideClaim approves or rejects a claim and tells the claimant; a
+// rejection needs a reason, which the e-mail gives.
+func (s *Service) DecideClaim(ctx context.Context, admin auth.User, claimID string, approve bool, reason string) (owner.Claim, error) {
+	var err error
+	if !approve {
+		if reason, err = checkReason(reason); err != nil {
+			return owner.Claim{}, err
+		}
+	}
+	c, err := s.Claims.Decide(ctx, claimID, approve, actor(admin))
+	if err != nil {
+		return c, err
+	}
+	l, err := s.Listings.Store.Get(ctx, c.ListingID)
+	if err != nil {
+		return c, err
+	}
+	key := "mail.claim_rejected"
+	if approve {
+		key = "mail.claim_approved"
+	}
+	subject, text := s.Messages.Bilingual(key+".subject", key+".text", "name", l.Name, "reason", reason,
+		"link", s.BaseURL+"/min-side")
+	return c, s.Mailer.Send(ctx, mail.Message{To: c.Email, Subject: subject, Text: text})
+}
+
+// CloseReport marks an error report handled.
+func (s *Service) CloseReport(ctx context.Context, admin auth.User, id string) error {
+	return s.Reports.CloseReport(ctx, id, actor(admin), s.Now().UTC())
+}
+
+func checkReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", apperr.Invalid("reason", "Skriv en begrunnelse. / Give a reason.")
+	}
+	return checkOptionalReason(reason)
+}
+
+func checkOptionalReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxReason {
+		return "", apperr.Invalid("reason", "Begrunnelsen kan ha høyst %d tegn. / The reason may have at most %d characters.", MaxReason, MaxReason)
+	}
+	return reason, nil
+}

@@ -1,0 +1,100 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/coverage"
+	"github.com/bergenreparerer/reparerer/internal/importer"
+	"github.com/bergenreparerer/reparerer/internal/printout"
+)
+
+var (
+	_ coverage.Store   = (*DB)(nil)
+	_ importer.Uploads = (*DB)(nil)
+	_ printout.Scans   = (*DB)(nil)
+)
+
+// SaveUpload stores an uploaded import file.
+func (s *DB) SaveUpload(ctx context.Context, u importer.Upload) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO imports (id, kind, filename, body, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		u.ID, u.Kind, u.Filename, u.Body, u.CreatedBy, formatTime(u.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("store: save upload: %w", err)
+	}
+	return nil
+}
+
+// Upload returns a stored import file.
+func (s *DB) Upload(ctx context.Context, id string) (importer.Upload, error) {
+	var u importer.Upload
+	err := s.db.QueryRowContext(ctx, `SELECT id, kind, filename, body, created_by, created_at, applied_at FROM imports WHERE id = ?`, id).
+		Scan(&u.ID, &u.Kind, &u.Filename, &u.Body, &u.CreatedBy, timeIn(&u.CreatedAt), optionalTimeIn(&u.AppliedAt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return u, apperr.NotFound("Fant ikke den opplastede filen. Last den opp på nytt. / Upload not found; upload the file again.")
+	} else if err != nil {
+		return u, fmt.Errorf("store: read upload: %w", err)
+	}
+	return u, nil
+}
+
+// MarkUploadApplied records that an import was confirmed.
+func (s *DB) MarkUploadApplied(ctx context.Context, id string, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE imports SET applied_at = ? WHERE id = ?`, formatTime(at), id); err != nil {
+		return fmt.Errorf("store: mark upload applied: %w", err)
+	}
+	return nil
+}
+
+// CountScan counts one visit from a listing's QR code.
+func (s *DB) CountScan(ctx context.Context, listingID, day string) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO qr_scans (listing_id, day, count) VALUES (?, ?, 1)
+		ON CONFLICT (listing_id, day) DO UPDATE SET count = count + 1`, listingID, day)
+	if err != nil {
+		return fmt.Errorf("store: count scan: %w", err)
+	}
+	return nil
+}
+
+// Scans returns the QR visits of a listing, all days together.
+func (s *DB) Scans(ctx context.Context, listingID string) (int, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT coalesce(sum(count), 0) FROM qr_scans WHERE listing_id = ?`, listingID).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: scans: %w", err)
+	}
+	return n, nil
+}
+
+// AddMissed adds n to a day's count of a search that found nothing.
+func (s *DB) AddMissed(ctx context.Context, day string, m coverage.Miss, n int) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO missed_searches (day, query, district, category, count) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day, query, district, category) DO UPDATE SET count = count + excluded.count`,
+		day, m.Query, m.District, m.Category, n)
+	if err != nil {
+		return fmt.Errorf("store: add missed search: %w", err)
+	}
+	return nil
+}
+
+// Missed returns the daily counts between two days, the largest first.
+func (s *DB) Missed(ctx context.Context, from, to string) ([]coverage.Missed, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT day, query, district, category, count FROM missed_searches
+		WHERE day >= ? AND day <= ? ORDER BY count DESC, day DESC, query`, from, to)
+	if err != nil {
+		return nil, fmt.Errorf("store: missed searches: %w", err)
+	}
+	defer rows.Close()
+	var out []coverage.Missed
+	for rows.Next() {
+		var m coverage.Missed
+		if err := rows.Scan(&m.Day, &m.Miss.Query, &m.Miss.District, &m.Miss.Category, &m.Count); err != nil {
+			return nil, fmt.Errorf("store: missed searches: %w", err)
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
