@@ -186,6 +186,10 @@ func newMailer(cfg config.Config, log *slog.Logger) (mail.Sender, error) {
 	return m, nil
 }
 
+// Routes lists every route of the HTTP server, for tests that check a
+// rule holds on all of them.
+func (a *App) Routes() []fiber.Route { return a.fiber.GetRoutes(true) }
+
 // Addr is the address the service listens on.
 func (a *App) Addr() string { return a.listener.Addr().String() }
 

@@ -2,14 +2,16 @@ package app_test
 
 import (
 	"context"
-	"github.com/bergenreparerer/reparerer/internal/listing"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/importer"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
@@ -48,6 +50,7 @@ func TestBrowser(t *testing.T) {
 	e.create(bike)
 	e.waitIndexed()
 	session := ownerSession(t, e, bike)
+	adminSession, pendingID := adminSetup(t, e)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -62,6 +65,7 @@ func TestBrowser(t *testing.T) {
 		"CHROMIUM="+chromium,
 		"ARTIFACTS="+filepath.Join(root, "test-artifacts"),
 		"SESSION="+session, "EDIT_PATH=/min-side/oppforing/"+bike.ID,
+		"ADMIN_SESSION="+adminSession, "PENDING_PATH=/admin/oppforing/"+pendingID,
 	)
 	out, err := cmd.CombinedOutput()
 	t.Logf("browser tests:\n%s", out)
@@ -91,6 +95,36 @@ func ownerSession(t *testing.T, e *env, l *listing.Listing) string {
 		t.Fatal(err)
 	}
 	return session
+}
+
+// adminSetup signs an editor in and leaves work in the queue: a waiting
+// registration and an error report. It returns the session and the
+// waiting listing's id.
+func adminSetup(t *testing.T, e *env) (string, string) {
+	t.Helper()
+	ctx := context.Background()
+	u, err := e.app.Store.EnsureUser(ctx, editorEmail, auth.RoleAdmin, e.clock.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.Store.SetRole(ctx, u.ID, auth.RoleAdmin); err != nil {
+		t.Fatal(err)
+	}
+	token, _, err := e.app.Auth.RequestLink(ctx, editorEmail, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	session, _, err := e.app.Auth.SpendLink(ctx, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waiting := place("Nye Sko Møhlenpris", [2]float64{60.3835, 5.3215}, []string{"sko"}, "Mo-Fr 10:00-17:00")
+	waiting.Status = listing.StatusPending
+	e.owned(waiting, "ny@nyesko.no")
+	if err := e.app.Store.CreateReport(ctx, &report.Report{ListingID: waiting.ID, Reason: "hours", Message: "Stengt på mandager."}); err != nil {
+		t.Fatal(err)
+	}
+	return session, waiting.ID
 }
 
 // importRealData imports the OpenStreetMap snapshot of scripts/data, as

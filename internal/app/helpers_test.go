@@ -62,7 +62,7 @@ func start(t *testing.T, s setup) *env {
 		Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "reparerer.db"), BaseURL: "http://localhost:8080",
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: testenv.Name(t),
 		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
-		SessionIdle: time.Hour, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour,
+		SessionIdle: time.Hour, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour, FreshnessAge: 365 * 24 * time.Hour,
 	}
 	smtp := testenv.StartSMTP(t)
 	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPFrom, cfg.SMTPTLS = smtp.Host, strconv.Itoa(smtp.Port), "Bergen Reparerer <ikke-svar@bergen.test>", "none"

@@ -1,0 +1,60 @@
+// Browser tests of the municipality's console, in Debian's chromium with
+// axe-core. internal/app/browser_test.go hands over a signed-in admin
+// session ($ADMIN_SESSION), a waiting listing ($PENDING_PATH) and an open
+// error report.
+import assert from 'node:assert/strict';
+import { axe, base, open as openPage, test } from './harness.mjs';
+
+const session = process.env.ADMIN_SESSION;
+const pendingPath = process.env.PENDING_PATH;
+assert.ok(session && pendingPath, 'ADMIN_SESSION and PENDING_PATH must be set');
+
+function open(t, viewport) {
+  const cookies = [{ name: 'sid', value: session, url: base, httpOnly: true, sameSite: 'Lax' }];
+  return openPage(t, viewport ? { viewport } : {}, [], cookies);
+}
+
+test('every admin page is accessible, in both languages', async (t) => {
+  const page = await open(t);
+  for (const path of ['/admin', pendingPath, '/admin/ferskhet', '/admin/import', '/admin/reparasjonsbonus', '/admin/statistikk']) {
+    for (const lang of ['nb', 'en']) {
+      const response = await page.goto(base + path + '?lang=' + lang);
+      assert.equal(response.status(), 200, path);
+      await axe(page, `${path} (${lang})`);
+    }
+  }
+});
+
+test('an editor verifies a waiting listing with the keyboard and sees it published', async (t) => {
+  const page = await open(t);
+  await page.goto(base + pendingPath + '?lang=nb');
+  const verify = page.getByRole('button', { name: 'Verifiser' });
+  await verify.focus();
+  await page.keyboard.press('Enter');
+  await page.locator('.notice-success').waitFor();
+  assert.match(await page.locator('.notice-success').textContent(), /verifisert og synlig/);
+  assert.match(await page.locator('.badge').first().textContent(), /Synlig for alle/);
+  await axe(page, 'the listing after verifying');
+});
+
+test('the import preview is accessible, with errors and a duplicate to decide', async (t) => {
+  const page = await open(t);
+  await page.goto(base + '/admin/import?lang=nb');
+  await page.locator('#file').setInputFiles({
+    name: 'verksteder.csv', mimeType: 'text/csv',
+    buffer: Buffer.from('organisasjonsnummer;navn;postnummer;kategori;lat;lng\n123456789;Feil;5003;sko;;\n;Sykkelfikseren Møhlenpris AS;5005;sykkel;60.3966;5.3140\n'),
+  });
+  await page.getByRole('button', { name: 'Vis hva som ville skje' }).click();
+  await page.locator('.import-preview').waitFor();
+  assert.match(await page.locator('.import-preview').textContent(), /er ikke gyldig/);
+  assert.equal(await page.locator('fieldset.decision input[value=merge]').isChecked(), true);
+  await axe(page, 'the import preview');
+});
+
+test('the statistics page works at 390 px without sideways scrolling of the page', async (t) => {
+  const page = await open(t, { width: 390, height: 844 });
+  await page.goto(base + '/admin/statistikk');
+  const wide = await page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth + 1);
+  assert.equal(wide, false, 'the page scrolls sideways');
+  assert.ok(await page.locator('.choropleth svg path').count() >= 8, 'the map has the eight districts');
+});

@@ -1,0 +1,48 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/bergenreparerer/reparerer/internal/auth"
+	"github.com/bergenreparerer/reparerer/internal/cli"
+	"github.com/bergenreparerer/reparerer/internal/store"
+)
+
+func TestAdminAddListRemove(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	env := []string{"REPARERER_DB=" + path, "REPARERER_BASE_URL=https://reparerer.bergen.kommune.no"}
+	run := func(args ...string) (int, string) {
+		var out, errOut bytes.Buffer
+		code := cli.Main(append([]string{"admin"}, args...), env, &out, &errOut)
+		return code, out.String() + errOut.String()
+	}
+	if code, out := run("add", "Redaktor@Bergen.Kommune.no"); code != 0 || !strings.Contains(out, "redaktor@bergen.kommune.no is now admin") {
+		t.Fatalf("admin add: %d %s", code, out)
+	}
+	if code, out := run("add", "not-an-address"); code != 1 || !strings.Contains(out, "not an e-mail address") {
+		t.Errorf("admin add of a non-address: %d %s", code, out)
+	}
+	if _, out := run("list"); !strings.Contains(out, "redaktor@bergen.kommune.no") {
+		t.Errorf("admin list: %s", out)
+	}
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := db.UserByEmail(context.Background(), "redaktor@bergen.kommune.no")
+	db.Close()
+	if err != nil || u.Role != auth.RoleAdmin {
+		t.Fatalf("account after add: %+v %v", u, err)
+	}
+	run("remove", "redaktor@bergen.kommune.no")
+	if _, out := run("list"); strings.Contains(out, "redaktor") {
+		t.Errorf("still an admin after remove: %s", out)
+	}
+	if code, _ := run("promote"); code != 1 {
+		t.Errorf("unknown subcommand: exit %d, want 1", code)
+	}
+}
