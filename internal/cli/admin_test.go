@@ -3,6 +3,7 @@ package cli_test
 import (
 	"bytes"
 	"context"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -44,5 +45,22 @@ func TestAdminAddListRemove(t *testing.T) {
 	}
 	if code, _ := run("promote"); code != 1 {
 		t.Errorf("unknown subcommand: exit %d, want 1", code)
+	}
+}
+
+func TestImportCSVTwiceChangesNothing(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "verksteder.csv")
+	if err := os.WriteFile(file, []byte("navn;postnummer;kategori\nTest Sko;5003;Skomaker\nFeil;9999;sko\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	env := []string{"REPARERER_DB=" + filepath.Join(dir, "r.db")}
+	var out, errOut bytes.Buffer
+	for _, want := range []string{"1 new, 0 to update, 0 unchanged", "0 new, 0 to update, 1 unchanged"} {
+		out.Reset()
+		if code := cli.Main([]string{"import", file}, env, &out, &errOut); code != 0 || !strings.Contains(out.String(), want) ||
+			!strings.Contains(out.String(), `line 3: postcode "9999"`) {
+			t.Errorf("import: exit %d, %q, want %q and the bad postcode\n%s", code, out.String(), want, errOut.String())
+		}
 	}
 }

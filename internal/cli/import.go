@@ -8,11 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/postcode"
 )
 
 // importCmd writes to the store only; a running (or the next) `serve`
@@ -28,7 +31,7 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 		return err
 	}
 	if len(rest) != 1 {
-		return errors.New("want exactly one FILE (OSM GeoJSON)")
+		return errors.New("want exactly one FILE (OSM GeoJSON or CSV)")
 	}
 	data, err := os.ReadFile(rest[0])
 	if err != nil {
@@ -49,8 +52,12 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 		return err
 	}
 	defer db.Close()
+	svc := &listing.Service{Store: db, Districts: districts, Now: time.Now}
+	if strings.EqualFold(filepath.Ext(rest[0]), ".csv") {
+		return importCSV(ctx, svc, data, rest[0], dryRun, stdout)
+	}
 	im := &importer.Importer{
-		Listings:  &listing.Service{Store: db, Districts: districts, Now: time.Now},
+		Listings:  svc,
 		Districts: districts,
 		DryRun:    dryRun,
 	}
@@ -84,4 +91,36 @@ func printReport(w io.Writer, file string, r importer.Report) {
 			fmt.Fprintf(w, "  %s %q %s=%q: %s\n", n.Ref, n.Name, n.Field, n.Value, n.Problem)
 		}
 	}
+}
+
+// importCSV imports a CSV as the console does (see README, "Import CSV"),
+// merging possible duplicates into the listings they match.
+func importCSV(ctx context.Context, svc *listing.Service, data []byte, file string, dryRun bool, w io.Writer) error {
+	postcodes, err := postcode.Load()
+	if err != nil {
+		return err
+	}
+	p := &importer.Planner{Listings: svc, Districts: svc.Districts, Postcodes: postcodes}
+	rows, err := p.ReadCSV(data)
+	if err != nil {
+		return err
+	}
+	plan, err := p.Plan(ctx, rows)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "%s: %d new, %d to update, %d unchanged, %d duplicates (merged), %d with errors\n", file,
+		plan.Count(importer.Create), plan.Count(importer.Update), plan.Count(importer.Unchanged),
+		plan.Count(importer.Duplicate), plan.Count(importer.Invalid))
+	for _, st := range plan.Steps {
+		for _, pr := range st.Problems {
+			fmt.Fprintf(w, "  line %d: %s %q %s\n", st.Line, pr.Code, pr.Value, pr.Detail)
+		}
+	}
+	if dryRun {
+		fmt.Fprintln(w, "dry run: nothing written")
+		return nil
+	}
+	_, err = p.Apply(ctx, plan, nil, listing.Change{Actor: "cli", Action: listing.ActionImport, Note: "import " + filepath.Base(file)})
+	return err
 }
