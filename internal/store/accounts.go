@@ -74,9 +74,13 @@ func (s *DB) SetRole(ctx context.Context, userID, role string) error {
 
 // UsersWithRole returns the accounts with a role, by address.
 func (s *DB) UsersWithRole(ctx context.Context, role string) ([]auth.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, email, role, created_at FROM users WHERE role = ? ORDER BY email`, role)
+	return s.users(ctx, `WHERE u.role = ? ORDER BY u.email`, role)
+}
+
+func (s *DB) users(ctx context.Context, where string, args ...any) ([]auth.User, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.email, u.role, u.created_at FROM users u `+where, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: accounts: %w", err)
+		return nil, fmt.Errorf("store: read accounts: %w", err)
 	}
 	defer rows.Close()
 	var out []auth.User

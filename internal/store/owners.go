@@ -127,21 +127,7 @@ func (s *DB) Listings(ctx context.Context, userID string) ([]*listing.Listing, e
 
 // Owners returns the accounts that own a listing.
 func (s *DB) Owners(ctx context.Context, listingID string) ([]auth.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.email, u.role, u.created_at FROM users u
-		JOIN listing_owners o ON o.user_id = u.id WHERE o.listing_id = ? ORDER BY u.email`, listingID)
-	if err != nil {
-		return nil, fmt.Errorf("store: read owners: %w", err)
-	}
-	defer rows.Close()
-	var out []auth.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return s.users(ctx, `JOIN listing_owners o ON o.user_id = u.id WHERE o.listing_id = ? ORDER BY u.email`, listingID)
 }
 
 func isUniqueViolation(err error) bool {

@@ -41,28 +41,21 @@ func shortURL(base string) string {
 	return strings.TrimPrefix(u.Host, "www.")
 }
 
-func (s *Server) stickerSVG(c *fiber.Ctx) error {
+// stickerFile answers the sticker as SVG or PDF, by the route's ending.
+func (s *Server) stickerFile(c *fiber.Ctx) error {
 	st, err := s.sticker(c)
 	if err != nil {
 		return err
 	}
-	svg, err := st.SVG()
+	render, contentType, ext := st.PDF, "application/pdf", ".pdf"
+	if strings.HasSuffix(c.Path(), ".svg") {
+		render, contentType, ext = st.SVG, "image/svg+xml", ".svg"
+	}
+	body, err := render()
 	if err != nil {
 		return err
 	}
-	return sendFile(c, "image/svg+xml", "klistremerke-"+c.Params("id")+".svg", svg)
-}
-
-func (s *Server) stickerPDF(c *fiber.Ctx) error {
-	st, err := s.sticker(c)
-	if err != nil {
-		return err
-	}
-	pdf, err := st.PDF()
-	if err != nil {
-		return err
-	}
-	return sendFile(c, "application/pdf", "klistremerke-"+c.Params("id")+".pdf", pdf)
+	return sendFile(c, contentType, "klistremerke-"+c.Params("id")+ext, body)
 }
 
 func sendFile(c *fiber.Ctx, contentType, filename string, body []byte) error {
