@@ -25,16 +25,23 @@ test('every admin page is accessible, in both languages', async (t) => {
   }
 });
 
-test('an editor verifies a waiting listing with the keyboard and sees it published', async (t) => {
+test('an editor verifies a waiting listing with the keyboard, then hides it as temporarily closed', async (t) => {
   const page = await open(t);
   await page.goto(base + pendingPath + '?lang=nb');
   const verify = page.getByRole('button', { name: 'Verifiser' });
   await verify.focus();
   await page.keyboard.press('Enter');
-  await page.locator('.notice-success').waitFor();
+  await page.waitForURL(/melding=verified/);
   assert.match(await page.locator('.notice-success').textContent(), /verifisert og synlig/);
   assert.match(await page.locator('.badge').first().textContent(), /Synlig for alle/);
   await axe(page, 'the listing after verifying');
+  // Hidden again (temporarily closed), so the public tests that count the
+  // published listings see the fixture as it was.
+  await page.locator('#hide-reason').selectOption('temporarily_closed');
+  await page.getByRole('button', { name: 'Skjul oppføringen' }).click();
+  await page.waitForURL(/melding=hidden/);
+  assert.match(await page.locator('.badge').first().textContent(), /Skjult/);
+  assert.match(await page.locator('.facts').textContent(), /Midlertidig stengt/);
 });
 
 test('the import preview is accessible, with errors and a duplicate to decide', async (t) => {
