@@ -273,6 +273,21 @@ func TestReviewQueueActions(t *testing.T) {
 	if strings.Contains(admin.get("/admin").Body, "Stengt på mandager nå.") {
 		t.Error("a handled report is still in the queue")
 	}
+	// The claim and the report are decisions on the listing: in its log too.
+	history, err = e.app.Store.History(ctx, edited.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decided []string
+	for _, h := range history[len(history)-2:] {
+		decided = append(decided, h.Action+":"+h.Note)
+	}
+	if want := "admin_claim_rejected:ansatt@gmail.example Vi fant deg ikke i Brønnøysundregistrene.,admin_report_closed:hours: Stengt på mandager nå."; strings.Join(decided, ",") != want {
+		t.Errorf("listing log ends with %q, want %q", strings.Join(decided, ","), want)
+	}
+	if page := admin.get("/admin/oppforing/" + edited.ID); !strings.Contains(page.Body, "Eierskapskrav avvist") || !strings.Contains(page.Body, "Feilmelding behandlet") {
+		t.Error("the listing's history page does not show the claim and report decisions")
+	}
 }
 
 func TestFreshnessAndUnconfirmed(t *testing.T) {

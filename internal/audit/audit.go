@@ -31,6 +31,9 @@ type Store interface {
 	// Since returns the entries of one listing after the given version,
 	// oldest first: what happened while a form was open.
 	Since(ctx context.Context, listingID string, version int) ([]Entry, error)
+	// Record appends an entry without field changes, for a decision
+	// about the listing taken elsewhere (a claim, an error report).
+	Record(ctx context.Context, listingID string, ch listing.Change) error
 	// Entry returns one entry by its id.
 	Entry(ctx context.Context, id int64) (Entry, error)
 	// Recent returns the newest entries of any listing with one of the

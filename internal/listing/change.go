@@ -40,6 +40,10 @@ const (
 	ActionUnhide        = "admin_unhide"
 	ActionRevert        = "admin_revert"
 	ActionVoucher       = "admin_voucher"
+	// Decisions about a listing taken elsewhere, recorded without fields.
+	ActionClaimApproved = "admin_claim_approved"
+	ActionClaimRejected = "admin_claim_rejected"
+	ActionReportClosed  = "admin_report_closed"
 )
 
 // FieldChange is one field's value before and after a write, as text.

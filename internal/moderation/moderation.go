@@ -203,6 +203,14 @@ func (s *Service) DecideClaim(ctx context.Context, admin auth.User, claimID stri
 	if err != nil {
 		return c, err
 	}
+	action := listing.ActionClaimRejected
+	if approve {
+		action = listing.ActionClaimApproved
+	}
+	if err := s.Audit.Record(ctx, c.ListingID, listing.Change{Actor: actor(admin), Action: action,
+		Note: strings.TrimSpace(c.Email + " " + reason)}); err != nil {
+		return c, err
+	}
 	l, err := s.Listings.Store.Get(ctx, c.ListingID)
 	if err != nil {
 		return c, err
@@ -218,7 +226,12 @@ func (s *Service) DecideClaim(ctx context.Context, admin auth.User, claimID stri
 
 // CloseReport marks an error report handled.
 func (s *Service) CloseReport(ctx context.Context, admin auth.User, id string) error {
-	return s.Reports.CloseReport(ctx, id, actor(admin), s.Now().UTC())
+	r, err := s.Reports.CloseReport(ctx, id, actor(admin), s.Now().UTC())
+	if err != nil {
+		return err
+	}
+	return s.Audit.Record(ctx, r.ListingID, listing.Change{Actor: actor(admin), Action: listing.ActionReportClosed,
+		Note: r.Reason + ": " + r.Message})
 }
 
 func checkReason(reason string) (string, error) {

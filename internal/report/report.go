@@ -37,9 +37,9 @@ type Store interface {
 	CreateReport(ctx context.Context, r *Report) error
 	// OpenReports returns the reports nobody has handled, oldest first.
 	OpenReports(ctx context.Context) ([]Report, error)
-	// CloseReport marks an open report handled; a handled or unknown one
-	// is apperr not found.
-	CloseReport(ctx context.Context, id, by string, at time.Time) error
+	// CloseReport marks an open report handled and returns it; a handled
+	// or unknown one is apperr not found.
+	CloseReport(ctx context.Context, id, by string, at time.Time) (Report, error)
 }
 
 // Normalize trims the report and checks every field; the error names the

@@ -29,6 +29,19 @@ func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, listingID string, ch l
 	return nil
 }
 
+// Record appends an entry that changes no field: a decision about the
+// listing made elsewhere (a claim, an error report), so that the log
+// holds every action taken on it.
+func (s *DB) Record(ctx context.Context, listingID string, ch listing.Change) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		var version int
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM listings WHERE id = ?`, listingID).Scan(&version); err != nil {
+			return fmt.Errorf("store: record on listing %s: %w", listingID, err)
+		}
+		return s.appendAudit(ctx, tx, listingID, ch, version, []listing.FieldChange{})
+	})
+}
+
 // History returns the audit entries of a listing, oldest first.
 func (s *DB) History(ctx context.Context, listingID string) ([]audit.Entry, error) {
 	return s.auditEntries(ctx, `WHERE listing_id = ? ORDER BY id`, listingID)

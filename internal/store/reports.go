@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -45,17 +47,16 @@ func (s *DB) OpenReports(ctx context.Context) ([]report.Report, error) {
 	return out, rows.Err()
 }
 
-// CloseReport marks an open report handled by someone.
-func (s *DB) CloseReport(ctx context.Context, id, by string, at time.Time) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE reports SET handled_at = ?, handled_by = ? WHERE id = ? AND handled_at IS NULL`,
-		formatTime(at), by, id)
-	if err != nil {
-		return fmt.Errorf("store: close report %s: %w", id, err)
+// CloseReport marks an open report handled by someone and returns it.
+func (s *DB) CloseReport(ctx context.Context, id, by string, at time.Time) (report.Report, error) {
+	var r report.Report
+	err := s.db.QueryRowContext(ctx, `UPDATE reports SET handled_at = ?, handled_by = ? WHERE id = ? AND handled_at IS NULL
+		RETURNING id, listing_id, reason, message, email, created_at`, formatTime(at), by, id).
+		Scan(&r.ID, &r.ListingID, &r.Reason, &r.Message, &r.Email, timeIn(&r.CreatedAt))
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, apperr.NotFound("Fant ingen åpen melding. / No such open report.")
+	} else if err != nil {
+		return r, fmt.Errorf("store: close report %s: %w", id, err)
 	}
-	if n, err := res.RowsAffected(); err != nil {
-		return fmt.Errorf("store: close report %s: %w", id, err)
-	} else if n == 0 {
-		return apperr.NotFound("Fant ingen åpen melding. / No such open report.")
-	}
-	return nil
+	return r, nil
 }
