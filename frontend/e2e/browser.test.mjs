@@ -121,6 +121,8 @@ test('axe-core finds no WCAG 2.1 A/AA violations on the front page, a results st
   await page.locator('#q').press('Enter');
   await page.waitForURL(/q=sykkel/);
   await page.locator('#results li.result').first().waitFor();
+  // A search still in flight dims the list (aria-busy); check it settled.
+  await page.locator('#results:not([aria-busy="true"])').waitFor();
   await axe(page, 'a results state');
   await page.goto(base + '/reparator/skomaker');
   await axe(page, 'a listing page');
