@@ -3,7 +3,13 @@
 // session ($ADMIN_SESSION), a waiting listing ($PENDING_PATH) and an open
 // error report.
 import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { before } from 'node:test';
 import { axe, base, open as openPage, test } from './harness.mjs';
+
+const shots = join(process.env.ARTIFACTS ?? 'test-artifacts', 'screenshots');
+before(() => mkdir(shots, { recursive: true }));
 
 const session = process.env.ADMIN_SESSION;
 const pendingPath = process.env.PENDING_PATH;
@@ -22,6 +28,10 @@ test('every admin page is accessible, in both languages', async (t) => {
       assert.equal(response.status(), 200, path);
       await axe(page, `${path} (${lang})`);
     }
+  }
+  for (const [path, name] of [['/admin', 'admin-queue'], [pendingPath, 'admin-listing'], ['/admin/statistikk', 'admin-statistics']]) {
+    await page.goto(base + path + '?lang=nb');
+    await page.screenshot({ path: join(shots, name + '.png'), fullPage: true });
   }
 });
 

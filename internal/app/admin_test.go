@@ -255,6 +255,9 @@ func TestReviewQueueActions(t *testing.T) {
 	}
 
 	// Claims: a rejection needs a reason, and the claimant gets it.
+	if a := admin.act("/admin", "/admin/krav/"+claim.ID, url.Values{"decision": {"maybe"}}); a.Status != http.StatusBadRequest {
+		t.Errorf("claim decision \"maybe\": %d, want 400", a.Status)
+	}
 	admin.act("/admin", "/admin/krav/"+claim.ID, url.Values{"decision": {"reject"}, "reason": {""}})
 	if c, _ := e.app.Store.Claim(ctx, claim.ID); c.Status != "pending" {
 		t.Errorf("a claim rejected without a reason became %s", c.Status)
@@ -334,6 +337,10 @@ func TestFreshnessAndUnconfirmed(t *testing.T) {
 	}
 	if a := admin.post("/admin/ferskhet", ask); !strings.Contains(a.Location, "sendt=0&allerede=2") {
 		t.Errorf("asking twice the same day: %q", a.Location)
+	}
+	forged := url.Values{"_csrf": ask["_csrf"], "id": {owned.ID, "no-such-listing"}}
+	if a := admin.post("/admin/ferskhet", forged); a.Status != http.StatusBadRequest {
+		t.Errorf("asking about an unknown listing: %d, want 400", a.Status)
 	}
 
 	slug := e.listing(owned.ID).Slug

@@ -100,6 +100,16 @@ type Asked struct {
 // regular rhythm. A listing is asked at most once a day.
 func (s *Service) Ask(ctx context.Context, listingIDs []string) (Asked, error) {
 	var out Asked
+	for _, id := range listingIDs {
+		// The form offers published listings only; anything else is a
+		// stale or forged form, refused before anything is sent.
+		l, err := s.Listings.Store.Get(ctx, id)
+		if apperr.Is(err, apperr.CodeNotFound) || (err == nil && !l.Published()) {
+			return out, apperr.Invalid("id", "En av de valgte oppføringene er ikke synlig lenger. Last siden på nytt. / One of the chosen listings is no longer published. Reload the page.")
+		} else if err != nil {
+			return out, err
+		}
+	}
 	now := s.Now().UTC()
 	for _, id := range listingIDs {
 		r := Reminder{ID: uuid.NewString(), ListingID: id, Period: "asked:" + now.Format(time.DateOnly), CreatedAt: now}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -156,15 +157,21 @@ func (s *Server) editRow(l *i18n.Localizer, e audit.Entry, name string) editRow 
 		r.Changes = append(r.Changes, changeRow{fieldLabel(l, ch.Field), valueText(l, ch.Field, ch.Before), valueText(l, ch.Field, ch.After)})
 		r.Revertible = r.Revertible || listing.Revertible(ch.Field)
 	}
-	r.Revertible = r.Revertible && e.Action != listing.ActionCreate
+	r.Revertible = r.Revertible && e.Version > 1 // a listing's first entry is its creation
 	return r
 }
 
-// valueText shows a stored field value as people read it.
+// valueText shows a stored field value as people read it: names for
+// codes, the national form of a phone number, hours in OSM syntax.
 func valueText(l *i18n.Localizer, field, value string) string {
+	if value == "" {
+		return ""
+	}
 	switch field {
 	case "phone":
 		return listing.DisplayPhone(value)
+	case "categories":
+		return categoryNames(strings.Split(value, ", "), l)
 	case "opening_hours":
 		var sch openinghours.Schedule
 		if json.Unmarshal([]byte(value), &sch) != nil {
@@ -176,6 +183,12 @@ func valueText(l *i18n.Localizer, field, value string) string {
 		return sch.String()
 	case "accepts_repair_voucher":
 		return l.T("admin.bool." + value)
+	case "wheelchair_accessible":
+		return l.T("form.wheelchair." + value)
+	case "status":
+		return l.T("account.status." + value)
+	case "hide_reason":
+		return l.T("admin.hide." + value)
 	}
 	return value
 }
@@ -331,7 +344,11 @@ func (s *Server) adminRevert(c *fiber.Ctx) error {
 }
 
 func (s *Server) adminClaim(c *fiber.Ctx) error {
-	approve := c.FormValue("decision") == "approve"
+	decision := c.FormValue("decision")
+	if decision != "approve" && decision != "reject" {
+		return apperr.Invalid("decision", "Velg godkjenn eller avvis. / Choose approve or reject.")
+	}
+	approve := decision == "approve"
 	_, err := s.Moderation.DecideClaim(c.UserContext(), *currentUser(c), c.Params("id"), approve, c.FormValue("reason"))
 	if apperr.Is(err, apperr.CodeInvalid) {
 		return c.Redirect("/admin?melding=claim_reason#krav", fiber.StatusSeeOther)
