@@ -120,8 +120,12 @@ test('axe-core finds no WCAG 2.1 A/AA violations on the front page, a results st
   await page.locator('#q').fill('sykkel');
   await page.locator('#q').press('Enter');
   await page.waitForURL(/q=sykkel/);
-  await page.locator('#results li.result').first().waitFor();
-  // A search still in flight dims the list (aria-busy); check it settled.
+  // The list still shows the front page's results until the search
+  // answers, and a search in flight dims it (aria-busy): wait for the
+  // sykkel results, for the debounced as-you-type request, and for it to
+  // settle.
+  await page.locator('#results a[href$="grov-sykkel"]').waitFor();
+  await page.waitForLoadState('networkidle');
   await page.locator('#results:not([aria-busy="true"])').waitFor();
   await axe(page, 'a results state');
   await page.goto(base + '/reparator/skomaker');
