@@ -64,3 +64,16 @@ func TestImportCSVTwiceChangesNothing(t *testing.T) {
 		}
 	}
 }
+
+func TestFlagsAfterTheCommandsWords(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	var out, errOut bytes.Buffer
+	if code := cli.Main([]string{"admin", "add", "redaktor@bergen.kommune.no", "--db", path}, nil, &out, &errOut); code != 0 {
+		t.Fatalf("admin add EMAIL --db F: exit %d\n%s", code, errOut.String())
+	}
+	out.Reset()
+	cli.Main([]string{"admin", "list", "--db=" + path}, nil, &out, &errOut)
+	if !strings.Contains(out.String(), "redaktor@bergen.kommune.no") {
+		t.Errorf("the account is not in the database given after the words: %q", out.String())
+	}
+}

@@ -155,10 +155,24 @@ func Load(env []string, args []string, name string, stderr io.Writer, extra func
 	if extra != nil {
 		extra(fs)
 	}
-	if err := fs.Parse(args); err != nil {
-		return c, nil, err
+	// Flags may come before or after the command's own words
+	// ("admin add EMAIL --db F" works as well as "admin --db F add EMAIL").
+	var rest []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return c, nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		if args[0] == "--" {
+			rest = append(rest, args[1:]...)
+			break
+		}
+		rest, args = append(rest, args[0]), args[1:]
 	}
-	return c, fs.Args(), c.Validate()
+	return c, rest, c.Validate()
 }
 
 var indexUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)

@@ -11,6 +11,7 @@ import (
 	"encoding/xml"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
@@ -68,13 +69,21 @@ func (s Sticker) SVG() ([]byte, error) {
 	b.WriteString(`<g transform="translate(6 4) scale(0.42)"><circle cx="16" cy="16" r="15" fill="#fff"/>` +
 		`<path d="M9 22l8-8m0 0a4 4 0 105-5l-2.5 2.5-2.5-.5-.5-2.5L19 6a4 4 0 00-5 5" stroke="` + brandHex +
 		`" stroke-width="2.4" fill="none" stroke-linecap="round" stroke-linejoin="round"/></g>`)
-	text := func(y float64, size float64, weight, fill, t string) {
-		fmt.Fprintf(&b, `<text x="%g" y="%g" font-family="Helvetica, Arial, sans-serif" font-size="%g" font-weight="%s" fill="%s" text-anchor="middle">%s</text>`,
-			stickerW/2, y, size, weight, fill, esc(t))
+	// text writes a centred line; a line longer than the sticker's inner
+	// width (estimated from its length) is squeezed to fit, never cut.
+	text := func(x, y, size float64, weight, fill, t string) {
+		fit := ""
+		if est := float64(utf8.RuneCountInString(t)) * size * 0.56; est > stickerW-12 {
+			fit = fmt.Sprintf(` textLength="%g" lengthAdjust="spacingAndGlyphs"`, stickerW-12)
+		}
+		fmt.Fprintf(&b, `<text x="%g" y="%g" font-family="Helvetica, Arial, sans-serif" font-size="%g" font-weight="%s" fill="%s" text-anchor="middle"%s>%s</text>`,
+			x, y, size, weight, fill, fit, esc(t))
 	}
-	text(14, 7, "bold", "#fff", s.Mark)
-	text(32, 7.5, "bold", "#1a1a1a", s.Headline)
-	text(42, 5.5, "normal", "#1a1a1a", s.Name)
+	text(54, 13.5, 6.5, "bold", "#fff", s.Mark) // right of the logo
+	first, second, _ := strings.Cut(s.Headline, " / ")
+	text(stickerW/2, 30, 7.5, "bold", "#1a1a1a", first)
+	text(stickerW/2, 36.5, 5, "normal", "#1a1a1a", second)
+	text(stickerW/2, 44, 5.5, "normal", "#1a1a1a", s.Name)
 	side := 52.0
 	module := side / float64(len(bits))
 	x0, y0 := (stickerW-side)/2, 48.0
@@ -87,8 +96,8 @@ func (s Sticker) SVG() ([]byte, error) {
 		}
 	}
 	b.WriteString(`"/>`)
-	text(side+y0+8, 4.5, "normal", "#1a1a1a", s.Scan)
-	text(side+y0+14, 4, "normal", brandHex, s.ShortURL)
+	text(stickerW/2, side+y0+8, 4.5, "normal", "#1a1a1a", s.Scan)
+	text(stickerW/2, side+y0+14, 4, "normal", brandHex, s.ShortURL)
 	b.WriteString(`</svg>`)
 	return b.Bytes(), nil
 }
@@ -109,15 +118,22 @@ func (s Sticker) PDF() ([]byte, error) {
 	pdf.SetLineWidth(2)
 	pdf.RoundedRect(1, 1, stickerW-2, stickerH-2, 6, "1234", "D")
 	pdf.RoundedRect(1, 1, stickerW-2, 20, 6, "12", "F")
+	// line writes a centred line, in a smaller size when it would not fit.
 	line := func(y, size float64, style string, r, g, bl int, t string) {
 		pdf.SetFont("Helvetica", style, size)
+		for size > 6 && pdf.GetStringWidth(tr(t)) > stickerW-12 {
+			size -= 0.5
+			pdf.SetFontSize(size)
+		}
 		pdf.SetTextColor(r, g, bl)
-		pdf.SetXY(4, y)
-		pdf.CellFormat(stickerW-8, size*0.45, tr(t), "", 0, "C", false, 0, "")
+		pdf.SetXY(6, y)
+		pdf.CellFormat(stickerW-12, size*0.45, tr(t), "", 0, "C", false, 0, "")
 	}
 	line(7, 20, "B", 255, 255, 255, s.Mark)
-	line(26, 21, "B", 26, 26, 26, s.Headline)
-	line(37, 15, "", 26, 26, 26, s.Name)
+	first, second, _ := strings.Cut(s.Headline, " / ")
+	line(25, 21, "B", 26, 26, 26, first)
+	line(33, 14, "", 26, 26, 26, second)
+	line(40, 15, "", 26, 26, 26, s.Name)
 	side := 52.0
 	drawQR(pdf, bits, (stickerW-side)/2, 48, side)
 	line(104, 13, "", 26, 26, 26, s.Scan)
