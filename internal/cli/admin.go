@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/auth"
-	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 )
 
@@ -19,11 +18,7 @@ const adminUsage = `usage: reparerer admin add EMAIL      make EMAIL a municipal
 // admin manages the municipality's accounts. They sign in like repairers,
 // with a link sent to their address; the role is what opens /admin.
 func admin(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
-	cfg, rest, err := config.Load(env, args, "admin", stderr, nil)
-	if err != nil {
-		return err
-	}
-	_, db, err := openStore(ctx, cfg)
+	cfg, rest, _, db, err := openStore(ctx, "admin", args, env, stderr, nil)
 	if err != nil {
 		return err
 	}

@@ -8,7 +8,6 @@ import (
 	"text/tabwriter"
 	"time"
 
-	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 )
 
@@ -16,14 +15,10 @@ const claimsUsage = `usage: reparerer claims list
        reparerer claims approve ID
        reparerer claims reject ID`
 
-// claims lists and decides claims ("Er dette din bedrift?") until the
-// municipality's console has a screen for them.
+// claims lists and decides claims ("Er dette din bedrift?") from the command
+// line; the console at /admin does the same and e-mails the claimant.
 func claims(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
-	cfg, rest, err := config.Load(env, args, "claims", stderr, nil)
-	if err != nil {
-		return err
-	}
-	_, db, err := openStore(ctx, cfg)
+	cfg, rest, _, db, err := openStore(ctx, "claims", args, env, stderr, nil)
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package cli
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -64,18 +65,23 @@ func Main(args []string, env []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// openStore loads the districts and opens the store, what every command
-// that writes or reads listings outside the service needs.
-func openStore(ctx context.Context, cfg config.Config) (*district.Map, *store.DB, error) {
+// openStore loads the configuration and the districts and opens the
+// store: what every command that reads or writes listings outside the
+// service needs. The caller closes the store.
+func openStore(ctx context.Context, name string, args, env []string, stderr io.Writer, extra func(*flag.FlagSet)) (config.Config, []string, *district.Map, *store.DB, error) {
+	cfg, rest, err := config.Load(env, args, name, stderr, extra)
+	if err != nil {
+		return cfg, nil, nil, nil, err
+	}
 	districts, err := district.Load()
 	if err != nil {
-		return nil, nil, err
+		return cfg, nil, nil, nil, err
 	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
-		return nil, nil, err
+		return cfg, nil, nil, nil, err
 	}
-	return districts, db, nil
+	return cfg, rest, districts, db, nil
 }
 
 func newLogger(cfg config.Config, w io.Writer) *slog.Logger {

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
@@ -23,13 +22,14 @@ import (
 func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
 	var addressFile string
 	var dryRun bool
-	cfg, rest, err := config.Load(env, args, "import", stderr, func(fs *flag.FlagSet) {
+	_, rest, districts, db, err := openStore(ctx, "import", args, env, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&addressFile, "addresses", "", "JSON address cache: OSM id → {street, postcode, city}")
 		fs.BoolVar(&dryRun, "dry-run", false, "print what would change and write nothing")
 	})
 	if err != nil {
 		return err
 	}
+	defer db.Close()
 	if len(rest) != 1 {
 		return errors.New("want exactly one FILE (OSM GeoJSON or CSV)")
 	}
@@ -47,11 +47,6 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 			return fmt.Errorf("%s: %w", addressFile, err)
 		}
 	}
-	districts, db, err := openStore(ctx, cfg)
-	if err != nil {
-		return err
-	}
-	defer db.Close()
 	svc := &listing.Service{Store: db, Districts: districts, Now: time.Now}
 	if strings.EqualFold(filepath.Ext(rest[0]), ".csv") {
 		return importCSV(ctx, svc, data, rest[0], dryRun, stdout)

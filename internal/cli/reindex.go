@@ -6,16 +6,11 @@ import (
 	"io"
 	"time"
 
-	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/meili"
 )
 
 func reindex(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
-	cfg, _, err := config.Load(env, args, "reindex", stderr, nil)
-	if err != nil {
-		return err
-	}
-	districts, db, err := openStore(ctx, cfg)
+	cfg, _, districts, db, err := openStore(ctx, "reindex", args, env, stderr, nil)
 	if err != nil {
 		return err
 	}
