@@ -78,20 +78,7 @@ func (s *DB) UsersWithRole(ctx context.Context, role string) ([]auth.User, error
 }
 
 func (s *DB) users(ctx context.Context, where string, args ...any) ([]auth.User, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT u.id, u.email, u.role, u.created_at FROM users u `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: read accounts: %w", err)
-	}
-	defer rows.Close()
-	var out []auth.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return collect(ctx, s.db, "read accounts", scanUser, `SELECT u.id, u.email, u.role, u.created_at FROM users u `+where, args...)
 }
 
 func scanUser(row scanner) (auth.User, error) {

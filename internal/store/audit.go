@@ -79,22 +79,15 @@ func (s *DB) Recent(ctx context.Context, limit int, actions ...string) ([]audit.
 }
 
 func (s *DB) auditEntries(ctx context.Context, where string, args ...any) ([]audit.Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, actor, action, version, at, changes, note FROM audit_log `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: read audit log: %w", err)
-	}
-	defer rows.Close()
-	var out []audit.Entry
-	for rows.Next() {
+	return collect(ctx, s.db, "read audit log", func(row scanner) (audit.Entry, error) {
 		var e audit.Entry
 		var changes string
-		if err := rows.Scan(&e.ID, &e.ListingID, &e.Actor, &e.Action, &e.Version, timeIn(&e.At), &changes, &e.Note); err != nil {
-			return nil, fmt.Errorf("store: read audit log: %w", err)
+		if err := row.Scan(&e.ID, &e.ListingID, &e.Actor, &e.Action, &e.Version, timeIn(&e.At), &changes, &e.Note); err != nil {
+			return e, err
 		}
 		if err := json.Unmarshal([]byte(changes), &e.Changes); err != nil {
-			return nil, fmt.Errorf("store: decode audit entry %d: %w", e.ID, err)
+			return e, fmt.Errorf("decode entry %d: %w", e.ID, err)
 		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, nil
+	}, `SELECT id, listing_id, actor, action, version, at, changes, note FROM audit_log `+where, args...)
 }

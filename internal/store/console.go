@@ -82,19 +82,10 @@ func (s *DB) AddMissed(ctx context.Context, day string, m coverage.Miss, n int) 
 
 // Missed returns the daily counts between two days, the largest first.
 func (s *DB) Missed(ctx context.Context, from, to string) ([]coverage.Missed, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT day, query, district, category, count FROM missed_searches
-		WHERE day >= ? AND day <= ? ORDER BY count DESC, day DESC, query`, from, to)
-	if err != nil {
-		return nil, fmt.Errorf("store: missed searches: %w", err)
-	}
-	defer rows.Close()
-	var out []coverage.Missed
-	for rows.Next() {
+	return collect(ctx, s.db, "missed searches", func(row scanner) (coverage.Missed, error) {
 		var m coverage.Missed
-		if err := rows.Scan(&m.Day, &m.Miss.Query, &m.Miss.District, &m.Miss.Category, &m.Count); err != nil {
-			return nil, fmt.Errorf("store: missed searches: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+		err := row.Scan(&m.Day, &m.Miss.Query, &m.Miss.District, &m.Miss.Category, &m.Count)
+		return m, err
+	}, `SELECT day, query, district, category, count FROM missed_searches
+		WHERE day >= ? AND day <= ? ORDER BY count DESC, day DESC, query`, from, to)
 }

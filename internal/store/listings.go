@@ -169,23 +169,7 @@ func (s *DB) one(ctx context.Context, where string, args ...any) (*listing.Listi
 }
 
 func (s *DB) many(ctx context.Context, where string, args ...any) ([]*listing.Listing, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT `+listingColumns+` FROM listings `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: query listings: %w", err)
-	}
-	defer rows.Close()
-	var out []*listing.Listing
-	for rows.Next() {
-		l, err := scanListing(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: query listings: %w", err)
-	}
-	return out, nil
+	return collect(ctx, s.db, "query listings", scanListing, `SELECT `+listingColumns+` FROM listings `+where, args...)
 }
 
 func listingArgs(l *listing.Listing) ([]any, error) {

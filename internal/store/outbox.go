@@ -22,21 +22,11 @@ func (s *DB) enqueue(ctx context.Context, tx *sql.Tx, listingID string) error {
 // Pending returns up to limit outbox entries, oldest first, leaving out
 // the parked ones.
 func (s *DB) Pending(ctx context.Context, limit int) ([]outbox.Entry, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, attempts FROM outbox
-		WHERE refusals < ? ORDER BY id LIMIT ?`, outbox.MaxRefusals, limit)
-	if err != nil {
-		return nil, fmt.Errorf("store: read outbox: %w", err)
-	}
-	defer rows.Close()
-	var out []outbox.Entry
-	for rows.Next() {
+	return collect(ctx, s.db, "read outbox", func(row scanner) (outbox.Entry, error) {
 		var e outbox.Entry
-		if err := rows.Scan(&e.ID, &e.ListingID, &e.Attempts); err != nil {
-			return nil, fmt.Errorf("store: read outbox: %w", err)
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		err := row.Scan(&e.ID, &e.ListingID, &e.Attempts)
+		return e, err
+	}, `SELECT id, listing_id, attempts FROM outbox WHERE refusals < ? ORDER BY id LIMIT ?`, outbox.MaxRefusals, limit)
 }
 
 // Done removes entries the index has accepted.

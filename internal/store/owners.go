@@ -92,22 +92,13 @@ func (s *DB) ClaimsBy(ctx context.Context, userID string) ([]owner.Claim, error)
 }
 
 func (s *DB) claims(ctx context.Context, where string, args ...any) ([]owner.Claim, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT c.id, c.listing_id, c.user_id, u.email, c.name, c.role, c.status,
-		c.decided_by, c.decided_at, c.created_at FROM claims c JOIN users u ON u.id = c.user_id `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("store: read claims: %w", err)
-	}
-	defer rows.Close()
-	var out []owner.Claim
-	for rows.Next() {
+	return collect(ctx, s.db, "read claims", func(row scanner) (owner.Claim, error) {
 		var c owner.Claim
-		if err := rows.Scan(&c.ID, &c.ListingID, &c.UserID, &c.Email, &c.Name, &c.Role, &c.Status, &c.DecidedBy,
-			optionalTimeIn(&c.DecidedAt), timeIn(&c.CreatedAt)); err != nil {
-			return nil, fmt.Errorf("store: read claims: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		err := row.Scan(&c.ID, &c.ListingID, &c.UserID, &c.Email, &c.Name, &c.Role, &c.Status, &c.DecidedBy,
+			optionalTimeIn(&c.DecidedAt), timeIn(&c.CreatedAt))
+		return c, err
+	}, `SELECT c.id, c.listing_id, c.user_id, u.email, c.name, c.role, c.status,
+		c.decided_by, c.decided_at, c.created_at FROM claims c JOIN users u ON u.id = c.user_id `+where, args...)
 }
 
 // Owns reports whether the user owns the listing.

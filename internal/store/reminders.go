@@ -18,22 +18,13 @@ var _ reminder.Store = (*DB)(nil)
 // OwnedPublished lists published listings with owners and the start of
 // their current period: the last confirmation, else the first owner.
 func (s *DB) OwnedPublished(ctx context.Context) ([]reminder.Owned, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT l.id, max(coalesce(l.confirmed_at, ''), min(o.since))
+	return collect(ctx, s.db, "owned listings", func(row scanner) (reminder.Owned, error) {
+		var o reminder.Owned
+		err := row.Scan(&o.ListingID, timeIn(&o.Since))
+		return o, err
+	}, `SELECT l.id, max(coalesce(l.confirmed_at, ''), min(o.since))
 		FROM listings l JOIN listing_owners o ON o.listing_id = l.id
 		WHERE l.status = 'published' GROUP BY l.id ORDER BY l.id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: owned listings: %w", err)
-	}
-	defer rows.Close()
-	var out []reminder.Owned
-	for rows.Next() {
-		var o reminder.Owned
-		if err := rows.Scan(&o.ListingID, timeIn(&o.Since)); err != nil {
-			return nil, fmt.Errorf("store: owned listings: %w", err)
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
 }
 
 // CreateReminder stores r unless its listing has one for the period.
@@ -49,21 +40,8 @@ func (s *DB) CreateReminder(ctx context.Context, r reminder.Reminder) (bool, err
 
 // UnsentReminders returns the reminders not yet handed to the mailer.
 func (s *DB) UnsentReminders(ctx context.Context) ([]reminder.Reminder, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, period, created_at, sent_at, used_at
+	return collect(ctx, s.db, "unsent reminders", scanReminder, `SELECT id, listing_id, period, created_at, sent_at, used_at
 		FROM reminders WHERE sent_at IS NULL ORDER BY created_at`)
-	if err != nil {
-		return nil, fmt.Errorf("store: unsent reminders: %w", err)
-	}
-	defer rows.Close()
-	var out []reminder.Reminder
-	for rows.Next() {
-		r, err := scanReminder(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // LastSent returns the newest sent reminder per listing, for all listings
@@ -76,21 +54,16 @@ func (s *DB) LastSent(ctx context.Context, listingID ...string) (map[string]remi
 			args = append(args, id)
 		}
 	}
-	rows, err := s.db.QueryContext(ctx, `SELECT id, listing_id, period, created_at, sent_at, used_at FROM reminders r
+	last, err := collect(ctx, s.db, "last reminders", scanReminder, `SELECT id, listing_id, period, created_at, sent_at, used_at FROM reminders r
 		WHERE sent_at IS NOT NULL`+where+` AND sent_at = (SELECT max(sent_at) FROM reminders WHERE listing_id = r.listing_id)`, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: last reminders: %w", err)
+		return nil, err
 	}
-	defer rows.Close()
-	out := map[string]reminder.Reminder{}
-	for rows.Next() {
-		r, err := scanReminder(rows)
-		if err != nil {
-			return nil, err
-		}
+	out := make(map[string]reminder.Reminder, len(last))
+	for _, r := range last {
 		out[r.ListingID] = r
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Reminder returns one reminder.

@@ -30,21 +30,11 @@ func (s *DB) CreateReport(ctx context.Context, r *report.Report) error {
 
 // OpenReports returns the reports not yet handled, oldest first.
 func (s *DB) OpenReports(ctx context.Context) ([]report.Report, error) {
-	rows, err := s.db.QueryContext(ctx,
-		`SELECT id, listing_id, reason, message, email, created_at FROM reports WHERE handled_at IS NULL ORDER BY created_at`)
-	if err != nil {
-		return nil, fmt.Errorf("store: open reports: %w", err)
-	}
-	defer rows.Close()
-	var out []report.Report
-	for rows.Next() {
+	return collect(ctx, s.db, "open reports", func(row scanner) (report.Report, error) {
 		var r report.Report
-		if err := rows.Scan(&r.ID, &r.ListingID, &r.Reason, &r.Message, &r.Email, timeIn(&r.CreatedAt)); err != nil {
-			return nil, fmt.Errorf("store: open reports: %w", err)
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := row.Scan(&r.ID, &r.ListingID, &r.Reason, &r.Message, &r.Email, timeIn(&r.CreatedAt))
+		return r, err
+	}, `SELECT id, listing_id, reason, message, email, created_at FROM reports WHERE handled_at IS NULL ORDER BY created_at`)
 }
 
 // CloseReport marks an open report handled by someone and returns it.
