@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -10,7 +11,6 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 
-	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
@@ -144,12 +144,7 @@ func (p *Planner) check(row *Row) {
 }
 
 func hasCode(ps []Problem, code string) bool {
-	for _, p := range ps {
-		if p.Code == code {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Code == code })
 }
 
 func fieldValue(l *listing.Listing, field string) string {
@@ -167,6 +162,14 @@ func (p *Planner) Plan(ctx context.Context, rows []Row) (Plan, error) {
 	if err != nil {
 		return Plan{}, err
 	}
+	// One read of every listing serves both matches: by source and by
+	// duplicate, without a query per row.
+	bySource := make(map[listing.Source]*listing.Listing, len(all))
+	for _, l := range all {
+		if l.Source.Ref != "" {
+			bySource[listing.Source{Kind: l.Source.Kind, Ref: l.Source.Ref}] = l
+		}
+	}
 	var plan Plan
 	seen := map[string]int{} // source ref → line, to catch a row twice in a file
 	for _, row := range rows {
@@ -177,9 +180,7 @@ func (p *Planner) Plan(ctx context.Context, rows []Row) (Plan, error) {
 				step.Problems = []Problem{{Code: "duplicate_row", Value: fmt.Sprint(line)}}
 			} else {
 				seen[ref] = row.Line
-				if err := p.planRow(ctx, &step, all); err != nil {
-					return plan, err
-				}
+				p.planRow(&step, bySource, all)
 			}
 		}
 		plan.Steps = append(plan.Steps, step)
@@ -187,28 +188,24 @@ func (p *Planner) Plan(ctx context.Context, rows []Row) (Plan, error) {
 	return plan, nil
 }
 
-func (p *Planner) planRow(ctx context.Context, step *Step, all []*listing.Listing) error {
+func (p *Planner) planRow(step *Step, bySource map[listing.Source]*listing.Listing, all []*listing.Listing) {
 	cand := step.Listing
-	existing, err := p.Listings.Store.GetBySource(ctx, cand.Source.Kind, cand.Source.Ref)
-	if err == nil {
+	if existing, ok := bySource[listing.Source{Kind: cand.Source.Kind, Ref: cand.Source.Ref}]; ok {
 		// The row's own listing from an earlier import: the file wins for
 		// the fields it owns.
 		merged := *existing
 		ownFields(&merged, cand)
 		step.setMatch(existing, &merged, Update, "")
-		return nil
-	} else if !apperr.Is(err, apperr.CodeNotFound) {
-		return err
+		return
 	}
 	if dup, match, dist := findDuplicate(cand, all); dup != nil {
 		merged := *dup
 		fillEmpty(&merged, cand)
 		step.setMatch(dup, &merged, Duplicate, match)
 		step.DistanceM = dist
-		return nil
+		return
 	}
 	step.Action = Create
-	return nil
 }
 
 func (s *Step) setMatch(existing, merged *listing.Listing, action, match string) {
@@ -257,12 +254,7 @@ func union(a, b []string) []string {
 }
 
 func contains(vs []string, v string) bool {
-	for _, x := range vs {
-		if strings.EqualFold(x, v) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(vs, func(x string) bool { return strings.EqualFold(x, v) })
 }
 
 // findDuplicate finds a listing that is probably the same business: the
