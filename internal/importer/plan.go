@@ -139,21 +139,12 @@ func (p *Planner) check(row *Row) {
 		case code == "outside_bergen" && (hasCode(row.Problems, "postcode") || hasCode(row.Problems, "location")):
 			continue // no position to be outside of
 		}
-		row.Problems = append(row.Problems, Problem{Field: field, Code: code, Value: fieldValue(row.Listing, field), Detail: e.Message})
+		row.Problems = append(row.Problems, Problem{Field: field, Code: code, Value: listing.FieldText(row.Listing, field), Detail: e.Message})
 	}
 }
 
 func hasCode(ps []Problem, code string) bool {
 	return slices.ContainsFunc(ps, func(p Problem) bool { return p.Code == code })
-}
-
-func fieldValue(l *listing.Listing, field string) string {
-	for _, c := range listing.Diff(nil, l) {
-		if c.Field == field {
-			return c.After
-		}
-	}
-	return ""
 }
 
 // Plan works out, without writing, what importing the rows would do.

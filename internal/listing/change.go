@@ -119,10 +119,28 @@ func splitList(v string) []string {
 	return strings.Split(v, ", ")
 }
 
+func fieldNamed(name string) (fieldTextEntry, bool) {
+	i := slices.IndexFunc(fieldText, func(f fieldTextEntry) bool { return f.name == name })
+	if i < 0 {
+		return fieldTextEntry{}, false
+	}
+	return fieldText[i], true
+}
+
+// FieldText is one audited field of l as the audit log writes it ("" for
+// an unknown field).
+func FieldText(l *Listing, field string) string {
+	f, ok := fieldNamed(field)
+	if !ok {
+		return ""
+	}
+	return f.text(l)
+}
+
 // Revertible reports whether a field can be set back by a revert.
 func Revertible(field string) bool {
-	i := slices.IndexFunc(fieldText, func(f fieldTextEntry) bool { return f.name == field })
-	return i >= 0 && fieldText[i].set != nil
+	f, ok := fieldNamed(field)
+	return ok && f.set != nil
 }
 
 // Restore sets l's fields back to the before values of changes, where the
@@ -131,12 +149,12 @@ func Revertible(field string) bool {
 // write (status and verification have their own actions).
 func Restore(l *Listing, changes []FieldChange) (restored, left []string, err error) {
 	for _, c := range changes {
-		i := slices.IndexFunc(fieldText, func(f fieldTextEntry) bool { return f.name == c.Field })
-		if i < 0 || fieldText[i].set == nil || fieldText[i].text(l) != c.After {
+		f, ok := fieldNamed(c.Field)
+		if !ok || f.set == nil || f.text(l) != c.After {
 			left = append(left, c.Field)
 			continue
 		}
-		if err := fieldText[i].set(l, c.Before); err != nil {
+		if err := f.set(l, c.Before); err != nil {
 			return nil, nil, fmt.Errorf("listing: restore %s: %w", c.Field, err)
 		}
 		restored = append(restored, c.Field)
