@@ -269,13 +269,10 @@ func (s *Server) renderListingForm(c *fiber.Ctx, status int, lst *listing.Listin
 	sort.Slice(body.ErrorList, func(i, j int) bool { return formOrder(body.ErrorList[i].Field) < formOrder(body.ErrorList[j].Field) })
 	for _, e := range since {
 		for _, ch := range e.Changes {
-			row := conflictRow{Field: fieldLabel(l, ch.Field), By: actorText(l, e.Actor),
-				When: l.Date(e.At.In(openinghours.Oslo)) + " " + l.TimeOf(e.At.In(openinghours.Oslo)), Now: ch.After}
-			switch ch.Field {
-			case "opening_hours":
-				row.Now = l.T("conflict.hours_changed")
-			case "phone":
-				row.Now = listing.DisplayPhone(ch.After)
+			row := conflictRow{Field: fieldLabel(l, ch.Field), By: actorText(l, e.Actor), When: s.when(l, e.At),
+				Now: valueText(l, ch.Field, ch.After)}
+			if ch.Field == "opening_hours" {
+				row.Now = l.T("conflict.hours_changed") // the form below shows them
 			}
 			body.Conflict = append(body.Conflict, row)
 		}
