@@ -1,8 +1,8 @@
-// Package search holds the Meilisearch index settings as data: attributes,
+// Package indexsettings holds the Meilisearch index settings as data: attributes,
 // ranking rules and typo tolerance (settings.json), the synonym groups
 // (synonyms.json) and the stop words (stopwords.txt). The service applies
 // them at start-up.
-package search
+package indexsettings
 
 import _ "embed"
 

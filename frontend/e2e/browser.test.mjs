@@ -136,6 +136,25 @@ test('axe-core finds no WCAG 2.1 A/AA violations on the front page, a results st
   }
 });
 
+test('Enter right after typing sends one search, not a second one when the typing pause ends', async (t) => {
+  const page = await open(t);
+  await page.goto(base + '/');
+  await page.locator('#map .leaflet-marker-icon').first().waitFor();
+  // A fake clock, so the as-you-type delay passes when the test says so
+  // rather than after real time.
+  await page.clock.install();
+  const searches = [];
+  page.on('request', (r) => { if (r.url().includes('/_/resultater')) searches.push(r.url()); });
+  await page.locator('#q').fill('sykkel');
+  const answered = page.waitForResponse((r) => r.url().includes('/_/resultater'));
+  await page.locator('#q').press('Enter');
+  await answered;
+  await page.clock.runFor(5_000); // well past the typing delay
+  await page.locator('#results a[href$="grov-sykkel"]').waitFor();
+  assert.equal(searches.length, 1, `searches sent: ${searches.join(', ')}`);
+  assert.equal(await page.locator('#results').getAttribute('aria-busy'), null);
+});
+
 test('English via ?lang=en is remembered in a cookie, and the toggle switches back', async (t) => {
   const page = await open(t);
   await page.goto(base + '/?lang=en');

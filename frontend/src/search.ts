@@ -91,6 +91,10 @@ export class SearchPage {
   }
 
   private async load(history: 'push' | 'replace' | 'none', fit: boolean, page?: string, focus = false): Promise<void> {
+    // Any search supersedes one still waiting for typing to pause: without
+    // this, Enter right after typing sent a second request a moment later,
+    // which dimmed the list again after it had answered.
+    window.clearTimeout(this.typing);
     const p = this.params();
     if (page && page !== '1') p.set('page', page);
     const query = p.toString();
@@ -207,7 +211,6 @@ export class SearchPage {
     } else {
       this.q.value = s.value;
     }
-    window.clearTimeout(this.typing);
     void this.load('push', true);
   }
 

@@ -10,26 +10,26 @@ import (
 
 	"github.com/meilisearch/meilisearch-go"
 
-	settingsdata "github.com/bergenreparerer/reparerer/search"
+	"github.com/bergenreparerer/reparerer/search"
 )
 
 // loadSettings reads the index settings kept as data in search/: the
 // settings proper, the synonym groups and the stop words.
 func loadSettings() (*meilisearch.Settings, error) {
 	var s meilisearch.Settings
-	if err := json.Unmarshal(settingsdata.Settings, &s); err != nil {
+	if err := json.Unmarshal(indexsettings.Settings, &s); err != nil {
 		return nil, fmt.Errorf("meili: search/settings.json: %w", err)
 	}
 	if s.TypoTolerance == nil || s.TypoTolerance.MinWordSizeForTypos.OneTypo == 0 {
 		// Enabled alone silently sets the word sizes to 0/0.
 		return nil, fmt.Errorf("meili: search/settings.json must set every typoTolerance field")
 	}
-	synonyms, err := expandSynonyms(settingsdata.Synonyms)
+	synonyms, err := expandSynonyms(indexsettings.Synonyms)
 	if err != nil {
 		return nil, err
 	}
 	s.Synonyms = synonyms
-	s.StopWords = parseStopWords(settingsdata.StopWords)
+	s.StopWords = parseStopWords(indexsettings.StopWords)
 	return &s, nil
 }
 
