@@ -247,7 +247,7 @@ func TestReviewQueueActions(t *testing.T) {
 	var actions []string
 	for _, h := range history {
 		if strings.HasPrefix(h.Actor, "admin:"+editorEmail) {
-			actions = append(actions, h.Action+":"+h.Note)
+			actions = append(actions, string(h.Action)+":"+h.Note)
 		}
 	}
 	if want := "admin_verify:,admin_hide:temporarily_closed Ferie til mars,admin_unhide:"; strings.Join(actions, ",") != want {
@@ -283,7 +283,7 @@ func TestReviewQueueActions(t *testing.T) {
 	}
 	var decided []string
 	for _, h := range history[len(history)-2:] {
-		decided = append(decided, h.Action+":"+h.Note)
+		decided = append(decided, string(h.Action)+":"+h.Note)
 	}
 	if want := "admin_claim_rejected:ansatt@gmail.example Vi fant deg ikke i Brønnøysundregistrene.,admin_report_closed:hours: Stengt på mandager nå."; strings.Join(decided, ",") != want {
 		t.Errorf("listing log ends with %q, want %q", strings.Join(decided, ","), want)

@@ -113,8 +113,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		a.cache = cache.NewMemory(10_000)
 		log.Info("cache: REDIS_URL is not set; using the in-process cache (fine for one instance)")
 	}
-	a.Worker = outbox.NewWorker(a.Store, a.Store, a.Index, a.bumpGeneration, log)
-	a.Listings = &listing.Service{Store: a.Store, Districts: a.Districts, Now: now, Written: a.Worker.Kick}
+	a.Worker = outbox.NewWorker(a.Store, a.Store, a.Index, generations{a.cache, log}, log)
+	a.Listings = &listing.Service{Store: a.Store, Districts: a.Districts, Now: now, Notify: a.Worker}
 	mailer, err := newMailer(cfg, log)
 	if err != nil {
 		a.Close()
@@ -297,9 +297,15 @@ func (a *App) RefreshSlots(ctx context.Context) {
 	a.Worker.Kick()
 }
 
-func (a *App) bumpGeneration(ctx context.Context) {
-	if err := a.cache.Bump(ctx); err != nil {
-		a.log.Warn("cache: could not move to a new generation; cached answers are bypassed until it can", "error", err)
+// generations moves the search cache on after the index accepted a batch.
+type generations struct {
+	cache generationCache
+	log   *slog.Logger
+}
+
+func (g generations) Bump(ctx context.Context) {
+	if err := g.cache.Bump(ctx); err != nil {
+		g.log.Warn("cache: could not move to a new generation; cached answers are bypassed until it can", "error", err)
 	}
 }
 

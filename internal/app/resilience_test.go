@@ -129,7 +129,7 @@ func TestMeilisearchDownThenOutboxCatchesUp(t *testing.T) {
 		Error struct{ Code, Message string }
 	}
 	_ = json.Unmarshal(body, &resp)
-	if status != http.StatusServiceUnavailable || resp.Error.Code != apperr.CodeUnavailable || resp.Error.Message == "" {
+	if status != http.StatusServiceUnavailable || apperr.Code(resp.Error.Code) != apperr.CodeUnavailable || resp.Error.Message == "" {
 		t.Errorf("search with Meilisearch down: %d %s, want 503 with a message", status, body)
 	}
 	if status, r := readyz(t, e); status != http.StatusServiceUnavailable || r["index"] != "down" || r["store"] != "ok" {

@@ -7,26 +7,31 @@ import (
 	"fmt"
 )
 
-// Codes understood by the HTTP layer; it maps each to a status in one place.
+// Code is a machine-readable error code; the HTTP layer maps each to a
+// status in one place.
+type Code string
+
+// The codes errors carry.
 const (
-	CodeInvalidParameter = "invalid_parameter"
-	CodeUnknownParameter = "unknown_parameter"
-	CodeInvalid          = "invalid"
-	CodeNotFound         = "not_found"
-	CodeConflict         = "conflict"
-	CodeUnauthorized     = "unauthorized"
-	CodeForbidden        = "forbidden"
-	CodeRateLimited      = "rate_limited"
-	CodeUnavailable      = "search_unavailable"
-	CodeMailUnavailable  = "mail_unavailable"
-	CodeNotOwner         = "not_owner"
-	CodeNotAdmin         = "not_admin"
-	CodeInternal         = "internal"
+	CodeInvalidParameter Code = "invalid_parameter"
+	CodeUnknownParameter Code = "unknown_parameter"
+	CodeInvalid          Code = "invalid"
+	CodeNotFound         Code = "not_found"
+	CodeConflict         Code = "conflict"
+	CodeUnauthorized     Code = "unauthorized"
+	CodeForbidden        Code = "forbidden"
+	CodeRateLimited      Code = "rate_limited"
+	CodeUnavailable      Code = "search_unavailable"
+	CodeMailUnavailable  Code = "mail_unavailable"
+	CodeNotOwner         Code = "not_owner"
+	CodeNotAdmin         Code = "not_admin"
+	CodeMethodNotAllowed Code = "method_not_allowed"
+	CodeInternal         Code = "internal"
 )
 
 // Error is an error whose Message may be shown to the client as is.
 type Error struct {
-	Code    string `json:"code"`
+	Code    Code   `json:"code"`
 	Message string `json:"message"`
 	Field   string `json:"field,omitempty"`
 	// Err is the cause, logged but never sent to the client.
@@ -34,7 +39,7 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
-	s := e.Code + ": " + e.Message
+	s := string(e.Code) + ": " + e.Message
 	if e.Field != "" {
 		s += " (" + e.Field + ")"
 	}
@@ -67,7 +72,7 @@ func Unavailable(cause error, format string, args ...any) *Error {
 }
 
 // CodeOf returns the code of err, or CodeInternal when err carries none.
-func CodeOf(err error) string {
+func CodeOf(err error) Code {
 	var e *Error
 	if errors.As(err, &e) {
 		return e.Code
@@ -76,4 +81,4 @@ func CodeOf(err error) string {
 }
 
 // Is reports whether err carries the given code.
-func Is(err error, code string) bool { return err != nil && CodeOf(err) == code }
+func Is(err error, code Code) bool { return err != nil && CodeOf(err) == code }

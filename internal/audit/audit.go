@@ -15,7 +15,7 @@ type Entry struct {
 	ID        int64
 	ListingID string
 	Actor     string
-	Action    string
+	Action    listing.Action
 	// Version is the listing's version after the write.
 	Version int
 	At      time.Time
@@ -38,5 +38,5 @@ type Store interface {
 	Entry(ctx context.Context, id int64) (Entry, error)
 	// Recent returns the newest entries of any listing with one of the
 	// actions, newest first: the municipality's review feed.
-	Recent(ctx context.Context, limit int, actions ...string) ([]Entry, error)
+	Recent(ctx context.Context, limit int, actions ...listing.Action) ([]Entry, error)
 }

@@ -17,10 +17,13 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 )
 
-// Roles of an account.
+// Role of an account.
+type Role string
+
+// The roles an account can have.
 const (
-	RoleOwner = "owner" // a repairer
-	RoleAdmin = "admin" // the municipality
+	RoleOwner Role = "owner" // a repairer
+	RoleAdmin Role = "admin" // the municipality
 )
 
 // LinkTTL is how long a sign-in link works.
@@ -37,7 +40,7 @@ const touchEvery = time.Minute
 type User struct {
 	ID        string
 	Email     string
-	Role      string
+	Role      Role
 	CreatedAt time.Time
 }
 
@@ -71,7 +74,7 @@ type Store interface {
 	// unexpired, and only then returns it; one caller at most succeeds.
 	SpendLoginToken(ctx context.Context, hash string, now time.Time) (LoginToken, error)
 	// EnsureUser returns the account of email, creating it with role.
-	EnsureUser(ctx context.Context, email, role string, now time.Time) (User, error)
+	EnsureUser(ctx context.Context, email string, role Role, now time.Time) (User, error)
 	CreateSession(ctx context.Context, s Session) error
 	// Session returns the session with the id hash and its user.
 	Session(ctx context.Context, idHash string) (Session, error)

@@ -17,7 +17,7 @@ type Change struct {
 	// "cli", "system".
 	Actor string
 	// Action is what kind of write it was, e.g. ActionOwnerEdit.
-	Action string
+	Action Action
 	// OwnerID, on a Create, makes that account an owner of the new
 	// listing in the same transaction (a repairer registering).
 	OwnerID string
@@ -26,24 +26,27 @@ type Change struct {
 	Note string
 }
 
+// Action is the kind of a write, recorded in the audit log.
+type Action string
+
 // Actions recorded in the audit log.
 const (
-	ActionCreate        = "create"
-	ActionImport        = "import"
-	ActionOwnerRegister = "owner_register"
-	ActionOwnerEdit     = "owner_edit"
-	ActionOwnerConfirm  = "owner_confirm"
-	ActionAdminEdit     = "admin_edit"
-	ActionVerify        = "admin_verify"
-	ActionReject        = "admin_reject"
-	ActionHide          = "admin_hide"
-	ActionUnhide        = "admin_unhide"
-	ActionRevert        = "admin_revert"
-	ActionVoucher       = "admin_voucher"
+	ActionCreate        Action = "create"
+	ActionImport        Action = "import"
+	ActionOwnerRegister Action = "owner_register"
+	ActionOwnerEdit     Action = "owner_edit"
+	ActionOwnerConfirm  Action = "owner_confirm"
+	ActionAdminEdit     Action = "admin_edit"
+	ActionVerify        Action = "admin_verify"
+	ActionReject        Action = "admin_reject"
+	ActionHide          Action = "admin_hide"
+	ActionUnhide        Action = "admin_unhide"
+	ActionRevert        Action = "admin_revert"
+	ActionVoucher       Action = "admin_voucher"
 	// Decisions about a listing taken elsewhere, recorded without fields.
-	ActionClaimApproved = "admin_claim_approved"
-	ActionClaimRejected = "admin_claim_rejected"
-	ActionReportClosed  = "admin_report_closed"
+	ActionClaimApproved Action = "admin_claim_approved"
+	ActionClaimRejected Action = "admin_claim_rejected"
+	ActionReportClosed  Action = "admin_report_closed"
 )
 
 // FieldChange is one field's value before and after a write, as text.
@@ -105,7 +108,7 @@ var fieldText = []fieldTextEntry{
 	}},
 	{"accepts_repair_voucher", func(l *Listing) string { return strconv.FormatBool(l.AcceptsRepairVoucher) }, nil},
 	{"wheelchair_accessible", func(l *Listing) string { return l.WheelchairAccessible }, func(l *Listing, v string) error { l.WheelchairAccessible = v; return nil }},
-	{"status", func(l *Listing) string { return l.Status }, nil},
+	{"status", func(l *Listing) string { return string(l.Status) }, nil},
 	{"hide_reason", func(l *Listing) string { return l.HideReason }, nil},
 	{"verified_at", func(l *Listing) string { return timeText(l.VerifiedAt) }, nil},
 	{"verified_by", func(l *Listing) string { return l.VerifiedBy }, nil},

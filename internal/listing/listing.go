@@ -10,10 +10,13 @@ import (
 )
 
 // Status of a listing. Only published listings are visible to the public.
+type Status string
+
+// The statuses a listing can have.
 const (
-	StatusPending   = "pending"
-	StatusPublished = "published"
-	StatusHidden    = "hidden"
+	StatusPending   Status = "pending"
+	StatusPublished Status = "published"
+	StatusHidden    Status = "hidden"
 )
 
 // Wheelchair access values.
@@ -75,7 +78,7 @@ type Listing struct {
 	PriceFromNOK         *int                  `json:"price_from_nok,omitempty"`
 	AcceptsRepairVoucher bool                  `json:"accepts_repair_voucher"`
 	WheelchairAccessible string                `json:"wheelchair_accessible"`
-	Status               string                `json:"status"`
+	Status               Status                `json:"status"`
 	HideReason           string                `json:"hide_reason,omitempty"`
 	VerifiedAt           *time.Time            `json:"verified_at"`
 	VerifiedBy           string                `json:"verified_by,omitempty"`
@@ -114,7 +117,7 @@ type Store interface {
 	// Published returns all published listings ordered by slug.
 	Published(ctx context.Context) ([]*Listing, error)
 	// WithStatus returns the listings in one status, newest first.
-	WithStatus(ctx context.Context, status string) ([]*Listing, error)
+	WithStatus(ctx context.Context, status Status) ([]*Listing, error)
 	// All returns every listing in any status, ordered by slug.
 	All(ctx context.Context) ([]*Listing, error)
 	// ChangedSince returns the listings written at or after t, in any status.

@@ -19,14 +19,19 @@ type Service struct {
 	Store     Store
 	Districts *district.Map
 	Now       func() time.Time
-	// Written, when set, is called after every successful write; the app
-	// uses it to wake the outbox worker.
-	Written func()
+	// Notify, when set, hears of every successful write; the outbox
+	// worker wakes on it.
+	Notify Notifier
+}
+
+// Notifier hears that a listing was written (and its outbox row committed).
+type Notifier interface {
+	ListingWritten()
 }
 
 func (s *Service) written() {
-	if s.Written != nil {
-		s.Written()
+	if s.Notify != nil {
+		s.Notify.ListingWritten()
 	}
 }
 

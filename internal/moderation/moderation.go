@@ -62,11 +62,11 @@ func (s *Service) load(ctx context.Context, id string, version int) (*listing.Li
 	return l, nil
 }
 
-func (s *Service) write(ctx context.Context, l *listing.Listing, admin auth.User, action, note string) error {
+func (s *Service) write(ctx context.Context, l *listing.Listing, admin auth.User, action listing.Action, note string) error {
 	if err := s.Listings.Update(ctx, l, listing.Change{Actor: actor(admin), Action: action, Note: note}); err != nil {
 		return err
 	}
-	s.Log.Info("moderation: "+action, "listing_id", l.ID, "admin", admin.Email, "note", note)
+	s.Log.Info("moderation: listing written", "action", action, "listing_id", l.ID, "admin", admin.Email, "note", note)
 	return nil
 }
 

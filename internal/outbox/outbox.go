@@ -42,15 +42,19 @@ type Index interface {
 	Apply(ctx context.Context, upsert []*listing.Listing, remove []string) error
 }
 
+// Generations is told when the index has accepted a batch, so caches can
+// move to a new generation (the cache adapters implement it).
+type Generations interface {
+	Bump(ctx context.Context)
+}
+
 // Worker drains the queue.
 type Worker struct {
-	Queue    Queue
-	Listings listing.Store
-	Index    Index
-	// Published is called after the index has accepted a batch, so caches
-	// can move to a new generation.
-	Published func(ctx context.Context)
-	Log       *slog.Logger
+	Queue       Queue
+	Listings    listing.Store
+	Index       Index
+	Generations Generations
+	Log         *slog.Logger
 	// Batch is how many entries one push carries.
 	Batch int
 	// MaxBackoff caps the wait between failed attempts.
@@ -60,13 +64,16 @@ type Worker struct {
 }
 
 // NewWorker returns a worker with sensible batch size and backoff.
-func NewWorker(q Queue, listings listing.Store, index Index, published func(context.Context), log *slog.Logger) *Worker {
-	return &Worker{Queue: q, Listings: listings, Index: index, Published: published, Log: log,
+func NewWorker(q Queue, listings listing.Store, index Index, generations Generations, log *slog.Logger) *Worker {
+	return &Worker{Queue: q, Listings: listings, Index: index, Generations: generations, Log: log,
 		Batch: 500, MaxBackoff: 30 * time.Second, kick: make(chan struct{}, 1)}
 }
 
-// Kick wakes the worker now instead of at its next poll; writers call it
-// after commit so a change reaches the index within milliseconds.
+// ListingWritten wakes the worker (listing.Notifier): the listing service
+// calls it after commit, so a change reaches the index within milliseconds.
+func (w *Worker) ListingWritten() { w.Kick() }
+
+// Kick wakes the worker now instead of at its next poll.
 func (w *Worker) Kick() {
 	select {
 	case w.kick <- struct{}{}:
@@ -220,8 +227,8 @@ func (w *Worker) push(ctx context.Context, changes []change) error {
 	}
 	// Move the cache on before the rows go: once the outbox is empty, no
 	// answer from before the change can be served.
-	if w.Published != nil {
-		w.Published(ctx)
+	if w.Generations != nil {
+		w.Generations.Bump(ctx)
 	}
 	return w.Queue.Done(ctx, ids)
 }

@@ -51,7 +51,7 @@ func scanLoginToken(row scanner) (auth.LoginToken, error) {
 }
 
 // EnsureUser returns the account of email, creating it with role if needed.
-func (s *DB) EnsureUser(ctx context.Context, email, role string, now time.Time) (auth.User, error) {
+func (s *DB) EnsureUser(ctx context.Context, email string, role auth.Role, now time.Time) (auth.User, error) {
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO users (id, email, role, created_at) VALUES (?, ?, ?, ?)
 		ON CONFLICT (email) DO NOTHING`, uuid.NewString(), email, role, formatTime(now)); err != nil {
 		return auth.User{}, fmt.Errorf("store: create account: %w", err)
@@ -65,7 +65,7 @@ func (s *DB) UserByEmail(ctx context.Context, email string) (auth.User, error) {
 }
 
 // SetRole gives an account a role.
-func (s *DB) SetRole(ctx context.Context, userID, role string) error {
+func (s *DB) SetRole(ctx context.Context, userID string, role auth.Role) error {
 	if _, err := s.db.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, role, userID); err != nil {
 		return fmt.Errorf("store: set role: %w", err)
 	}
@@ -73,7 +73,7 @@ func (s *DB) SetRole(ctx context.Context, userID, role string) error {
 }
 
 // UsersWithRole returns the accounts with a role, by address.
-func (s *DB) UsersWithRole(ctx context.Context, role string) ([]auth.User, error) {
+func (s *DB) UsersWithRole(ctx context.Context, role auth.Role) ([]auth.User, error) {
 	return s.users(ctx, `WHERE u.role = ? ORDER BY u.email`, role)
 }
 

@@ -65,7 +65,7 @@ func (s *DB) Entry(ctx context.Context, id int64) (audit.Entry, error) {
 }
 
 // Recent returns the newest entries with one of the actions, newest first.
-func (s *DB) Recent(ctx context.Context, limit int, actions ...string) ([]audit.Entry, error) {
+func (s *DB) Recent(ctx context.Context, limit int, actions ...listing.Action) ([]audit.Entry, error) {
 	if len(actions) == 0 {
 		return nil, nil
 	}

@@ -115,7 +115,7 @@ func (s *DB) Published(ctx context.Context) ([]*listing.Listing, error) {
 }
 
 // WithStatus returns the listings in one status, newest first.
-func (s *DB) WithStatus(ctx context.Context, status string) ([]*listing.Listing, error) {
+func (s *DB) WithStatus(ctx context.Context, status listing.Status) ([]*listing.Listing, error) {
 	return s.many(ctx, `WHERE status = ? ORDER BY created_at DESC`, status)
 }
 

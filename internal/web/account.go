@@ -42,7 +42,7 @@ func (s *Server) account(c *fiber.Ctx) error {
 	body := accountBody{Email: u.Email, Admin: u.Admin()}
 	body.CSRF, _ = c.Locals("csrf").(string)
 	for _, lst := range owned {
-		o := ownedListing{Name: lst.Name, Status: lst.Status, StatusText: l.T("account.status." + lst.Status),
+		o := ownedListing{Name: lst.Name, Status: string(lst.Status), StatusText: l.T("account.status." + string(lst.Status)),
 			EditURL: "/min-side/oppforing/" + lst.ID}
 		if lst.Published() {
 			o.PageURL = "/reparator/" + lst.Slug
@@ -161,7 +161,7 @@ func (s *Server) editSubmit(c *fiber.Ctx) error {
 	if u.Admin() {
 		action = listing.ActionAdminEdit
 	}
-	err = s.Writes.Update(c.UserContext(), lst, listing.Change{Actor: u.Role + ":" + u.Email, Action: action})
+	err = s.Writes.Update(c.UserContext(), lst, listing.Change{Actor: string(u.Role) + ":" + u.Email, Action: action})
 	switch {
 	case apperr.Is(err, apperr.CodeConflict):
 		return s.conflict(c, &current, f)

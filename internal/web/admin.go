@@ -152,7 +152,7 @@ func (s *Server) districtName(slug string) string {
 // editRow shows one audit entry as a before/after table.
 func (s *Server) editRow(l *i18n.Localizer, e audit.Entry, name string) editRow {
 	r := editRow{EntryID: e.ID, ListingName: name, AdminURL: adminListingURL(e.ListingID), Actor: e.Actor,
-		When: s.when(l, e.At), ActionText: l.T("admin.action." + e.Action), Note: e.Note}
+		When: s.when(l, e.At), ActionText: l.T("admin.action." + string(e.Action)), Note: e.Note}
 	for _, ch := range e.Changes {
 		r.Changes = append(r.Changes, changeRow{fieldLabel(l, ch.Field), valueText(l, ch.Field, ch.Before), valueText(l, ch.Field, ch.After)})
 		r.Revertible = r.Revertible || listing.Revertible(ch.Field)
@@ -217,7 +217,7 @@ func (s *Server) adminListing(c *fiber.Ctx) error {
 
 func (s *Server) renderAdminListing(c *fiber.Ctx, status int, lst *listing.Listing, ferr *formError) error {
 	l, ctx := s.lang(c), c.UserContext()
-	d := listingData{ID: lst.ID, Name: lst.Name, Status: lst.Status, StatusText: l.T("account.status." + lst.Status),
+	d := listingData{ID: lst.ID, Name: lst.Name, Status: string(lst.Status), StatusText: l.T("account.status." + string(lst.Status)),
 		EditURL: "/min-side/oppforing/" + lst.ID, Version: lst.Version, Voucher: lst.AcceptsRepairVoucher,
 		DistrictName: s.districtName(lst.District), VerifiedText: l.T("listing.not_verified"),
 		StickerSVG: adminListingURL(lst.ID) + "/klistremerke.svg", StickerPDF: adminListingURL(lst.ID) + "/klistremerke.pdf"}
@@ -292,7 +292,7 @@ func (s *Server) action(c *fiber.Ctx, notice string, do func(version int) (*list
 		return gerr
 	}
 	l := s.lang(c)
-	return s.renderAdminListing(c, statusOf[ae.Code], current, &formError{Field: ae.Field, Message: l.T("admin.error." + ae.Code)})
+	return s.renderAdminListing(c, statusOf[ae.Code], current, &formError{Field: ae.Field, Message: l.T("admin.error." + string(ae.Code))})
 }
 
 func (s *Server) adminVerify(c *fiber.Ctx) error {

@@ -32,8 +32,9 @@ func TestHandleError(t *testing.T) {
 		app.Get("/api/v1"+path, func(*fiber.Ctx) error { return err })
 	}
 	tests := []struct {
-		path, code string
-		status     int
+		path   string
+		code   apperr.Code
+		status int
 	}{
 		{"/invalid", "invalid_parameter", 400},
 		{"/conflict", "conflict", 409},

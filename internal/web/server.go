@@ -137,7 +137,7 @@ func (s *Server) contentSecurityPolicy() string {
 		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 }
 
-var statusOf = map[string]int{
+var statusOf = map[apperr.Code]int{
 	apperr.CodeInvalidParameter: fiber.StatusBadRequest,
 	apperr.CodeUnknownParameter: fiber.StatusBadRequest,
 	apperr.CodeInvalid:          fiber.StatusBadRequest,
@@ -161,7 +161,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 	switch {
 	case errors.As(err, &ae):
 	case errors.As(err, &fe) && fe.Code == fiber.StatusMethodNotAllowed:
-		ae = &apperr.Error{Code: "method_not_allowed", Message: "Metoden er ikke tillatt. / Method not allowed."}
+		ae = &apperr.Error{Code: apperr.CodeMethodNotAllowed, Message: "Metoden er ikke tillatt. / Method not allowed."}
 	case errors.As(err, &fe) && fe.Code < 500:
 		ae = &apperr.Error{Code: apperr.CodeInvalid, Message: "Ugyldig forespørsel. / Bad request."}
 		if fe.Code == fiber.StatusNotFound {
@@ -182,7 +182,7 @@ func (s *Server) handleError(c *fiber.Ctx, err error) error {
 			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 	}
 	if wantsHTML(c) {
-		return s.renderError(c, status, ae.Code)
+		return s.renderError(c, status, string(ae.Code))
 	}
 	return c.Status(status).JSON(fiber.Map{"error": ae})
 }

@@ -1,0 +1,113 @@
+// Package paths builds the address of every page the service links to:
+// handlers, e-mails, search hits, printouts and the open data use it, so a
+// route is spelled in one place (web's route table) and built in one place
+// (here). A test in web checks each builder against the route table.
+package paths
+
+import (
+	"net/url"
+	"strings"
+)
+
+// Home is the search page.
+const Home = "/"
+
+// Public pages.
+const (
+	About         = "/om"
+	Accessibility = "/tilgjengelighet"
+	Sitemap       = "/sitemap.xml"
+	OpenDataCSV   = "/data/repairers.csv"
+)
+
+// Min side.
+const (
+	Account  = "/min-side"
+	SignIn   = "/min-side/logg-inn"
+	SignOut  = "/min-side/logg-ut"
+	Register = "/min-side/ny"
+	Confirm  = "/min-side/bekreft"
+)
+
+// The municipality's console.
+const (
+	AdminQueue     = "/admin"
+	AdminFreshness = "/admin/ferskhet"
+	AdminImport    = "/admin/import"
+	AdminVouchers  = "/admin/reparasjonsbonus"
+	AdminStats     = "/admin/statistikk"
+)
+
+// QRSource is the ?kilde= value of a sticker's QR code.
+const QRSource = "qr"
+
+// Listing is a published listing's page.
+func Listing(slug string) string { return "/reparator/" + url.PathEscape(slug) }
+
+// ListingQR is the address a listing's sticker encodes: it counts the
+// visit and redirects to the listing.
+func ListingQR(slug string) string { return Listing(slug) + "?kilde=" + QRSource }
+
+// Report is the "Meld fra om feil" form of a listing.
+func Report(slug string) string { return Listing(slug) + "/meld-feil" }
+
+// ReportSent is the listing's page thanking for a report.
+func ReportSent(slug string) string { return Listing(slug) + "?meldt=1" }
+
+// Claim is "Er dette din bedrift?" of a listing.
+func Claim(slug string) string { return Listing(slug) + "/eier" }
+
+// EditListing is the owner's (or an admin's) form for a listing.
+func EditListing(id string) string { return "/min-side/oppforing/" + url.PathEscape(id) }
+
+// SignInNext is the sign-in page that returns to next afterwards.
+func SignInNext(next string) string { return SignIn + "?next=" + url.QueryEscape(next) }
+
+// SignInLink is the page a sign-in e-mail's link opens.
+func SignInLink(token string) string { return SignIn + "/lenke?token=" + url.QueryEscape(token) }
+
+// ConfirmLink is the page a "still correct?" e-mail's link opens.
+func ConfirmLink(token string) string { return Confirm + "?token=" + url.QueryEscape(token) }
+
+// AccountNotice is Min side with a notice ("saved", "registered", …).
+func AccountNotice(notice string) string { return Account + "?melding=" + url.QueryEscape(notice) }
+
+// District is the search page filtered to one district.
+func District(slug string) string { return Home + "?district=" + url.QueryEscape(slug) }
+
+// Search is the search page with the given query.
+func Search(q url.Values) string {
+	if len(q) == 0 {
+		return Home
+	}
+	return Home + "?" + q.Encode()
+}
+
+// AdminListing is one listing in the console.
+func AdminListing(id string) string { return "/admin/oppforing/" + url.PathEscape(id) }
+
+// AdminAction is the address an editor's action on a listing posts to:
+// "verifiser", "avvis", "skjul", "vis", "bonus".
+func AdminAction(id, action string) string { return AdminListing(id) + "/" + action }
+
+// Sticker is a listing's sticker, ext "svg" or "pdf".
+func Sticker(id, ext string) string { return AdminListing(id) + "/klistremerke." + ext }
+
+// Poster is a district's poster.
+func Poster(district string) string { return "/admin/plakat/" + url.PathEscape(district) }
+
+// Revert is the address that undoes one audit entry.
+func Revert(entryID string) string { return "/admin/endring/" + url.PathEscape(entryID) + "/tilbakestill" }
+
+// AdminClaim is where an editor decides a claim.
+func AdminClaim(id string) string { return "/admin/krav/" + url.PathEscape(id) }
+
+// CloseReport is where an editor closes an error report.
+func CloseReport(id string) string { return "/admin/melding/" + url.PathEscape(id) + "/lukk" }
+
+// ImportConfirm is where an editor confirms a previewed import.
+func ImportConfirm(id string) string { return AdminImport + "/" + url.PathEscape(id) }
+
+// Absolute joins the public base URL and a path, for e-mails, QR codes,
+// the sitemap and the open data.
+func Absolute(baseURL, path string) string { return strings.TrimSuffix(baseURL, "/") + path }
