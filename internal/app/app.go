@@ -120,45 +120,42 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		a.Close()
 		return nil, err
 	}
-	a.Auth = &auth.Service{Store: a.Store, Now: now, IdleTimeout: cfg.SessionIdle}
-	a.Owners = &owner.Service{Store: a.Store, Now: now, Log: log}
+	a.Auth = &auth.Service{Store: a.Store, Now: now, IdleTimeout: cfg.SessionIdle, Mailer: mailer, Messages: messages, BaseURL: cfg.BaseURL}
+	a.Owners = &owner.Service{Store: a.Store, Listings: a.Store, Now: now, Log: log}
 	a.Reminders = &reminder.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Mailer: mailer,
 		Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL, Interval: cfg.ReminderInterval}
 	moderator := &moderation.Service{Listings: a.Listings, Audit: a.Store, Claims: a.Owners, Reports: a.Store,
-		Mailer: mailer, Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL}
-	srv := &web.Server{
-		Moderation:   moderator,
-		Imports:      &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes},
-		Uploads:      a.Store,
-		Scans:        a.Store,
-		Misses:       &coverage.Recorder{Store: a.Store, Now: now, Log: log},
-		MissStore:    a.Store,
-		FreshnessAge: cfg.FreshnessAge,
-		Writes:       a.Listings,
-		Auth:         a.Auth,
-		Owners:       a.Owners,
-		Audit:        a.Store,
-		Reminders:    a.Reminders,
-		Mailer:       mailer,
-		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log},
+		Scans: a.Store, Reminders: a.Reminders, Mailer: mailer, Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL}
+	deps := web.Deps{
 		Listings:     a.Store,
+		Writes:       a.Listings,
+		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log},
 		Reports:      a.Store,
 		Districts:    a.Districts,
+		Postcodes:    postcodes,
+		Messages:     messages,
+		Auth:         a.Auth,
+		Owners:       a.Owners,
+		History:      a.Store,
+		Reminders:    a.Reminders,
+		Moderation:   moderator,
+		Imports:      &importer.Service{Planner: &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes}, Uploads: a.Store, Now: now, Log: log},
+		Scans:        a.Store,
+		Misses:       &coverage.Recorder{Store: a.Store, Districts: a.Districts, Now: now, Log: log},
+		FreshnessAge: cfg.FreshnessAge,
 		Readiness:    a.readiness,
 		Now:          now,
 		Log:          log,
 		BaseURL:      cfg.BaseURL,
-		Postcodes:    postcodes,
-		Messages:     messages,
 		TileURL:      cfg.TileURL, TileAttribution: cfg.TileAttribution,
 	}
 	if cfg.TileURL == config.DefaultTileURL {
-		srv.TileAttributionURL = "https://www.kartverket.no/"
+		deps.TileAttributionURL = "https://www.kartverket.no/"
 	}
 	if cfg.TileURL == "" {
 		log.Info("map: REPARERER_TILE_URL is empty; maps show district outlines without tiles")
 	}
-	if a.fiber, err = srv.App(); err != nil {
+	if a.fiber, err = web.New(deps); err != nil {
 		a.Close()
 		return nil, err
 	}

@@ -29,19 +29,28 @@ const (
 	CodeInternal         Code = "internal"
 )
 
-// Error is an error whose Message may be shown to the client as is.
+// Error is an error the client may be told about: a code for programs, the
+// field it concerns, and a catalogue key with named arguments
+// ("max", 200) that the web layer renders in the request's language. No
+// prose lives below the web layer.
 type Error struct {
-	Code    Code   `json:"code"`
-	Message string `json:"message"`
-	Field   string `json:"field,omitempty"`
+	Code  Code
+	Field string
+	// Key names the message in the catalogue (internal/i18n), "err.…".
+	Key string
+	// Args are the message's placeholders as name, value pairs.
+	Args []any
 	// Err is the cause, logged but never sent to the client.
-	Err error `json:"-"`
+	Err error
 }
 
 func (e *Error) Error() string {
-	s := string(e.Code) + ": " + e.Message
+	s := string(e.Code) + ": " + e.Key
 	if e.Field != "" {
 		s += " (" + e.Field + ")"
+	}
+	if len(e.Args) > 0 {
+		s += fmt.Sprint(e.Args)
 	}
 	if e.Err != nil {
 		s += ": " + e.Err.Error()
@@ -51,24 +60,37 @@ func (e *Error) Error() string {
 
 func (e *Error) Unwrap() error { return e.Err }
 
+// New is an error of code with the message key and its arguments.
+func New(code Code, key string, args ...any) *Error {
+	return &Error{Code: code, Key: key, Args: args}
+}
+
 // Invalid reports a bad value of one input field.
-func Invalid(field, format string, args ...any) *Error {
-	return &Error{Code: CodeInvalidParameter, Field: field, Message: fmt.Sprintf(format, args...)}
+func Invalid(field, key string, args ...any) *Error {
+	return &Error{Code: CodeInvalidParameter, Field: field, Key: key, Args: args}
 }
 
 // NotFound reports a missing resource.
-func NotFound(format string, args ...any) *Error {
-	return &Error{Code: CodeNotFound, Message: fmt.Sprintf(format, args...)}
+func NotFound(key string, args ...any) *Error {
+	return &Error{Code: CodeNotFound, Key: key, Args: args}
 }
 
-// Conflict reports a write based on a stale version.
-func Conflict(format string, args ...any) *Error {
-	return &Error{Code: CodeConflict, Message: fmt.Sprintf(format, args...)}
+// Conflict reports a write based on a stale version, or one the
+// resource's state does not allow.
+func Conflict(key string, args ...any) *Error {
+	return &Error{Code: CodeConflict, Key: key, Args: args}
 }
 
 // Unavailable reports that a dependency needed for the answer is down.
-func Unavailable(cause error, format string, args ...any) *Error {
-	return &Error{Code: CodeUnavailable, Message: fmt.Sprintf(format, args...), Err: cause}
+func Unavailable(cause error, key string, args ...any) *Error {
+	return &Error{Code: CodeUnavailable, Key: key, Args: args, Err: cause}
+}
+
+// Wrap is e with cause attached (to be logged, never shown).
+func (e *Error) Wrap(cause error) *Error {
+	c := *e
+	c.Err = cause
+	return &c
 }
 
 // CodeOf returns the code of err, or CodeInternal when err carries none.

@@ -14,7 +14,10 @@ import (
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/mail"
+	"github.com/bergenreparerer/reparerer/internal/paths"
 )
 
 // Role of an account.
@@ -90,15 +93,37 @@ type Service struct {
 	Now   func() time.Time
 	// IdleTimeout ends a session nobody used for this long.
 	IdleTimeout time.Duration
+	// Mailer sends the links; Messages words them; BaseURL starts them.
+	Mailer   mail.Sender
+	Messages *i18n.Catalogue
+	BaseURL  string
+}
+
+// SendLink e-mails a sign-in link to email, worded in lang, and returns
+// the address as normalised. Every valid address gets a link, whether or
+// not it has an account (one is made when a link is first spent), so the
+// answer tells nobody who has an account.
+func (s *Service) SendLink(ctx context.Context, email, next string, lang i18n.Lang) (string, error) {
+	token, address, err := s.RequestLink(ctx, email, next)
+	if err != nil {
+		return "", err
+	}
+	l := s.Messages.For(lang)
+	link := paths.Absolute(s.BaseURL, paths.SignInLink(token))
+	msg := mail.Message{To: address, Subject: l.T("mail.signin.subject"),
+		Text: l.T("mail.signin.text", "link", link, "minutes", l.Int(int(LinkTTL.Minutes())))}
+	if err := s.Mailer.Send(ctx, msg); err != nil {
+		return "", apperr.New(apperr.CodeMailUnavailable, "err.mail_unavailable").Wrap(err)
+	}
+	return address, nil
 }
 
 func errLinkInvalid() error {
-	return &apperr.Error{Code: apperr.CodeUnauthorized, Field: "token",
-		Message: "Lenken er brukt eller utløpt. Be om en ny. / The link has been used or has expired. Ask for a new one."}
+	return &apperr.Error{Code: apperr.CodeUnauthorized, Field: "token", Key: "err.auth.link_invalid"}
 }
 
 func errNoSession() error {
-	return &apperr.Error{Code: apperr.CodeUnauthorized, Message: "Du er ikke logget inn. / You are not signed in."}
+	return apperr.New(apperr.CodeUnauthorized, "err.auth.not_signed_in")
 }
 
 // RequestLink makes a sign-in link for email and returns its token, which
@@ -108,7 +133,7 @@ func errNoSession() error {
 func (s *Service) RequestLink(ctx context.Context, email, next string) (token, address string, err error) {
 	address, ok := listing.NormalizeEmail(strings.TrimSpace(email))
 	if !ok {
-		return "", "", apperr.Invalid("email", "Skriv en gyldig e-postadresse. / Enter a valid e-mail address.")
+		return "", "", apperr.Invalid("email", "err.auth.skriv_en_gyldig_e_postadresse")
 	}
 	token, hash, err := NewToken()
 	if err != nil {

@@ -9,6 +9,7 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/paths"
 )
 
 const adminUsage = `usage: reparerer admin add EMAIL      make EMAIL a municipal editor (role admin)
@@ -50,7 +51,7 @@ func admin(ctx context.Context, args, env []string, stdout, stderr io.Writer) er
 			return err
 		}
 		newLogger(cfg, stderr).Info("admin: role set", "email", email, "role", role)
-		fmt.Fprintf(stdout, "%s is now %s; they sign in at %s/min-side/logg-inn\n", email, role, cfg.BaseURL)
+		fmt.Fprintf(stdout, "%s is now %s; they sign in at %s\n", email, role, paths.Absolute(cfg.BaseURL, paths.SignIn))
 		return nil
 	}
 	return errors.New(adminUsage)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
@@ -107,9 +108,18 @@ func importCSV(ctx context.Context, svc *listing.Service, data []byte, file stri
 	fmt.Fprintf(w, "%s: %d new, %d to update, %d unchanged, %d duplicates (merged), %d with errors\n", file,
 		plan.Count(importer.Create), plan.Count(importer.Update), plan.Count(importer.Unchanged),
 		plan.Count(importer.Duplicate), plan.Count(importer.Invalid))
+	messages, err := i18n.Load()
+	if err != nil {
+		return err
+	}
+	nb := messages.For(i18n.NB) // the municipality's language
 	for _, st := range plan.Steps {
 		for _, pr := range st.Problems {
-			fmt.Fprintf(w, "  line %d: %s %q %s\n", st.Line, pr.Code, pr.Value, pr.Detail)
+			detail := ""
+			if pr.Err != nil {
+				detail = nb.T(pr.Err.Key, pr.Err.Args...)
+			}
+			fmt.Fprintf(w, "  line %d: %s %q %s\n", st.Line, pr.Code, pr.Value, detail)
 		}
 	}
 	if dryRun {

@@ -3,6 +3,7 @@ package coverage
 import (
 	"context"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -10,6 +11,9 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
+
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
 // MinDaily is how often a search must have found nothing in one day
@@ -47,12 +51,31 @@ type Store interface {
 // address, id or time of day is ever kept.
 type Recorder struct {
 	Store Store
-	Now   func() time.Time
-	Log   *slog.Logger
+	// Districts places a "near me" search in its district.
+	Districts *district.Map
+	Now       func() time.Time
+	Log       *slog.Logger
 
 	mu     sync.Mutex
 	day    string
 	counts map[Miss]int
+}
+
+// RecordSearch counts a search page that found nothing. A "near me"
+// search is counted in the district of its origin; the origin itself is
+// not kept. A map-area search says nothing about a district, and a later
+// page of a search was counted on its first: neither is counted.
+func (r *Recorder) RecordSearch(ctx context.Context, q search.Query) {
+	if q.BBox != nil || q.Page > 1 {
+		return
+	}
+	districts := strings.Join(q.Districts, ",")
+	if districts == "" && q.Origin != nil {
+		if d, ok := r.Districts.Locate(q.Origin.Lat, q.Origin.Lng); ok {
+			districts = d.Slug
+		}
+	}
+	r.Record(ctx, q.Text, districts, strings.Join(q.Categories, ","))
 }
 
 // Record counts one search that found nothing.
@@ -118,4 +141,45 @@ func NormalizeQuery(q string) (string, bool) {
 		q = string([]rune(q)[:60])
 	}
 	return q, true
+}
+
+// Total is a miss summed over several days.
+type Total struct {
+	Miss  Miss
+	Count int
+}
+
+// Days is the last n days up to now's day, as Oslo dates.
+func Days(now time.Time, n int) (from, to string) {
+	today := now.In(oslo)
+	return today.AddDate(0, 0, -(n - 1)).Format(time.DateOnly), today.Format(time.DateOnly)
+}
+
+// Missed returns the daily counts of the last days (up to today).
+func (r *Recorder) Missed(ctx context.Context, days int) ([]Missed, error) {
+	from, to := Days(r.Now(), days)
+	return r.Store.Missed(ctx, from, to)
+}
+
+// Top sums the misses of the last days and returns the limit most
+// frequent, most frequent first.
+func (r *Recorder) Top(ctx context.Context, days, limit int) ([]Total, error) {
+	missed, err := r.Missed(ctx, days)
+	if err != nil {
+		return nil, err
+	}
+	sums := map[Miss]int{}
+	var order []Miss
+	for _, m := range missed {
+		if _, seen := sums[m.Miss]; !seen {
+			order = append(order, m.Miss)
+		}
+		sums[m.Miss] += m.Count
+	}
+	slices.SortStableFunc(order, func(a, b Miss) int { return sums[b] - sums[a] })
+	out := make([]Total, 0, min(len(order), limit))
+	for _, m := range order[:min(len(order), limit)] {
+		out = append(out, Total{m, sums[m]})
+	}
+	return out, nil
 }

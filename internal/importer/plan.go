@@ -11,6 +11,7 @@ import (
 	"github.com/paulmach/orb"
 	"github.com/paulmach/orb/geo"
 
+	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
@@ -21,8 +22,9 @@ import (
 // duplicate_row, not_repair, invalid); Value is what the file said.
 type Problem struct {
 	Field, Code, Value string
-	// Detail is the validator's own message, for invalid.
-	Detail string
+	// Err is the validator's own error, for invalid: its message key
+	// and arguments, rendered in the reader's language.
+	Err *apperr.Error
 }
 
 // Row is one record of an uploaded file, as read and checked.
@@ -139,7 +141,7 @@ func (p *Planner) check(row *Row) {
 		case code == "outside_bergen" && (hasCode(row.Problems, "postcode") || hasCode(row.Problems, "location")):
 			continue // no position to be outside of
 		}
-		row.Problems = append(row.Problems, Problem{Field: field, Code: code, Value: listing.FieldText(row.Listing, field), Detail: e.Message})
+		row.Problems = append(row.Problems, Problem{Field: field, Code: code, Value: listing.FieldText(row.Listing, field), Err: e})
 	}
 }
 

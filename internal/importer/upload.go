@@ -1,8 +1,18 @@
 package importer
 
 import (
+	"bytes"
 	"context"
+	"errors"
+	"log/slog"
+	"path/filepath"
+	"strings"
 	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 )
 
 // Upload is an import file kept between its preview and its confirmation,
@@ -33,4 +43,77 @@ func (p *Planner) Read(u Upload) ([]Row, error) {
 		return p.ReadGeoJSON(u.Body)
 	}
 	return p.ReadCSV(u.Body)
+}
+
+// MaxUpload bounds an import file, in bytes.
+const MaxUpload = 2 << 20
+
+// Service previews and confirms the municipality's import files: a file
+// is kept when previewed, so the file confirmed is the file that was
+// shown, and nothing is written to the listings before the confirmation.
+type Service struct {
+	Planner *Planner
+	Uploads Uploads
+	Now     func() time.Time
+	Log     *slog.Logger
+}
+
+// Preview keeps the file and plans it against the listings as they are.
+// A file too big or unreadable is an invalid_parameter error on "file".
+func (s *Service) Preview(ctx context.Context, filename string, body []byte, by string) (Upload, Plan, error) {
+	if len(body) > MaxUpload {
+		return Upload{}, Plan{}, apperr.Invalid("file", "admin.import.error.too_big")
+	}
+	kind := KindCSV
+	if ext := strings.ToLower(filepath.Ext(filename)); ext == ".geojson" || ext == ".json" || bytes.HasPrefix(bytes.TrimSpace(body), []byte("{")) {
+		kind = KindGeoJSON
+	}
+	u := Upload{ID: uuid.NewString(), Kind: kind, Filename: filepath.Base(filename), Body: body, CreatedBy: by, CreatedAt: s.Now().UTC()}
+	rows, err := s.Planner.Read(u)
+	if errors.Is(err, ErrFile) {
+		return u, Plan{}, apperr.Invalid("file", "admin.import.error.unreadable",
+			"detail", strings.TrimPrefix(err.Error(), ErrFile.Error()+": "))
+	} else if err != nil {
+		return u, Plan{}, err
+	}
+	if err := s.Uploads.SaveUpload(ctx, u); err != nil {
+		return u, Plan{}, err
+	}
+	plan, err := s.Planner.Plan(ctx, rows)
+	return u, plan, err
+}
+
+// Confirm writes a previewed file: it is planned again against the
+// listings as they are now, with decide's choice for each duplicate
+// (by line), so a file confirmed twice changes nothing the second time.
+func (s *Service) Confirm(ctx context.Context, id string, decide func(line int) string, by string) (Upload, Applied, error) {
+	up, err := s.Uploads.Upload(ctx, id)
+	if err != nil {
+		return up, Applied{}, err
+	}
+	rows, err := s.Planner.Read(up)
+	if err != nil {
+		return up, Applied{}, err
+	}
+	plan, err := s.Planner.Plan(ctx, rows)
+	if err != nil {
+		return up, Applied{}, err
+	}
+	decisions := map[int]string{}
+	for _, st := range plan.Steps {
+		if st.Action == Duplicate {
+			decisions[st.Line] = decide(st.Line)
+		}
+	}
+	done, err := s.Planner.Apply(ctx, plan, decisions, listing.Change{Actor: "admin:" + by, Action: listing.ActionImport,
+		Note: "import " + up.ID + " " + up.Filename})
+	if err != nil {
+		return up, done, err
+	}
+	if err := s.Uploads.MarkUploadApplied(ctx, up.ID, s.Now().UTC()); err != nil {
+		return up, done, err
+	}
+	s.Log.Info("import: applied", "upload_id", up.ID, "file", up.Filename, "admin", by,
+		"created", done.Created, "updated", done.Updated, "merged", done.Merged, "skipped", done.Skipped)
+	return up, done, nil
 }

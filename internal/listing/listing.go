@@ -123,4 +123,7 @@ type Store interface {
 	// ChangedSince returns the listings written at or after t, in any status.
 	ChangedSince(ctx context.Context, t time.Time) ([]*Listing, error)
 	CountPublished(ctx context.Context) (Counts, error)
+	// Names returns the names of the listings of ids (in any status) by
+	// id; unknown ids are left out.
+	Names(ctx context.Context, ids []string) (map[string]string, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -35,11 +36,72 @@ func (s *Service) written() {
 	}
 }
 
+// Editor is who writes a listing through a form: its owner or the
+// municipality.
+type Editor struct {
+	UserID, Email string
+	Admin         bool
+}
+
+// Actor is how the audit log names the editor.
+func (e Editor) Actor() string {
+	if e.Admin {
+		return "admin:" + e.Email
+	}
+	return "owner:" + e.Email
+}
+
+// CheckOwned normalises l and checks it against the rules for listings
+// kept by their owners (Normalize, then an organisation number unless the
+// listing is only a repair café); it reports every problem at once.
+func (s *Service) CheckOwned(l *Listing) error {
+	err := Normalize(l, s.Districts)
+	if orgErr := RequireOrgNumber(l); orgErr != nil {
+		if _, already := Problems(err)["org_number"]; !already {
+			return errors.Join(err, orgErr)
+		}
+	}
+	return err
+}
+
+// Register stores a business registered by by, who becomes its owner in
+// the same transaction. It waits, invisible, for the municipality's
+// verification; only the municipality may mark repair-voucher
+// participation.
+func (s *Service) Register(ctx context.Context, l *Listing, by Editor) error {
+	l.Status, l.Source = StatusPending, Source{Kind: SourceOwner}
+	l.AcceptsRepairVoucher = by.Admin && l.AcceptsRepairVoucher
+	if err := s.CheckOwned(l); err != nil {
+		return err
+	}
+	return s.create(ctx, l, Change{Actor: by.Actor(), Action: ActionOwnerRegister, OwnerID: by.UserID})
+}
+
+// Edit stores by's edit l of current, made from the form of version: a
+// listing changed since is refused as a conflict. An owner cannot change
+// repair-voucher participation (the municipality's to mark).
+func (s *Service) Edit(ctx context.Context, current, l *Listing, version int, by Editor) error {
+	action := ActionAdminEdit
+	if !by.Admin {
+		l.AcceptsRepairVoucher, action = current.AcceptsRepairVoucher, ActionOwnerEdit
+	}
+	if err := s.CheckOwned(l); err != nil {
+		return err
+	}
+	l.Version = version
+	return s.update(ctx, l, Change{Actor: by.Actor(), Action: action})
+}
+
 // Create validates and inserts a new listing; ch is recorded in the audit log.
 func (s *Service) Create(ctx context.Context, l *Listing, ch Change) error {
 	if err := Normalize(l, s.Districts); err != nil {
 		return err
 	}
+	return s.create(ctx, l, ch)
+}
+
+// create inserts a normalised listing.
+func (s *Service) create(ctx context.Context, l *Listing, ch Change) error {
 	id, err := newID()
 	if err != nil {
 		return err
@@ -64,6 +126,11 @@ func (s *Service) Update(ctx context.Context, l *Listing, ch Change) error {
 	if err := Normalize(l, s.Districts); err != nil {
 		return err
 	}
+	return s.update(ctx, l, ch)
+}
+
+// update stores a normalised listing.
+func (s *Service) update(ctx context.Context, l *Listing, ch Change) error {
 	l.UpdatedAt = s.Now().UTC()
 	if err := s.Store.Update(ctx, l, ch); err != nil {
 		return fmt.Errorf("listing: update %s: %w", l.ID, err)

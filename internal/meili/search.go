@@ -44,7 +44,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 			return search.Result{}, err // a bug of ours: an internal error, logged
 		}
 		return search.Result{}, apperr.Unavailable(err,
-			"Søket er midlertidig utilgjengelig. Prøv igjen om litt. / Search is temporarily unavailable. Please try again shortly.")
+			"err.meili.soket_er_midlertidig_utilgjengelig_prov")
 	}
 	res := search.Result{
 		Hits: make([]search.Hit, len(resp.Hits)), Total: resp.TotalHits, Page: q.Page, PerPage: q.PerPage,
@@ -77,7 +77,7 @@ func (ix *Index) Services(ctx context.Context, text string, limit int) ([]string
 		if errors.Is(err, errSearchRefused) {
 			return nil, err
 		}
-		return nil, apperr.Unavailable(err, "Forslag er midlertidig utilgjengelige. / Suggestions are temporarily unavailable.")
+		return nil, apperr.Unavailable(err, "err.meili.forslag_er_midlertidig_utilgjengelige")
 	}
 	hits := resp.FacetHits
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Count > hits[j].Count })

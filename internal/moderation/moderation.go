@@ -21,6 +21,9 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/owner"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/printout"
+	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/report"
 )
 
@@ -40,11 +43,14 @@ type Service struct {
 	Audit    audit.Store
 	Claims   *owner.Service
 	Reports  report.Store
-	Mailer   mail.Sender
-	Messages *i18n.Catalogue
-	Now      func() time.Time
-	Log      *slog.Logger
-	BaseURL  string
+	// Scans and Reminders fill a listing's dossier.
+	Scans     printout.Scans
+	Reminders *reminder.Service
+	Mailer    mail.Sender
+	Messages  *i18n.Catalogue
+	Now       func() time.Time
+	Log       *slog.Logger
+	BaseURL   string
 }
 
 func actor(admin auth.User) string { return "admin:" + admin.Email }
@@ -57,7 +63,7 @@ func (s *Service) load(ctx context.Context, id string, version int) (*listing.Li
 		return nil, err
 	}
 	if l.Version != version {
-		return nil, apperr.Conflict("Oppføringen er endret siden du åpnet den. Se over den på nytt. / The listing has changed since you opened it. Review it again.")
+		return nil, apperr.Conflict("err.moderation.oppforingen_er_endret_siden_du")
 	}
 	return l, nil
 }
@@ -78,7 +84,7 @@ func (s *Service) Verify(ctx context.Context, admin auth.User, id string, versio
 		return nil, err
 	}
 	if l.Status == listing.StatusHidden {
-		return nil, apperr.Conflict("Oppføringen er skjult. Vis den igjen før du verifiserer. / The listing is hidden. Unhide it before verifying.")
+		return nil, apperr.Conflict("err.moderation.oppforingen_er_skjult_vis_den")
 	}
 	now := s.Now().UTC()
 	l.Status, l.VerifiedAt, l.VerifiedBy = listing.StatusPublished, &now, admin.Email
@@ -97,7 +103,7 @@ func (s *Service) Reject(ctx context.Context, admin auth.User, id string, versio
 		return nil, err
 	}
 	if l.Status != listing.StatusPending {
-		return nil, apperr.Conflict("Bare ventende oppføringer kan avvises; skjul publiserte. / Only waiting listings can be rejected; hide published ones.")
+		return nil, apperr.Conflict("err.moderation.bare_ventende_oppforinger_kan_avvises")
 	}
 	l.Status, l.HideReason = listing.StatusHidden, Rejected
 	if err := s.write(ctx, l, admin, listing.ActionReject, reason); err != nil {
@@ -119,7 +125,7 @@ func (s *Service) Reject(ctx context.Context, admin auth.User, id string, versio
 // Hide takes a listing out of the map and search for one of HideReasons.
 func (s *Service) Hide(ctx context.Context, admin auth.User, id string, version int, reason, note string) (*listing.Listing, error) {
 	if !slices.Contains(HideReasons, reason) {
-		return nil, apperr.Invalid("reason", "Velg en grunn fra listen. / Choose a reason from the list.")
+		return nil, apperr.Invalid("reason", "err.moderation.velg_en_grunn_fra_listen")
 	}
 	note, err := checkOptionalReason(note)
 	if err != nil {
@@ -140,7 +146,7 @@ func (s *Service) Unhide(ctx context.Context, admin auth.User, id string, versio
 		return nil, err
 	}
 	if l.Status != listing.StatusHidden {
-		return nil, apperr.Conflict("Oppføringen er ikke skjult. / The listing is not hidden.")
+		return nil, apperr.Conflict("err.moderation.oppforingen_er_ikke_skjult")
 	}
 	l.Status, l.HideReason = listing.StatusPublished, ""
 	return l, s.write(ctx, l, admin, listing.ActionUnhide, "")
@@ -170,7 +176,7 @@ func (s *Service) Revert(ctx context.Context, admin auth.User, entryID int64) (R
 		return Reverted{}, err
 	}
 	if len(restored) == 0 {
-		return Reverted{Listing: l, Left: left}, apperr.Conflict("Ingenting å tilbakestille: feltene er endret igjen siden. / Nothing to revert: the fields have changed again since.")
+		return Reverted{Listing: l, Left: left}, apperr.Conflict("err.moderation.ingenting_a_tilbakestille_feltene_er")
 	}
 	err = s.write(ctx, l, admin, listing.ActionRevert, "revert #"+strconv.FormatInt(entryID, 10))
 	return Reverted{Listing: l, Restored: restored, Left: left}, err
@@ -220,7 +226,7 @@ func (s *Service) DecideClaim(ctx context.Context, admin auth.User, claimID stri
 		key = "mail.claim_approved"
 	}
 	subject, text := s.Messages.Bilingual(key+".subject", key+".text", "name", l.Name, "reason", reason,
-		"link", s.BaseURL+"/min-side")
+		"link", paths.Absolute(s.BaseURL, paths.Account))
 	return c, s.Mailer.Send(ctx, mail.Message{To: c.Email, Subject: subject, Text: text})
 }
 
@@ -237,7 +243,7 @@ func (s *Service) CloseReport(ctx context.Context, admin auth.User, id string) e
 func checkReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return "", apperr.Invalid("reason", "Skriv en begrunnelse. / Give a reason.")
+		return "", apperr.Invalid("reason", "err.moderation.skriv_en_begrunnelse")
 	}
 	return checkOptionalReason(reason)
 }
@@ -245,7 +251,99 @@ func checkReason(reason string) (string, error) {
 func checkOptionalReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxReason {
-		return "", apperr.Invalid("reason", "Begrunnelsen kan ha høyst %d tegn. / The reason may have at most %d characters.", MaxReason, MaxReason)
+		return "", apperr.Invalid("reason", "err.moderation.begrunnelsen_kan_ha_hoyst_tegn", "max", MaxReason)
 	}
 	return reason, nil
+}
+
+// Named pairs a thing waiting for the municipality with its listing's name.
+type Named[T any] struct {
+	Item        T
+	ListingName string
+}
+
+// Queue is what waits for the municipality.
+type Queue struct {
+	// Pending are registrations waiting for verification, newest first.
+	Pending []*listing.Listing
+	Claims  []owner.Named
+	// Edits are the owners' recent edits and registrations, newest first.
+	Edits   []Named[audit.Entry]
+	Reports []Named[report.Report]
+}
+
+// RecentEdits is how many owner edits the queue shows.
+const RecentEdits = 30
+
+// Queue returns the review queue; the listings' names are read in one
+// query.
+func (s *Service) Queue(ctx context.Context) (Queue, error) {
+	var q Queue
+	var err error
+	if q.Pending, err = s.Listings.Store.WithStatus(ctx, listing.StatusPending); err != nil {
+		return q, err
+	}
+	if q.Claims, err = s.Claims.Pending(ctx); err != nil {
+		return q, err
+	}
+	edits, err := s.Audit.Recent(ctx, RecentEdits, listing.ActionOwnerEdit, listing.ActionOwnerRegister)
+	if err != nil {
+		return q, err
+	}
+	reports, err := s.Reports.OpenReports(ctx)
+	if err != nil {
+		return q, err
+	}
+	ids := make([]string, 0, len(edits)+len(reports))
+	for _, e := range edits {
+		ids = append(ids, e.ListingID)
+	}
+	for _, r := range reports {
+		ids = append(ids, r.ListingID)
+	}
+	names, err := s.Listings.Store.Names(ctx, ids)
+	if err != nil {
+		return q, err
+	}
+	for _, e := range edits {
+		q.Edits = append(q.Edits, Named[audit.Entry]{e, names[e.ListingID]})
+	}
+	for _, r := range reports {
+		q.Reports = append(q.Reports, Named[report.Report]{r, names[r.ListingID]})
+	}
+	return q, nil
+}
+
+// Dossier is everything the municipality knows of one listing.
+type Dossier struct {
+	Listing *listing.Listing
+	Owners  []string // their e-mail addresses
+	// History is the listing's audit log, oldest first.
+	History []audit.Entry
+	// Scans counts visits from the listing's sticker.
+	Scans int
+	// UnansweredSince is when the unanswered "still correct?" e-mail went
+	// out, nil when there is none.
+	UnansweredSince *time.Time
+}
+
+// Dossier returns the listing of id with its owners, history, sticker
+// visits and reminder state.
+func (s *Service) Dossier(ctx context.Context, id string) (Dossier, error) {
+	var d Dossier
+	var err error
+	if d.Listing, err = s.Listings.Store.Get(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Owners, err = s.Claims.OwnerEmails(ctx, id); err != nil {
+		return d, err
+	}
+	if d.History, err = s.Audit.History(ctx, id); err != nil {
+		return d, err
+	}
+	if d.Scans, err = s.Scans.Scans(ctx, id); err != nil {
+		return d, err
+	}
+	d.UnansweredSince, err = s.Reminders.UnansweredSince(ctx, d.Listing)
+	return d, err
 }

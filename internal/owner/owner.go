@@ -64,11 +64,104 @@ type Store interface {
 	Owners(ctx context.Context, listingID string) ([]auth.User, error)
 }
 
-// Service takes and decides claims.
+// Service takes and decides claims, and says who may edit what.
 type Service struct {
 	Store Store
-	Now   func() time.Time
-	Log   *slog.Logger
+	// Listings names the listings claims are about.
+	Listings listing.Store
+	Now      func() time.Time
+	Log      *slog.Logger
+}
+
+// Named is a claim with the name of its listing.
+type Named struct {
+	Claim
+	ListingName string
+}
+
+// Overview is what a repairer sees on Min side.
+type Overview struct {
+	// Listings are the listings the user owns, in any status.
+	Listings []*listing.Listing
+	// Claims are the user's claims not (yet) approved; approved ones are
+	// among Listings.
+	Claims []Named
+}
+
+// Overview returns the user's listings and open or refused claims.
+func (s *Service) Overview(ctx context.Context, userID string) (Overview, error) {
+	var o Overview
+	var err error
+	if o.Listings, err = s.Store.Listings(ctx, userID); err != nil {
+		return o, err
+	}
+	claims, err := s.Store.ClaimsBy(ctx, userID)
+	if err != nil {
+		return o, err
+	}
+	var open []Claim
+	for _, c := range claims {
+		if c.Status != StatusApproved {
+			open = append(open, c)
+		}
+	}
+	o.Claims, err = s.named(ctx, open)
+	return o, err
+}
+
+// Pending returns the claims waiting for the municipality, oldest first.
+func (s *Service) Pending(ctx context.Context) ([]Named, error) {
+	claims, err := s.Store.PendingClaims(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return s.named(ctx, claims)
+}
+
+// named adds the listings' names, read in one query.
+func (s *Service) named(ctx context.Context, claims []Claim) ([]Named, error) {
+	ids := make([]string, len(claims))
+	for i, c := range claims {
+		ids[i] = c.ListingID
+	}
+	names, err := s.Listings.Names(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Named, len(claims))
+	for i, c := range claims {
+		out[i] = Named{c, names[c.ListingID]}
+	}
+	return out, nil
+}
+
+// Editable returns the listing of id if user may edit it: an owner of
+// it, or the municipality. Anyone else is refused with not_owner and
+// learns nothing about whether the listing exists.
+func (s *Service) Editable(ctx context.Context, user auth.User, id string) (*listing.Listing, error) {
+	if !user.Admin() {
+		owns, err := s.Store.Owns(ctx, user.ID, id)
+		if err != nil {
+			return nil, err
+		}
+		if !owns {
+			return nil, apperr.New(apperr.CodeNotOwner, "err.not_owner")
+		}
+	}
+	return s.Listings.Get(ctx, id)
+}
+
+// OwnerEmails returns the addresses of the listing's owners.
+func (s *Service) OwnerEmails(ctx context.Context, listingID string) ([]string, error) {
+	owners, err := s.Store.Owners(ctx, listingID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(owners))
+	for i, o := range owners {
+		out[i] = o.Email
+	}
+	return out, nil
 }
 
 // Submit records user's claim on l. It is approved at once only when the
@@ -78,17 +171,17 @@ func (s *Service) Submit(ctx context.Context, user auth.User, l *listing.Listing
 	c := Claim{ListingID: l.ID, UserID: user.ID, Email: user.Email, Name: strings.TrimSpace(name), Role: role,
 		Status: StatusPending, CreatedAt: s.Now().UTC()}
 	if c.Name == "" || utf8.RuneCountInString(c.Name) > maxName {
-		return c, apperr.Invalid("name", "Skriv navnet ditt. / Enter your name.")
+		return c, apperr.Invalid("name", "err.owner.skriv_navnet_ditt")
 	}
 	if !slices.Contains(Roles, c.Role) {
-		return c, apperr.Invalid("role", "Velg rollen din. / Choose your role.")
+		return c, apperr.Invalid("role", "err.owner.velg_rollen_din")
 	}
 	owns, err := s.Store.Owns(ctx, user.ID, l.ID)
 	if err != nil {
 		return c, err
 	}
 	if owns {
-		return c, apperr.Conflict("Du eier allerede denne oppføringen. / You already own this listing.")
+		return c, apperr.Conflict("err.owner.du_eier_allerede_denne_oppforingen")
 	}
 	if SameDomain(user.Email, l.Website) {
 		c.Status, c.DecidedBy, c.DecidedAt = StatusApproved, AutoApprover, &c.CreatedAt

@@ -97,7 +97,9 @@ func Sticker(id, ext string) string { return AdminListing(id) + "/klistremerke."
 func Poster(district string) string { return "/admin/plakat/" + url.PathEscape(district) }
 
 // Revert is the address that undoes one audit entry.
-func Revert(entryID string) string { return "/admin/endring/" + url.PathEscape(entryID) + "/tilbakestill" }
+func Revert(entryID string) string {
+	return "/admin/endring/" + url.PathEscape(entryID) + "/tilbakestill"
+}
 
 // AdminClaim is where an editor decides a claim.
 func AdminClaim(id string) string { return "/admin/krav/" + url.PathEscape(id) }

@@ -30,7 +30,7 @@ const (
 type Sticker struct {
 	Mark     string // "Bergen Reparerer"
 	Name     string // the repairer
-	Headline string // "Vi reparerer! / We repair!"
+	Headline string // the catalogue's print.sticker.headline in both languages
 	Scan     string // "Skann for åpningstider / Scan for opening hours"
 	URL      string // what the QR code opens
 	ShortURL string // printed under the code

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/owner"
+	"github.com/bergenreparerer/reparerer/internal/paths"
 )
 
 // Reminder is one "still correct?" e-mail for one listing and period.
@@ -105,7 +107,7 @@ func (s *Service) Ask(ctx context.Context, listingIDs []string) (Asked, error) {
 		// stale or forged form, refused before anything is sent.
 		l, err := s.Listings.Store.Get(ctx, id)
 		if apperr.Is(err, apperr.CodeNotFound) || (err == nil && !l.Published()) {
-			return out, apperr.Invalid("id", "En av de valgte oppføringene er ikke synlig lenger. Last siden på nytt. / One of the chosen listings is no longer published. Reload the page.")
+			return out, apperr.Invalid("id", "err.reminder.en_av_de_valgte_oppforingene")
 		} else if err != nil {
 			return out, err
 		}
@@ -208,14 +210,14 @@ func (s *Service) send(ctx context.Context, r Reminder) error {
 	if err != nil {
 		return err
 	}
-	to, edit := make([]string, 0, len(owners)), s.BaseURL+"/min-side/oppforing/"+l.ID
+	to, edit := make([]string, 0, len(owners)), paths.Absolute(s.BaseURL, paths.EditListing(l.ID))
 	for _, o := range owners {
 		to = append(to, o.Email)
 	}
 	if len(to) == 0 && l.Email != "" {
 		// Nobody has claimed the listing: ask the business's public
 		// address, and offer the claim instead of the edit form.
-		to, edit = []string{l.Email}, s.BaseURL+"/reparator/"+l.Slug+"/eier"
+		to, edit = []string{l.Email}, paths.Absolute(s.BaseURL, paths.Claim(l.Slug))
 	}
 	if len(to) == 0 {
 		return errNoAddress
@@ -224,7 +226,7 @@ func (s *Service) send(ctx context.Context, r Reminder) error {
 	if err != nil {
 		return err
 	}
-	confirm := s.BaseURL + "/min-side/bekreft?token=" + token
+	confirm := paths.Absolute(s.BaseURL, paths.ConfirmLink(token))
 	subject, text := s.Messages.Bilingual("mail.reminder.subject", "mail.reminder.text", "name", l.Name, "confirm", confirm, "edit", edit)
 	for _, address := range to {
 		m := mail.Message{To: address, Subject: subject, Text: text}
@@ -239,8 +241,7 @@ func (s *Service) send(ctx context.Context, r Reminder) error {
 // Check returns the listing a confirmation link is for, if the link is
 // genuine, unused and not older than one interval; nothing is changed.
 func (s *Service) Check(ctx context.Context, token string) (Reminder, *listing.Listing, error) {
-	invalid := &apperr.Error{Code: apperr.CodeUnauthorized, Field: "token",
-		Message: "Lenken er brukt, utløpt eller ugyldig. / The link has been used, has expired or is not valid."}
+	invalid := &apperr.Error{Code: apperr.CodeUnauthorized, Field: "token", Key: "err.reminder.link_invalid"}
 	id, _, ok := strings.Cut(token, ".")
 	if !ok {
 		return Reminder{}, nil, invalid
@@ -304,4 +305,106 @@ func (s *Service) token(ctx context.Context, id string) (string, error) {
 	mac := hmac.New(sha256.New, key)
 	mac.Write([]byte("confirm:" + id))
 	return id + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+}
+
+// The orders of the freshness list.
+const (
+	SortChecked  = "checked"
+	SortName     = "name"
+	SortDistrict = "district"
+	SortAsked    = "asked"
+)
+
+// Sorts are the orders the freshness list offers, the default first.
+var Sorts = []string{SortChecked, SortName, SortDistrict, SortAsked}
+
+// Stale is a published listing nobody has verified or confirmed lately.
+type Stale struct {
+	Listing *listing.Listing
+	// Checked is the last verification or confirmation, nil if never.
+	Checked *time.Time
+	// Asked is when "still correct?" was last sent, nil if never.
+	Asked *time.Time
+	// Unanswered: that e-mail went unanswered for AnswerWindow.
+	Unanswered bool
+	// Reachable: it has an owner or a public address to ask.
+	Reachable bool
+}
+
+// Stale lists the published listings not checked for age, in the order
+// sortBy (one of Sorts; the district order is by slug), oldest check
+// first by default.
+func (s *Service) Stale(ctx context.Context, age time.Duration, sortBy string) ([]Stale, error) {
+	if !slices.Contains(Sorts, sortBy) {
+		return nil, apperr.Invalid("sort", "err.sort")
+	}
+	published, err := s.Listings.Store.Published(ctx)
+	if err != nil {
+		return nil, err
+	}
+	last, err := s.Store.LastSent(ctx)
+	if err != nil {
+		return nil, err
+	}
+	owned, err := s.Store.OwnedPublished(ctx)
+	if err != nil {
+		return nil, err
+	}
+	hasOwner := make(map[string]bool, len(owned))
+	for _, o := range owned {
+		hasOwner[o.ListingID] = true
+	}
+	now := s.Now()
+	cutoff := now.Add(-age)
+	var out []Stale
+	for _, l := range published {
+		checked := LastChecked(l)
+		if checked != nil && checked.After(cutoff) {
+			continue
+		}
+		st := Stale{Listing: l, Checked: checked, Reachable: l.Email != "" || hasOwner[l.ID]}
+		if r, ok := last[l.ID]; ok {
+			st.Asked, st.Unanswered = r.SentAt, Unconfirmed(l, &r, now)
+		}
+		out = append(out, st)
+	}
+	slices.SortStableFunc(out, func(a, b Stale) int {
+		switch sortBy {
+		case SortName:
+			return strings.Compare(strings.ToLower(a.Listing.Name), strings.ToLower(b.Listing.Name))
+		case SortDistrict:
+			return strings.Compare(a.Listing.District, b.Listing.District)
+		case SortAsked:
+			return compareTimes(a.Asked, b.Asked)
+		}
+		return compareTimes(a.Checked, b.Checked)
+	})
+	return out, nil
+}
+
+// compareTimes orders never (nil) first.
+func compareTimes(a, b *time.Time) int {
+	switch {
+	case a == nil && b == nil:
+		return 0
+	case a == nil:
+		return -1
+	case b == nil:
+		return 1
+	}
+	return a.Compare(*b)
+}
+
+// UnansweredSince is when the "still correct?" e-mail the listing's
+// business has not answered was sent, or nil when there is none.
+func (s *Service) UnansweredSince(ctx context.Context, l *listing.Listing) (*time.Time, error) {
+	last, err := s.Store.LastSent(ctx, l.ID)
+	if err != nil {
+		return nil, err
+	}
+	r, ok := last[l.ID]
+	if !ok || !Unconfirmed(l, &r, s.Now()) {
+		return nil, nil
+	}
+	return r.SentAt, nil
 }

@@ -48,21 +48,21 @@ func (r *Report) Normalize() error {
 	r.Message = strings.TrimSpace(r.Message)
 	r.Email = strings.TrimSpace(r.Email)
 	if !slices.Contains(Reasons, r.Reason) {
-		return apperr.Invalid("reason", "Velg hva som er feil. / Choose what is wrong.")
+		return apperr.Invalid("reason", "err.report.velg_hva_som_er_feil")
 	}
 	if r.Message == "" {
-		return apperr.Invalid("message", "Beskriv feilen. / Describe the error.")
+		return apperr.Invalid("message", "err.report.beskriv_feilen")
 	}
 	if !utf8.ValidString(r.Message) || utf8.RuneCountInString(r.Message) > MaxMessage {
-		return apperr.Invalid("message", "Beskrivelsen kan ha høyst %d tegn. / The description may have at most %d characters.", MaxMessage, MaxMessage)
+		return apperr.Invalid("message", "err.report.beskrivelsen_kan_ha_hoyst_tegn", "max", MaxMessage)
 	}
 	if strings.ContainsFunc(r.Message, func(c rune) bool { return unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' }) {
-		return apperr.Invalid("message", "Beskrivelsen har kontrolltegn. / The description contains control characters.")
+		return apperr.Invalid("message", "err.report.beskrivelsen_har_kontrolltegn")
 	}
 	if r.Email != "" {
 		email, ok := listing.NormalizeEmail(r.Email)
 		if !ok {
-			return apperr.Invalid("email", "E-postadressen er ikke gyldig. / The e-mail address is not valid.")
+			return apperr.Invalid("email", "err.report.e_postadressen_er_ikke_gyldig")
 		}
 		r.Email = email
 	}

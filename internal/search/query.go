@@ -14,6 +14,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 )
 
 // Limits of the public search API.
@@ -58,6 +59,7 @@ func (q Query) Cacheable() bool { return q.Text == "" && q.Origin == nil && q.BB
 var knownParams = map[string]bool{
 	"q": true, "category": true, "district": true, "lat": true, "lng": true, "radius_m": true, "bbox": true,
 	"open_now": true, "open_at": true, "voucher": true, "page": true, "per_page": true,
+	"lang": true, // the language of error messages; the hits are the same
 }
 
 var repeatable = map[string]bool{"category": true, "district": true}
@@ -72,11 +74,15 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 	slices.Sort(names) // report problems in a stable order
 	for _, name := range names {
 		if !knownParams[name] {
-			return Query{}, &apperr.Error{Code: apperr.CodeUnknownParameter, Field: name,
-				Message: "Ukjent parameter. / Unknown parameter."}
+			return Query{}, &apperr.Error{Code: apperr.CodeUnknownParameter, Field: name, Key: "err.unknown_parameter"}
 		}
 		if len(v[name]) > 1 && !repeatable[name] {
-			return Query{}, apperr.Invalid(name, "Parameteren kan bare gis én gang. / The parameter may be given only once.")
+			return Query{}, apperr.Invalid(name, "err.search.parameteren_kan_bare_gis_en")
+		}
+	}
+	if raw, ok := v["lang"]; ok {
+		if _, valid := i18n.Parse(raw[0]); !valid {
+			return Query{}, apperr.Invalid("lang", "err.lang")
 		}
 	}
 	q := Query{Page: 1, PerPage: DefaultPerPage}
@@ -116,23 +122,23 @@ func ParseSuggestText(s string) (string, error) {
 	case err != nil:
 		return "", err
 	case text == "":
-		return "", apperr.Invalid("q", "Skriv minst ett tegn. / Type at least one character.")
+		return "", apperr.Invalid("q", "err.search.skriv_minst_ett_tegn")
 	case utf8.RuneCountInString(text) > MaxSuggestionText:
-		return "", apperr.Invalid("q", "Teksten kan ha høyst %d tegn. / The text may have at most %d characters.", MaxSuggestionText, MaxSuggestionText)
+		return "", apperr.Invalid("q", "err.search.teksten_kan_ha_hoyst_tegn", "max", MaxSuggestionText)
 	}
 	return text, nil
 }
 
 func parseText(s string) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", apperr.Invalid("q", "Søketeksten er ikke gyldig UTF-8. / The search text is not valid UTF-8.")
+		return "", apperr.Invalid("q", "err.search.soketeksten_er_ikke_gyldig_utf")
 	}
 	if utf8.RuneCountInString(s) > MaxTextLength {
-		return "", apperr.Invalid("q", "Søketeksten kan ha høyst %d tegn. / The search text may have at most %d characters.", MaxTextLength, MaxTextLength)
+		return "", apperr.Invalid("q", "err.search.soketeksten_kan_ha_hoyst_tegn", "max", MaxTextLength)
 	}
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
-			return "", apperr.Invalid("q", "Søketeksten har kontrolltegn. / The search text contains control characters.")
+			return "", apperr.Invalid("q", "err.search.soketeksten_har_kontrolltegn")
 		}
 	}
 	return strings.Join(strings.Fields(s), " "), nil
@@ -142,7 +148,7 @@ func parseSlugs(values []string, field string, valid func(string) bool) ([]strin
 	var out []string
 	for _, s := range values {
 		if !valid(s) {
-			return nil, apperr.Invalid(field, "Ukjent verdi %q. / Unknown value %q.", s, s)
+			return nil, apperr.Invalid(field, "err.search.ukjent_verdi", "value", s)
 		}
 		if !slices.Contains(out, s) {
 			out = append(out, s)
@@ -156,7 +162,7 @@ func parsePlace(v url.Values, q *Query) error {
 	_, hasLat := v["lat"]
 	_, hasLng := v["lng"]
 	if hasLat != hasLng {
-		return apperr.Invalid("lat", "lat og lng må gis sammen. / lat and lng must be given together.")
+		return apperr.Invalid("lat", "err.search.lat_og_lng_ma_gis")
 	}
 	if hasLat {
 		lat, err := parseFloat(v, "lat", -90, 90)
@@ -171,7 +177,7 @@ func parsePlace(v url.Values, q *Query) error {
 	}
 	if _, ok := v["radius_m"]; ok {
 		if q.Origin == nil {
-			return apperr.Invalid("radius_m", "radius_m krever lat og lng. / radius_m needs lat and lng.")
+			return apperr.Invalid("radius_m", "err.search.radius_m_krever_lat_og")
 		}
 		r, err := parseInt(v, "radius_m", 1, MaxRadiusM, 0)
 		if err != nil {
@@ -192,22 +198,22 @@ func parsePlace(v url.Values, q *Query) error {
 func parseBBox(s string) (BBox, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 {
-		return BBox{}, apperr.Invalid("bbox", "bbox må være minLng,minLat,maxLng,maxLat. / bbox must be minLng,minLat,maxLng,maxLat.")
+		return BBox{}, apperr.Invalid("bbox", "err.search.bbox_ma_vaere_minlng_minlat")
 	}
 	var n [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return BBox{}, apperr.Invalid("bbox", "bbox har et ugyldig tall. / bbox has an invalid number.")
+			return BBox{}, apperr.Invalid("bbox", "err.search.bbox_har_et_ugyldig_tall")
 		}
 		n[i] = f
 	}
 	b := BBox{MinLng: n[0], MinLat: n[1], MaxLng: n[2], MaxLat: n[3]}
 	if b.MinLng < -180 || b.MaxLng > 180 || b.MinLat < -90 || b.MaxLat > 90 {
-		return BBox{}, apperr.Invalid("bbox", "bbox er utenfor gyldige koordinater. / bbox is outside valid coordinates.")
+		return BBox{}, apperr.Invalid("bbox", "err.search.bbox_er_utenfor_gyldige_koordinater")
 	}
 	if b.MinLng >= b.MaxLng || b.MinLat >= b.MaxLat {
-		return BBox{}, apperr.Invalid("bbox", "I bbox må min være mindre enn max. / In bbox, min must be less than max.")
+		return BBox{}, apperr.Invalid("bbox", "err.search.i_bbox_ma_min_vaere")
 	}
 	return b, nil
 }
@@ -219,7 +225,7 @@ func parseOpen(v url.Values, now time.Time, q *Query) error {
 	}
 	raw, hasAt := v["open_at"]
 	if openNow && hasAt {
-		return apperr.Invalid("open_at", "Bruk enten open_now eller open_at. / Use either open_now or open_at.")
+		return apperr.Invalid("open_at", "err.search.bruk_enten_open_now_eller")
 	}
 	if openNow {
 		t := now.Truncate(time.Minute)
@@ -228,10 +234,10 @@ func parseOpen(v url.Values, now time.Time, q *Query) error {
 	if hasAt {
 		t, err := time.Parse(time.RFC3339, raw[0])
 		if err != nil {
-			return apperr.Invalid("open_at", "open_at må være en RFC 3339-tid, f.eks. 2026-11-28T11:00:00+01:00. / open_at must be an RFC 3339 time.")
+			return apperr.Invalid("open_at", "err.search.open_at_ma_vaere_en")
 		}
 		if t.Before(now.Add(-OpenAtBehind)) || t.After(now.Add(OpenAtAhead)) {
-			return apperr.Invalid("open_at", "open_at må være innen de neste 7 dagene. / open_at must be within the next 7 days.")
+			return apperr.Invalid("open_at", "err.search.open_at_ma_vaere_innen")
 		}
 		t = t.Truncate(time.Minute)
 		q.OpenAt = &t
@@ -250,7 +256,7 @@ func parseBool(v url.Values, field string) (bool, error) {
 	case "false":
 		return false, nil
 	}
-	return false, apperr.Invalid(field, "Verdien må være true eller false. / The value must be true or false.")
+	return false, apperr.Invalid(field, "err.search.verdien_ma_vaere_true_eller")
 }
 
 func parseInt(v url.Values, field string, lo, hi, def int) (int, error) {
@@ -260,10 +266,10 @@ func parseInt(v url.Values, field string, lo, hi, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(raw[0])
 	if err != nil {
-		return 0, apperr.Invalid(field, "Verdien må være et heltall. / The value must be a whole number.")
+		return 0, apperr.Invalid(field, "err.search.verdien_ma_vaere_et_heltall")
 	}
 	if n < lo || n > hi {
-		return 0, apperr.Invalid(field, "Verdien må være mellom %d og %d. / The value must be between %d and %d.", lo, hi, lo, hi)
+		return 0, apperr.Invalid(field, "err.search.verdien_ma_vaere_mellom_og", "min", lo, "max", hi)
 	}
 	return n, nil
 }
@@ -271,10 +277,10 @@ func parseInt(v url.Values, field string, lo, hi, def int) (int, error) {
 func parseFloat(v url.Values, field string, lo, hi float64) (float64, error) {
 	f, err := strconv.ParseFloat(v.Get(field), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, apperr.Invalid(field, "Verdien må være et tall. / The value must be a number.")
+		return 0, apperr.Invalid(field, "err.search.verdien_ma_vaere_et_tall")
 	}
 	if f < lo || f > hi {
-		return 0, apperr.Invalid(field, "Verdien må være mellom %g og %g. / The value must be between %g and %g.", lo, hi, lo, hi)
+		return 0, apperr.Invalid(field, "err.search.verdien_ma_vaere_mellom_og", "min", lo, "max", hi)
 	}
 	return f, nil
 }

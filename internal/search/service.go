@@ -12,6 +12,7 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/paths"
 )
 
 // Hit is one listing in a search answer.
@@ -109,7 +110,7 @@ func (s *Service) SearchJSON(ctx context.Context, q Query) ([]byte, error) {
 			open := spansContain(h.OpenSpans, now.Unix()/60)
 			h.OpenNow = &open
 		}
-		h.URL = "/reparator/" + h.Slug
+		h.URL = paths.Listing(h.Slug)
 	}
 	core, err := encodeCore(res)
 	if err != nil {

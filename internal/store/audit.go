@@ -59,7 +59,7 @@ func (s *DB) Entry(ctx context.Context, id int64) (audit.Entry, error) {
 		return audit.Entry{}, err
 	}
 	if len(es) == 0 {
-		return audit.Entry{}, apperr.NotFound("Fant ingen slik endring. / No such change.")
+		return audit.Entry{}, apperr.NotFound("err.store.fant_ingen_slik_endring")
 	}
 	return es[0], nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
@@ -58,7 +59,7 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) 
 	err = s.inTx(ctx, func(tx *sql.Tx) error {
 		before, err := scanListing(tx.QueryRowContext(ctx, `SELECT `+listingColumns+` FROM listings WHERE id = ?`, l.ID))
 		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.NotFound("Fant ingen oppføring %s. / No listing %s.", l.ID, l.ID)
+			return apperr.NotFound("err.store.no_listing")
 		} else if err != nil {
 			return err
 		}
@@ -71,8 +72,7 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) 
 		if n, err := res.RowsAffected(); err != nil {
 			return fmt.Errorf("store: update listing %s: %w", l.ID, err)
 		} else if n == 0 {
-			return apperr.Conflict("Oppføringen er endret av noen andre (versjon %d, ikke %d). Last inn på nytt. / The listing was changed by someone else (version %d, not %d).",
-				before.Version, l.Version, before.Version, l.Version)
+			return apperr.Conflict("err.store.stale_version", "have", before.Version, "sent", l.Version)
 		}
 		if err := s.appendAudit(ctx, tx, l.ID, ch, next.Version, listing.Diff(before, &next)); err != nil {
 			return err
@@ -157,13 +157,39 @@ func (s *DB) countInto(ctx context.Context, into map[string]int, query string) e
 	return rows.Err()
 }
 
+// Names returns the names of the listings of ids by id, in one query.
+func (s *DB) Names(ctx context.Context, ids []string) (map[string]string, error) {
+	out := make(map[string]string, len(ids))
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	rows, err := s.db.QueryContext(ctx, `SELECT id, name FROM listings WHERE id IN (`+marks+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: listing names: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, name string
+		if err := rows.Scan(&id, &name); err != nil {
+			return nil, fmt.Errorf("store: listing names: %w", err)
+		}
+		out[id] = name
+	}
+	return out, rows.Err()
+}
+
 func (s *DB) one(ctx context.Context, where string, args ...any) (*listing.Listing, error) {
 	ls, err := s.many(ctx, where+` LIMIT 1`, args...)
 	if err != nil {
 		return nil, err
 	}
 	if len(ls) == 0 {
-		return nil, apperr.NotFound("Fant ikke oppføringen. / Listing not found.")
+		return nil, apperr.NotFound("err.store.fant_ikke_oppforingen")
 	}
 	return ls[0], nil
 }

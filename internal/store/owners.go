@@ -36,7 +36,7 @@ func (s *DB) CreateClaim(ctx context.Context, c *owner.Claim) error {
 			optionalTime(c.DecidedAt), formatTime(c.CreatedAt))
 		if err != nil {
 			if isUniqueViolation(err) {
-				return apperr.Conflict("Du har allerede et krav som venter på denne oppføringen. / You already have a claim waiting on this listing.")
+				return apperr.Conflict("err.store.du_har_allerede_et_krav")
 			}
 			return fmt.Errorf("store: create claim: %w", err)
 		}
@@ -54,7 +54,7 @@ func (s *DB) Claim(ctx context.Context, id string) (owner.Claim, error) {
 		return owner.Claim{}, err
 	}
 	if len(cs) == 0 {
-		return owner.Claim{}, apperr.NotFound("Fant ikke kravet %s. / No claim %s.", id, id)
+		return owner.Claim{}, apperr.NotFound("err.store.no_claim")
 	}
 	return cs[0], nil
 }
@@ -66,7 +66,7 @@ func (s *DB) DecideClaim(ctx context.Context, id, status, by string, at time.Tim
 		err := tx.QueryRowContext(ctx, `UPDATE claims SET status = ?, decided_by = ?, decided_at = ?
 			WHERE id = ? AND status = 'pending' RETURNING listing_id, user_id`, status, by, formatTime(at), id).Scan(&listingID, &userID)
 		if errors.Is(err, sql.ErrNoRows) {
-			return apperr.NotFound("Ingen ventende krav med id %s. / No pending claim %s.", id, id)
+			return apperr.NotFound("err.store.no_pending_claim")
 		} else if err != nil {
 			return fmt.Errorf("store: decide claim %s: %w", id, err)
 		}

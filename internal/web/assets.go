@@ -9,8 +9,6 @@ import (
 
 	"github.com/goccy/go-json"
 	"github.com/gofiber/fiber/v2"
-
-	"github.com/bergenreparerer/reparerer/internal/apperr"
 )
 
 // assets are the built script, styles and icon, held in memory with their
@@ -70,7 +68,7 @@ func (a *assets) url(name string) (string, error) {
 func (a *assets) serve(c *fiber.Ctx) error {
 	f, ok := a.files[c.Params("file")]
 	if !ok {
-		return apperr.NotFound("Fant ikke filen. / No such file.")
+		return errNoSuchPage
 	}
 	c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
 	c.Set(fiber.HeaderVary, fiber.HeaderAcceptEncoding)
@@ -88,8 +86,8 @@ func (a *assets) serve(c *fiber.Ctx) error {
 }
 
 // favicon answers the request browsers make on their own with the icon.
-func (s *Server) favicon(c *fiber.Ctx) error {
-	u, err := s.assets.url("icon.svg")
+func (a *assets) favicon(c *fiber.Ctx) error {
+	u, err := a.url("icon.svg")
 	if err != nil {
 		return err
 	}

@@ -1,4 +1,4 @@
-package web
+package view
 
 import (
 	"testing"
@@ -50,7 +50,7 @@ func TestStatusLine(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			got, class := statusLine(c.For(tt.lang), &h, at(tt.now))
+			got, class := StatusLine(c.For(tt.lang), &h, at(tt.now))
 			if got != tt.want || class != tt.class {
 				t.Errorf("got %q (%s), want %q (%s)", got, class, tt.want, tt.class)
 			}
@@ -60,22 +60,9 @@ func TestStatusLine(t *testing.T) {
 
 func TestSchemaClock(t *testing.T) {
 	for m, want := range map[int]string{0: "00:00", 9*60 + 5: "09:05", 24 * 60: "23:59", 26*60 + 30: "02:30"} {
-		if got := schemaClock(m); got != want {
-			t.Errorf("schemaClock(%d) = %q, want %q", m, got, want)
+		if got := SchemaClock(m); got != want {
+			t.Errorf("SchemaClock(%d) = %q, want %q", m, got, want)
 		}
 	}
 }
 
-func TestLanguageLinks(t *testing.T) {
-	q := map[string][]string{"q": {"sko"}, "lang": {"en"}}
-	if got := withLang("/", q, i18n.NB); got != "/?q=sko" {
-		t.Errorf("canonical bokmål = %q", got)
-	}
-	if got := withLang("/", q, i18n.EN); got != "/?lang=en&q=sko" {
-		t.Errorf("canonical English = %q", got)
-	}
-	// The switch always names the language, so it replaces the cookie's.
-	if got := switchLang("/om", nil, i18n.NB); got != "/om?lang=nb" {
-		t.Errorf("switch to bokmål = %q", got)
-	}
-}

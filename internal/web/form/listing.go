@@ -1,60 +1,61 @@
-package web
+package form
 
 import (
 	"fmt"
+	"net/url"
 	"reflect"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/gofiber/fiber/v2"
-
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/postcode"
 )
 
 // The opening-hours editor shows this many rows without JavaScript; the
 // script adds more, up to the maxima the server reads.
 const (
-	slotsShown      = 2
-	maxSlots        = 6
-	exceptionsAdded = 2
-	maxExceptions   = 60
+	SlotsShown      = 2
+	MaxSlots        = 6
+	ExceptionsAdded = 2
+	MaxExceptions   = 60
 	maxClosureDays  = 366
 )
 
-// listingForm is the register/edit form as typed, so that a refused form
+// Listing is the register/edit form as typed, so that a refused form
 // comes back exactly as it was sent.
-type listingForm struct {
+type Listing struct {
 	Name, OrgNumber                        string
 	Categories                             map[string]bool
 	Services, DescriptionNB, DescriptionEN string
 	Street, Postcode, City, Lat, Lng       string
 	Phone, Email, Website                  string
-	Days                                   [7][]hoursSlot
+	Days                                   [7][]HoursSlot
 	HolidaysClosed                         bool
-	Exceptions                             []exceptionRowForm
+	Exceptions                             []ExceptionRow
 	PriceInfo, PriceFrom                   string
 	Voucher                                bool
 	Wheelchair                             string
 	Version                                int
 }
 
-type hoursSlot struct{ From, To string }
+// HoursSlot is one opening interval of a weekday, as typed.
+type HoursSlot struct{ From, To string }
 
-// exceptionRowForm is a date or a range of dates with other hours: a
+// ExceptionRow is a date or a range of dates with other hours: a
 // holiday, a summer closure. No times means closed.
-type exceptionRowForm struct {
+type ExceptionRow struct {
 	From, To, Open, Close string
 	Yearly                bool
 }
 
-// formFromListing fills the form from a stored listing.
-func formFromListing(l *listing.Listing, now time.Time) listingForm {
-	f := listingForm{
+// FromListing fills the form from a stored listing.
+func FromListing(l *listing.Listing, now time.Time) Listing {
+	f := Listing{
 		Name: l.Name, OrgNumber: l.OrgNumber, Categories: map[string]bool{},
 		Services: strings.Join(l.Services, ", "), DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
 		Street: l.Address.Street, Postcode: l.Address.Postcode, City: l.Address.City,
@@ -74,7 +75,7 @@ func formFromListing(l *listing.Listing, now time.Time) listingForm {
 	h := l.OpeningHours
 	for d, ivs := range h.Week {
 		for _, iv := range ivs {
-			f.Days[d] = append(f.Days[d], hoursSlot{clockText(iv.Start), clockText(iv.End)})
+			f.Days[d] = append(f.Days[d], HoursSlot{clockText(iv.Start), clockText(iv.End)})
 		}
 	}
 	f.HolidaysClosed = h.HolidayRule && len(h.Holidays) == 0
@@ -86,7 +87,7 @@ func clockText(m int) string { return fmt.Sprintf("%02d:%02d", m/60%24, m%60) }
 
 // exceptionRows folds dated exceptions into rows: consecutive dates with
 // the same hours become one range (a summer closure is one row).
-func exceptionRows(exs []openinghours.Exception, now time.Time) []exceptionRowForm {
+func exceptionRows(exs []openinghours.Exception, now time.Time) []ExceptionRow {
 	type day struct {
 		date   time.Time
 		yearly bool
@@ -107,7 +108,7 @@ func exceptionRows(exs []openinghours.Exception, now time.Time) []exceptionRowFo
 		}
 	}
 	sort.SliceStable(days, func(i, j int) bool { return days[i].date.Before(days[j].date) })
-	var rows []exceptionRowForm
+	var rows []ExceptionRow
 	var last *day
 	for i := range days {
 		d := days[i]
@@ -116,7 +117,7 @@ func exceptionRows(exs []openinghours.Exception, now time.Time) []exceptionRowFo
 			last = &days[i]
 			continue
 		}
-		r := exceptionRowForm{From: d.date.Format(time.DateOnly), Yearly: d.yearly}
+		r := ExceptionRow{From: d.date.Format(time.DateOnly), Yearly: d.yearly}
 		if d.iv != nil {
 			r.Open, r.Close = clockText(d.iv.Start), clockText(d.iv.End)
 		}
@@ -126,44 +127,44 @@ func exceptionRows(exs []openinghours.Exception, now time.Time) []exceptionRowFo
 	return rows
 }
 
-// parseListingForm reads the posted form.
-func parseListingForm(c *fiber.Ctx) listingForm {
-	v := func(name string) string { return strings.TrimSpace(strings.Clone(c.FormValue(name))) }
-	f := listingForm{
+// ParseListing reads the posted form.
+func ParseListing(form url.Values) Listing {
+	v := func(name string) string { return strings.TrimSpace(form.Get(name)) }
+	on := func(name string) bool { return form.Get(name) == "on" }
+	f := Listing{
 		Name: v("name"), OrgNumber: v("org_number"), Categories: map[string]bool{},
 		Services: v("services"), DescriptionNB: v("description_nb"), DescriptionEN: v("description_en"),
 		Street: v("street"), Postcode: v("postcode"), City: v("city"), Lat: v("lat"), Lng: v("lng"),
 		Phone: v("phone"), Email: v("email"), Website: v("website"),
-		HolidaysClosed: c.FormValue("holidays_closed") == "on",
+		HolidaysClosed: on("holidays_closed"),
 		PriceInfo:      v("price_info"), PriceFrom: v("price_from_nok"),
-		Voucher: c.FormValue("voucher") == "on", Wheelchair: v("wheelchair"),
+		Voucher: on("voucher"), Wheelchair: v("wheelchair"),
 	}
-	for _, raw := range c.Request().PostArgs().PeekMulti("category") {
-		f.Categories[string(raw)] = true
+	for _, c := range form["category"] {
+		f.Categories[c] = true
 	}
-	f.Version, _ = strconv.Atoi(c.FormValue("version"))
+	f.Version, _ = strconv.Atoi(v("version")) // a missing version matches no stored one: the store refuses it
 	for d := range f.Days {
-		for i := 0; i < maxSlots; i++ {
-			s := hoursSlot{v(fmt.Sprintf("h%d_%d_from", d, i)), v(fmt.Sprintf("h%d_%d_to", d, i))}
-			if s != (hoursSlot{}) {
+		for i := 0; i < MaxSlots; i++ {
+			s := HoursSlot{v(fmt.Sprintf("h%d_%d_from", d, i)), v(fmt.Sprintf("h%d_%d_to", d, i))}
+			if s != (HoursSlot{}) {
 				f.Days[d] = append(f.Days[d], s)
 			}
 		}
 	}
-	for i := 0; i < maxExceptions; i++ {
+	for i := 0; i < MaxExceptions; i++ {
 		p := fmt.Sprintf("x%d_", i)
-		r := exceptionRowForm{From: v(p + "from"), To: v(p + "to"), Open: v(p + "open"), Close: v(p + "close"),
-			Yearly: c.FormValue(p+"yearly") == "on"}
-		if r != (exceptionRowForm{}) {
+		r := ExceptionRow{From: v(p + "from"), To: v(p + "to"), Open: v(p + "open"), Close: v(p + "close"), Yearly: on(p + "yearly")}
+		if r != (ExceptionRow{}) {
 			f.Exceptions = append(f.Exceptions, r)
 		}
 	}
 	return f
 }
 
-// schedule turns the editor's rows into opening hours; the error names the
+// Schedule turns the editor's rows into opening hours; the error names the
 // first row it cannot read ("h2_0_from", "x1_from").
-func (f *listingForm) schedule() (openinghours.Schedule, string) {
+func (f *Listing) Schedule() (openinghours.Schedule, string) {
 	var s openinghours.Schedule
 	for d, slots := range f.Days {
 		for i, slot := range slots {
@@ -229,10 +230,12 @@ func interval(from, to string) (openinghours.Interval, bool) {
 	return openinghours.Interval{Start: start, End: end}, true
 }
 
-// apply copies the form onto l. It returns the fields the form itself
-// could not read, by input id; the listing's own rules are checked after.
-// An empty position takes the postcode's centre.
-func (s *Server) apply(f *listingForm, l *listing.Listing, original listingForm) map[string]string {
+// Apply copies the form onto l. It returns the fields the form itself
+// could not read (input id → catalogue key); the listing's own rules are
+// checked after. An empty position takes the postcode's centre; the hours
+// are replaced only when they differ from original's, so the original OSM
+// text of hours nobody touched is kept.
+func (f *Listing) Apply(l *listing.Listing, original Listing, postcodes *postcode.Book) map[string]string {
 	bad := map[string]string{}
 	l.Name, l.OrgNumber = f.Name, f.OrgNumber
 	l.Categories = l.Categories[:0:0]
@@ -261,7 +264,7 @@ func (s *Server) apply(f *listingForm, l *listing.Listing, original listingForm)
 	lng, err2 := strconv.ParseFloat(f.Lng, 64)
 	switch {
 	case f.Lat == "" && f.Lng == "":
-		place, ok := s.Postcodes.Lookup(f.Postcode)
+		place, ok := postcodes.Lookup(f.Postcode)
 		if !ok {
 			bad["postcode"] = "form.error.postcode_unknown"
 			break
@@ -272,10 +275,10 @@ func (s *Server) apply(f *listingForm, l *listing.Listing, original listingForm)
 	default:
 		l.Location = listing.Location{Lat: lat, Lng: lng}
 	}
-	hours, row := f.schedule()
+	hours, row := f.Schedule()
 	if row != "" {
 		bad[row] = "form.error.hours"
-	} else if before, _ := original.schedule(); !reflect.DeepEqual(hours, before) {
+	} else if before, _ := original.Schedule(); !reflect.DeepEqual(hours, before) {
 		// Only a change in the editor replaces the hours, so the original
 		// OSM text of hours nobody touched is kept.
 		l.OpeningHours = hours
@@ -289,9 +292,9 @@ var inputOf = map[string]string{
 	"location": "lat", "opening_hours": "h0_0_from", "wheelchair_accessible": "wheelchair-unknown",
 }
 
-// problems merges the form's own problems with the listing's, as messages
-// by input id, in the order of the form.
-func problems(bad map[string]string, err error, l *i18n.Localizer) map[string]string {
+// Problems merges the form's own problems with the listing's, as messages
+// by input id.
+func Problems(bad map[string]string, err error, l *i18n.Localizer) map[string]string {
 	out := map[string]string{}
 	for id, key := range bad {
 		out[id] = l.T(key)
@@ -309,4 +312,27 @@ func problems(bad map[string]string, err error, l *i18n.Localizer) map[string]st
 		}
 	}
 	return out
+}
+
+// ErrorList is the problems as a list in the order the form shows the
+// fields, so the error summary reads top to bottom.
+func ErrorList(problems map[string]string) []Error {
+	out := make([]Error, 0, len(problems))
+	for id, msg := range problems {
+		out = append(out, Error{id, msg})
+	}
+	sort.Slice(out, func(i, j int) bool { return order(out[i].Field) < order(out[j].Field) })
+	return out
+}
+
+// order ranks input ids in the order the form shows them.
+func order(id string) string {
+	fields := []string{"name", "org_number", "category", "services", "description_nb", "description_en",
+		"street", "postcode", "city", "lat", "phone", "email", "website", "h", "x", "price_info", "price_from_nok", "wheelchair"}
+	for i, prefix := range fields {
+		if strings.HasPrefix(id, prefix) {
+			return string(rune('a'+i)) + id
+		}
+	}
+	return "z" + id
 }

@@ -1,10 +1,15 @@
-// Package web is the HTTP layer: routes, handlers and the one error
-// handler. Handlers parse, validate, make one call and render.
+// Package web is the HTTP layer: one route table, and handlers that parse,
+// make one call and render. Handlers hang on three small structs by
+// audience — public (search, listing pages, open data, reports), account
+// (sign-in, Min side, claims, owner edits) and admin (the console) — each
+// holding only what it uses, built from one Deps value by New. Middleware
+// (sessions, CSRF, role guards, rate limits), the one error handler and
+// rendering have files of their own; forms are read by package form and
+// pages shaped by package view.
 package web
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -17,7 +22,6 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 
 	"github.com/bergenreparerer/reparerer/frontend"
-	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/audit"
 	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/coverage"
@@ -25,7 +29,6 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
-	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
@@ -51,55 +54,75 @@ type Readiness struct {
 // are reachable (the cache is optional).
 func (r Readiness) Ready() bool { return r.Store == "ok" && r.Index == "ok" }
 
-// Server holds what the handlers need.
-type Server struct {
+// ListingReader reads listings; nothing in web writes one except through
+// the listing service and the services built on it.
+type ListingReader interface {
+	Get(ctx context.Context, id string) (*listing.Listing, error)
+	GetBySlug(ctx context.Context, slug string) (*listing.Listing, error)
+	Published(ctx context.Context) ([]*listing.Listing, error)
+	CountPublished(ctx context.Context) (listing.Counts, error)
+}
+
+// ReportTaker takes the public's error reports.
+type ReportTaker interface {
+	CreateReport(ctx context.Context, r *report.Report) error
+}
+
+// Deps is everything the handlers need, as the app wires it.
+type Deps struct {
+	Listings  ListingReader
+	Writes    *listing.Service
 	Search    *search.Service
-	Listings  listing.Store
-	Reports   report.Store
+	Reports   ReportTaker
 	Districts *district.Map
 	Postcodes *postcode.Book
 	Messages  *i18n.Catalogue
-	// Writes is the listing service that validates and stores changes.
-	Writes    *listing.Service
 	Auth      *auth.Service
 	Owners    *owner.Service
-	Audit     audit.Store
+	// History reads the audit log, for the owner's conflict view.
+	History   audit.Store
 	Reminders *reminder.Service
-	Mailer    mail.Sender
 	// The municipality's console.
 	Moderation *moderation.Service
-	Imports    *importer.Planner
-	Uploads    importer.Uploads
+	Imports    *importer.Service
 	Scans      printout.Scans
-	// Misses counts searches that found nothing; MissStore reads them back.
-	Misses *coverage.Recorder
+	Misses     *coverage.Recorder
 	// FreshnessAge puts a listing on the freshness list.
 	FreshnessAge time.Duration
-	MissStore    coverage.Store
 	Readiness    func(ctx context.Context) Readiness
 	Now          func() time.Time
 	Log          *slog.Logger
 	BaseURL      string
 	// TileURL is the map tile template; empty shows no tiles.
 	TileURL, TileAttribution, TileAttributionURL string
-
-	assets *assets
-	pages  *pages
 }
 
-// App returns the fiber app with every route. It fails when the frontend
+// New returns the fiber app with every route. It fails when the frontend
 // has not been built.
-func (s *Server) App() (*fiber.App, error) {
-	var err error
-	if s.assets, err = loadAssets(frontend.Dist); err != nil {
+func New(d Deps) (*fiber.App, error) {
+	a, err := loadAssets(frontend.Dist)
+	if err != nil {
 		return nil, err
 	}
-	if s.pages, err = loadPages(s.assets); err != nil {
+	p, err := loadPages(a)
+	if err != nil {
 		return nil, err
 	}
+	r := &renderer{pages: p, messages: d.Messages, baseURL: d.BaseURL,
+		tileURL: d.TileURL, tileAttribution: d.TileAttribution, tileAttributionURL: d.TileAttributionURL}
+	errs := &errorHandler{renderer: r, log: d.Log}
+	mw := &middleware{auth: d.Auth, renderer: r}
+	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, districts: d.Districts,
+		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
+		now: d.Now, log: d.Log}
+	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
+		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, now: d.Now, log: d.Log}
+	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, reminders: d.Reminders,
+		imports: d.Imports, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
+
 	app := fiber.New(fiber.Config{
 		AppName:               "reparerer",
-		ErrorHandler:          s.handleError,
+		ErrorHandler:          errs.handle,
 		DisableStartupMessage: true,
 		ReadTimeout:           10 * time.Second,
 		WriteTimeout:          30 * time.Second,
@@ -108,7 +131,7 @@ func (s *Server) App() (*fiber.App, error) {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(helmet.New(helmet.Config{
-		ContentSecurityPolicy: s.contentSecurityPolicy(),
+		ContentSecurityPolicy: contentSecurityPolicy(d.TileURL),
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 		PermissionPolicy:      "geolocation=(self), camera=(), microphone=()",
 		// The open data and the API are for other sites too.
@@ -119,70 +142,18 @@ func (s *Server) App() (*fiber.App, error) {
 		Level: compress.LevelBestSpeed,
 		Next:  func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/assets/") }, // stored compressed
 	}))
-	s.routes(app)
-	app.Use(func(c *fiber.Ctx) error {
-		return apperr.NotFound("Siden finnes ikke. / No such page.")
-	})
+	routes(app, mw, a, pub, acct, adm)
+	app.Use(func(*fiber.Ctx) error { return errNoSuchPage })
 	return app, nil
 }
 
 // contentSecurityPolicy allows scripts and styles from this site only, and
 // images from the map tile server.
-func (s *Server) contentSecurityPolicy() string {
+func contentSecurityPolicy(tileURL string) string {
 	img := "'self' data:"
-	if u, err := url.Parse(s.TileURL); err == nil && u.Host != "" {
+	if u, err := url.Parse(tileURL); err == nil && u.Host != "" {
 		img += " " + u.Scheme + "://" + strings.ReplaceAll(u.Host, "{s}", "*")
 	}
 	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + img +
 		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
-}
-
-var statusOf = map[apperr.Code]int{
-	apperr.CodeInvalidParameter: fiber.StatusBadRequest,
-	apperr.CodeUnknownParameter: fiber.StatusBadRequest,
-	apperr.CodeInvalid:          fiber.StatusBadRequest,
-	apperr.CodeNotFound:         fiber.StatusNotFound,
-	apperr.CodeConflict:         fiber.StatusConflict,
-	apperr.CodeUnauthorized:     fiber.StatusUnauthorized,
-	apperr.CodeForbidden:        fiber.StatusForbidden,
-	apperr.CodeRateLimited:      fiber.StatusTooManyRequests,
-	apperr.CodeUnavailable:      fiber.StatusServiceUnavailable,
-	apperr.CodeMailUnavailable:  fiber.StatusServiceUnavailable,
-	apperr.CodeNotOwner:         fiber.StatusForbidden,
-	apperr.CodeNotAdmin:         fiber.StatusForbidden,
-}
-
-// handleError is the one place errors become responses. Client errors keep
-// their safe message; anything else is logged once and answered with a
-// fixed message, so internal details never reach the client.
-func (s *Server) handleError(c *fiber.Ctx, err error) error {
-	var ae *apperr.Error
-	var fe *fiber.Error
-	switch {
-	case errors.As(err, &ae):
-	case errors.As(err, &fe) && fe.Code == fiber.StatusMethodNotAllowed:
-		ae = &apperr.Error{Code: apperr.CodeMethodNotAllowed, Message: "Metoden er ikke tillatt. / Method not allowed."}
-	case errors.As(err, &fe) && fe.Code < 500:
-		ae = &apperr.Error{Code: apperr.CodeInvalid, Message: "Ugyldig forespørsel. / Bad request."}
-		if fe.Code == fiber.StatusNotFound {
-			ae.Code, ae.Message = apperr.CodeNotFound, "Siden finnes ikke. / No such page."
-		}
-	default:
-		ae = &apperr.Error{Code: apperr.CodeInternal, Message: "Intern feil. Prøv igjen senere. / Internal error. Please try again later.", Err: err}
-	}
-	status, ok := statusOf[ae.Code]
-	if !ok {
-		status = fiber.StatusInternalServerError
-		if fe != nil {
-			status = fe.Code
-		}
-	}
-	if status >= 500 {
-		s.Log.Error("request failed", "error", err, "status", status, "path", c.Path(),
-			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
-	}
-	if wantsHTML(c) {
-		return s.renderError(c, status, string(ae.Code))
-	}
-	return c.Status(status).JSON(fiber.Map{"error": ae})
 }

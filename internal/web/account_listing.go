@@ -1,0 +1,196 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/audit"
+	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/web/form"
+	"github.com/bergenreparerer/reparerer/internal/web/view"
+)
+
+type overviewBody struct {
+	Admin    bool
+	Email    string
+	Listings []ownedListing
+	Claims   []claimView
+	Notice   string
+}
+
+type ownedListing struct {
+	Name, Status, StatusText, EditURL, PageURL, ConfirmedText string
+}
+
+type claimView struct{ Name, StatusText string }
+
+// overview is "Min side": the user's listings and claims.
+func (a *account) overview(c *fiber.Ctx) error {
+	l, u := a.lang(c), currentUser(c)
+	o, err := a.owners.Overview(c.UserContext(), u.ID)
+	if err != nil {
+		return err
+	}
+	body := overviewBody{Email: u.Email, Admin: u.Admin()}
+	for _, lst := range o.Listings {
+		ol := ownedListing{Name: lst.Name, Status: string(lst.Status), StatusText: l.T("account.status." + string(lst.Status)),
+			EditURL: paths.EditListing(lst.ID), ConfirmedText: view.ConfirmedText(l, lst)}
+		if lst.Published() {
+			ol.PageURL = paths.Listing(lst.Slug)
+		}
+		body.Listings = append(body.Listings, ol)
+	}
+	for _, cl := range o.Claims {
+		body.Claims = append(body.Claims, claimView{cl.ListingName, l.T("account.claim." + cl.Status)})
+	}
+	if n := c.Query("melding"); n != "" && l.Has("account.notice."+n) {
+		body.Notice = l.T("account.notice." + n)
+	}
+	return a.render(c, fiber.StatusOK, "account", a.private(c, l, l.T("account.heading"), "account", body))
+}
+
+func (a *account) registerForm(c *fiber.Ctx) error {
+	f := form.Listing{Categories: map[string]bool{}, City: "Bergen", Wheelchair: listing.WheelchairUnknown}
+	return a.renderListingForm(c, fiber.StatusOK, nil, f, nil, nil)
+}
+
+func (a *account) registerSubmit(c *fiber.Ctx) error {
+	u := currentUser(c)
+	f := form.ParseListing(postValues(c))
+	l := &listing.Listing{Status: listing.StatusPending, Source: listing.Source{Kind: listing.SourceOwner}}
+	if bad := f.Apply(l, form.Listing{}, a.postcodes); len(bad) > 0 {
+		return a.refuseListingForm(c, nil, f, bad, a.writes.CheckOwned(l))
+	}
+	err := a.writes.Register(c.UserContext(), l, editor(u))
+	if len(listing.Problems(err)) > 0 {
+		return a.refuseListingForm(c, nil, f, nil, err)
+	} else if err != nil {
+		return err
+	}
+	a.log.Info("listing: registered by its owner; waiting for verification", "listing_id", l.ID, "user_id", u.ID)
+	return c.Redirect(paths.AccountNotice("registered"), fiber.StatusSeeOther)
+}
+
+func (a *account) editForm(c *fiber.Ctx) error {
+	lst, err := a.owners.Editable(c.UserContext(), *currentUser(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return a.renderListingForm(c, fiber.StatusOK, lst, form.FromListing(lst, a.now().In(openinghours.Oslo)), nil, nil)
+}
+
+func (a *account) editSubmit(c *fiber.Ctx) error {
+	u := currentUser(c)
+	current, err := a.owners.Editable(c.UserContext(), *u, c.Params("id"))
+	if err != nil {
+		return err
+	}
+	f := form.ParseListing(postValues(c))
+	edited := *current
+	if bad := f.Apply(&edited, form.FromListing(current, a.now().In(openinghours.Oslo)), a.postcodes); len(bad) > 0 {
+		return a.refuseListingForm(c, current, f, bad, a.writes.CheckOwned(&edited))
+	}
+	err = a.writes.Edit(c.UserContext(), current, &edited, f.Version, editor(u))
+	switch {
+	case apperr.Is(err, apperr.CodeConflict):
+		return a.conflict(c, current, f)
+	case len(listing.Problems(err)) > 0:
+		return a.refuseListingForm(c, current, f, nil, err)
+	case err != nil:
+		return err
+	}
+	a.log.Info("listing: edited by its owner", "listing_id", edited.ID, "user_id", u.ID, "version", edited.Version)
+	return c.Redirect(paths.AccountNotice("saved"), fiber.StatusSeeOther)
+}
+
+// conflict shows the form as the owner sent it, with what others changed
+// since it was opened; saving again keeps the owner's values on purpose.
+func (a *account) conflict(c *fiber.Ctx, current *listing.Listing, f form.Listing) error {
+	since, err := a.history.Since(c.UserContext(), current.ID, f.Version)
+	if err != nil {
+		return err
+	}
+	f.Version = current.Version
+	return a.renderListingForm(c, fiber.StatusConflict, current, f, nil, since)
+}
+
+func (a *account) refuseListingForm(c *fiber.Ctx, lst *listing.Listing, f form.Listing, bad map[string]string, err error) error {
+	return a.renderListingForm(c, fiber.StatusBadRequest, lst, f, form.Problems(bad, err, a.lang(c)), nil)
+}
+
+type listingFormBody struct {
+	New                     bool
+	Admin                   bool
+	Action, ListingURL      string
+	F                       form.Listing
+	Categories              []view.Check
+	Days                    []dayView
+	Exceptions              []exceptionView
+	Wheelchair              []view.Check
+	Errors                  map[string]string
+	ErrorList               []form.Error
+	Conflict                []view.Conflict
+	MaxSlots, MaxExceptions int
+}
+
+type dayView struct {
+	Index int
+	Name  string
+	Slots []slotView
+}
+
+type slotView struct {
+	Index    int
+	From, To string
+}
+
+type exceptionView struct {
+	Index int
+	form.ExceptionRow
+}
+
+func (a *account) renderListingForm(c *fiber.Ctx, status int, lst *listing.Listing, f form.Listing, errs map[string]string, since []audit.Entry) error {
+	l := a.lang(c)
+	body := listingFormBody{New: lst == nil, F: f, Errors: errs, MaxSlots: form.MaxSlots, MaxExceptions: form.MaxExceptions,
+		Action: paths.Register, Admin: currentUser(c).Admin(), ErrorList: form.ErrorList(errs), Conflict: view.Conflicts(l, since)}
+	if lst != nil {
+		body.Action = paths.EditListing(lst.ID)
+		if lst.Published() {
+			body.ListingURL = paths.Listing(lst.Slug)
+		}
+	}
+	for _, cat := range category.All() {
+		body.Categories = append(body.Categories, view.Check{Value: cat.Slug, Label: view.CategoryName(cat, l), Checked: f.Categories[cat.Slug]})
+	}
+	for d := range f.Days {
+		day := dayView{Index: d, Name: l.Weekday(d)}
+		for i := 0; i < max(form.SlotsShown, len(f.Days[d])); i++ {
+			sv := slotView{Index: i}
+			if i < len(f.Days[d]) {
+				sv.From, sv.To = f.Days[d][i].From, f.Days[d][i].To
+			}
+			day.Slots = append(day.Slots, sv)
+		}
+		body.Days = append(body.Days, day)
+	}
+	for i := 0; i < len(f.Exceptions)+form.ExceptionsAdded && i < form.MaxExceptions; i++ {
+		ev := exceptionView{Index: i}
+		if i < len(f.Exceptions) {
+			ev.ExceptionRow = f.Exceptions[i]
+		}
+		body.Exceptions = append(body.Exceptions, ev)
+	}
+	for _, w := range []string{listing.WheelchairYes, listing.WheelchairNo, listing.WheelchairUnknown} {
+		body.Wheelchair = append(body.Wheelchair, view.Check{Value: w, Label: l.T("form.wheelchair." + w), Checked: f.Wheelchair == w})
+	}
+	title := l.T("edit.heading", "name", f.Name)
+	if body.New {
+		title = l.T("register.heading")
+	}
+	v := a.private(c, l, title, "account", body)
+	v.Script["page"] = "listing-form"
+	return a.render(c, status, "listingform", v)
+}

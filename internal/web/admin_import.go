@@ -1,0 +1,119 @@
+package web
+
+import (
+	"errors"
+	"io"
+	"strconv"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/importer"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/web/form"
+	"github.com/bergenreparerer/reparerer/internal/web/view"
+)
+
+type importData struct {
+	// Preview, when set, is the dry run waiting for confirmation.
+	Preview *previewData
+	// Done, when set, is what a confirmation wrote.
+	Done *importer.Applied
+}
+
+type previewData struct {
+	ID, Filename                                  string
+	Rows                                          []previewRow
+	Create, Update, Unchanged, Duplicate, Invalid int
+	Applied                                       bool
+}
+
+type previewRow struct {
+	Line                             int
+	Name, Action, ActionText         string
+	Problems                         []string
+	ExistingName, ExistingURL, Match string
+	Changes                          []view.Change
+	Approximate                      bool
+}
+
+func (a *admin) importForm(c *fiber.Ctx) error {
+	return a.render(c, fiber.StatusOK, "import", a.lang(c).T("admin.import.heading"), importData{}, nil)
+}
+
+// importPreview keeps the uploaded file and shows what importing it would
+// do; nothing is written to the listings.
+func (a *admin) importPreview(c *fiber.Ctx) error {
+	l := a.lang(c)
+	refuse := func(message string) error {
+		return a.render(c, fiber.StatusBadRequest, "import", l.T("admin.import.heading"), importData{},
+			&form.Error{Field: "file", Message: message})
+	}
+	fh, err := c.FormFile("file")
+	if err != nil {
+		return refuse(l.T("admin.import.error.no_file"))
+	}
+	if fh.Size > importer.MaxUpload {
+		return refuse(l.T("admin.import.error.too_big"))
+	}
+	f, err := fh.Open()
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	body, err := io.ReadAll(io.LimitReader(f, importer.MaxUpload+1))
+	if err != nil {
+		return err
+	}
+	u, plan, err := a.imports.Preview(c.UserContext(), fh.Filename, body, currentUser(c).Email)
+	var ae *apperr.Error
+	if errors.As(err, &ae) && ae.Field == "file" {
+		return refuse(l.T(ae.Key, ae.Args...))
+	} else if err != nil {
+		return err
+	}
+	return a.render(c, fiber.StatusOK, "import", l.T("admin.import.preview_heading"), importData{Preview: previewOf(l, u, plan)}, nil)
+}
+
+func previewOf(l *i18n.Localizer, u importer.Upload, plan importer.Plan) *previewData {
+	p := &previewData{ID: u.ID, Filename: u.Filename, Applied: u.AppliedAt != nil,
+		Create: plan.Count(importer.Create), Update: plan.Count(importer.Update), Unchanged: plan.Count(importer.Unchanged),
+		Duplicate: plan.Count(importer.Duplicate), Invalid: plan.Count(importer.Invalid)}
+	for _, st := range plan.Steps {
+		r := previewRow{Line: st.Line, Action: st.Action, ActionText: l.T("admin.import.action." + st.Action), Approximate: st.Approximate}
+		if st.Listing != nil {
+			r.Name = st.Listing.Name
+		}
+		for _, pr := range st.Problems {
+			text := l.T("import.problem."+pr.Code, "value", pr.Value)
+			if pr.Code == "invalid" && pr.Err != nil {
+				text = view.FieldLabel(l, pr.Field) + ": " + l.T(pr.Err.Key, pr.Err.Args...)
+			}
+			r.Problems = append(r.Problems, text)
+		}
+		if st.Existing != nil {
+			r.ExistingName, r.ExistingURL = st.Existing.Name, paths.AdminListing(st.Existing.ID)
+		}
+		if st.Match != "" {
+			r.Match = l.T("admin.import.match."+st.Match, "metres", l.Int(st.DistanceM))
+		}
+		for _, ch := range st.Changes {
+			r.Changes = append(r.Changes, view.NewChange(l, ch))
+		}
+		p.Rows = append(p.Rows, r)
+	}
+	return p
+}
+
+// importConfirm writes the previewed file with the editor's choice for
+// each duplicate.
+func (a *admin) importConfirm(c *fiber.Ctx) error {
+	posted := postValues(c)
+	decide := func(line int) string { return posted.Get("decision_" + strconv.Itoa(line)) }
+	_, done, err := a.imports.Confirm(c.UserContext(), c.Params("id"), decide, currentUser(c).Email)
+	if err != nil {
+		return err
+	}
+	return a.render(c, fiber.StatusOK, "import", a.lang(c).T("admin.import.done_heading"), importData{Done: &done}, nil)
+}

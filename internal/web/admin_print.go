@@ -1,0 +1,97 @@
+package web
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/printout"
+	"github.com/bergenreparerer/reparerer/internal/web/view"
+)
+
+// sticker answers a listing's sticker as SVG or PDF, by the route's ending.
+func (a *admin) sticker(c *fiber.Ctx) error {
+	lst, err := a.listings.Get(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	if !lst.Published() {
+		return apperr.Conflict("err.sticker_unpublished")
+	}
+	l := a.lang(c)
+	st := printout.Sticker{Mark: l.T("site.name"), Name: lst.Name, Headline: l.T("print.sticker.headline"),
+		Scan: l.T("print.sticker.scan"), URL: paths.Absolute(a.baseURL, paths.ListingQR(lst.Slug)),
+		ShortURL: shortURL(a.baseURL)}
+	render, contentType, ext := st.PDF, "application/pdf", ".pdf"
+	if strings.HasSuffix(c.Path(), ".svg") {
+		render, contentType, ext = st.SVG, "image/svg+xml", ".svg"
+	}
+	body, err := render()
+	if err != nil {
+		return err
+	}
+	return sendFile(c, contentType, "klistremerke-"+lst.ID+ext, body)
+}
+
+func shortURL(base string) string {
+	u, err := url.Parse(base)
+	if err != nil || u.Host == "" {
+		return base
+	}
+	return strings.TrimPrefix(u.Host, "www.")
+}
+
+// poster is a district's A4 or A3 poster of its verified repairers by
+// category, made from the live listings.
+func (a *admin) poster(c *fiber.Ctx) error {
+	l := a.lang(c)
+	d, ok := a.districts.Lookup(c.Params("district"))
+	if !ok {
+		return apperr.NotFound("err.unknown_district")
+	}
+	size := strings.ToUpper(c.Query("size", "A4"))
+	if !slices.Contains(printout.Sizes, size) {
+		return apperr.Invalid("size", "err.poster_size")
+	}
+	published, err := a.listings.Published(c.UserContext())
+	if err != nil {
+		return err
+	}
+	p := printout.Poster{Title: l.T("print.poster.title", "district", d.Name), Subtitle: l.T("print.poster.subtitle"),
+		Empty: l.T("print.poster.empty"), Scan: l.T("print.poster.scan"),
+		URL:      paths.Absolute(a.baseURL, paths.District(d.Slug)+"&kilde=plakat"),
+		ShortURL: shortURL(a.baseURL), Size: size,
+		Footer: l.T("print.poster.footer", "date", view.Date(l, a.now()))}
+	for _, cat := range category.All() {
+		g := printout.Group{Heading: view.CategoryName(cat, l)}
+		for _, lst := range published {
+			if lst.District == d.Slug && lst.VerifiedAt != nil && len(lst.Categories) > 0 && lst.Categories[0] == cat.Slug {
+				g.Entries = append(g.Entries, posterEntry(lst))
+			}
+		}
+		if len(g.Entries) > 0 {
+			p.Groups = append(p.Groups, g)
+		}
+	}
+	pdf, err := p.PDF()
+	if err != nil {
+		return err
+	}
+	return sendFile(c, "application/pdf", "plakat-"+d.Slug+"-"+strings.ToLower(size)+".pdf", pdf)
+}
+
+// posterEntry is one line of a poster; each listing is listed once, under
+// its first (main) category.
+func posterEntry(lst *listing.Listing) printout.Entry {
+	addr := lst.Address.Street
+	if lst.Address.Postcode != "" {
+		addr = strings.TrimPrefix(addr+", "+lst.Address.Postcode+" "+lst.Address.City, ", ")
+	}
+	return printout.Entry{Name: lst.Name, Address: addr, Phone: listing.DisplayPhone(lst.Phone)}
+}

@@ -1,0 +1,54 @@
+package web
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/web/view"
+)
+
+type queueData struct {
+	Pending []listingRow
+	Claims  []claimRow
+	Edits   []view.Edit
+	Reports []reportRow
+}
+
+type listingRow struct {
+	ID, Name, AdminURL, District, Since string
+	Version                             int
+}
+
+type claimRow struct {
+	ID, ListingName, AdminURL, Name, Role, Email, Since string
+}
+
+type reportRow struct {
+	ID, ListingName, AdminURL, Reason, Message, Email, Since string
+}
+
+// queue is the review queue: what waits for the municipality.
+func (a *admin) queue(c *fiber.Ctx) error {
+	l := a.lang(c)
+	q, err := a.moderation.Queue(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var d queueData
+	for _, p := range q.Pending {
+		d.Pending = append(d.Pending, listingRow{ID: p.ID, Name: p.Name, AdminURL: paths.AdminListing(p.ID),
+			District: a.districtName(p.District), Since: view.Moment(l, p.CreatedAt), Version: p.Version})
+	}
+	for _, cl := range q.Claims {
+		d.Claims = append(d.Claims, claimRow{ID: cl.ID, ListingName: cl.ListingName, AdminURL: paths.AdminListing(cl.ListingID),
+			Name: cl.Name, Role: l.T("claim.role." + cl.Role), Email: cl.Email, Since: view.Moment(l, cl.CreatedAt)})
+	}
+	for _, e := range q.Edits {
+		d.Edits = append(d.Edits, view.NewEdit(l, e.Item, e.ListingName))
+	}
+	for _, r := range q.Reports {
+		d.Reports = append(d.Reports, reportRow{ID: r.Item.ID, ListingName: r.ListingName, AdminURL: paths.AdminListing(r.Item.ListingID),
+			Reason: l.T("report.reason." + r.Item.Reason), Message: r.Item.Message, Email: r.Item.Email, Since: view.Moment(l, r.Item.CreatedAt)})
+	}
+	return a.render(c, fiber.StatusOK, "queue", l.T("admin.queue.heading"), d, nil)
+}

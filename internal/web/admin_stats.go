@@ -1,0 +1,169 @@
+package web
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/coverage"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/web/view"
+)
+
+type voucherData struct {
+	Participants, Others []listingRow
+}
+
+// vouchers lists the participants of the repair-voucher scheme and the
+// other published listings, each with a button to change it.
+func (a *admin) vouchers(c *fiber.Ctx) error {
+	published, err := a.listings.Published(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var d voucherData
+	for _, p := range published {
+		row := listingRow{ID: p.ID, Name: p.Name, AdminURL: paths.AdminListing(p.ID), District: a.districtName(p.District), Version: p.Version}
+		if p.AcceptsRepairVoucher {
+			d.Participants = append(d.Participants, row)
+		} else {
+			d.Others = append(d.Others, row)
+		}
+	}
+	return a.render(c, fiber.StatusOK, "voucher", a.lang(c).T("admin.voucher.heading"), d, nil)
+}
+
+// vouchersCSV is the participants list for the scheme's administration.
+func (a *admin) vouchersCSV(c *fiber.Ctx) error {
+	published, err := a.listings.Published(c.UserContext())
+	if err != nil {
+		return err
+	}
+	var rows [][]string
+	for _, p := range published {
+		if p.AcceptsRepairVoucher {
+			rows = append(rows, []string{p.Name, p.OrgNumber, p.Address.Street, p.Address.Postcode, p.Address.City,
+				a.districtName(p.District), strings.Join(p.Categories, ";"), p.Phone, p.Email, p.Website,
+				paths.Absolute(a.baseURL, paths.Listing(p.Slug)), view.TimeText(p.VerifiedAt)})
+		}
+	}
+	return sendCSV(c, "reparasjonsbonus-deltakere.csv", []string{"navn", "organisasjonsnummer", "gateadresse", "postnummer",
+		"poststed", "bydel", "kategorier", "telefon", "epost", "nettside", "side", "verifisert"}, rows)
+}
+
+type statsData struct {
+	Table        coverage.Table
+	CategoryName []string
+	Areas        []coverage.Area
+	Width        float64
+	Height       float64
+	Legend       []legendItem
+	Missed       []missedRow
+	Days         int
+	From, To     string
+}
+
+type legendItem struct {
+	Class int
+	Label string
+}
+
+type missedRow struct {
+	Query, District, Category string
+	Count                     int
+}
+
+// Missed searches: the page sums this many days and shows this many.
+const (
+	missedDays = 30
+	missedTop  = 100
+)
+
+// stats shows where repair is missing: listings per district and
+// category, the same as a choropleth, and the searches that found nothing.
+func (a *admin) stats(c *fiber.Ctx) error {
+	l, ctx := a.lang(c), c.UserContext()
+	published, err := a.listings.Published(ctx)
+	if err != nil {
+		return err
+	}
+	d := statsData{Table: coverage.Count(published, a.districts.All(), category.All()), Width: coverage.Width, Days: missedDays}
+	counts := map[string]int{}
+	for i, dist := range d.Table.Districts {
+		counts[dist.Slug] = d.Table.DistrictTotals[i]
+	}
+	for _, cat := range d.Table.Categories {
+		d.CategoryName = append(d.CategoryName, view.CategoryName(cat, l))
+	}
+	d.Areas, d.Height = coverage.Choropleth(a.districts, counts)
+	for class := 0; class <= 4; class++ {
+		d.Legend = append(d.Legend, legendItem{class, l.T("admin.stats.legend." + strconv.Itoa(class))})
+	}
+	d.From, d.To = coverage.Days(a.now(), missedDays)
+	top, err := a.misses.Top(ctx, missedDays, missedTop)
+	if err != nil {
+		return err
+	}
+	for _, t := range top {
+		d.Missed = append(d.Missed, missedRow{Query: t.Miss.Query, District: a.districtName(t.Miss.District),
+			Category: view.CategoryNames(splitNonEmpty(t.Miss.Category), l), Count: t.Count})
+	}
+	return a.render(c, fiber.StatusOK, "stats", l.T("admin.stats.heading"), d, nil)
+}
+
+func splitNonEmpty(v string) []string {
+	if v == "" {
+		return nil
+	}
+	return strings.Split(v, ",")
+}
+
+// coverageCSV is the district × category table.
+func (a *admin) coverageCSV(c *fiber.Ctx) error {
+	published, err := a.listings.Published(c.UserContext())
+	if err != nil {
+		return err
+	}
+	t := coverage.Count(published, a.districts.All(), category.All())
+	header := []string{"bydel"}
+	for _, cat := range t.Categories {
+		header = append(header, cat.Slug)
+	}
+	header = append(header, "totalt")
+	var rows [][]string
+	for i, dist := range t.Districts {
+		row := []string{dist.Slug}
+		for _, n := range t.Cells[i] {
+			row = append(row, strconv.Itoa(n))
+		}
+		rows = append(rows, append(row, strconv.Itoa(t.DistrictTotals[i])))
+	}
+	return sendCSV(c, "dekning.csv", header, rows)
+}
+
+// Bounds of the missed-search download.
+const (
+	missedCSVDefault = 365
+	missedCSVMax     = 3660
+)
+
+// missedCSV is the daily aggregates of searches that found nothing, for
+// the last ?dager= days (default 365).
+func (a *admin) missedCSV(c *fiber.Ctx) error {
+	days, err := strconv.Atoi(c.Query("dager", strconv.Itoa(missedCSVDefault)))
+	if err != nil || days < 1 || days > missedCSVMax {
+		return apperr.Invalid("dager", "err.days", "min", 1, "max", missedCSVMax)
+	}
+	missed, err := a.misses.Missed(c.UserContext(), days)
+	if err != nil {
+		return err
+	}
+	rows := make([][]string, 0, len(missed))
+	for _, m := range missed {
+		rows = append(rows, []string{m.Day, m.Miss.Query, m.Miss.District, m.Miss.Category, strconv.Itoa(m.Count)})
+	}
+	return sendCSV(c, "sok-uten-treff.csv", []string{"dag", "sok", "bydel", "kategori", "antall"}, rows)
+}

@@ -1,0 +1,144 @@
+package web
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/csrf"
+	"github.com/gofiber/fiber/v2/middleware/limiter"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/auth"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+)
+
+// What the middleware keeps in a request's locals.
+const (
+	userKey = "user"
+	csrfKey = "csrf"
+)
+
+// Limits on what anybody can make the service do. Reports are
+// anonymous, and sign-in links are e-mails sent on anybody's request, so
+// both the client and (for links) the address are held back.
+const (
+	reportsPerWindow = 5
+	reportWindow     = 10 * time.Minute
+	linksPerAddress  = 3
+	linksPerClient   = 10
+	linkWindow       = 15 * time.Minute
+)
+
+var (
+	errNoSession = apperr.New(apperr.CodeUnauthorized, "err.auth.not_signed_in")
+	errNotAdmin  = apperr.New(apperr.CodeNotAdmin, "err.not_admin")
+)
+
+// middleware is what every audience shares: who is signed in, whether
+// they may pass, forms' CSRF tokens, and the rate limits.
+type middleware struct {
+	*renderer
+	auth *auth.Service
+}
+
+// sessionCookie is the cookie's name; on https the __Host- prefix makes
+// browsers refuse it from subdomains and over plain http.
+func (m *middleware) sessionCookie() string {
+	if m.secureCookies() {
+		return "__Host-sid"
+	}
+	return "sid"
+}
+
+// withUser puts the signed-in user, if any, into the request.
+func (m *middleware) withUser(c *fiber.Ctx) error {
+	id := c.Cookies(m.sessionCookie())
+	if id == "" {
+		return c.Next()
+	}
+	u, err := m.auth.Authenticate(c.UserContext(), id)
+	switch {
+	case err == nil:
+		c.Locals(userKey, &u)
+	case apperr.Is(err, apperr.CodeUnauthorized):
+		m.clearSessionCookie(c)
+	default:
+		return err
+	}
+	return c.Next()
+}
+
+// currentUser is the signed-in user, or nil.
+func currentUser(c *fiber.Ctx) *auth.User {
+	u, _ := c.Locals(userKey).(*auth.User)
+	return u
+}
+
+// requireUser lets only signed-in users through: a page asks them to sign
+// in and come back; a form post is refused.
+func (m *middleware) requireUser(c *fiber.Ctx) error {
+	if currentUser(c) != nil {
+		return c.Next()
+	}
+	if c.Method() == fiber.MethodGet || c.Method() == fiber.MethodHead {
+		return c.Redirect(paths.SignInNext(c.OriginalURL()), fiber.StatusSeeOther)
+	}
+	return errNoSession
+}
+
+// requireAdmin lets only the municipality through. It runs after
+// withUser on every /admin route: a page asks a visitor to sign in, a post
+// without a session is refused, and a signed-in repairer is forbidden.
+func (m *middleware) requireAdmin(c *fiber.Ctx) error {
+	u := currentUser(c)
+	if u == nil {
+		return m.requireUser(c)
+	}
+	if !u.Admin() {
+		return errNotAdmin
+	}
+	return c.Next()
+}
+
+func (m *middleware) setSessionCookie(c *fiber.Ctx, id string) {
+	c.Cookie(&fiber.Cookie{Name: m.sessionCookie(), Value: id, Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: m.secureCookies(), SessionOnly: true})
+}
+
+func (m *middleware) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{Name: m.sessionCookie(), Value: "", Path: "/", HTTPOnly: true,
+		SameSite: fiber.CookieSameSiteLaxMode, Secure: m.secureCookies(), Expires: time.Unix(1, 0), MaxAge: -1})
+}
+
+// csrf checks the token of every form post against its cookie; one token
+// store serves every form.
+func (m *middleware) csrf() fiber.Handler {
+	return csrf.New(csrf.Config{
+		KeyLookup: "form:_csrf", CookieName: "csrf_", CookieSameSite: fiber.CookieSameSiteLaxMode,
+		CookieHTTPOnly: true, CookieSecure: m.secureCookies(), Expiration: 2 * time.Hour, ContextKey: csrfKey,
+		ErrorHandler: func(_ *fiber.Ctx, err error) error {
+			return apperr.New(apperr.CodeForbidden, "err.form_expired").Wrap(err)
+		},
+	})
+}
+
+// reportLimit holds back error reports per client address.
+func (m *middleware) reportLimit() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max: reportsPerWindow, Expiration: reportWindow,
+		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") },
+	})
+}
+
+// linkLimits hold back sign-in e-mails per client address and per e-mail
+// address; reached answers the request that went over.
+func (m *middleware) linkLimits(reached fiber.Handler) []fiber.Handler {
+	return []fiber.Handler{
+		limiter.New(limiter.Config{Max: linksPerClient, Expiration: linkWindow, LimitReached: reached}),
+		limiter.New(limiter.Config{Max: linksPerAddress, Expiration: linkWindow, LimitReached: reached,
+			KeyGenerator: func(c *fiber.Ctx) string {
+				return "address:" + strings.ToLower(strings.TrimSpace(c.FormValue("email")))
+			}}),
+	}
+}

@@ -1,0 +1,71 @@
+package web
+
+import (
+	"context"
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/coverage"
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/printout"
+	"github.com/bergenreparerer/reparerer/internal/reminder"
+	"github.com/bergenreparerer/reparerer/internal/search"
+)
+
+// public serves residents, crawlers and other sites: search, listing
+// pages, open data, error reports, probes.
+type public struct {
+	*renderer
+	listings  ListingReader
+	search    *search.Service
+	reports   ReportTaker
+	districts *district.Map
+	postcodes *postcode.Book
+	reminders *reminder.Service
+	misses    *coverage.Recorder
+	scans     printout.Scans
+	readiness func(ctx context.Context) Readiness
+	now       func() time.Time
+	log       *slog.Logger
+}
+
+// errNotPublished answers for a listing the public may not see exactly as
+// for one that does not exist.
+var errNotPublished = apperr.NotFound("err.listing_not_found")
+
+// publishedListing is the :slug listing if the public may see it.
+func (p *public) publishedListing(c *fiber.Ctx) (*listing.Listing, error) {
+	l, err := p.listings.GetBySlug(c.UserContext(), c.Params("slug"))
+	if err != nil {
+		return nil, err
+	}
+	if !l.Published() {
+		return nil, errNotPublished
+	}
+	return l, nil
+}
+
+// districtName names a district by its slug ("" for none).
+func districtName(m *district.Map, slug string) string {
+	if d, ok := m.Lookup(slug); ok {
+		return d.Name
+	}
+	return ""
+}
+
+func (p *public) healthz(c *fiber.Ctx) error {
+	return c.JSON(fiber.Map{"status": "ok"})
+}
+
+func (p *public) readyz(c *fiber.Ctx) error {
+	r := p.readiness(c.UserContext())
+	if !r.Ready() {
+		c.Status(fiber.StatusServiceUnavailable)
+	}
+	return c.JSON(r)
+}

@@ -1,0 +1,126 @@
+package web
+
+import (
+	"errors"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/report"
+	"github.com/bergenreparerer/reparerer/internal/web/form"
+	"github.com/bergenreparerer/reparerer/internal/web/view"
+)
+
+func (p *public) apiRepairer(c *fiber.Ctx) error {
+	l, err := p.publishedListing(c)
+	if err != nil {
+		return err
+	}
+	return c.JSON(view.NewPublic(l, p.now()))
+}
+
+func (p *public) listingPage(c *fiber.Ctx) error {
+	l := p.lang(c)
+	lst, err := p.publishedListing(c)
+	if err != nil {
+		return err
+	}
+	if c.Query("kilde") == paths.QRSource {
+		return p.countScan(c, lst)
+	}
+	unanswered, err := p.reminders.UnansweredSince(c.UserContext(), lst)
+	if err != nil {
+		return err
+	}
+	body := view.NewListing(l, lst, districtName(p.districts, lst.District), p.now())
+	body.UnconfirmedText = view.UnconfirmedText(l, unanswered)
+	body.ReportSent = c.Query("meldt") == "1"
+	v := p.newPage(c, l, lst.Name, nil, true)
+	v.OGTitle = lst.Name
+	v.OGType = "business.business"
+	v.Description = l.T("listing.meta_description", "name", lst.Name, "categories", body.CategoryText,
+		"district", body.DistrictName, "address", body.AddressText)
+	body.JSONLD = view.JSONLD(lst, v.Canonical, body.Description, body.Deviations)
+	v.Body = body
+	return p.render(c, fiber.StatusOK, "listing", v)
+}
+
+// countScan counts a visit from a sticker and sends the visitor on to the
+// clean address, so reloads and shared links are not counted again.
+func (p *public) countScan(c *fiber.Ctx, lst *listing.Listing) error {
+	day := p.now().In(openinghours.Oslo).Format(time.DateOnly)
+	if err := p.scans.CountScan(c.UserContext(), lst.ID, day); err != nil {
+		p.log.Warn("qr: visit not counted", "listing_id", lst.ID, "error", err)
+	}
+	return c.Redirect(paths.Listing(lst.Slug), fiber.StatusFound)
+}
+
+// postcodeCentre answers the register form's map: where a Bergen postcode
+// is, so the pin can start there.
+func (p *public) postcodeCentre(c *fiber.Ctx) error {
+	pc, ok := p.postcodes.Lookup(c.Params("code"))
+	if !ok {
+		return apperr.NotFound("err.unknown_postcode")
+	}
+	c.Set(fiber.HeaderCacheControl, "public, max-age=86400")
+	return c.JSON(fiber.Map{"postcode": pc.Code, "place": pc.Name, "lat": pc.Lat, "lng": pc.Lng})
+}
+
+type reportBody struct {
+	Name, ListingURL, Action string
+	Reasons                  []view.Check
+	Message, Email           string
+	Error                    *form.Error
+}
+
+func (p *public) reportForm(c *fiber.Ctx) error {
+	lst, err := p.publishedListing(c)
+	if err != nil {
+		return err
+	}
+	return p.renderReport(c, lst, report.Report{}, nil, fiber.StatusOK)
+}
+
+func (p *public) reportSubmit(c *fiber.Ctx) error {
+	lst, err := p.publishedListing(c)
+	if err != nil {
+		return err
+	}
+	if c.FormValue("website") != "" { // the honeypot: a robot filled a field people never see
+		p.log.Info("report: dropped a robot's report", "listing_id", lst.ID)
+		return c.Redirect(paths.ReportSent(lst.Slug), fiber.StatusSeeOther)
+	}
+	v := postValues(c)
+	r := report.Report{ListingID: lst.ID, Reason: v.Get("reason"), Message: v.Get("message"), Email: v.Get("email")}
+	if err := r.Normalize(); err != nil {
+		field := ""
+		var ae *apperr.Error
+		if errors.As(err, &ae) {
+			field = ae.Field
+		}
+		target := field
+		if field == "reason" {
+			target = "reason-" + report.Reasons[0]
+		}
+		return p.renderReport(c, lst, r, &form.Error{Field: target, Message: p.lang(c).T("report.error." + field)}, fiber.StatusBadRequest)
+	}
+	if err := p.reports.CreateReport(c.UserContext(), &r); err != nil {
+		return err
+	}
+	p.log.Info("report: received", "listing_id", lst.ID, "report_id", r.ID, "reason", r.Reason)
+	return c.Redirect(paths.ReportSent(lst.Slug), fiber.StatusSeeOther)
+}
+
+func (p *public) renderReport(c *fiber.Ctx, lst *listing.Listing, r report.Report, ferr *form.Error, status int) error {
+	l := p.lang(c)
+	body := reportBody{Name: lst.Name, ListingURL: paths.Listing(lst.Slug), Action: paths.Report(lst.Slug),
+		Message: r.Message, Email: r.Email, Error: ferr}
+	for _, reason := range report.Reasons {
+		body.Reasons = append(body.Reasons, view.Check{Value: reason, Label: l.T("report.reason." + reason), Checked: reason == r.Reason})
+	}
+	return p.render(c, status, "report", p.private(c, l, l.T("report.heading", "name", lst.Name), "", body))
+}

@@ -1,0 +1,253 @@
+package view
+
+import (
+	"fmt"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+)
+
+// DeviationDays is how far ahead a listing page lists changed hours
+// (holidays, a summer closure).
+const DeviationDays = 90
+
+// Listing is the body of a listing's public page.
+type Listing struct {
+	Name, CategoryText, Description string
+	Services                        []string
+	StatusText, StatusClass         string
+	AddressText, DirectionsURL      string
+	DistrictName, DistrictURL       string
+	Phone, Website                  *Link
+	Email                           string
+
+	HoursKnown bool
+	HoursText  string // the original text when it could not be understood
+	Week       []DayRow
+	Holidays   string
+	Exceptions []ExceptionRow
+
+	Price, Wheelchair                       string
+	Voucher                                 bool
+	VerifiedText, ConfirmedText, SourceText string
+	// UnconfirmedText says the business did not answer "still correct?".
+	UnconfirmedText     string
+	ReportURL, ClaimURL string
+	ReportSent          bool // back from "Meld fra om feil"
+	Lat, Lng            string
+	JSONLD              map[string]any
+
+	// Deviations are the changed hours of the coming weeks, for the page
+	// and for the JSON-LD.
+	Deviations []openinghours.Deviation
+}
+
+// DayRow is one weekday of the hours table.
+type DayRow struct {
+	Day, Hours string
+	Today      bool
+}
+
+// ExceptionRow is a date (or a range of dates) with other hours.
+type ExceptionRow struct{ Date, Hours string }
+
+// NewListing shapes a listing for its page at now; districtName names its
+// district.
+func NewListing(l *i18n.Localizer, lst *listing.Listing, districtName string, now time.Time) Listing {
+	b := Listing{
+		Name: lst.Name, CategoryText: CategoryNames(lst.Categories, l), Services: lst.Services,
+		AddressText:  AddressText(lst.Address.Street, lst.Address.Postcode, lst.Address.City, districtName),
+		DistrictName: districtName, DistrictURL: paths.District(lst.District), Email: lst.Email,
+		Voucher: lst.AcceptsRepairVoucher, ReportURL: paths.Report(lst.Slug), ClaimURL: paths.Claim(lst.Slug),
+		Lat: strconv.FormatFloat(lst.Location.Lat, 'f', -1, 64), Lng: strconv.FormatFloat(lst.Location.Lng, 'f', -1, 64),
+		Wheelchair: l.T("wheelchair." + lst.WheelchairAccessible),
+	}
+	b.DirectionsURL = "https://www.openstreetmap.org/directions?route=%3B" + b.Lat + "%2C" + b.Lng
+	b.Description = lst.DescriptionNB
+	if l.Lang == i18n.EN && lst.DescriptionEN != "" || b.Description == "" {
+		b.Description = lst.DescriptionEN
+	}
+	if lst.Phone != "" {
+		b.Phone = &Link{Href: lst.Phone, Text: listing.DisplayPhone(lst.Phone)}
+	}
+	if lst.Website != "" {
+		b.Website = &Link{Href: lst.Website, Text: WebsiteText(lst.Website)}
+	}
+	b.StatusText, b.StatusClass = StatusLine(l, &lst.OpeningHours, now)
+	b.Deviations = lst.OpeningHours.Deviations(now, DeviationDays)
+	b.hours(l, &lst.OpeningHours, now)
+
+	var price []string
+	if lst.PriceFromNOK != nil {
+		price = append(price, l.T("listing.price_from", "amount", l.Int(*lst.PriceFromNOK)))
+	}
+	if lst.PriceInfo != "" {
+		price = append(price, lst.PriceInfo)
+	}
+	b.Price = strings.Join(price, ". ")
+
+	b.VerifiedText = VerifiedText(l, lst)
+	b.ConfirmedText = ConfirmedText(l, lst)
+	if lst.Source.Kind == listing.SourceOSM {
+		b.SourceText = l.T("listing.source_osm")
+	}
+	return b
+}
+
+// VerifiedText says when the municipality last verified the listing.
+func VerifiedText(l *i18n.Localizer, lst *listing.Listing) string {
+	if lst.VerifiedAt == nil {
+		return l.T("listing.not_verified")
+	}
+	return l.T("listing.verified", "date", Date(l, *lst.VerifiedAt))
+}
+
+// ConfirmedText says when the business last confirmed the listing, or "".
+func ConfirmedText(l *i18n.Localizer, lst *listing.Listing) string {
+	if lst.ConfirmedAt == nil {
+		return ""
+	}
+	return l.T("listing.confirmed", "date", Date(l, *lst.ConfirmedAt))
+}
+
+// UnconfirmedText says the business has not answered the "still
+// correct?" e-mail sent at sentAt; "" when sentAt is nil.
+func UnconfirmedText(l *i18n.Localizer, sentAt *time.Time) string {
+	if sentAt == nil {
+		return ""
+	}
+	return l.T("listing.unconfirmed", "date", Date(l, *sentAt))
+}
+
+// hours fills the week table, the public-holiday row and the changed
+// hours of the coming weeks.
+func (b *Listing) hours(l *i18n.Localizer, h *openinghours.Schedule, now time.Time) {
+	if !h.Known() {
+		if h.Unparsed {
+			b.HoursText = h.Text
+		}
+		return
+	}
+	b.HoursKnown = true
+	today := (int(now.In(openinghours.Oslo).Weekday()) + 6) % 7
+	for i, ivs := range h.Week {
+		b.Week = append(b.Week, DayRow{Day: capitalize(l.Weekday(i)), Hours: IntervalsText(l, ivs), Today: i == today})
+	}
+	if h.HolidayRule {
+		b.Holidays = IntervalsText(l, h.Holidays)
+	}
+	// Consecutive dates with the same hours (a summer closure) make one row.
+	devs := b.Deviations
+	for i := 0; i < len(devs); {
+		j := i
+		for j+1 < len(devs) && devs[j+1].Date.Equal(devs[j].Date.AddDate(0, 0, 1)) &&
+			IntervalsText(l, devs[j+1].Intervals) == IntervalsText(l, devs[i].Intervals) {
+			j++
+		}
+		date := l.DayMonth(int(devs[i].Date.Month()), devs[i].Date.Day())
+		if j > i {
+			date = l.T("format.date_range", "from", date, "to", l.DayMonth(int(devs[j].Date.Month()), devs[j].Date.Day()))
+		}
+		b.Exceptions = append(b.Exceptions, ExceptionRow{Date: date, Hours: IntervalsText(l, devs[i].Intervals)})
+		i = j + 1
+	}
+}
+
+// WebsiteText is a website address as people read it: no scheme, no www.
+func WebsiteText(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return raw
+	}
+	text := strings.TrimPrefix(u.Host, "www.")
+	if p := strings.TrimSuffix(u.EscapedPath(), "/"); p != "" {
+		text += p
+	}
+	return text
+}
+
+var schemaDays = [7]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
+
+// JSONLD describes the listing as a schema.org LocalBusiness.
+func JSONLD(lst *listing.Listing, canonical, description string, deviations []openinghours.Deviation) map[string]any {
+	ld := map[string]any{
+		"@context": "https://schema.org",
+		"@type":    "LocalBusiness",
+		"@id":      canonical,
+		"name":     lst.Name,
+		"url":      canonical,
+		"address": map[string]any{
+			"@type": "PostalAddress", "streetAddress": lst.Address.Street, "postalCode": lst.Address.Postcode,
+			"addressLocality": lst.Address.City, "addressCountry": "NO",
+		},
+		"geo": map[string]any{"@type": "GeoCoordinates", "latitude": lst.Location.Lat, "longitude": lst.Location.Lng},
+	}
+	if lst.Website != "" {
+		ld["sameAs"] = []string{lst.Website}
+	}
+	if description != "" {
+		ld["description"] = description
+	}
+	if lst.Phone != "" {
+		ld["telephone"] = lst.Phone
+	}
+	if lst.Email != "" {
+		ld["email"] = lst.Email
+	}
+	if lst.PriceInfo != "" {
+		ld["priceRange"] = lst.PriceInfo
+	} else if lst.PriceFromNOK != nil {
+		ld["priceRange"] = "NOK " + strconv.Itoa(*lst.PriceFromNOK) + "+"
+	}
+	h := &lst.OpeningHours
+	if !h.Known() {
+		return ld
+	}
+	var specs []map[string]any
+	for day, ivs := range h.Week {
+		for _, iv := range ivs {
+			specs = append(specs, map[string]any{
+				"@type": "OpeningHoursSpecification", "dayOfWeek": "https://schema.org/" + schemaDays[day],
+				"opens": SchemaClock(iv.Start), "closes": SchemaClock(iv.End),
+			})
+		}
+	}
+	ld["openingHoursSpecification"] = specs
+	var special []map[string]any
+	for _, d := range deviations {
+		date := d.Date.Format(time.DateOnly)
+		spec := func(opens, closes string) map[string]any {
+			return map[string]any{"@type": "OpeningHoursSpecification", "validFrom": date, "validThrough": date,
+				"opens": opens, "closes": closes}
+		}
+		if len(d.Intervals) == 0 {
+			special = append(special, spec("00:00", "00:00")) // schema.org's way to say closed
+		}
+		for _, iv := range d.Intervals {
+			special = append(special, spec(SchemaClock(iv.Start), SchemaClock(iv.End)))
+		}
+	}
+	if len(special) > 0 {
+		ld["specialOpeningHoursSpecification"] = special
+	}
+	return ld
+}
+
+// SchemaClock writes minutes after midnight as schema.org wants them:
+// an interval past midnight closes at the next day's time, and a whole
+// day ends at 23:59.
+func SchemaClock(m int) string {
+	switch {
+	case m == 24*60:
+		m = 23*60 + 59
+	case m > 24*60:
+		m -= 24 * 60
+	}
+	return fmt.Sprintf("%02d:%02d", m/60, m%60)
+}

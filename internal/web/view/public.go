@@ -1,0 +1,156 @@
+package view
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+)
+
+// Public is what the public may see of a listing: no moderation state, no
+// internal version, no verifier's identity. The API and the open data
+// publish it.
+type Public struct {
+	ID                   string           `json:"id"`
+	Slug                 string           `json:"slug"`
+	URL                  string           `json:"url"`
+	Name                 string           `json:"name"`
+	OrgNumber            string           `json:"org_number,omitempty"`
+	Categories           []string         `json:"categories"`
+	Services             []string         `json:"services"`
+	DescriptionNB        string           `json:"description_nb,omitempty"`
+	DescriptionEN        string           `json:"description_en,omitempty"`
+	Address              listing.Address  `json:"address"`
+	Location             listing.Location `json:"location"`
+	District             string           `json:"district"`
+	Phone                string           `json:"phone,omitempty"`
+	Email                string           `json:"email,omitempty"`
+	Website              string           `json:"website,omitempty"`
+	OpeningHours         PublicHours      `json:"opening_hours"`
+	PriceInfo            string           `json:"price_info,omitempty"`
+	PriceFromNOK         *int             `json:"price_from_nok,omitempty"`
+	AcceptsRepairVoucher bool             `json:"accepts_repair_voucher"`
+	WheelchairAccessible string           `json:"wheelchair_accessible"`
+	VerifiedAt           *time.Time       `json:"verified_at"`
+	ConfirmedAt          *time.Time       `json:"confirmed_at"`
+	Source               listing.Source   `json:"source"`
+	UpdatedAt            time.Time        `json:"updated_at"`
+}
+
+// PublicHours are a listing's opening hours as published.
+type PublicHours struct {
+	// OSM is the schedule in OpenStreetMap syntax (the original text when
+	// it could not be understood).
+	OSM        string                     `json:"osm,omitempty"`
+	Known      bool                       `json:"known"`
+	Week       [7][]openinghours.Interval `json:"week"`
+	Holidays   *[]openinghours.Interval   `json:"public_holidays,omitempty"`
+	Exceptions []openinghours.Exception   `json:"exceptions,omitempty"`
+	OpenNow    *bool                      `json:"open_now"`
+	NextChange *time.Time                 `json:"next_change,omitempty"`
+}
+
+// NewPublic is the published form of l at now.
+func NewPublic(l *listing.Listing, now time.Time) Public {
+	h := &l.OpeningHours
+	hours := PublicHours{Known: h.Known(), Week: h.Week, Exceptions: h.Exceptions}
+	if h.Text != "" || h.Known() {
+		hours.OSM = h.String()
+	}
+	if h.HolidayRule {
+		hours.Holidays = &h.Holidays
+	}
+	if hours.Known {
+		open := h.OpenAt(now)
+		hours.OpenNow = &open
+		if t, ok := h.NextChange(now); ok {
+			t = t.UTC()
+			hours.NextChange = &t
+		}
+	}
+	return Public{
+		ID: l.ID, Slug: l.Slug, URL: paths.Listing(l.Slug), Name: l.Name, OrgNumber: l.OrgNumber,
+		Categories: l.Categories, Services: l.Services, DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
+		Address: l.Address, Location: l.Location, District: l.District, Phone: l.Phone, Email: l.Email, Website: l.Website,
+		OpeningHours: hours, PriceInfo: l.PriceInfo, PriceFromNOK: l.PriceFromNOK,
+		AcceptsRepairVoucher: l.AcceptsRepairVoucher, WheelchairAccessible: l.WheelchairAccessible,
+		VerifiedAt: l.VerifiedAt, ConfirmedAt: l.ConfirmedAt, Source: l.Source, UpdatedAt: l.UpdatedAt,
+	}
+}
+
+// Open data is published under NLOD 2.0; listings that came from
+// OpenStreetMap stay under ODbL and carry that attribution row by row.
+const (
+	OpenDataLicense     = "Norsk lisens for offentlige data (NLOD) 2.0 — https://data.norge.no/nlod/no/2.0"
+	OpenDataAttribution = "Bergen Reparerer / Bergen kommune. Oppføringer med kilde osm: © OpenStreetMap contributors, ODbL 1.0. Bydeler: © Kartverket / SSB, CC BY 4.0."
+)
+
+// OpenDataHeader is the header row of the open-data CSV.
+var OpenDataHeader = []string{"id", "slug", "url", "name", "org_number", "categories", "services", "street", "postcode", "city",
+	"district", "lat", "lng", "phone", "email", "website", "opening_hours", "price_info", "price_from_nok",
+	"accepts_repair_voucher", "wheelchair_accessible", "verified_at", "confirmed_at", "source", "attribution"}
+
+// OpenDataRow is one listing as a row of the open-data CSV.
+func OpenDataRow(l *listing.Listing, baseURL string) []string {
+	price := ""
+	if l.PriceFromNOK != nil {
+		price = strconv.Itoa(*l.PriceFromNOK)
+	}
+	hours := ""
+	if l.OpeningHours.Known() || l.OpeningHours.Unparsed {
+		hours = l.OpeningHours.String()
+	}
+	attribution := l.Source.Attribution
+	if attribution == "" {
+		attribution = "Bergen Reparerer, NLOD 2.0"
+	}
+	return []string{l.ID, l.Slug, paths.Absolute(baseURL, paths.Listing(l.Slug)), l.Name, l.OrgNumber,
+		strings.Join(l.Categories, ";"), strings.Join(l.Services, ";"), l.Address.Street, l.Address.Postcode, l.Address.City,
+		l.District, strconv.FormatFloat(l.Location.Lat, 'f', -1, 64), strconv.FormatFloat(l.Location.Lng, 'f', -1, 64),
+		l.Phone, l.Email, l.Website, hours, l.PriceInfo, price,
+		strconv.FormatBool(l.AcceptsRepairVoucher), l.WheelchairAccessible, TimeText(l.VerifiedAt), TimeText(l.ConfirmedAt),
+		l.Source.Kind, attribution}
+}
+
+// TimeText is an optional time in RFC 3339 (UTC), or "".
+func TimeText(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+// CSV writes a CSV file; every cell is defused so that a spreadsheet
+// never runs it as a formula.
+func CSV(header []string, rows [][]string) ([]byte, error) {
+	var buf bytes.Buffer
+	w := csv.NewWriter(&buf)
+	if err := w.Write(header); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		cells := make([]string, len(r))
+		for i, v := range r {
+			cells[i] = DefuseFormula(v)
+		}
+		if err := w.Write(cells); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// DefuseFormula keeps spreadsheet programs from running a cell as a
+// formula. "+" is left alone: E.164 phone numbers start with it.
+func DefuseFormula(v string) string {
+	if v != "" && strings.ContainsRune("=@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
+}
