@@ -1,10 +1,13 @@
 package view
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 )
 
@@ -66,3 +69,98 @@ func TestSchemaClock(t *testing.T) {
 	}
 }
 
+
+func TestPaginate(t *testing.T) {
+	href := func(n int) string { return "/?page=" + strconv.Itoa(n) }
+	labels := func(p Pagination) string {
+		var out []string
+		for _, l := range p.Pages {
+			switch {
+			case l.Gap:
+				out = append(out, "…")
+			case l.Current:
+				out = append(out, "["+l.Label+"]")
+			default:
+				out = append(out, l.Label)
+			}
+		}
+		return strings.Join(out, " ")
+	}
+	tests := []struct {
+		page, total      int
+		want, prev, next string
+	}{
+		{1, 15, "", "", ""},
+		{1, 45, "[1] 2 3", "", "/?page=2"},
+		{6, 200, "1 … 4 5 [6] 7 8 … 10", "/?page=5", "/?page=7"},
+		{12, 200, "1 … 10", "/?page=10", ""}, // past the end: back to the last page
+	}
+	for _, tt := range tests {
+		p := Paginate(tt.page, 20, tt.total, href)
+		if got := labels(p); got != tt.want || p.Prev != tt.prev || p.Next != tt.next {
+			t.Errorf("page %d of %d: %q prev %q next %q, want %q %q %q", tt.page, tt.total, got, p.Prev, p.Next, tt.want, tt.prev, tt.next)
+		}
+	}
+}
+
+func TestJSONLD(t *testing.T) {
+	h, err := openinghours.ParseOSM("Mo 10:00-17:00; Fr 22:00-02:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := &listing.Listing{Name: "Sko", Phone: "+4755123456", OpeningHours: h,
+		Address: listing.Address{Street: "Gate 1", Postcode: "5003", City: "Bergen"}}
+	day := time.Date(2026, 12, 24, 0, 0, 0, 0, openinghours.Oslo)
+	ld := JSONLD(l, "https://x/reparator/sko", "", []openinghours.Deviation{{Date: day}})
+	specs := ld["openingHoursSpecification"].([]map[string]any)
+	if len(specs) != 2 || specs[1]["opens"] != "22:00" || specs[1]["closes"] != "02:00" || ld["telephone"] != "+4755123456" {
+		t.Errorf("specs %v", specs)
+	}
+	special := ld["specialOpeningHoursSpecification"].([]map[string]any)
+	if len(special) != 1 || special[0]["opens"] != "00:00" || special[0]["validFrom"] != "2026-12-24" {
+		t.Errorf("a closed day is 00:00–00:00 on its date: %v", special)
+	}
+	if _, ok := ld["description"]; ok {
+		t.Error("an empty description is left out")
+	}
+}
+
+func TestValueTextAndAddress(t *testing.T) {
+	c, err := i18n.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	en := c.For(i18n.EN)
+	tests := []struct{ field, value, want string }{
+		{"phone", "+4755123456", "55 12 34 56"},
+		{"categories", "sko, klaer", "Shoes, bags & leather, Clothes & textiles"},
+		{"status", "hidden", en.T("account.status.hidden")},
+		{"opening_hours", "not json", "not json"},
+		{"name", "", ""},
+	}
+	for _, tt := range tests {
+		if got := ValueText(en, tt.field, tt.value); got != tt.want {
+			t.Errorf("%s %q: %q, want %q", tt.field, tt.value, got, tt.want)
+		}
+	}
+	if got := AddressText("", "", "", "Åsane"); got != "Åsane" {
+		t.Errorf("no address: %q", got)
+	}
+	if got := AddressText("Gate 1", "5003", "Bergen", "Bergenhus"); got != "Gate 1, 5003 Bergen" {
+		t.Errorf("address: %q", got)
+	}
+	if got := ActorText(en, "admin:x@bergen.kommune.no"); strings.Contains(got, "@") {
+		t.Errorf("an actor's address is not shown: %q", got)
+	}
+}
+
+func TestCSVDefusesFormulas(t *testing.T) {
+	body, err := CSV([]string{"a", "b"}, [][]string{{"=HYPERLINK(\"x\")", "+4755123456"}, {"@SUM(1)", "plain"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "a,b\n\"'=HYPERLINK(\"\"x\"\")\",+4755123456\n'@SUM(1),plain\n"
+	if string(body) != want {
+		t.Errorf("csv = %q, want %q", body, want)
+	}
+}
