@@ -1,6 +1,6 @@
 // Package frontend embeds the built map script and styles (frontend/dist,
 // made by build.mjs) and the page templates. It lives here because
-// go:embed cannot reach a parent folder.
+// The embed directive cannot reach a parent folder.
 package frontend
 
 import "embed"

@@ -97,15 +97,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	a.Store.Now = now
 	if a.Index, err = meili.New(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex, a.Districts); err != nil {
-		a.Store.Close()
-		return nil, err
+		return nil, errors.Join(err, a.Store.Close())
 	}
 	a.Index.Now = now
 	if cfg.RedisURL != "" {
 		r, err := cache.NewRedis(cfg.RedisURL, cfg.RedisPrefix)
 		if err != nil {
-			a.Store.Close()
-			return nil, err
+			return nil, errors.Join(err, a.Store.Close())
 		}
 		a.cache, a.redis = r, true
 		log.Info("cache: Redis", "redis_url", redactURL(cfg.RedisURL), "prefix", cfg.RedisPrefix)
@@ -117,8 +115,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Listings = &listing.Service{Store: a.Store, Districts: a.Districts, Now: now, Notify: a.Worker}
 	mailer, err := newMailer(cfg, log)
 	if err != nil {
-		a.Close()
-		return nil, err
+		return nil, errors.Join(err, a.Close())
 	}
 	a.Auth = &auth.Service{Store: a.Store, Now: now, IdleTimeout: cfg.SessionIdle, Mailer: mailer, Messages: messages, BaseURL: cfg.BaseURL}
 	a.Owners = &owner.Service{Store: a.Store, Listings: a.Store, Now: now, Log: log}
@@ -156,12 +153,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		log.Info("map: REPARERER_TILE_URL is empty; maps show district outlines without tiles")
 	}
 	if a.fiber, err = web.New(deps); err != nil {
-		a.Close()
-		return nil, err
+		return nil, errors.Join(err, a.Close())
 	}
 	if a.listener, err = net.Listen("tcp", cfg.Addr); err != nil {
-		a.Close()
-		return nil, fmt.Errorf("app: listen on %s: %w", cfg.Addr, err)
+		return nil, errors.Join(fmt.Errorf("app: listen on %s: %w", cfg.Addr, err), a.Close())
 	}
 	return a, nil
 }

@@ -115,7 +115,7 @@ func (r *Redis) watch(ctx context.Context) {
 			}
 		}
 		r.genKnown.Store(false)
-		ps.Close()
+		_ = ps.Close() // the connection is gone or going; a new one follows
 		select {
 		case <-ctx.Done():
 		case <-time.After(backoff):

@@ -18,12 +18,12 @@ const adminUsage = `usage: reparerer admin add EMAIL      make EMAIL a municipal
 
 // admin manages the municipality's accounts. They sign in like repairers,
 // with a link sent to their address; the role is what opens /admin.
-func admin(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+func admin(ctx context.Context, args, env []string, stdout, stderr io.Writer) (err error) {
 	cfg, rest, _, db, err := openStore(ctx, "admin", args, env, stderr, nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeWith(&err, db)
 	switch {
 	case len(rest) == 1 && rest[0] == "list":
 		admins, err := db.UsersWithRole(ctx, auth.RoleAdmin)

@@ -17,12 +17,12 @@ const claimsUsage = `usage: reparerer claims list
 
 // claims lists and decides claims ("Er dette din bedrift?") from the command
 // line; the console at /admin does the same and e-mails the claimant.
-func claims(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+func claims(ctx context.Context, args, env []string, stdout, stderr io.Writer) (err error) {
 	cfg, rest, _, db, err := openStore(ctx, "claims", args, env, stderr, nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeWith(&err, db)
 	svc := &owner.Service{Store: db, Now: time.Now, Log: newLogger(cfg, stderr)}
 	switch {
 	case len(rest) == 1 && rest[0] == "list":

@@ -3,6 +3,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -88,4 +89,10 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 	var level slog.Level
 	_ = level.UnmarshalText([]byte(cfg.LogLevel)) // validated by config
 	return slog.New(slog.NewJSONHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// closeWith closes c when a command ends and adds a failed close to the
+// command's error: a store that could not close cleanly is worth saying.
+func closeWith(err *error, c io.Closer) {
+	*err = errors.Join(*err, c.Close())
 }

@@ -20,7 +20,7 @@ import (
 
 // importCmd writes to the store only; a running (or the next) `serve`
 // drains the outbox into the search index.
-func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer) (err error) {
 	var addressFile string
 	var dryRun bool
 	_, rest, districts, db, err := openStore(ctx, "import", args, env, stderr, func(fs *flag.FlagSet) {
@@ -30,7 +30,7 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeWith(&err, db)
 	if len(rest) != 1 {
 		return errors.New("want exactly one FILE (OSM GeoJSON or CSV)")
 	}

@@ -9,12 +9,12 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/meili"
 )
 
-func reindex(ctx context.Context, args, env []string, stdout, stderr io.Writer) error {
+func reindex(ctx context.Context, args, env []string, stdout, stderr io.Writer) (err error) {
 	cfg, _, districts, db, err := openStore(ctx, "reindex", args, env, stderr, nil)
 	if err != nil {
 		return err
 	}
-	defer db.Close()
+	defer closeWith(&err, db)
 	index, err := meili.New(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex, districts)
 	if err != nil {
 		return err

@@ -8,7 +8,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/config"
 )
 
-func serve(ctx context.Context, args, env []string, stderr io.Writer) error {
+func serve(ctx context.Context, args, env []string, stderr io.Writer) (err error) {
 	cfg, _, err := config.Load(env, args, "serve", stderr, nil)
 	if err != nil {
 		return err
@@ -17,6 +17,6 @@ func serve(ctx context.Context, args, env []string, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	defer a.Close()
+	defer closeWith(&err, a)
 	return a.Run(ctx)
 }

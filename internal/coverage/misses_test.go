@@ -2,7 +2,6 @@ package coverage_test
 
 import (
 	"context"
-	"io"
 	"log/slog"
 	"path/filepath"
 	"testing"
@@ -38,7 +37,7 @@ func TestRecorderKeepsOnlyRepeatedMissesPerDay(t *testing.T) {
 	}
 	defer db.Close()
 	now := time.Date(2026, 11, 23, 22, 30, 0, 0, time.UTC) // 23:30 in Oslo
-	r := &coverage.Recorder{Store: db, Now: func() time.Time { return now }, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	r := &coverage.Recorder{Store: db, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
 	for i := 0; i < 2; i++ {
 		r.Record(ctx, "urmaker", "arna", "")
 	}

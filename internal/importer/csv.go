@@ -57,7 +57,7 @@ func (p *Planner) ReadCSV(data []byte) ([]Row, error) {
 	r.TrimLeadingSpace = true
 	head, err := r.Read()
 	if err != nil {
-		return nil, fmt.Errorf("%w: no header row: %v", ErrFile, err)
+		return nil, fmt.Errorf("%w: no header row: %w", ErrFile, err)
 	}
 	index := map[string]int{}
 	for i, h := range head {
@@ -83,7 +83,7 @@ func (p *Planner) ReadCSV(data []byte) ([]Row, error) {
 		}
 		line, _ := r.FieldPos(0)
 		if err != nil {
-			return nil, fmt.Errorf("%w: line %d: %v", ErrFile, line, err)
+			return nil, fmt.Errorf("%w: line %d: %w", ErrFile, line, err)
 		}
 		if len(rows) == MaxRows {
 			return nil, fmt.Errorf("%w: more than %d rows; split the file", ErrFile, MaxRows)

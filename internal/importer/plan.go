@@ -103,7 +103,7 @@ type Planner struct {
 func (p *Planner) ReadGeoJSON(data []byte) ([]Row, error) {
 	features, err := readFeatures(data)
 	if err != nil {
-		return nil, fmt.Errorf("%w: %v", ErrFile, err)
+		return nil, fmt.Errorf("%w: %w", ErrFile, err)
 	}
 	if len(features) > MaxRows {
 		return nil, fmt.Errorf("%w: more than %d features; split the file", ErrFile, MaxRows)

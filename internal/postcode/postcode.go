@@ -30,7 +30,7 @@ type Book struct{ byCode map[string]Place }
 func Load() (*Book, error) {
 	rows, err := csv.NewReader(bytes.NewReader(data)).ReadAll()
 	if err != nil || len(rows) < 2 {
-		return nil, fmt.Errorf("postcode: read list: %v", err)
+		return nil, fmt.Errorf("postcode: read list: %w", err)
 	}
 	col := map[string]int{}
 	for i, name := range rows[0] {

@@ -7,6 +7,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -45,8 +46,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	s := &DB{db: db, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
-		db.Close()
-		return nil, err
+		return nil, errors.Join(err, db.Close())
 	}
 	return s, nil
 }

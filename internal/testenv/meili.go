@@ -1,6 +1,7 @@
 package testenv
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -30,7 +31,8 @@ func MeiliBinary() (string, error) {
 	out, err := exec.Command(filepath.Join(root, "scripts", "provision-meili.sh")).Output()
 	if err != nil {
 		msg := err.Error()
-		if ee, ok := err.(*exec.ExitError); ok {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
 			msg = string(ee.Stderr)
 		}
 		return "", fmt.Errorf("testenv: provisioning Meilisearch failed (run scripts/provision-meili.sh): %s", msg)

@@ -104,7 +104,7 @@ func (x *smtpSession) Data(r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("testenv: unreadable message: %w", err)
 	}
-	var body io.Reader = msg.Body
+	var body io.Reader = msg.Body //nolint:staticcheck // ST1023: the declared type lets a decoder replace it
 	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
 		body = quotedprintable.NewReader(msg.Body)
 	}

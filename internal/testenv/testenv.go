@@ -109,7 +109,7 @@ func waitHTTP(url string, deadline time.Duration) error {
 			}
 		}
 		if time.Now().After(end) {
-			return fmt.Errorf("testenv: %s did not answer within %s (last error: %v)", url, deadline, err)
+			return fmt.Errorf("testenv: %s did not answer within %s (last error: %w)", url, deadline, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -125,7 +125,7 @@ func waitTCP(addr string, deadline time.Duration) error {
 			return nil
 		}
 		if time.Now().After(end) {
-			return fmt.Errorf("testenv: %s did not accept connections within %s: %v", addr, deadline, err)
+			return fmt.Errorf("testenv: %s did not accept connections within %s: %w", addr, deadline, err)
 		}
 		time.Sleep(20 * time.Millisecond)
 	}

@@ -61,7 +61,7 @@ func (a *admin) importPreview(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	defer f.Close()
+	defer f.Close() //nolint:errcheck // a read-only upload; ReadAll reports read errors
 	body, err := io.ReadAll(io.LimitReader(f, importer.MaxUpload+1))
 	if err != nil {
 		return err

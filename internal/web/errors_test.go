@@ -77,7 +77,7 @@ func TestErrorMessagesInTheRequestsLanguage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := &errorHandler{renderer: &renderer{messages: messages}, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	h := &errorHandler{renderer: &renderer{messages: messages}, log: slog.New(slog.DiscardHandler)}
 	app := fiber.New(fiber.Config{ErrorHandler: h.handle})
 	app.Get("/api/v1/range", func(*fiber.Ctx) error {
 		return apperr.Invalid("radius_m", "err.search.verdien_ma_vaere_mellom_og", "min", 1, "max", 50000)

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"log/slog"
 	"net/url"
 	"regexp"
@@ -19,7 +18,7 @@ func TestEveryPathIsARoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := New(Deps{Messages: messages, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Now: time.Now})
+	app, err := New(Deps{Messages: messages, Log: slog.New(slog.DiscardHandler), Now: time.Now})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,10 +26,14 @@ func TestScheduleFromTheEditor(t *testing.T) {
 				return reflect.DeepEqual(s.Week[0], []openinghours.Interval{{Start: 600, End: 720}, {Start: 780, End: 1020}})
 			}, "Monday 10–12 and 13–17"},
 		{"past midnight", url.Values{"h4_0_from": {"22:00"}, "h4_0_to": {"02:00"}}, "",
-			func(s openinghours.Schedule) bool { return reflect.DeepEqual(s.Week[4], []openinghours.Interval{{Start: 1320, End: 1560}}) },
+			func(s openinghours.Schedule) bool {
+				return reflect.DeepEqual(s.Week[4], []openinghours.Interval{{Start: 1320, End: 1560}})
+			},
 			"Friday 22:00 to 02:00 next day"},
 		{"a summer closure is one row of many days", url.Values{"x0_from": {"2026-07-01"}, "x0_to": {"2026-07-21"}}, "",
-			func(s openinghours.Schedule) bool { return len(s.Exceptions) == 21 && len(s.Exceptions[0].Intervals) == 0 },
+			func(s openinghours.Schedule) bool {
+				return len(s.Exceptions) == 21 && len(s.Exceptions[0].Intervals) == 0
+			},
 			"21 closed days"},
 		{"yearly date", url.Values{"x0_from": {"2026-12-24"}, "x0_open": {"10:00"}, "x0_close": {"13:00"}, "x0_yearly": {"on"}}, "",
 			func(s openinghours.Schedule) bool { return len(s.Exceptions) == 1 && s.Exceptions[0].Year == 0 }, "24 Dec every year"},

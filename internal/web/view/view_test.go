@@ -69,7 +69,6 @@ func TestSchemaClock(t *testing.T) {
 	}
 }
 
-
 func TestPaginate(t *testing.T) {
 	href := func(n int) string { return "/?page=" + strconv.Itoa(n) }
 	labels := func(p Pagination) string {
