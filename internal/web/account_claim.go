@@ -21,22 +21,10 @@ type claimBody struct {
 	Error                                 *form.Error
 }
 
-// published is the :slug listing if the public may see it.
-func (a *account) published(c *fiber.Ctx) (*listing.Listing, error) {
-	l, err := a.listings.GetBySlug(c.UserContext(), c.Params("slug"))
-	if err != nil {
-		return nil, err
-	}
-	if !l.Published() {
-		return nil, errNotPublished
-	}
-	return l, nil
-}
-
 // claimForm is "Er dette din bedrift?". A visitor who is not signed in is
 // asked to sign in first, so every claim comes from a proven address.
 func (a *account) claimForm(c *fiber.Ctx) error {
-	lst, err := a.published(c)
+	lst, err := published(c, a.listings)
 	if err != nil {
 		return err
 	}
@@ -44,7 +32,7 @@ func (a *account) claimForm(c *fiber.Ctx) error {
 }
 
 func (a *account) claimSubmit(c *fiber.Ctx) error {
-	lst, err := a.published(c)
+	lst, err := published(c, a.listings)
 	if err != nil {
 		return err
 	}
