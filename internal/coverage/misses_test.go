@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/coverage"
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/store"
 )
 
@@ -53,5 +55,51 @@ func TestRecorderKeepsOnlyRepeatedMissesPerDay(t *testing.T) {
 	want := coverage.Missed{Day: "2026-11-24", Miss: coverage.Miss{Query: "urmaker", District: "arna"}, Count: 3}
 	if len(got) != 1 || got[0] != want {
 		t.Errorf("stored %+v, want only %+v", got, want)
+	}
+}
+
+// A search page that found nothing is counted with its district — or the
+// district of a "near me" origin, never the origin — and its categories;
+// map-area searches and later pages are not counted. Top sums the days.
+func TestRecordSearchAndTop(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	districts, err := district.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
+	r := &coverage.Recorder{Store: db, Districts: districts, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
+	asane := &search.Point{Lat: 60.47, Lng: 5.33}
+	for day := 0; day < 2; day++ {
+		for i := 0; i < coverage.MinDaily; i++ {
+			r.RecordSearch(ctx, search.Query{Text: "kobbersmed", Origin: asane, Page: 1})
+			r.RecordSearch(ctx, search.Query{Text: "symaskin", Districts: []string{"fana"}, Categories: []string{"hvitevarer"}, Page: 1})
+			r.RecordSearch(ctx, search.Query{Text: "gitar", BBox: &search.BBox{}, Page: 1})
+			r.RecordSearch(ctx, search.Query{Text: "fiolin", Page: 2})
+		}
+		r.RecordSearch(ctx, search.Query{Text: "kobbersmed", Origin: asane, Page: 1}) // a fourth on each day
+		now = now.AddDate(0, 0, 1)
+	}
+	top, err := r.Top(ctx, 30, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []coverage.Total{
+		{Miss: coverage.Miss{Query: "kobbersmed", District: "asane"}, Count: 8},
+		{Miss: coverage.Miss{Query: "symaskin", District: "fana", Category: "hvitevarer"}, Count: 6},
+	}
+	if len(top) != 2 || top[0] != want[0] || top[1] != want[1] {
+		t.Errorf("top %+v, want %+v", top, want)
+	}
+	if one, _ := r.Top(ctx, 30, 1); len(one) != 1 {
+		t.Errorf("limit 1 gave %d", len(one))
+	}
+	if from, to := coverage.Days(time.Date(2026, 3, 29, 23, 30, 0, 0, time.UTC), 2); from != "2026-03-29" || to != "2026-03-30" {
+		t.Errorf("days in Oslo: %s – %s", from, to) // 23:30 UTC is 01:30 the next day in summer time
 	}
 }

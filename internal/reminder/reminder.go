@@ -332,8 +332,7 @@ type Stale struct {
 }
 
 // Stale lists the published listings not checked for age, in the order
-// sortBy (one of Sorts; the district order is by slug), oldest check
-// first by default.
+// sortBy (one of Sorts; districts by name), oldest check first by default.
 func (s *Service) Stale(ctx context.Context, age time.Duration, sortBy string) ([]Stale, error) {
 	if !slices.Contains(Sorts, sortBy) {
 		return nil, apperr.Invalid("sort", "err.sort")
@@ -373,13 +372,20 @@ func (s *Service) Stale(ctx context.Context, age time.Duration, sortBy string) (
 		case SortName:
 			return strings.Compare(strings.ToLower(a.Listing.Name), strings.ToLower(b.Listing.Name))
 		case SortDistrict:
-			return strings.Compare(a.Listing.District, b.Listing.District)
+			return strings.Compare(s.districtName(a.Listing.District), s.districtName(b.Listing.District))
 		case SortAsked:
 			return compareTimes(a.Asked, b.Asked)
 		}
 		return compareTimes(a.Checked, b.Checked)
 	})
 	return out, nil
+}
+
+func (s *Service) districtName(slug string) string {
+	if d, ok := s.Listings.Districts.Lookup(slug); ok {
+		return d.Name
+	}
+	return slug
 }
 
 // compareTimes orders never (nil) first.

@@ -67,23 +67,11 @@ var repeatable = map[string]bool{"category": true, "district": true}
 // ParseQuery validates the URL parameters of /api/v1/search. now resolves
 // open_now and bounds open_at. Every problem is an apperr naming the field.
 func ParseQuery(v url.Values, now time.Time) (Query, error) {
-	names := make([]string, 0, len(v))
-	for name := range v {
-		names = append(names, name)
+	if err := checkParams(v, knownParams); err != nil {
+		return Query{}, err
 	}
-	slices.Sort(names) // report problems in a stable order
-	for _, name := range names {
-		if !knownParams[name] {
-			return Query{}, &apperr.Error{Code: apperr.CodeUnknownParameter, Field: name, Key: "err.unknown_parameter"}
-		}
-		if len(v[name]) > 1 && !repeatable[name] {
-			return Query{}, apperr.Invalid(name, "err.search.parameteren_kan_bare_gis_en")
-		}
-	}
-	if raw, ok := v["lang"]; ok {
-		if _, valid := i18n.Parse(raw[0]); !valid {
-			return Query{}, apperr.Invalid("lang", "err.lang")
-		}
+	if _, err := parseLang(v); err != nil {
+		return Query{}, err
 	}
 	q := Query{Page: 1, PerPage: DefaultPerPage}
 	var err error
@@ -112,6 +100,54 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 		return Query{}, err
 	}
 	return q, nil
+}
+
+// checkParams refuses parameters not in known, and repeats of those that
+// are not repeatable, in a stable order.
+func checkParams(v url.Values, known map[string]bool) error {
+	names := make([]string, 0, len(v))
+	for name := range v {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		if !known[name] {
+			return &apperr.Error{Code: apperr.CodeUnknownParameter, Field: name, Key: "err.unknown_parameter"}
+		}
+		if len(v[name]) > 1 && !repeatable[name] {
+			return apperr.Invalid(name, "err.search.parameteren_kan_bare_gis_en")
+		}
+	}
+	return nil
+}
+
+// parseLang is the lang parameter (nb, the default, or en).
+func parseLang(v url.Values) (i18n.Lang, error) {
+	raw, ok := v["lang"]
+	if !ok {
+		return i18n.NB, nil
+	}
+	l, valid := i18n.Parse(raw[0])
+	if !valid {
+		return "", apperr.Invalid("lang", "err.lang")
+	}
+	return l, nil
+}
+
+var suggestParams = map[string]bool{"q": true, "lang": true}
+
+// ParseSuggest validates the URL parameters of /api/v1/suggest: the text
+// (see ParseSuggestText) and the language the categories are named in.
+func ParseSuggest(v url.Values) (string, i18n.Lang, error) {
+	if err := checkParams(v, suggestParams); err != nil {
+		return "", "", err
+	}
+	lang, err := parseLang(v)
+	if err != nil {
+		return "", "", err
+	}
+	text, err := ParseSuggestText(v.Get("q"))
+	return text, lang, err
 }
 
 // ParseSuggestText checks the text a suggestion is asked for: like q, but

@@ -5,7 +5,6 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/audit"
-	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
@@ -121,71 +120,9 @@ func (a *account) refuseListingForm(c *fiber.Ctx, lst *listing.Listing, f form.L
 	return a.renderListingForm(c, fiber.StatusBadRequest, lst, f, form.Problems(bad, err, a.lang(c)), nil)
 }
 
-type listingFormBody struct {
-	New                     bool
-	Admin                   bool
-	Action, ListingURL      string
-	F                       form.Listing
-	Categories              []view.Check
-	Days                    []dayView
-	Exceptions              []exceptionView
-	Wheelchair              []view.Check
-	Errors                  map[string]string
-	ErrorList               []form.Error
-	Conflict                []view.Conflict
-	MaxSlots, MaxExceptions int
-}
-
-type dayView struct {
-	Index int
-	Name  string
-	Slots []slotView
-}
-
-type slotView struct {
-	Index    int
-	From, To string
-}
-
-type exceptionView struct {
-	Index int
-	form.ExceptionRow
-}
-
 func (a *account) renderListingForm(c *fiber.Ctx, status int, lst *listing.Listing, f form.Listing, errs map[string]string, since []audit.Entry) error {
 	l := a.lang(c)
-	body := listingFormBody{New: lst == nil, F: f, Errors: errs, MaxSlots: form.MaxSlots, MaxExceptions: form.MaxExceptions,
-		Action: paths.Register, Admin: currentUser(c).Admin(), ErrorList: form.ErrorList(errs), Conflict: view.Conflicts(l, since)}
-	if lst != nil {
-		body.Action = paths.EditListing(lst.ID)
-		if lst.Published() {
-			body.ListingURL = paths.Listing(lst.Slug)
-		}
-	}
-	for _, cat := range category.All() {
-		body.Categories = append(body.Categories, view.Check{Value: cat.Slug, Label: view.CategoryName(cat, l), Checked: f.Categories[cat.Slug]})
-	}
-	for d := range f.Days {
-		day := dayView{Index: d, Name: l.Weekday(d)}
-		for i := 0; i < max(form.SlotsShown, len(f.Days[d])); i++ {
-			sv := slotView{Index: i}
-			if i < len(f.Days[d]) {
-				sv.From, sv.To = f.Days[d][i].From, f.Days[d][i].To
-			}
-			day.Slots = append(day.Slots, sv)
-		}
-		body.Days = append(body.Days, day)
-	}
-	for i := 0; i < len(f.Exceptions)+form.ExceptionsAdded && i < form.MaxExceptions; i++ {
-		ev := exceptionView{Index: i}
-		if i < len(f.Exceptions) {
-			ev.ExceptionRow = f.Exceptions[i]
-		}
-		body.Exceptions = append(body.Exceptions, ev)
-	}
-	for _, w := range []string{listing.WheelchairYes, listing.WheelchairNo, listing.WheelchairUnknown} {
-		body.Wheelchair = append(body.Wheelchair, view.Check{Value: w, Label: l.T("form.wheelchair." + w), Checked: f.Wheelchair == w})
-	}
+	body := view.NewListingForm(l, lst, f, errs, since, currentUser(c).Admin())
 	title := l.T("edit.heading", "name", f.Name)
 	if body.New {
 		title = l.T("register.heading")

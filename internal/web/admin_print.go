@@ -8,8 +8,6 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
-	"github.com/bergenreparerer/reparerer/internal/category"
-	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/printout"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
@@ -68,30 +66,10 @@ func (a *admin) poster(c *fiber.Ctx) error {
 		URL:      paths.Absolute(a.baseURL, paths.District(d.Slug)+"&kilde=plakat"),
 		ShortURL: shortURL(a.baseURL), Size: size,
 		Footer: l.T("print.poster.footer", "date", view.Date(l, a.now()))}
-	for _, cat := range category.All() {
-		g := printout.Group{Heading: view.CategoryName(cat, l)}
-		for _, lst := range published {
-			if lst.District == d.Slug && lst.VerifiedAt != nil && len(lst.Categories) > 0 && lst.Categories[0] == cat.Slug {
-				g.Entries = append(g.Entries, posterEntry(lst))
-			}
-		}
-		if len(g.Entries) > 0 {
-			p.Groups = append(p.Groups, g)
-		}
-	}
+	p.Groups = view.PosterGroups(l, published, d.Slug)
 	pdf, err := p.PDF()
 	if err != nil {
 		return err
 	}
 	return sendFile(c, "application/pdf", "plakat-"+d.Slug+"-"+strings.ToLower(size)+".pdf", pdf)
-}
-
-// posterEntry is one line of a poster; each listing is listed once, under
-// its first (main) category.
-func posterEntry(lst *listing.Listing) printout.Entry {
-	addr := lst.Address.Street
-	if lst.Address.Postcode != "" {
-		addr = strings.TrimPrefix(addr+", "+lst.Address.Postcode+" "+lst.Address.City, ", ")
-	}
-	return printout.Entry{Name: lst.Name, Address: addr, Phone: listing.DisplayPhone(lst.Phone)}
 }

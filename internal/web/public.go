@@ -39,7 +39,9 @@ type public struct {
 var errNotPublished = apperr.NotFound("err.listing_not_found")
 
 // publishedListing is the :slug listing if the public may see it.
-func (p *public) publishedListing(c *fiber.Ctx) (*listing.Listing, error) { return published(c, p.listings) }
+func (p *public) publishedListing(c *fiber.Ctx) (*listing.Listing, error) {
+	return published(c, p.listings)
+}
 
 // published is the :slug listing of listings if the public may see it.
 func published(c *fiber.Ctx, listings ListingReader) (*listing.Listing, error) {

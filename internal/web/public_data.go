@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"encoding/xml"
 	"strconv"
 	"time"
@@ -61,25 +60,7 @@ func (p *public) openDataGeoJSON(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	type feature struct {
-		Type       string      `json:"type"`
-		ID         string      `json:"id"`
-		Geometry   any         `json:"geometry"`
-		Properties view.Public `json:"properties"`
-	}
-	features := make([]feature, 0, len(ls))
-	now := p.now()
-	for _, l := range ls {
-		features = append(features, feature{
-			Type: "Feature", ID: l.ID,
-			Geometry:   map[string]any{"type": "Point", "coordinates": [2]float64{l.Location.Lng, l.Location.Lat}},
-			Properties: view.NewPublic(l, now),
-		})
-	}
-	body, err := json.Marshal(map[string]any{
-		"type": "FeatureCollection", "license": view.OpenDataLicense, "attribution": view.OpenDataAttribution,
-		"generated_at": now.UTC().Format(time.RFC3339), "features": features,
-	})
+	body, err := view.OpenDataGeoJSON(ls, p.now())
 	if err != nil {
 		return err
 	}

@@ -35,24 +35,7 @@ func (p *public) apiSearch(c *fiber.Ctx) error {
 // suggest completes the search field: categories (named in the language
 // asked for) and service words of published listings.
 func (p *public) suggest(c *fiber.Ctx) error {
-	v := queryValues(c)
-	for name, vals := range v {
-		if name != "q" && name != "lang" {
-			return &apperr.Error{Code: apperr.CodeUnknownParameter, Field: name, Key: "err.unknown_parameter"}
-		}
-		if len(vals) > 1 {
-			return apperr.Invalid(name, "err.once")
-		}
-	}
-	lang := i18n.NB
-	if raw, ok := v["lang"]; ok {
-		l, valid := i18n.Parse(raw[0])
-		if !valid {
-			return apperr.Invalid("lang", "err.lang")
-		}
-		lang = l
-	}
-	text, err := search.ParseSuggestText(v.Get("q"))
+	text, lang, err := search.ParseSuggest(queryValues(c))
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package view
 import (
 	"bytes"
 	"encoding/csv"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -81,6 +82,29 @@ func NewPublic(l *listing.Listing, now time.Time) Public {
 		AcceptsRepairVoucher: l.AcceptsRepairVoucher, WheelchairAccessible: l.WheelchairAccessible,
 		VerifiedAt: l.VerifiedAt, ConfirmedAt: l.ConfirmedAt, Source: l.Source, UpdatedAt: l.UpdatedAt,
 	}
+}
+
+// OpenDataGeoJSON is the published listings as a GeoJSON feature
+// collection with the licence, the attribution and when it was made.
+func OpenDataGeoJSON(ls []*listing.Listing, now time.Time) ([]byte, error) {
+	type feature struct {
+		Type       string `json:"type"`
+		ID         string `json:"id"`
+		Geometry   any    `json:"geometry"`
+		Properties Public `json:"properties"`
+	}
+	features := make([]feature, 0, len(ls))
+	for _, l := range ls {
+		features = append(features, feature{
+			Type: "Feature", ID: l.ID,
+			Geometry:   map[string]any{"type": "Point", "coordinates": [2]float64{l.Location.Lng, l.Location.Lat}},
+			Properties: NewPublic(l, now),
+		})
+	}
+	return json.Marshal(map[string]any{
+		"type": "FeatureCollection", "license": OpenDataLicense, "attribution": OpenDataAttribution,
+		"generated_at": now.UTC().Format(time.RFC3339), "features": features,
+	})
 }
 
 // Open data is published under NLOD 2.0; listings that came from

@@ -1,0 +1,102 @@
+package outbox_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/outbox"
+	"github.com/bergenreparerer/reparerer/internal/store"
+)
+
+// index is the seam to Meilisearch: it records what it is given and
+// fails or refuses as told.
+type index struct {
+	upserted, removed []string
+	down              bool
+	refuse            string // a listing name it will not take
+}
+
+func (x *index) Apply(_ context.Context, upsert []*listing.Listing, remove []string) error {
+	if x.down {
+		return errors.New("dial tcp: connection refused")
+	}
+	for _, l := range upsert {
+		if l.Name == x.refuse {
+			return fmt.Errorf("%w: bad document %s", outbox.ErrRefused, l.ID)
+		}
+	}
+	for _, l := range upsert {
+		x.upserted = append(x.upserted, l.Name)
+	}
+	x.removed = append(x.removed, remove...)
+	return nil
+}
+
+type bumps struct{ n int }
+
+func (b *bumps) Bump(context.Context) { b.n++ }
+
+func TestDrainPushesRetriesAndIsolatesARefusedListing(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "o.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	districts, err := district.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, gens := &index{}, &bumps{}
+	w := outbox.NewWorker(db, db, idx, gens, slog.New(slog.DiscardHandler))
+	svc := &listing.Service{Store: db, Districts: districts, Now: time.Now, Notify: w}
+	create := func(name string, status listing.Status) *listing.Listing {
+		l := &listing.Listing{Name: name, Categories: []string{"sko"}, Status: status, HideReason: "temporarily_closed",
+			Source: listing.Source{Kind: listing.SourceMunicipality}, Location: listing.Location{Lat: 60.3929, Lng: 5.3241}}
+		if err := svc.Create(ctx, l, listing.Change{Actor: "cli", Action: listing.ActionCreate}); err != nil {
+			t.Fatal(err)
+		}
+		return l
+	}
+	create("Synlig", listing.StatusPublished)
+	hidden := create("Skjult", listing.StatusHidden)
+
+	idx.down = true
+	if _, err := w.Drain(ctx); err == nil {
+		t.Fatal("an unreachable index is an error")
+	}
+	if n, _ := db.PendingCount(ctx); n != 2 || gens.n != 0 {
+		t.Fatalf("after an outage: %d pending, %d bumps; want both kept and no bump", n, gens.n)
+	}
+	idx.down = false
+	if n, err := w.Drain(ctx); err != nil || n != 2 {
+		t.Fatalf("drained %d, %v", n, err)
+	}
+	if !slices.Equal(idx.upserted, []string{"Synlig"}) || !slices.Equal(idx.removed, []string{hidden.ID}) || gens.n != 1 {
+		t.Errorf("upserted %v, removed %v, bumps %d", idx.upserted, idx.removed, gens.n)
+	}
+
+	idx.refuse = "Umulig"
+	create("Umulig", listing.StatusPublished)
+	create("Grei", listing.StatusPublished)
+	if n, err := w.Drain(ctx); err != nil || n != 1 {
+		t.Fatalf("a refused listing holds up only itself: drained %d, %v", n, err)
+	}
+	for i := 0; i < outbox.MaxRefusals; i++ {
+		_, _ = w.Drain(ctx)
+	}
+	if parked, _ := db.ParkedCount(ctx); parked != 1 {
+		t.Errorf("parked %d, want the refused listing after %d refusals", parked, outbox.MaxRefusals)
+	}
+	if !slices.Contains(idx.upserted, "Grei") {
+		t.Errorf("upserted %v", idx.upserted)
+	}
+}
