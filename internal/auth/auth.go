@@ -133,7 +133,7 @@ func errNoSession() error {
 func (s *Service) RequestLink(ctx context.Context, email, next string) (token, address string, err error) {
 	address, ok := listing.NormalizeEmail(strings.TrimSpace(email))
 	if !ok {
-		return "", "", apperr.Invalid("email", "err.auth.skriv_en_gyldig_e_postadresse")
+		return "", "", apperr.Invalid("email", "err.auth.email_invalid")
 	}
 	token, hash, err := NewToken()
 	if err != nil {

@@ -93,12 +93,12 @@ func Normalize(l *Listing, districts *district.Map) error {
 	l.Name = strings.TrimSpace(l.Name)
 	switch {
 	case l.Name == "":
-		add(apperr.Invalid("name", "err.listing.navn_mangler"))
+		add(apperr.Invalid("name", "err.listing.name_missing"))
 	case utf8.RuneCountInString(l.Name) > maxName:
-		add(apperr.Invalid("name", "err.listing.navnet_er_for_langt_hoyst", "max", maxName))
+		add(apperr.Invalid("name", "err.listing.name_too_long", "max", maxName))
 	}
 	if l.OrgNumber = strings.ReplaceAll(strings.TrimSpace(l.OrgNumber), " ", ""); l.OrgNumber != "" && !ValidOrgNumber(l.OrgNumber) {
-		add(apperr.Invalid("org_number", "err.listing.organisasjonsnummeret_er_ikke_gyldig_9"))
+		add(apperr.Invalid("org_number", "err.listing.org_number_invalid"))
 	}
 	add(normalizeCategories(l))
 	add(normalizeServices(l))
@@ -107,41 +107,41 @@ func Normalize(l *Listing, districts *district.Map) error {
 		text  *string
 	}{{"description_nb", &l.DescriptionNB}, {"description_en", &l.DescriptionEN}} {
 		if *d.text = strings.TrimSpace(*d.text); utf8.RuneCountInString(*d.text) > maxDescription {
-			add(apperr.Invalid(d.field, "err.listing.beskrivelsen_er_for_lang_hoyst", "max", maxDescription))
+			add(apperr.Invalid(d.field, "err.listing.description_too_long", "max", maxDescription))
 		}
 	}
 	add(normalizeContact(l))
 	add(normalizePlace(l, districts))
 	if err := l.OpeningHours.Validate(); err != nil {
-		add(apperr.Invalid("opening_hours", "err.listing.apningstidene_er_ugyldige", "detail", err))
+		add(apperr.Invalid("opening_hours", "err.listing.hours_invalid", "detail", err))
 	}
 	if l.PriceInfo = strings.TrimSpace(l.PriceInfo); utf8.RuneCountInString(l.PriceInfo) > maxShortText {
-		add(apperr.Invalid("price_info", "err.listing.prisinformasjonen_er_for_lang"))
+		add(apperr.Invalid("price_info", "err.listing.price_info_too_long"))
 	}
 	if l.PriceFromNOK != nil && (*l.PriceFromNOK < 0 || *l.PriceFromNOK > maxPriceNOK) {
-		add(apperr.Invalid("price_from_nok", "err.listing.pris_fra_ma_vaere_mellom", "max", maxPriceNOK))
+		add(apperr.Invalid("price_from_nok", "err.listing.price_out_of_range", "max", maxPriceNOK))
 	}
 	switch l.WheelchairAccessible {
 	case "":
 		l.WheelchairAccessible = WheelchairUnknown
 	case WheelchairYes, WheelchairNo, WheelchairUnknown:
 	default:
-		add(apperr.Invalid("wheelchair_accessible", "err.listing.rullestoltilgang_ma_vaere_yes_no"))
+		add(apperr.Invalid("wheelchair_accessible", "err.listing.wheelchair_invalid"))
 	}
 	switch l.Status {
 	case StatusPending, StatusPublished:
 		l.HideReason = ""
 	case StatusHidden:
 		if strings.TrimSpace(l.HideReason) == "" {
-			add(apperr.Invalid("hide_reason", "err.listing.en_skjult_oppforing_ma_ha"))
+			add(apperr.Invalid("hide_reason", "err.listing.hide_reason_missing"))
 		}
 	default:
-		add(apperr.Invalid("status", "err.listing.ukjent_status"))
+		add(apperr.Invalid("status", "err.listing.status_unknown"))
 	}
 	switch l.Source.Kind {
 	case SourceOSM, SourceOwner, SourceMunicipality, SourceImport:
 	default:
-		add(apperr.Invalid("source", "err.listing.ukjent_kilde"))
+		add(apperr.Invalid("source", "err.listing.source_unknown"))
 	}
 	return errors.Join(errs...)
 }
@@ -154,7 +154,7 @@ func RequireOrgNumber(l *Listing) error {
 	}
 	for _, c := range l.Categories {
 		if c != "reparasjonskafe" {
-			return apperr.Invalid("org_number", "err.listing.skriv_organisasjonsnummeret_9_siffer")
+			return apperr.Invalid("org_number", "err.listing.org_number_missing")
 		}
 	}
 	return nil
@@ -187,7 +187,7 @@ func normalizeCategories(l *Listing) error {
 	var out []string
 	for _, c := range l.Categories {
 		if !category.Valid(c) {
-			return apperr.Invalid("categories", "err.listing.ukjent_kategori", "value", c)
+			return apperr.Invalid("categories", "err.listing.category_unknown", "value", c)
 		}
 		if !seen[c] {
 			seen[c] = true
@@ -195,7 +195,7 @@ func normalizeCategories(l *Listing) error {
 		}
 	}
 	if len(out) == 0 {
-		return apperr.Invalid("categories", "err.listing.velg_minst_en_kategori")
+		return apperr.Invalid("categories", "err.listing.category_missing")
 	}
 	l.Categories = out
 	return nil
@@ -210,13 +210,13 @@ func normalizeServices(l *Listing) error {
 			continue
 		}
 		if utf8.RuneCountInString(s) > maxService {
-			return apperr.Invalid("services", "err.listing.tjenesten_er_for_lang", "value", s)
+			return apperr.Invalid("services", "err.listing.service_too_long", "value", s)
 		}
 		seen[s] = true
 		out = append(out, s)
 	}
 	if len(out) > maxServices {
-		return apperr.Invalid("services", "err.listing.hoyst_tjenester", "max", maxServices)
+		return apperr.Invalid("services", "err.listing.too_many_services", "max", maxServices)
 	}
 	l.Services = out
 	return nil
@@ -226,17 +226,17 @@ func normalizeContact(l *Listing) error {
 	var ok bool
 	if l.Phone = strings.TrimSpace(l.Phone); l.Phone != "" {
 		if l.Phone, ok = NormalizePhone(l.Phone); !ok {
-			return apperr.Invalid("phone", "err.listing.telefonnummeret_er_ikke_gyldig")
+			return apperr.Invalid("phone", "err.listing.phone_invalid")
 		}
 	}
 	if l.Email = strings.TrimSpace(l.Email); l.Email != "" {
 		if l.Email, ok = NormalizeEmail(l.Email); !ok {
-			return apperr.Invalid("email", "err.listing.e_postadressen_er_ikke_gyldig")
+			return apperr.Invalid("email", "err.listing.email_invalid")
 		}
 	}
 	if l.Website = strings.TrimSpace(l.Website); l.Website != "" {
 		if l.Website, ok = NormalizeWebsite(l.Website); !ok {
-			return apperr.Invalid("website", "err.listing.nettadressen_er_ikke_gyldig")
+			return apperr.Invalid("website", "err.listing.website_invalid")
 		}
 	}
 	return nil
@@ -246,14 +246,14 @@ func normalizePlace(l *Listing, districts *district.Map) error {
 	a := &l.Address
 	a.Street, a.Postcode, a.City = strings.TrimSpace(a.Street), strings.TrimSpace(a.Postcode), strings.TrimSpace(a.City)
 	if a.Postcode != "" && !postcodePattern.MatchString(a.Postcode) {
-		return apperr.Invalid("address.postcode", "err.listing.postnummeret_ma_ha_fire_siffer")
+		return apperr.Invalid("address.postcode", "err.listing.postcode_invalid")
 	}
 	if utf8.RuneCountInString(a.Street) > maxShortText || utf8.RuneCountInString(a.City) > maxShortText {
-		return apperr.Invalid("address", "err.listing.adressen_er_for_lang")
+		return apperr.Invalid("address", "err.listing.address_too_long")
 	}
 	d, ok := districts.Locate(l.Location.Lat, l.Location.Lng)
 	if !ok {
-		return apperr.Invalid("location", "err.listing.stedet_ligger_utenfor_bergen_kommune")
+		return apperr.Invalid("location", "err.listing.outside_bergen")
 	}
 	l.District = d.Slug
 	return nil

@@ -44,7 +44,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 			return search.Result{}, err // a bug of ours: an internal error, logged
 		}
 		return search.Result{}, apperr.Unavailable(err,
-			"err.meili.soket_er_midlertidig_utilgjengelig_prov")
+			"err.meili.search_unavailable")
 	}
 	res := search.Result{
 		Hits: make([]search.Hit, len(resp.Hits)), Total: resp.TotalHits, Page: q.Page, PerPage: q.PerPage,
@@ -77,7 +77,7 @@ func (ix *Index) Services(ctx context.Context, text string, limit int) ([]string
 		if errors.Is(err, errSearchRefused) {
 			return nil, err
 		}
-		return nil, apperr.Unavailable(err, "err.meili.forslag_er_midlertidig_utilgjengelige")
+		return nil, apperr.Unavailable(err, "err.meili.suggest_unavailable")
 	}
 	hits := resp.FacetHits
 	sort.SliceStable(hits, func(i, j int) bool { return hits[i].Count > hits[j].Count })

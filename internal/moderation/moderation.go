@@ -63,7 +63,7 @@ func (s *Service) load(ctx context.Context, id string, version int) (*listing.Li
 		return nil, err
 	}
 	if l.Version != version {
-		return nil, apperr.Conflict("err.moderation.oppforingen_er_endret_siden_du")
+		return nil, apperr.Conflict("err.moderation.stale_version")
 	}
 	return l, nil
 }
@@ -84,7 +84,7 @@ func (s *Service) Verify(ctx context.Context, admin auth.User, id string, versio
 		return nil, err
 	}
 	if l.Status == listing.StatusHidden {
-		return nil, apperr.Conflict("err.moderation.oppforingen_er_skjult_vis_den")
+		return nil, apperr.Conflict("err.moderation.verify_hidden")
 	}
 	now := s.Now().UTC()
 	l.Status, l.VerifiedAt, l.VerifiedBy = listing.StatusPublished, &now, admin.Email
@@ -103,7 +103,7 @@ func (s *Service) Reject(ctx context.Context, admin auth.User, id string, versio
 		return nil, err
 	}
 	if l.Status != listing.StatusPending {
-		return nil, apperr.Conflict("err.moderation.bare_ventende_oppforinger_kan_avvises")
+		return nil, apperr.Conflict("err.moderation.reject_not_waiting")
 	}
 	l.Status, l.HideReason = listing.StatusHidden, Rejected
 	if err := s.write(ctx, l, admin, listing.ActionReject, reason); err != nil {
@@ -125,7 +125,7 @@ func (s *Service) Reject(ctx context.Context, admin auth.User, id string, versio
 // Hide takes a listing out of the map and search for one of HideReasons.
 func (s *Service) Hide(ctx context.Context, admin auth.User, id string, version int, reason, note string) (*listing.Listing, error) {
 	if !slices.Contains(HideReasons, reason) {
-		return nil, apperr.Invalid("reason", "err.moderation.velg_en_grunn_fra_listen")
+		return nil, apperr.Invalid("reason", "err.moderation.reason_unknown")
 	}
 	note, err := checkOptionalReason(note)
 	if err != nil {
@@ -146,7 +146,7 @@ func (s *Service) Unhide(ctx context.Context, admin auth.User, id string, versio
 		return nil, err
 	}
 	if l.Status != listing.StatusHidden {
-		return nil, apperr.Conflict("err.moderation.oppforingen_er_ikke_skjult")
+		return nil, apperr.Conflict("err.moderation.not_hidden")
 	}
 	l.Status, l.HideReason = listing.StatusPublished, ""
 	return l, s.write(ctx, l, admin, listing.ActionUnhide, "")
@@ -176,7 +176,7 @@ func (s *Service) Revert(ctx context.Context, admin auth.User, entryID int64) (R
 		return Reverted{}, err
 	}
 	if len(restored) == 0 {
-		return Reverted{Listing: l, Left: left}, apperr.Conflict("err.moderation.ingenting_a_tilbakestille_feltene_er")
+		return Reverted{Listing: l, Left: left}, apperr.Conflict("err.moderation.nothing_to_revert")
 	}
 	err = s.write(ctx, l, admin, listing.ActionRevert, "revert #"+strconv.FormatInt(entryID, 10))
 	return Reverted{Listing: l, Restored: restored, Left: left}, err
@@ -243,7 +243,7 @@ func (s *Service) CloseReport(ctx context.Context, admin auth.User, id string) e
 func checkReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return "", apperr.Invalid("reason", "err.moderation.skriv_en_begrunnelse")
+		return "", apperr.Invalid("reason", "err.moderation.reason_missing")
 	}
 	return checkOptionalReason(reason)
 }
@@ -251,7 +251,7 @@ func checkReason(reason string) (string, error) {
 func checkOptionalReason(reason string) (string, error) {
 	reason = strings.TrimSpace(reason)
 	if !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxReason {
-		return "", apperr.Invalid("reason", "err.moderation.begrunnelsen_kan_ha_hoyst_tegn", "max", MaxReason)
+		return "", apperr.Invalid("reason", "err.moderation.reason_too_long", "max", MaxReason)
 	}
 	return reason, nil
 }

@@ -171,17 +171,17 @@ func (s *Service) Submit(ctx context.Context, user auth.User, l *listing.Listing
 	c := Claim{ListingID: l.ID, UserID: user.ID, Email: user.Email, Name: strings.TrimSpace(name), Role: role,
 		Status: StatusPending, CreatedAt: s.Now().UTC()}
 	if c.Name == "" || utf8.RuneCountInString(c.Name) > maxName {
-		return c, apperr.Invalid("name", "err.owner.skriv_navnet_ditt")
+		return c, apperr.Invalid("name", "err.owner.name_missing")
 	}
 	if !slices.Contains(Roles, c.Role) {
-		return c, apperr.Invalid("role", "err.owner.velg_rollen_din")
+		return c, apperr.Invalid("role", "err.owner.role_missing")
 	}
 	owns, err := s.Store.Owns(ctx, user.ID, l.ID)
 	if err != nil {
 		return c, err
 	}
 	if owns {
-		return c, apperr.Conflict("err.owner.du_eier_allerede_denne_oppforingen")
+		return c, apperr.Conflict("err.owner.already_owner")
 	}
 	if SameDomain(user.Email, l.Website) {
 		c.Status, c.DecidedBy, c.DecidedAt = StatusApproved, AutoApprover, &c.CreatedAt

@@ -107,7 +107,7 @@ func (s *Service) Ask(ctx context.Context, listingIDs []string) (Asked, error) {
 		// stale or forged form, refused before anything is sent.
 		l, err := s.Listings.Store.Get(ctx, id)
 		if apperr.Is(err, apperr.CodeNotFound) || (err == nil && !l.Published()) {
-			return out, apperr.Invalid("id", "err.reminder.en_av_de_valgte_oppforingene")
+			return out, apperr.Invalid("id", "err.reminder.not_published")
 		} else if err != nil {
 			return out, err
 		}

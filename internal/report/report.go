@@ -48,21 +48,21 @@ func (r *Report) Normalize() error {
 	r.Message = strings.TrimSpace(r.Message)
 	r.Email = strings.TrimSpace(r.Email)
 	if !slices.Contains(Reasons, r.Reason) {
-		return apperr.Invalid("reason", "err.report.velg_hva_som_er_feil")
+		return apperr.Invalid("reason", "err.report.reason_missing")
 	}
 	if r.Message == "" {
-		return apperr.Invalid("message", "err.report.beskriv_feilen")
+		return apperr.Invalid("message", "err.report.message_missing")
 	}
 	if !utf8.ValidString(r.Message) || utf8.RuneCountInString(r.Message) > MaxMessage {
-		return apperr.Invalid("message", "err.report.beskrivelsen_kan_ha_hoyst_tegn", "max", MaxMessage)
+		return apperr.Invalid("message", "err.report.message_too_long", "max", MaxMessage)
 	}
 	if strings.ContainsFunc(r.Message, func(c rune) bool { return unicode.IsControl(c) && c != '\n' && c != '\r' && c != '\t' }) {
-		return apperr.Invalid("message", "err.report.beskrivelsen_har_kontrolltegn")
+		return apperr.Invalid("message", "err.report.message_control_characters")
 	}
 	if r.Email != "" {
 		email, ok := listing.NormalizeEmail(r.Email)
 		if !ok {
-			return apperr.Invalid("email", "err.report.e_postadressen_er_ikke_gyldig")
+			return apperr.Invalid("email", "err.report.email_invalid")
 		}
 		r.Email = email
 	}

@@ -115,7 +115,7 @@ func checkParams(v url.Values, known map[string]bool) error {
 			return &apperr.Error{Code: apperr.CodeUnknownParameter, Field: name, Key: "err.unknown_parameter"}
 		}
 		if len(v[name]) > 1 && !repeatable[name] {
-			return apperr.Invalid(name, "err.search.parameteren_kan_bare_gis_en")
+			return apperr.Invalid(name, "err.search.repeated_parameter")
 		}
 	}
 	return nil
@@ -158,23 +158,23 @@ func ParseSuggestText(s string) (string, error) {
 	case err != nil:
 		return "", err
 	case text == "":
-		return "", apperr.Invalid("q", "err.search.skriv_minst_ett_tegn")
+		return "", apperr.Invalid("q", "err.search.text_missing")
 	case utf8.RuneCountInString(text) > MaxSuggestionText:
-		return "", apperr.Invalid("q", "err.search.teksten_kan_ha_hoyst_tegn", "max", MaxSuggestionText)
+		return "", apperr.Invalid("q", "err.search.suggest_text_too_long", "max", MaxSuggestionText)
 	}
 	return text, nil
 }
 
 func parseText(s string) (string, error) {
 	if !utf8.ValidString(s) {
-		return "", apperr.Invalid("q", "err.search.soketeksten_er_ikke_gyldig_utf")
+		return "", apperr.Invalid("q", "err.search.text_not_utf8")
 	}
 	if utf8.RuneCountInString(s) > MaxTextLength {
-		return "", apperr.Invalid("q", "err.search.soketeksten_kan_ha_hoyst_tegn", "max", MaxTextLength)
+		return "", apperr.Invalid("q", "err.search.text_too_long", "max", MaxTextLength)
 	}
 	for _, r := range s {
 		if r < 0x20 || r == 0x7f {
-			return "", apperr.Invalid("q", "err.search.soketeksten_har_kontrolltegn")
+			return "", apperr.Invalid("q", "err.search.text_control_characters")
 		}
 	}
 	return strings.Join(strings.Fields(s), " "), nil
@@ -184,7 +184,7 @@ func parseSlugs(values []string, field string, valid func(string) bool) ([]strin
 	var out []string
 	for _, s := range values {
 		if !valid(s) {
-			return nil, apperr.Invalid(field, "err.search.ukjent_verdi", "value", s)
+			return nil, apperr.Invalid(field, "err.search.value_unknown", "value", s)
 		}
 		if !slices.Contains(out, s) {
 			out = append(out, s)
@@ -198,7 +198,7 @@ func parsePlace(v url.Values, q *Query) error {
 	_, hasLat := v["lat"]
 	_, hasLng := v["lng"]
 	if hasLat != hasLng {
-		return apperr.Invalid("lat", "err.search.lat_og_lng_ma_gis")
+		return apperr.Invalid("lat", "err.search.lat_lng_together")
 	}
 	if hasLat {
 		lat, err := parseFloat(v, "lat", -90, 90)
@@ -213,7 +213,7 @@ func parsePlace(v url.Values, q *Query) error {
 	}
 	if _, ok := v["radius_m"]; ok {
 		if q.Origin == nil {
-			return apperr.Invalid("radius_m", "err.search.radius_m_krever_lat_og")
+			return apperr.Invalid("radius_m", "err.search.radius_needs_origin")
 		}
 		r, err := parseInt(v, "radius_m", 1, MaxRadiusM, 0)
 		if err != nil {
@@ -234,22 +234,22 @@ func parsePlace(v url.Values, q *Query) error {
 func parseBBox(s string) (BBox, error) {
 	parts := strings.Split(s, ",")
 	if len(parts) != 4 {
-		return BBox{}, apperr.Invalid("bbox", "err.search.bbox_ma_vaere_minlng_minlat")
+		return BBox{}, apperr.Invalid("bbox", "err.search.bbox_format")
 	}
 	var n [4]float64
 	for i, p := range parts {
 		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-			return BBox{}, apperr.Invalid("bbox", "err.search.bbox_har_et_ugyldig_tall")
+			return BBox{}, apperr.Invalid("bbox", "err.search.bbox_not_a_number")
 		}
 		n[i] = f
 	}
 	b := BBox{MinLng: n[0], MinLat: n[1], MaxLng: n[2], MaxLat: n[3]}
 	if b.MinLng < -180 || b.MaxLng > 180 || b.MinLat < -90 || b.MaxLat > 90 {
-		return BBox{}, apperr.Invalid("bbox", "err.search.bbox_er_utenfor_gyldige_koordinater")
+		return BBox{}, apperr.Invalid("bbox", "err.search.bbox_out_of_range")
 	}
 	if b.MinLng >= b.MaxLng || b.MinLat >= b.MaxLat {
-		return BBox{}, apperr.Invalid("bbox", "err.search.i_bbox_ma_min_vaere")
+		return BBox{}, apperr.Invalid("bbox", "err.search.bbox_min_above_max")
 	}
 	return b, nil
 }
@@ -261,7 +261,7 @@ func parseOpen(v url.Values, now time.Time, q *Query) error {
 	}
 	raw, hasAt := v["open_at"]
 	if openNow && hasAt {
-		return apperr.Invalid("open_at", "err.search.bruk_enten_open_now_eller")
+		return apperr.Invalid("open_at", "err.search.open_now_and_open_at")
 	}
 	if openNow {
 		t := now.Truncate(time.Minute)
@@ -270,10 +270,10 @@ func parseOpen(v url.Values, now time.Time, q *Query) error {
 	if hasAt {
 		t, err := time.Parse(time.RFC3339, raw[0])
 		if err != nil {
-			return apperr.Invalid("open_at", "err.search.open_at_ma_vaere_en")
+			return apperr.Invalid("open_at", "err.search.open_at_format")
 		}
 		if t.Before(now.Add(-OpenAtBehind)) || t.After(now.Add(OpenAtAhead)) {
-			return apperr.Invalid("open_at", "err.search.open_at_ma_vaere_innen")
+			return apperr.Invalid("open_at", "err.search.open_at_too_far")
 		}
 		t = t.Truncate(time.Minute)
 		q.OpenAt = &t
@@ -292,7 +292,7 @@ func parseBool(v url.Values, field string) (bool, error) {
 	case "false":
 		return false, nil
 	}
-	return false, apperr.Invalid(field, "err.search.verdien_ma_vaere_true_eller")
+	return false, apperr.Invalid(field, "err.search.not_a_boolean")
 }
 
 func parseInt(v url.Values, field string, lo, hi, def int) (int, error) {
@@ -302,10 +302,10 @@ func parseInt(v url.Values, field string, lo, hi, def int) (int, error) {
 	}
 	n, err := strconv.Atoi(raw[0])
 	if err != nil {
-		return 0, apperr.Invalid(field, "err.search.verdien_ma_vaere_et_heltall")
+		return 0, apperr.Invalid(field, "err.search.not_an_integer")
 	}
 	if n < lo || n > hi {
-		return 0, apperr.Invalid(field, "err.search.verdien_ma_vaere_mellom_og", "min", lo, "max", hi)
+		return 0, apperr.Invalid(field, "err.search.out_of_range", "min", lo, "max", hi)
 	}
 	return n, nil
 }
@@ -313,10 +313,10 @@ func parseInt(v url.Values, field string, lo, hi, def int) (int, error) {
 func parseFloat(v url.Values, field string, lo, hi float64) (float64, error) {
 	f, err := strconv.ParseFloat(v.Get(field), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, apperr.Invalid(field, "err.search.verdien_ma_vaere_et_tall")
+		return 0, apperr.Invalid(field, "err.search.not_a_number")
 	}
 	if f < lo || f > hi {
-		return 0, apperr.Invalid(field, "err.search.verdien_ma_vaere_mellom_og", "min", lo, "max", hi)
+		return 0, apperr.Invalid(field, "err.search.out_of_range", "min", lo, "max", hi)
 	}
 	return f, nil
 }

@@ -43,7 +43,7 @@ func scanLoginToken(row scanner) (auth.LoginToken, error) {
 	var t auth.LoginToken
 	err := row.Scan(&t.Hash, &t.Email, &t.Next, timeIn(&t.CreatedAt), timeIn(&t.ExpiresAt))
 	if errors.Is(err, sql.ErrNoRows) {
-		return t, apperr.NotFound("err.store.ingen_slik_lenke")
+		return t, apperr.NotFound("err.store.no_link")
 	} else if err != nil {
 		return t, fmt.Errorf("store: read sign-in link: %w", err)
 	}
@@ -85,7 +85,7 @@ func scanUser(row scanner) (auth.User, error) {
 	var u auth.User
 	err := row.Scan(&u.ID, &u.Email, &u.Role, timeIn(&u.CreatedAt))
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, apperr.NotFound("err.store.ingen_slik_konto")
+		return u, apperr.NotFound("err.store.no_account")
 	} else if err != nil {
 		return u, fmt.Errorf("store: read account: %w", err)
 	}
@@ -109,7 +109,7 @@ func (s *DB) Session(ctx context.Context, idHash string) (auth.Session, error) {
 		FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id_hash = ?`, idHash).
 		Scan(&sess.IDHash, timeIn(&sess.CreatedAt), timeIn(&sess.LastSeenAt), &sess.User.ID, &sess.User.Email, &sess.User.Role, timeIn(&sess.User.CreatedAt))
 	if errors.Is(err, sql.ErrNoRows) {
-		return sess, apperr.NotFound("err.store.ingen_slik_okt")
+		return sess, apperr.NotFound("err.store.no_session")
 	} else if err != nil {
 		return sess, fmt.Errorf("store: read session: %w", err)
 	}

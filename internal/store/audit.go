@@ -59,7 +59,7 @@ func (s *DB) Entry(ctx context.Context, id int64) (audit.Entry, error) {
 		return audit.Entry{}, err
 	}
 	if len(es) == 0 {
-		return audit.Entry{}, apperr.NotFound("err.store.fant_ingen_slik_endring")
+		return audit.Entry{}, apperr.NotFound("err.store.no_change")
 	}
 	return es[0], nil
 }

@@ -35,7 +35,7 @@ func (s *DB) Upload(ctx context.Context, id string) (importer.Upload, error) {
 	err := s.db.QueryRowContext(ctx, `SELECT id, kind, filename, body, created_by, created_at, applied_at FROM imports WHERE id = ?`, id).
 		Scan(&u.ID, &u.Kind, &u.Filename, &u.Body, &u.CreatedBy, timeIn(&u.CreatedAt), optionalTimeIn(&u.AppliedAt))
 	if errors.Is(err, sql.ErrNoRows) {
-		return u, apperr.NotFound("err.store.fant_ikke_den_opplastede_filen")
+		return u, apperr.NotFound("err.store.no_upload")
 	} else if err != nil {
 		return u, fmt.Errorf("store: read upload: %w", err)
 	}

@@ -189,7 +189,7 @@ func (s *DB) one(ctx context.Context, where string, args ...any) (*listing.Listi
 		return nil, err
 	}
 	if len(ls) == 0 {
-		return nil, apperr.NotFound("err.store.fant_ikke_oppforingen")
+		return nil, apperr.NotFound("err.store.no_listing_found")
 	}
 	return ls[0], nil
 }

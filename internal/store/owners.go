@@ -36,7 +36,7 @@ func (s *DB) CreateClaim(ctx context.Context, c *owner.Claim) error {
 			optionalTime(c.DecidedAt), formatTime(c.CreatedAt))
 		if err != nil {
 			if isUniqueViolation(err) {
-				return apperr.Conflict("err.store.du_har_allerede_et_krav")
+				return apperr.Conflict("err.store.claim_waiting")
 			}
 			return fmt.Errorf("store: create claim: %w", err)
 		}

@@ -71,7 +71,7 @@ func (s *DB) Reminder(ctx context.Context, id string) (reminder.Reminder, error)
 	r, err := scanReminder(s.db.QueryRowContext(ctx, `SELECT id, listing_id, period, created_at, sent_at, used_at
 		FROM reminders WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, apperr.NotFound("err.store.ingen_slik_paminnelse")
+		return r, apperr.NotFound("err.store.no_reminder")
 	}
 	return r, err
 }

@@ -44,7 +44,7 @@ func (s *DB) CloseReport(ctx context.Context, id, by string, at time.Time) (repo
 		RETURNING id, listing_id, reason, message, email, created_at`, formatTime(at), by, id).
 		Scan(&r.ID, &r.ListingID, &r.Reason, &r.Message, &r.Email, timeIn(&r.CreatedAt))
 	if errors.Is(err, sql.ErrNoRows) {
-		return r, apperr.NotFound("err.store.fant_ingen_apen_melding")
+		return r, apperr.NotFound("err.store.no_open_report")
 	} else if err != nil {
 		return r, fmt.Errorf("store: close report %s: %w", id, err)
 	}

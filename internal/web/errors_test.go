@@ -27,10 +27,10 @@ func TestHandleError(t *testing.T) {
 	h := &errorHandler{renderer: &renderer{messages: messages}, log: slog.New(slog.NewTextHandler(&logged, nil))}
 	app := fiber.New(fiber.Config{ErrorHandler: h.handle})
 	routes := map[string]error{
-		"/invalid":  apperr.Invalid("radius_m", "err.search.verdien_ma_vaere_mellom_og", "min", 1, "max", 50000),
+		"/invalid":  apperr.Invalid("radius_m", "err.search.out_of_range", "min", 1, "max", 50000),
 		"/conflict": apperr.Conflict("err.store.stale_version", "have", 3, "sent", 2),
 		"/missing":  apperr.NotFound("err.listing_not_found"),
-		"/down":     apperr.Unavailable(errors.New("dial tcp: refused"), "err.meili.soket_er_midlertidig_utilgjengelig_prov"),
+		"/down":     apperr.Unavailable(errors.New("dial tcp: refused"), "err.meili.search_unavailable"),
 		"/secret":   errors.New("sql: password=hunter2 at /var/lib/db"),
 	}
 	for path, err := range routes {
@@ -80,7 +80,7 @@ func TestErrorMessagesInTheRequestsLanguage(t *testing.T) {
 	h := &errorHandler{renderer: &renderer{messages: messages}, log: slog.New(slog.DiscardHandler)}
 	app := fiber.New(fiber.Config{ErrorHandler: h.handle})
 	app.Get("/api/v1/range", func(*fiber.Ctx) error {
-		return apperr.Invalid("radius_m", "err.search.verdien_ma_vaere_mellom_og", "min", 1, "max", 50000)
+		return apperr.Invalid("radius_m", "err.search.out_of_range", "min", 1, "max", 50000)
 	})
 	app.Get("/api/v1/unknown-key", func(*fiber.Ctx) error { return apperr.Invalid("q", "err.no.such.key") })
 	tests := []struct{ path, want string }{
