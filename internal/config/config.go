@@ -214,19 +214,7 @@ func (c Config) Validate() error {
 	if c.ReminderCheck < time.Second {
 		errs = append(errs, fmt.Errorf("REPARERER_REMINDER_CHECK=%s must be at least 1s", c.ReminderCheck))
 	}
-	if c.SMTPHost != "" {
-		if port, err := strconv.Atoi(c.SMTPPort); err != nil || port < 1 || port > 65535 {
-			errs = append(errs, fmt.Errorf("REPARERER_SMTP_PORT=%q is not a port number", c.SMTPPort))
-		}
-		if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
-			errs = append(errs, fmt.Errorf("REPARERER_SMTP_FROM=%q is not an e-mail address", c.SMTPFrom))
-		}
-		switch c.SMTPTLS {
-		case "starttls", "tls", "none":
-		default:
-			errs = append(errs, fmt.Errorf("REPARERER_SMTP_TLS=%q must be starttls, tls or none", c.SMTPTLS))
-		}
-	}
+	errs = append(errs, c.validateSMTP()...)
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -236,4 +224,24 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// validateSMTP checks the mail settings, which matter only with a host.
+func (c Config) validateSMTP() []error {
+	if c.SMTPHost == "" {
+		return nil
+	}
+	var errs []error
+	if port, err := strconv.Atoi(c.SMTPPort); err != nil || port < 1 || port > 65535 {
+		errs = append(errs, fmt.Errorf("REPARERER_SMTP_PORT=%q is not a port number", c.SMTPPort))
+	}
+	if _, err := mail.ParseAddress(c.SMTPFrom); err != nil {
+		errs = append(errs, fmt.Errorf("REPARERER_SMTP_FROM=%q is not an e-mail address", c.SMTPFrom))
+	}
+	switch c.SMTPTLS {
+	case "starttls", "tls", "none":
+	default:
+		errs = append(errs, fmt.Errorf("REPARERER_SMTP_TLS=%q must be starttls, tls or none", c.SMTPTLS))
+	}
+	return errs
 }

@@ -303,52 +303,64 @@ func isRepairPlace(tags map[string]string) bool {
 		len(categoriesFor(tags, "")) > 0
 }
 
+// osmTags are a feature's tags.
+type osmTags map[string]string
+
+// yes reports whether tag k says yes (or only).
+func (t osmTags) yes(k string) bool { return t[k] == "yes" || t[k] == "only" }
+
+// tagRules place a feature in a category by its tags alone.
+var tagRules = []struct {
+	category string
+	applies  func(t osmTags) bool
+}{
+	{"sko", func(t osmTags) bool {
+		return t["craft"] == "shoemaker" || t["shop"] == "shoe_repair" || t.yes("shoes:repair") || t["craft"] == "saddler"
+	}},
+	{"klaer", func(t osmTags) bool {
+		return t["craft"] == "tailor" || t["craft"] == "dressmaker" || t["shop"] == "tailor" || t.yes("clothes:repair")
+	}},
+	{"sykkel", func(t osmTags) bool {
+		return t.yes("service:bicycle:repair") || t["community_centre"] == "bicycle_maintenance" ||
+			t["amenity"] == "bicycle_repair_station" || (t["shop"] == "bicycle" && t.yes("repair"))
+	}},
+	{"elektronikk", func(t osmTags) bool { return t["craft"] == "electronics_repair" || t["shop"] == "electronics_repair" }},
+	{"mobil-data", func(t osmTags) bool { return t.yes("service:mobile_phone:repair") || t.yes("service:computer:repair") }},
+	{"ur-smykker", func(t osmTags) bool {
+		return t["craft"] == "watchmaker" || t["craft"] == "clockmaker" ||
+			((t["shop"] == "watches" || t["shop"] == "jewelry") && t.yes("repair"))
+	}},
+	{"mobler", func(t osmTags) bool { return t["craft"] == "upholsterer" }},
+	{"instrumenter", func(t osmTags) bool { return t["shop"] == "musical_instrument" && t.yes("repair") }},
+	{"hvitevarer", func(t osmTags) bool {
+		return t.yes("service:appliance:repair") || (t["shop"] == "appliance" && t.yes("repair"))
+	}},
+}
+
 // categoriesFor maps OSM tags to categories. Only a generic repair shop
-// (shop=repair) is placed by words in its name, as OSM says no more.
+// (shop=repair) is placed by words in its name, as OSM says no more; an
+// electronics repairer whose name speaks of phones also mends phones.
 func categoriesFor(tags map[string]string, name string) []string {
 	set := map[string]bool{}
-	yes := func(k string) bool { v := tags[k]; return v == "yes" || v == "only" }
-	craft, shop := tags["craft"], tags["shop"]
-	if craft == "shoemaker" || shop == "shoe_repair" || yes("shoes:repair") || craft == "saddler" {
-		set["sko"] = true
-	}
-	if craft == "tailor" || craft == "dressmaker" || shop == "tailor" || yes("clothes:repair") {
-		set["klaer"] = true
-	}
-	if yes("service:bicycle:repair") || tags["community_centre"] == "bicycle_maintenance" ||
-		tags["amenity"] == "bicycle_repair_station" || (shop == "bicycle" && yes("repair")) {
-		set["sykkel"] = true
-	}
-	if craft == "electronics_repair" || shop == "electronics_repair" {
-		set["elektronikk"] = true
-		if phoneNames.MatchString(name) {
-			set["mobil-data"] = true
+	for _, r := range tagRules {
+		if r.applies(tags) {
+			set[r.category] = true
 		}
 	}
-	if yes("service:mobile_phone:repair") || yes("service:computer:repair") {
+	if set["elektronikk"] && phoneNames.MatchString(name) {
 		set["mobil-data"] = true
 	}
-	if craft == "watchmaker" || craft == "clockmaker" || (shop == "watches" && yes("repair")) || (shop == "jewelry" && yes("repair")) {
-		set["ur-smykker"] = true
-	}
-	if craft == "upholsterer" {
-		set["mobler"] = true
-	}
-	if shop == "musical_instrument" && yes("repair") {
-		set["instrumenter"] = true
-	}
-	if yes("service:appliance:repair") || (shop == "appliance" && yes("repair")) {
-		set["hvitevarer"] = true
-	}
-	if shop == "repair" && len(set) == 0 {
-		for re, c := range map[*regexp.Regexp]string{shoeNames: "sko", bikeNames: "sykkel", sewNames: "klaer"} {
-			if re.MatchString(name) {
-				set[c] = true
+	if tags["shop"] == "repair" {
+		if len(set) == 0 {
+			for re, c := range map[*regexp.Regexp]string{shoeNames: "sko", bikeNames: "sykkel", sewNames: "klaer"} {
+				if re.MatchString(name) {
+					set[c] = true
+				}
 			}
 		}
-	}
-	if shop == "repair" && cafeNames.MatchString(name) {
-		set["reparasjonskafe"] = true
+		if cafeNames.MatchString(name) {
+			set["reparasjonskafe"] = true
+		}
 	}
 	out := make([]string, 0, len(set))
 	for c := range set {

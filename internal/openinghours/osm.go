@@ -221,33 +221,18 @@ func (p *parser) weekdaySelector(r *rule) error {
 		if t.kind != tWord {
 			return nil
 		}
-		if t.text == "ph" {
+		switch {
+		case t.text == "ph":
 			p.next()
 			r.holiday = true
-		} else {
-			from := weekdayIndex(t.text)
-			if from < 0 {
-				if t.text == "off" || t.text == "closed" {
-					return nil
-				}
-				return p.errorf("unknown word")
+		case weekdayIndex(t.text) >= 0:
+			if err := p.weekdayRange(r); err != nil {
+				return err
 			}
-			p.next()
-			to := from
-			if p.isPunct("-") {
-				p.next()
-				if to = weekdayIndex(p.peek().text); to < 0 || p.peek().kind != tWord {
-					return p.errorf("expected a weekday")
-				}
-				p.next()
-			}
-			for d := from; ; d = (d + 1) % 7 {
-				r.days[d] = true
-				r.anyDay = true
-				if d == to {
-					break
-				}
-			}
+		case t.text == "off" || t.text == "closed":
+			return nil
+		default:
+			return p.errorf("unknown word")
 		}
 		// A "," continues the list only when a weekday or PH follows.
 		if p.isPunct(",") && p.peekAt(1).kind == tWord && (weekdayIndex(p.peekAt(1).text) >= 0 || p.peekAt(1).text == "ph") {
@@ -255,6 +240,26 @@ func (p *parser) weekdaySelector(r *rule) error {
 			continue
 		}
 		return nil
+	}
+}
+
+// weekdayRange parses "Mo" or "Fr-Mo" (wrapping past Sunday) into r.
+func (p *parser) weekdayRange(r *rule) error {
+	from := weekdayIndex(p.next().text)
+	to := from
+	if p.isPunct("-") {
+		p.next()
+		if to = weekdayIndex(p.peek().text); to < 0 || p.peek().kind != tWord {
+			return p.errorf("expected a weekday")
+		}
+		p.next()
+	}
+	for d := from; ; d = (d + 1) % 7 {
+		r.days[d] = true
+		r.anyDay = true
+		if d == to {
+			return nil
+		}
 	}
 }
 
@@ -286,21 +291,37 @@ func (p *parser) dateSelector(r *rule) error {
 		fromD, toD = d, d
 	}
 	if p.isPunct("-") {
-		p.next()
-		if m := monthIndex(p.peek().text); p.peek().kind == tWord && m > 0 {
-			p.next()
-			toM, toD = m, 0
-		} else if p.peek().kind != tNum || toD == 0 {
-			return p.errorf("expected the end of the date range")
-		}
-		if p.peek().kind == tNum {
-			d, err := p.dayOfMonth()
-			if err != nil {
-				return err
-			}
-			toD = d
+		var err error
+		if toM, toD, err = p.dateRangeEnd(toM, toD); err != nil {
+			return err
 		}
 	}
+	return p.addDates(r, year, fromM, fromD, toM, toD)
+}
+
+// dateRangeEnd parses the end of a date range after its "-": "Mon",
+// "Mon DD" or "DD" (the last only after a day, in the same month).
+func (p *parser) dateRangeEnd(toM, toD int) (int, int, error) {
+	p.next()
+	if m := monthIndex(p.peek().text); p.peek().kind == tWord && m > 0 {
+		p.next()
+		toM, toD = m, 0
+	} else if p.peek().kind != tNum || toD == 0 {
+		return 0, 0, p.errorf("expected the end of the date range")
+	}
+	if p.peek().kind == tNum {
+		d, err := p.dayOfMonth()
+		if err != nil {
+			return 0, 0, err
+		}
+		toD = d
+	}
+	return toM, toD, nil
+}
+
+// addDates adds every date from fromM/fromD to toM/toD (toD 0: the end
+// of toM) to r, in year or (0) every year.
+func (p *parser) addDates(r *rule, year, fromM, fromD, toM, toD int) error {
 	// Walk the range in a leap year when no year is given, so Feb 29 counts.
 	walkYear := year
 	if walkYear == 0 {
