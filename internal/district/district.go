@@ -107,6 +107,15 @@ func (m *Map) Lookup(slug string) (District, bool) {
 	return d, ok
 }
 
+// Name is the name of the district with the given slug, or the slug
+// itself when there is none (so a list never shows a blank).
+func (m *Map) Name(slug string) string {
+	if d, ok := m.bySlug[slug]; ok {
+		return d.Name
+	}
+	return slug
+}
+
 // Shape returns the polygon of a district (nil for an unknown slug).
 func (m *Map) Shape(slug string) orb.MultiPolygon {
 	for _, a := range m.areas {

@@ -372,20 +372,13 @@ func (s *Service) Stale(ctx context.Context, age time.Duration, sortBy string) (
 		case SortName:
 			return strings.Compare(strings.ToLower(a.Listing.Name), strings.ToLower(b.Listing.Name))
 		case SortDistrict:
-			return strings.Compare(s.districtName(a.Listing.District), s.districtName(b.Listing.District))
+			return strings.Compare(s.Listings.Districts.Name(a.Listing.District), s.Listings.Districts.Name(b.Listing.District))
 		case SortAsked:
 			return compareTimes(a.Asked, b.Asked)
 		}
 		return compareTimes(a.Checked, b.Checked)
 	})
 	return out, nil
-}
-
-func (s *Service) districtName(slug string) string {
-	if d, ok := s.Listings.Districts.Lookup(slug); ok {
-		return d.Name
-	}
-	return slug
 }
 
 // compareTimes orders never (nil) first.

@@ -47,11 +47,3 @@ func (a *admin) render(c *fiber.Ctx, status int, page, title string, data any, f
 	}
 	return a.renderer.render(c, status, "admin", a.private(c, l, title, "admin", body))
 }
-
-// districtName names a district, or repeats the slug when unknown.
-func (a *admin) districtName(slug string) string {
-	if name := districtName(a.districts, slug); name != "" {
-		return name
-	}
-	return slug
-}

@@ -43,7 +43,7 @@ func (a *admin) freshness(c *fiber.Ctx) error {
 	}
 	for _, st := range stale {
 		r := freshRow{ID: st.Listing.ID, Name: st.Listing.Name, AdminURL: paths.AdminListing(st.Listing.ID),
-			District: a.districtName(st.Listing.District), CheckedText: l.T("admin.fresh.never"), AskedText: "–",
+			District: a.districts.Name(st.Listing.District), CheckedText: l.T("admin.fresh.never"), AskedText: "–",
 			Unanswered: st.Unanswered, Reachable: st.Reachable}
 		if st.Checked != nil {
 			r.CheckedText = view.Date(l, *st.Checked)

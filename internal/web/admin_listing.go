@@ -41,7 +41,7 @@ func (a *admin) renderListing(c *fiber.Ctx, status int, id string, ferr *form.Er
 	lst := d.Listing
 	data := listingData{ID: lst.ID, Name: lst.Name, Status: string(lst.Status), StatusText: l.T("account.status." + string(lst.Status)),
 		EditURL: paths.EditListing(lst.ID), Version: lst.Version, Voucher: lst.AcceptsRepairVoucher,
-		DistrictName: a.districtName(lst.District), VerifiedText: view.VerifiedText(l, lst), ConfirmedText: view.ConfirmedText(l, lst),
+		DistrictName: a.districts.Name(lst.District), VerifiedText: view.VerifiedText(l, lst), ConfirmedText: view.ConfirmedText(l, lst),
 		UnconfirmedText: view.UnconfirmedText(l, d.UnansweredSince), Owners: d.Owners, Scans: d.Scans,
 		StickerSVG: paths.Sticker(lst.ID, "svg"), StickerPDF: paths.Sticker(lst.ID, "pdf")}
 	if lst.HideReason != "" {

@@ -37,7 +37,7 @@ func (a *admin) queue(c *fiber.Ctx) error {
 	var d queueData
 	for _, p := range q.Pending {
 		d.Pending = append(d.Pending, listingRow{ID: p.ID, Name: p.Name, AdminURL: paths.AdminListing(p.ID),
-			District: a.districtName(p.District), Since: view.Moment(l, p.CreatedAt), Version: p.Version})
+			District: a.districts.Name(p.District), Since: view.Moment(l, p.CreatedAt), Version: p.Version})
 	}
 	for _, cl := range q.Claims {
 		d.Claims = append(d.Claims, claimRow{ID: cl.ID, ListingName: cl.ListingName, AdminURL: paths.AdminListing(cl.ListingID),

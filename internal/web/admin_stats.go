@@ -26,7 +26,7 @@ func (a *admin) vouchers(c *fiber.Ctx) error {
 	}
 	var d voucherData
 	for _, p := range published {
-		row := listingRow{ID: p.ID, Name: p.Name, AdminURL: paths.AdminListing(p.ID), District: a.districtName(p.District), Version: p.Version}
+		row := listingRow{ID: p.ID, Name: p.Name, AdminURL: paths.AdminListing(p.ID), District: a.districts.Name(p.District), Version: p.Version}
 		if p.AcceptsRepairVoucher {
 			d.Participants = append(d.Participants, row)
 		} else {
@@ -46,7 +46,7 @@ func (a *admin) vouchersCSV(c *fiber.Ctx) error {
 	for _, p := range published {
 		if p.AcceptsRepairVoucher {
 			rows = append(rows, []string{p.Name, p.OrgNumber, p.Address.Street, p.Address.Postcode, p.Address.City,
-				a.districtName(p.District), strings.Join(p.Categories, ";"), p.Phone, p.Email, p.Website,
+				a.districts.Name(p.District), strings.Join(p.Categories, ";"), p.Phone, p.Email, p.Website,
 				paths.Absolute(a.baseURL, paths.Listing(p.Slug)), view.TimeText(p.VerifiedAt)})
 		}
 	}
@@ -108,7 +108,7 @@ func (a *admin) stats(c *fiber.Ctx) error {
 		return err
 	}
 	for _, t := range top {
-		d.Missed = append(d.Missed, missedRow{Query: t.Miss.Query, District: a.districtName(t.Miss.District),
+		d.Missed = append(d.Missed, missedRow{Query: t.Miss.Query, District: a.districts.Name(t.Miss.District),
 			Category: view.CategoryNames(splitNonEmpty(t.Miss.Category), l), Count: t.Count})
 	}
 	return a.render(c, fiber.StatusOK, "stats", l.T("admin.stats.heading"), d, nil)

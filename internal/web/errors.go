@@ -61,8 +61,9 @@ func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 	}
 	l := apiLang(c, h.messages)
 	msg := l.T(ae.Key, ae.Args...)
-	if !l.Has(ae.Key) {
-		msg = l.T("err.internal") // a key missing from the catalogue is a bug, not a message
+	if !l.Has(ae.Key) { // a bug, not a message: said in the log, not to the client
+		h.log.Error("error message not in the catalogue", "key", ae.Key, "code", ae.Code, "path", c.Path())
+		msg = l.T("err.internal")
 	}
 	return c.Status(status).JSON(fiber.Map{"error": jsonError{Code: ae.Code, Message: msg, Field: ae.Field}})
 }

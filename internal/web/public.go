@@ -38,11 +38,6 @@ type public struct {
 // for one that does not exist.
 var errNotPublished = apperr.NotFound("err.listing_not_found")
 
-// publishedListing is the :slug listing if the public may see it.
-func (p *public) publishedListing(c *fiber.Ctx) (*listing.Listing, error) {
-	return published(c, p.listings)
-}
-
 // published is the :slug listing of listings if the public may see it.
 func published(c *fiber.Ctx, listings ListingReader) (*listing.Listing, error) {
 	l, err := listings.GetBySlug(c.UserContext(), c.Params("slug"))
@@ -53,14 +48,6 @@ func published(c *fiber.Ctx, listings ListingReader) (*listing.Listing, error) {
 		return nil, errNotPublished
 	}
 	return l, nil
-}
-
-// districtName names a district by its slug ("" for none).
-func districtName(m *district.Map, slug string) string {
-	if d, ok := m.Lookup(slug); ok {
-		return d.Name
-	}
-	return ""
 }
 
 func (p *public) healthz(c *fiber.Ctx) error {

@@ -16,7 +16,7 @@ import (
 )
 
 func (p *public) apiRepairer(c *fiber.Ctx) error {
-	l, err := p.publishedListing(c)
+	l, err := published(c, p.listings)
 	if err != nil {
 		return err
 	}
@@ -25,7 +25,7 @@ func (p *public) apiRepairer(c *fiber.Ctx) error {
 
 func (p *public) listingPage(c *fiber.Ctx) error {
 	l := p.lang(c)
-	lst, err := p.publishedListing(c)
+	lst, err := published(c, p.listings)
 	if err != nil {
 		return err
 	}
@@ -36,7 +36,7 @@ func (p *public) listingPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body := view.NewListing(l, lst, districtName(p.districts, lst.District), p.now())
+	body := view.NewListing(l, lst, p.districts.Name(lst.District), p.now())
 	body.UnconfirmedText = view.UnconfirmedText(l, unanswered)
 	body.ReportSent = c.Query("meldt") == "1"
 	v := p.newPage(c, l, lst.Name, nil, true)
@@ -78,7 +78,7 @@ type reportBody struct {
 }
 
 func (p *public) reportForm(c *fiber.Ctx) error {
-	lst, err := p.publishedListing(c)
+	lst, err := published(c, p.listings)
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (p *public) reportForm(c *fiber.Ctx) error {
 }
 
 func (p *public) reportSubmit(c *fiber.Ctx) error {
-	lst, err := p.publishedListing(c)
+	lst, err := published(c, p.listings)
 	if err != nil {
 		return err
 	}

@@ -144,7 +144,7 @@ func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search) 
 	rv.CountText = l.N("results.count", res.Total)
 	rv.First = (res.Page-1)*res.PerPage + 1
 	for _, h := range res.Hits {
-		rv.Hits = append(rv.Hits, view.NewHit(l, h, districtName(p.districts, h.District)))
+		rv.Hits = append(rv.Hits, view.NewHit(l, h, p.districts.Name(h.District)))
 	}
 	rv.Pagination = view.Paginate(res.Page, res.PerPage, res.Total, func(n int) string {
 		v := f.Values()
