@@ -246,7 +246,7 @@ func SafeNext(next string) string {
 	if strings.HasPrefix(next, "//") || strings.ContainsAny(next, "\\\r\n") {
 		return ""
 	}
-	for _, prefix := range []string{"/min-side", "/reparator/", "/admin"} {
+	for _, prefix := range paths.SignInReturns {
 		if strings.HasPrefix(next, prefix) {
 			return next
 		}

@@ -41,8 +41,15 @@ const (
 // QRSource is the ?kilde= value of a sticker's QR code.
 const QRSource = "qr"
 
+// listings is where the listings' pages are.
+const listings = "/reparator/"
+
+// SignInReturns are the parts of the site a sign-in may lead back to
+// (its "next"): Min side, a listing's pages (a claim), the console.
+var SignInReturns = []string{Account, listings, AdminQueue}
+
 // Listing is a published listing's page.
-func Listing(slug string) string { return "/reparator/" + url.PathEscape(slug) }
+func Listing(slug string) string { return listings + url.PathEscape(slug) }
 
 // ListingQR is the address a listing's sticker encodes: it counts the
 // visit and redirects to the listing.

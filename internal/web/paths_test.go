@@ -3,6 +3,8 @@ package web
 import (
 	"log/slog"
 	"net/url"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -63,5 +65,30 @@ func TestEveryPathIsARoute(t *testing.T) {
 	}
 	if got := paths.Listing("a/b"); got != "/reparator/a%2Fb" {
 		t.Errorf("a slug is escaped as one path segment: %q", got)
+	}
+}
+
+// Nothing builds a page address by hand: only the route table and
+// package paths spell them.
+func TestNoPathBuiltByHand(t *testing.T) {
+	handBuilt := regexp.MustCompile(`"/(reparator|min-side|admin|_/postnummer)[/"?]`)
+	files, _ := filepath.Glob("../*/*.go")
+	more, _ := filepath.Glob("*/*.go")
+	files = append(files, more...)
+	if len(files) < 60 {
+		t.Fatalf("found only %d files", len(files))
+	}
+	for _, f := range files {
+		base := filepath.Base(f)
+		if strings.HasSuffix(f, "_test.go") || base == "routes.go" || strings.Contains(f, "/paths/") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range handBuilt.FindAllString(string(src), -1) {
+			t.Errorf("%s builds %s… by hand; use package paths", f, m)
+		}
 	}
 }
