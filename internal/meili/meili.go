@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/goccy/go-json"
@@ -34,6 +35,9 @@ type Index struct {
 	searcher  *searchClient
 	// Now is the clock the open-time slots are computed from.
 	Now func() time.Time
+	// ready is set once Ensure has made the index with its settings;
+	// before, searches would filter on attributes not yet filterable.
+	ready atomic.Bool
 }
 
 // New returns the adapter for index uid at url. It does not contact
@@ -74,8 +78,15 @@ func (ix *Index) Close() {
 	ix.searcher.hc.CloseIdleConnections()
 }
 
-// Health checks that Meilisearch answers and the index exists.
+// errNotReady is why the index cannot answer before Ensure succeeded.
+var errNotReady = errors.New("meili: the index and its settings are not ready yet")
+
+// Health checks that Meilisearch answers and the index exists with its
+// settings.
 func (ix *Index) Health(ctx context.Context) error {
+	if !ix.ready.Load() {
+		return errNotReady
+	}
 	if _, err := ix.client.HealthWithContext(ctx); err != nil {
 		return fmt.Errorf("meili: health: %w", err)
 	}
@@ -90,7 +101,11 @@ func (ix *Index) Ensure(ctx context.Context) error {
 	if err := ix.create(ctx, ix.uid); err != nil {
 		return err
 	}
-	return ix.applySettings(ctx, ix.uid)
+	if err := ix.applySettings(ctx, ix.uid); err != nil {
+		return err
+	}
+	ix.ready.Store(true)
+	return nil
 }
 
 func (ix *Index) create(ctx context.Context, uid string) error {

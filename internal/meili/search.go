@@ -18,6 +18,9 @@ var retrieved = []string{"id", "slug", "name", "categories", "services", "distri
 
 // Search runs a validated query.
 func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
+	if !ix.ready.Load() {
+		return search.Result{}, apperr.Unavailable(errNotReady, "err.meili.search_unavailable")
+	}
 	req := &searchRequest{
 		Q: q.Text, Filter: Filter(q), Facets: []string{"categories", "district"},
 		Page: q.Page, HitsPerPage: q.PerPage, AttributesToRetrieve: retrieved,
@@ -67,6 +70,9 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 // match text as a prefix (with Meilisearch's typo tolerance), the most
 // common first.
 func (ix *Index) Services(ctx context.Context, text string, limit int) ([]string, error) {
+	if !ix.ready.Load() {
+		return nil, apperr.Unavailable(errNotReady, "err.meili.suggest_unavailable")
+	}
 	var resp struct {
 		FacetHits []struct {
 			Value string `json:"value"`
