@@ -3,7 +3,6 @@ package auth_test
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -13,7 +12,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/mail"
-	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 // outbox is a mail.Sender that keeps what it is given, or fails.
@@ -32,15 +31,8 @@ func (o *outbox) Send(_ context.Context, m mail.Message) error {
 
 func TestSendLink(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "a.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	messages, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.Store(t)
+	messages := testenv.Messages(t)
 	box := &outbox{}
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	svc := &auth.Service{Store: db, Now: func() time.Time { return now }, IdleTimeout: time.Hour,

@@ -3,14 +3,12 @@ package coverage_test
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/coverage"
-	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/search"
-	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 func TestNormalizeQuery(t *testing.T) {
@@ -33,11 +31,7 @@ func TestNormalizeQuery(t *testing.T) {
 
 func TestRecorderKeepsOnlyRepeatedMissesPerDay(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := testenv.Store(t)
 	now := time.Date(2026, 11, 23, 22, 30, 0, 0, time.UTC) // 23:30 in Oslo
 	r := &coverage.Recorder{Store: db, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
 	for i := 0; i < 2; i++ {
@@ -63,15 +57,8 @@ func TestRecorderKeepsOnlyRepeatedMissesPerDay(t *testing.T) {
 // map-area searches and later pages are not counted. Top sums the days.
 func TestRecordSearchAndTop(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	districts, err := district.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.Store(t)
+	districts := testenv.Districts(t)
 	now := time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC)
 	r := &coverage.Recorder{Store: db, Districts: districts, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
 	asane := &search.Point{Lat: 60.47, Lng: 5.33}

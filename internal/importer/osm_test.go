@@ -2,11 +2,9 @@ package importer_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
-	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/store"
@@ -15,20 +13,14 @@ import (
 
 func openDB(t *testing.T) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.Store(t)
 	t.Cleanup(func() { db.Close() })
 	return db
 }
 
 func newImporter(t *testing.T, dryRun bool, db *store.DB) *importer.Importer {
 	t.Helper()
-	districts, err := district.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	districts := testenv.Districts(t)
 	return &importer.Importer{
 		Listings:  &listing.Service{Store: db, Districts: districts, Now: time.Now},
 		Districts: districts, DryRun: dryRun,

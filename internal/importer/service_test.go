@@ -5,33 +5,20 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
-	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
-	"github.com/bergenreparerer/reparerer/internal/postcode"
-	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 func TestPreviewWritesNothingAndConfirmTwiceChangesNothing(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "i.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	districts, err := district.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	postcodes, err := postcode.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.Store(t)
+	districts := testenv.Districts(t)
+	postcodes := testenv.Postcodes(t)
 	now := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
 	svc := &importer.Service{
 		Planner: &importer.Planner{Listings: &listing.Service{Store: db, Districts: districts, Now: now}, Districts: districts, Postcodes: postcodes},

@@ -2,15 +2,14 @@ package listing_test
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/auth"
-	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 // counter is a listing.Notifier that counts writes.
@@ -20,15 +19,8 @@ func (c *counter) ListingWritten() { c.n++ }
 
 func newService(t *testing.T) (*listing.Service, *store.DB, *counter) {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "l.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
-	districts, err := district.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.Store(t)
+	districts := testenv.Districts(t)
 	now := time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC)
 	notified := &counter{}
 	return &listing.Service{Store: db, Districts: districts, Now: func() time.Time { return now }, Notify: notified}, db, notified

@@ -3,37 +3,24 @@ package moderation_test
 import (
 	"context"
 	"log/slog"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/auth"
-	"github.com/bergenreparerer/reparerer/internal/district"
-	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/report"
-	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 func TestQueueAndDossier(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "m.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	districts, err := district.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	messages, err := i18n.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.Store(t)
+	districts := testenv.Districts(t)
+	messages := testenv.Messages(t)
 	now := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
 	log := slog.New(slog.DiscardHandler)
 	sender := &mail.Log{Log: log}

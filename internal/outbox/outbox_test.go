@@ -5,15 +5,13 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
-	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/outbox"
-	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 // index is the seam to Meilisearch: it records what it is given and
@@ -46,15 +44,8 @@ func (b *bumps) Bump(context.Context) { b.n++ }
 
 func TestDrainPushesRetriesAndIsolatesARefusedListing(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "o.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	districts, err := district.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
+	db := testenv.Store(t)
+	districts := testenv.Districts(t)
 	idx, gens := &index{}, &bumps{}
 	w := outbox.NewWorker(db, db, idx, gens, slog.New(slog.DiscardHandler))
 	svc := &listing.Service{Store: db, Districts: districts, Now: time.Now, Notify: w}
