@@ -21,6 +21,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/gazetteer"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
@@ -33,7 +34,9 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/vocabulary"
 	"github.com/bergenreparerer/reparerer/internal/web"
+	indexsettings "github.com/bergenreparerer/reparerer/search"
 )
 
 // generationCache is a search cache whose generation can be moved on.
@@ -57,10 +60,12 @@ type App struct {
 	Owners    *owner.Service
 	Reminders *reminder.Service
 	Worker    *outbox.Worker
-	cache     generationCache
-	redis     bool
-	fiber     *fiber.App
-	listener  net.Listener
+	// Reader reads search text with the vocabulary and the place names.
+	Reader   *search.Reader
+	cache    generationCache
+	redis    bool
+	fiber    *fiber.App
+	listener net.Listener
 
 	// indexReady is closed once the index exists with its settings.
 	indexReady chan struct{}
@@ -90,6 +95,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	messages, err := i18n.Load()
 	if err != nil {
+		return nil, err
+	}
+	if a.Reader, err = newReader(a.Districts, postcodes); err != nil {
 		return nil, err
 	}
 	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
@@ -126,7 +134,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	deps := web.Deps{
 		Listings:     a.Store,
 		Writes:       a.Listings,
-		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log},
+		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages},
 		Reports:      a.Store,
 		Districts:    a.Districts,
 		Postcodes:    postcodes,
@@ -350,4 +358,18 @@ func redactURL(raw string) string {
 		return "(unparsable)"
 	}
 	return u.Redacted()
+}
+
+// newReader builds the query reader from the built-in vocabulary and the
+// place names of search/.
+func newReader(districts *district.Map, postcodes *postcode.Book) (*search.Reader, error) {
+	file, err := vocabulary.Parse(indexsettings.Vocabulary)
+	if err != nil {
+		return nil, fmt.Errorf("app: search/vocabulary.json: %w", err)
+	}
+	places, err := gazetteer.Load(districts, postcodes)
+	if err != nil {
+		return nil, err
+	}
+	return search.NewReader(vocabulary.New(file), places), nil
 }

@@ -135,25 +135,28 @@ func (e *env) get(path string) (int, []byte) {
 	return resp.StatusCode, []byte(body)
 }
 
+// searchHit is one hit of /api/v1/search.
+type searchHit struct {
+	ID         string   `json:"id"`
+	Slug       string   `json:"slug"`
+	Name       string   `json:"name"`
+	Categories []string `json:"categories"`
+	District   string   `json:"district"`
+	Location   struct {
+		Lat float64 `json:"lat"`
+		Lng float64 `json:"lng"`
+	} `json:"location"`
+	DistanceM *int   `json:"distance_m"`
+	OpenNow   *bool  `json:"open_now"`
+	URL       string `json:"url"`
+}
+
 // searchResponse is the documented shape of /api/v1/search.
 type searchResponse struct {
-	Hits []struct {
-		ID         string   `json:"id"`
-		Slug       string   `json:"slug"`
-		Name       string   `json:"name"`
-		Categories []string `json:"categories"`
-		District   string   `json:"district"`
-		Location   struct {
-			Lat float64 `json:"lat"`
-			Lng float64 `json:"lng"`
-		} `json:"location"`
-		DistanceM *int   `json:"distance_m"`
-		OpenNow   *bool  `json:"open_now"`
-		URL       string `json:"url"`
-	} `json:"hits"`
-	Total   int `json:"total"`
-	Page    int `json:"page"`
-	PerPage int `json:"per_page"`
+	Hits    []searchHit `json:"hits"`
+	Total   int         `json:"total"`
+	Page    int         `json:"page"`
+	PerPage int         `json:"per_page"`
 	Facets  struct {
 		Category map[string]int `json:"category"`
 		District map[string]int `json:"district"`

@@ -40,8 +40,16 @@ func TestCacheHitAfterMissAndInvalidationAfterUpdate(t *testing.T) {
 			if r := e.search(browse); r.Cache != "hit" || r.Total != 1 || r.Hits[0].Name != "Nordnes Søm" {
 				t.Fatalf("second browse: cache %q %v, want a hit with Nordnes Søm", r.Cache, names(r))
 			}
-			if r := e.search(url.Values{"q": {"skomaker"}, "district": {"bergenhus"}}); r.Cache != "bypass" {
+			if r := e.search(url.Values{"q": {"sentrumskomaker"}, "district": {"bergenhus"}, "literal": {"true"}}); r.Cache != "bypass" {
 				t.Errorf("free text: cache %q, want bypass", r.Cache)
+			}
+			// Text read entirely as categories and a place is a browse too.
+			understood := url.Values{"q": {"bytte glidelås åsane"}}
+			if r := e.search(understood); r.Cache != "miss" {
+				t.Errorf("understood text: cache %q, want miss", r.Cache)
+			}
+			if r := e.search(url.Values{"q": {"glidelås i åsane"}}); r.Cache != "hit" || r.Total != 1 {
+				t.Errorf("the same understood text: cache %q total %d, want a hit", r.Cache, r.Total)
 			}
 			if r := e.search(url.Values{"lat": {"60.39"}, "lng": {"5.32"}}); r.Cache != "bypass" {
 				t.Errorf("personal origin: cache %q, want bypass", r.Cache)

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"reflect"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -120,6 +121,9 @@ func TestSearchFacetsAndPagination(t *testing.T) {
 func TestSearchTypoAndSynonyms(t *testing.T) {
 	e := start(t, setup{})
 	e.seed()
+	// Each word is searched twice: read by the query reader, and literally
+	// (literal=true), where Meilisearch's own typo tolerance and synonyms
+	// (search/synonyms.json) must still find the same places.
 	tests := []struct {
 		q    string
 		want []string
@@ -134,12 +138,21 @@ func TestSearchTypoAndSynonyms(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
-			got := names(e.search(url.Values{"q": {tt.q}}))
+			got := names(e.search(url.Values{"q": {tt.q}, "literal": {"true"}}))
 			sort.Strings(got)
 			if !reflect.DeepEqual(got, tt.want) {
-				t.Errorf("q=%q: %v, want %v", tt.q, got, tt.want)
+				t.Errorf("literal q=%q: %v, want %v", tt.q, got, tt.want)
+			}
+			read := e.search(url.Values{"q": {tt.q}})
+			if len(read.Hits) == 0 || !slices.Contains(tt.want, read.Hits[0].Name) {
+				t.Errorf("q=%q read: %v, want one of %v first", tt.q, names(read), tt.want)
 			}
 		})
+	}
+	// Read, a battery change is also a phone's and an e-bike's: the
+	// watchmaker comes first (the word is its synonym), the others follow.
+	if got := names(e.search(url.Values{"q": {"batteribytte"}})); len(got) != 3 {
+		t.Errorf("batteribytte read: %v, want the watchmaker, the phone shop and the e-bike shop", got)
 	}
 }
 

@@ -203,6 +203,24 @@ func (l *Localizer) Weekday(i int) string { return l.T("weekday." + strconv.Itoa
 // WeekdayOf names the weekday of t.
 func (l *Localizer) WeekdayOf(t time.Time) string { return l.Weekday((int(t.Weekday()) + 6) % 7) }
 
+// When names a coming moment t relative to now, both in the reader's
+// time zone: "17:00", "i morgen 10:00", "mandag 10:00", "24. desember 10:00".
+func (l *Localizer) When(now, t time.Time) string {
+	days := int(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, time.UTC).Sub(
+		time.Date(now.Year(), now.Month(), now.Day(), 12, 0, 0, 0, time.UTC)).Hours() / 24)
+	clock := l.TimeOf(t)
+	switch {
+	case days == 0:
+		return clock
+	case days == 1:
+		return l.T("status.tomorrow", "time", clock)
+	case days < 7:
+		return l.T("status.day_time", "day", l.WeekdayOf(t), "time", clock)
+	default:
+		return l.T("status.day_time", "day", l.DayMonth(int(t.Month()), t.Day()), "time", clock)
+	}
+}
+
 // Date formats the calendar date of t as people write it: "1. november
 // 2026", "1 November 2026". t is read in its own location.
 func (l *Localizer) Date(t time.Time) string {

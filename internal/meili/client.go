@@ -19,7 +19,8 @@ import (
 // (docs/BENCHMARKS.md has the figures).
 type searchClient struct {
 	hc   *fasthttp.HostClient
-	url  string
+	base string // Meilisearch's root
+	url  string // the index's root
 	auth string
 }
 
@@ -38,7 +39,8 @@ func newSearchClient(base, key, uid string) (*searchClient, error) {
 			MaxIdleConnDuration: 90 * time.Second, ReadTimeout: 10 * time.Second, WriteTimeout: 10 * time.Second,
 			NoDefaultUserAgentHeader: true,
 		},
-		url: u.Scheme + "://" + u.Host + u.Path + "/indexes/" + url.PathEscape(uid),
+		base: u.Scheme + "://" + u.Host + u.Path,
+		url:  u.Scheme + "://" + u.Host + u.Path + "/indexes/" + url.PathEscape(uid),
 	}
 	if key != "" {
 		c.auth = "Bearer " + key
@@ -48,7 +50,9 @@ func newSearchClient(base, key, uid string) (*searchClient, error) {
 
 // searchRequest is the body of POST /indexes/{uid}/search.
 type searchRequest struct {
+	IndexUID             string   `json:"indexUid,omitempty"` // in a multi-search only
 	Q                    string   `json:"q"`
+	MatchingStrategy     string   `json:"matchingStrategy,omitempty"`
 	Filter               string   `json:"filter,omitempty"`
 	Facets               []string `json:"facets"`
 	Sort                 []string `json:"sort,omitempty"`
@@ -62,7 +66,26 @@ type searchRequest struct {
 var errSearchRefused = errors.New("meili: search refused")
 
 func (c *searchClient) search(ctx context.Context, r *searchRequest, into any) error {
-	return c.post(ctx, "/search", r, into)
+	uid := r.IndexUID
+	r.IndexUID = ""
+	defer func() { r.IndexUID = uid }()
+	return c.post(ctx, c.url+"/search", r, into)
+}
+
+// multiSearch runs several searches in one request (POST /multi-search)
+// and decodes their answers, in order, into results.
+func (c *searchClient) multiSearch(ctx context.Context, reqs []*searchRequest, results *[]searchResponse) error {
+	var resp struct {
+		Results []searchResponse `json:"results"`
+	}
+	if err := c.post(ctx, c.base+"/multi-search", map[string]any{"queries": reqs}, &resp); err != nil {
+		return err
+	}
+	if len(resp.Results) != len(reqs) {
+		return fmt.Errorf("meili: multi-search answered %d of %d searches", len(resp.Results), len(reqs))
+	}
+	*results = resp.Results
+	return nil
 }
 
 // facetSearchRequest is the body of POST /indexes/{uid}/facet-search.
@@ -72,11 +95,11 @@ type facetSearchRequest struct {
 }
 
 func (c *searchClient) facetSearch(ctx context.Context, r *facetSearchRequest, into any) error {
-	return c.post(ctx, "/facet-search", r, into)
+	return c.post(ctx, c.url+"/facet-search", r, into)
 }
 
-// post sends a read-only request (a search) to the index.
-func (c *searchClient) post(ctx context.Context, path string, r, into any) error {
+// post sends a read-only request (a search) to Meilisearch.
+func (c *searchClient) post(ctx context.Context, uri string, r, into any) error {
 	body, err := json.Marshal(r)
 	if err != nil {
 		return fmt.Errorf("meili: encode search: %w", err)
@@ -84,7 +107,7 @@ func (c *searchClient) post(ctx context.Context, path string, r, into any) error
 	req, resp := fasthttp.AcquireRequest(), fasthttp.AcquireResponse()
 	defer fasthttp.ReleaseRequest(req)
 	defer fasthttp.ReleaseResponse(resp)
-	req.SetRequestURI(c.url + path)
+	req.SetRequestURI(uri)
 	req.Header.SetMethod(fasthttp.MethodPost)
 	req.Header.SetContentType("application/json")
 	if c.auth != "" {
@@ -99,7 +122,7 @@ func (c *searchClient) post(ctx context.Context, path string, r, into any) error
 		return fmt.Errorf("meili: search: %w", err)
 	}
 	switch status := resp.StatusCode(); {
-	case status >= 500 || status == fasthttp.StatusNotFound: // down, or its index lost: an outage
+	case status >= 500 || status == fasthttp.StatusNotFound || indexLost(resp.Body()): // down, or its index lost: an outage
 		return fmt.Errorf("meili: search: status %d: %.300s", status, resp.Body())
 	case status != fasthttp.StatusOK:
 		return fmt.Errorf("%w: status %d: %.300s", errSearchRefused, status, resp.Body())
@@ -108,4 +131,13 @@ func (c *searchClient) post(ctx context.Context, path string, r, into any) error
 		return fmt.Errorf("meili: decode search answer: %w", err)
 	}
 	return nil
+}
+
+// indexLost reports whether an error answer says the index does not exist
+// (a multi-search says so with status 400, not 404).
+func indexLost(body []byte) bool {
+	var e struct {
+		Code string `json:"code"`
+	}
+	return json.Unmarshal(body, &e) == nil && e.Code == "index_not_found"
 }

@@ -21,6 +21,9 @@ const (
 	spanWindowAfter = 3 * 24 * time.Hour
 )
 
+// anchor is the word of Document.Anchor: no resident types it.
+const anchor = "qqalleoppforinger"
+
 // geo is Meilisearch's coordinate object. It is written only here, from
 // listing.Location, so latitude and longitude cannot be swapped elsewhere.
 type geo struct {
@@ -45,6 +48,11 @@ type document struct {
 	Geo                  geo             `json:"_geo"`
 	AcceptsRepairVoucher bool            `json:"accepts_repair_voucher"`
 	VerifiedAt           *time.Time      `json:"verified_at"`
+	Phone                string          `json:"phone"`
+	// Anchor is the same word in every document: a search for it and
+	// more words finds every listing (of the categories filtered to),
+	// those with more of the words first. See searchImplied.
+	Anchor string `json:"anchor"`
 	// HoursKnown is false when the opening hours are unknown; OpenSpans
 	// are then empty and "open now" is null rather than false.
 	HoursKnown bool `json:"hours_known"`
@@ -84,6 +92,7 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 		Address: l.Address, District: l.District,
 		Geo:                  geo{Lat: l.Location.Lat, Lng: l.Location.Lng},
 		AcceptsRepairVoucher: l.AcceptsRepairVoucher, VerifiedAt: l.VerifiedAt, HoursKnown: l.OpeningHours.Known(),
+		Phone: l.Phone, Anchor: anchor,
 	}
 	if dist, ok := ix.districts.Lookup(l.District); ok {
 		d.DistrictName = dist.Name

@@ -14,46 +14,135 @@ import (
 )
 
 var retrieved = []string{"id", "slug", "name", "categories", "services", "district", "address", "_geo",
-	"accepts_repair_voucher", "verified_at", "hours_known", "open_spans"}
+	"accepts_repair_voucher", "verified_at", "hours_known", "open_spans", "phone"}
 
-// Search runs a validated query.
+// Search runs a validated query. A query whose words imply categories
+// lists those categories' listings first and then the other listings that
+// match the words it did not understand (see searchImplied).
 func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, error) {
 	if !ix.ready.Load() {
 		return search.Result{}, apperr.Unavailable(errNotReady, "err.meili.search_unavailable")
 	}
-	req := &searchRequest{
-		Q: q.Text, Filter: Filter(q), Facets: []string{"categories", "district"},
-		Page: q.Page, HitsPerPage: q.PerPage, AttributesToRetrieve: retrieved,
+	if len(q.Implied) > 0 {
+		return ix.searchImplied(ctx, q)
 	}
+	req := ix.request(q, q.Text, Filter(q))
+	req.Page, req.HitsPerPage = q.Page, q.PerPage
+	var resp searchResponse
+	if err := ix.run(ctx, func() error { return ix.searcher.search(ctx, req, &resp) }); err != nil {
+		return search.Result{}, err
+	}
+	res := search.Result{Total: resp.TotalHits, Page: q.Page, PerPage: q.PerPage, Facets: resp.facets()}
+	res.Hits = resp.hits()
+	return res, nil
+}
+
+// searchImplied answers a query whose words imply categories, as two
+// searches in one request: the implied categories' listings (all of them:
+// every document has the anchor word; those with more of the ranking
+// words first), then the listings of other categories that match the
+// words not understood. Results page through the first list and on into
+// the second; totals and facets are their sums (the two are disjoint).
+func (ix *Index) searchImplied(ctx context.Context, q search.Query) (search.Result, error) {
+	offset := (q.Page - 1) * q.PerPage
+	inside := ix.request(q, "", Filter(q)+and(Filter(q))+"categories IN "+quoted(q.Implied))
+	if q.Ranking != "" {
+		inside.Q = anchor + " " + q.Ranking
+		if q.Origin == nil {
+			inside.Sort = nil // ranked by the words, not by name
+		}
+	}
+	inside.Page, inside.HitsPerPage = q.Page, q.PerPage
+	reqs := []*searchRequest{inside}
+	var outside *searchRequest
+	if q.Text != "" {
+		outside = ix.request(q, q.Text, Filter(q)+and(Filter(q))+"NOT categories IN "+quoted(q.Implied))
+		outside.MatchingStrategy = "all"
+		// The second list starts where the first ends; its offset is only
+		// known from the first's total, so ask for enough to cut from.
+		outside.Page, outside.HitsPerPage = 1, min(offset+q.PerPage, maxHitsPerRequest)
+		reqs = append(reqs, outside)
+	}
+	var resps []searchResponse
+	if err := ix.run(ctx, func() error { return ix.searcher.multiSearch(ctx, reqs, &resps) }); err != nil {
+		return search.Result{}, err
+	}
+	first := resps[0]
+	res := search.Result{Total: first.TotalHits, Page: q.Page, PerPage: q.PerPage, Facets: first.facets()}
+	res.Hits = first.hits()
+	if outside != nil && len(resps) > 1 {
+		second := resps[1]
+		res.Total += second.TotalHits
+		for k, n := range second.FacetDistribution["categories"] {
+			res.Facets.Category[k] += n
+		}
+		for k, n := range second.FacetDistribution["district"] {
+			res.Facets.District[k] += n
+		}
+		from := max(0, offset-first.TotalHits)
+		more := second.hits()
+		if from < len(more) {
+			more = more[from:]
+			res.Hits = append(res.Hits, more[:min(len(more), q.PerPage-len(res.Hits))]...)
+		}
+	}
+	return res, nil
+}
+
+// maxHitsPerRequest bounds the second list of searchImplied.
+const maxHitsPerRequest = 1000
+
+func and(filter string) string {
+	if filter == "" {
+		return ""
+	}
+	return " AND "
+}
+
+// request is the search body for q with the given text and filter.
+func (ix *Index) request(q search.Query, text, filter string) *searchRequest {
+	req := &searchRequest{IndexUID: ix.uid, Q: text, Filter: filter, Facets: []string{"categories", "district"}, AttributesToRetrieve: retrieved}
 	switch {
 	case q.Origin != nil:
 		req.Sort = []string{"_geoPoint(" + num(q.Origin.Lat) + "," + num(q.Origin.Lng) + "):asc"}
-	case q.Text == "":
+	case text == "":
 		req.Sort = []string{"name_sort:asc"} // a browse reads best in name order
 	}
-	var resp struct {
-		Hits []struct {
-			search.Hit           // the fields stored under the same names
-			Geo         geo      `json:"_geo"`
-			GeoDistance *float64 `json:"_geoDistance"`
-			HoursKnown  bool     `json:"hours_known"`
-			OpenSpans   []int64  `json:"open_spans"`
-		} `json:"hits"`
-		TotalHits         int                       `json:"totalHits"`
-		FacetDistribution map[string]map[string]int `json:"facetDistribution"`
+	return req
+}
+
+// run turns a failed search into the error callers expect: a refusal is a
+// bug of ours (an internal error, logged), anything else an outage.
+func (ix *Index) run(ctx context.Context, search func() error) error {
+	err := search()
+	if err == nil {
+		return nil
 	}
-	if err := ix.searcher.search(ctx, req, &resp); err != nil {
-		if errors.Is(err, errSearchRefused) {
-			return search.Result{}, err // a bug of ours: an internal error, logged
-		}
-		return search.Result{}, apperr.Unavailable(err,
-			"err.meili.search_unavailable")
+	if errors.Is(err, errSearchRefused) {
+		return err
 	}
-	res := search.Result{
-		Hits: make([]search.Hit, len(resp.Hits)), Total: resp.TotalHits, Page: q.Page, PerPage: q.PerPage,
-		Facets: search.Facets{Category: nonNilCounts(resp.FacetDistribution["categories"]), District: nonNilCounts(resp.FacetDistribution["district"])},
-	}
-	for i, h := range resp.Hits {
+	return apperr.Unavailable(err, "err.meili.search_unavailable")
+}
+
+type searchResponse struct {
+	Hits []struct {
+		search.Hit           // the fields stored under the same names
+		Geo         geo      `json:"_geo"`
+		GeoDistance *float64 `json:"_geoDistance"`
+		HoursKnown  bool     `json:"hours_known"`
+		OpenSpans   []int64  `json:"open_spans"`
+	} `json:"hits"`
+	TotalHits         int                       `json:"totalHits"`
+	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
+}
+
+func (r *searchResponse) facets() search.Facets {
+	return search.Facets{Category: copyCounts(r.FacetDistribution["categories"]), District: copyCounts(r.FacetDistribution["district"])}
+}
+
+func (r *searchResponse) hits() []search.Hit {
+	out := make([]search.Hit, len(r.Hits))
+	for i, h := range r.Hits {
 		hit := h.Hit
 		hit.Location = listing.Location{Lat: h.Geo.Lat, Lng: h.Geo.Lng}
 		hit.HoursKnown, hit.OpenSpans = h.HoursKnown, h.OpenSpans
@@ -61,9 +150,9 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 			d := int(math.Round(*h.GeoDistance))
 			hit.DistanceM = &d
 		}
-		res.Hits[i] = hit
+		out[i] = hit
 	}
-	return res, nil
+	return out
 }
 
 // Services returns up to limit service words of the indexed listings that
@@ -94,11 +183,12 @@ func (ix *Index) Services(ctx context.Context, text string, limit int) ([]string
 	return out, nil
 }
 
-func nonNilCounts(m map[string]int) map[string]int {
-	if m == nil {
-		return map[string]int{}
+func copyCounts(m map[string]int) map[string]int {
+	out := make(map[string]int, len(m))
+	for k, n := range m {
+		out[k] = n
 	}
-	return m
+	return out
 }
 
 // Filter builds the Meilisearch filter of q. Every value comes from a

@@ -30,6 +30,11 @@ func loadSettings() (*meilisearch.Settings, error) {
 	}
 	s.Synonyms = synonyms
 	s.StopWords = parseStopWords(indexsettings.StopWords)
+	// Meilisearch's typo tolerance would read "smykke" as "sykkel"; the
+	// query reader (search.Reader) reads vocabulary words and their typos
+	// before Meilisearch sees them. disableOnWords would say the same to
+	// Meilisearch, but it also stops facet search from completing those
+	// words ("såle" no longer finds "sålereparasjon"), so it is not used.
 	return &s, nil
 }
 

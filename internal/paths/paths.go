@@ -82,6 +82,17 @@ func AccountNotice(notice string) string { return Account + "?melding=" + url.Qu
 // District is the search page filtered to one district.
 func District(slug string) string { return Home + "?district=" + url.QueryEscape(slug) }
 
+// Tips is the public form that tells the municipality about a repairer.
+const Tips = "/tips-oss"
+
+// Tip is the tip form, with the category the resident searched for.
+func Tip(category string) string {
+	if category == "" {
+		return Tips
+	}
+	return Tips + "?category=" + url.QueryEscape(category)
+}
+
 // Search is the search page with the given query.
 func Search(q url.Values) string {
 	if len(q) == 0 {

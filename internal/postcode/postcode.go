@@ -7,7 +7,9 @@ import (
 	_ "embed"
 	"encoding/csv"
 	"fmt"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 //go:embed bergen_postnummer.csv
@@ -21,6 +23,10 @@ type Place struct {
 	Code     string
 	Name     string // poststed, e.g. "Bergen", "Nyborg"
 	Lat, Lng float64
+	// Population is the number of residents (FOLKETAL), 0 when unknown.
+	Population int
+	// InUse is false for codes no longer given out ("ikkje i bruk").
+	InUse bool
 }
 
 // Book is every Bergen postcode.
@@ -49,6 +55,11 @@ func Load() (*Book, error) {
 			return nil, fmt.Errorf("postcode: %s has no usable coordinates", r[col["POSTNR"]])
 		}
 		p := Place{Code: r[col["POSTNR"]], Name: r[col["POSTSTAD"]], Lat: lat, Lng: lng}
+		if i, ok := col["FOLKETAL"]; ok {
+			p.Population, _ = strconv.Atoi(r[i]) // empty: unknown
+		}
+		p.Name, p.InUse = strings.CutSuffix(p.Name, " (ikkje i bruk)")
+		p.InUse = !p.InUse
 		b.byCode[p.Code] = p
 	}
 	return b, nil
@@ -58,6 +69,16 @@ func Load() (*Book, error) {
 func (b *Book) Lookup(code string) (Place, bool) {
 	p, ok := b.byCode[code]
 	return p, ok
+}
+
+// All returns every postcode, in code order.
+func (b *Book) All() []Place {
+	out := make([]Place, 0, len(b.byCode))
+	for _, p := range b.byCode {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(a, b Place) int { return strings.Compare(a.Code, b.Code) })
+	return out
 }
 
 // Len is the number of postcodes.

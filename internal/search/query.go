@@ -50,15 +50,29 @@ type Query struct {
 	Voucher    bool
 	Page       int
 	PerPage    int
+	// Literal searches Text as typed, without reading it (the page's
+	// "search for exactly this").
+	Literal bool
+
+	// Filled by Reader.Apply from the text:
+	Interpreted *Interpretation
+	Implied     []string // categories the words imply: their listings come first
+	Ranking     string   // words that order the listings of Implied
+	NearName    string   // the place named, when Origin is its point
+	vocabulary  uint64   // the vocabulary version the text was read with
+	typed       string   // the text as typed
 }
 
 // Cacheable reports whether the query is a browse by district and category:
 // no free text and nothing personal such as an origin or a viewport.
-func (q Query) Cacheable() bool { return q.Text == "" && q.Origin == nil && q.BBox == nil }
+// A place named in the text ("skomaker åsane") is not personal either.
+func (q Query) Cacheable() bool {
+	return q.Text == "" && q.BBox == nil && (q.Origin == nil || q.NearName != "")
+}
 
 var knownParams = map[string]bool{
 	"q": true, "category": true, "district": true, "lat": true, "lng": true, "radius_m": true, "bbox": true,
-	"open_now": true, "open_at": true, "voucher": true, "page": true, "per_page": true,
+	"open_now": true, "open_at": true, "voucher": true, "page": true, "per_page": true, "literal": true,
 	"lang": true, // the language of error messages; the hits are the same
 }
 
@@ -91,6 +105,9 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 		return Query{}, err
 	}
 	if q.Voucher, err = parseBool(v, "voucher"); err != nil {
+		return Query{}, err
+	}
+	if q.Literal, err = parseBool(v, "literal"); err != nil {
 		return Query{}, err
 	}
 	if q.Page, err = parseInt(v, "page", 1, MaxPage, 1); err != nil {
@@ -339,6 +356,14 @@ func (q Query) CacheKey(minute time.Time) string {
 	b.WriteString(strconv.Itoa(q.Page))
 	b.WriteString("|n=")
 	b.WriteString(strconv.Itoa(q.PerPage))
+	b.WriteString("|i=")
+	b.WriteString(strings.Join(q.Implied, ","))
+	b.WriteString("|r=")
+	b.WriteString(q.Ranking)
+	b.WriteString("|near=")
+	b.WriteString(q.NearName)
+	b.WriteString("|vv=")
+	b.WriteString(strconv.FormatUint(q.vocabulary, 10))
 	b.WriteString("|m=")
 	b.WriteString(strconv.FormatInt(minute.Unix()/60, 10))
 	return b.String()

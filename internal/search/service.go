@@ -11,6 +11,7 @@ import (
 	"github.com/goccy/go-json"
 
 	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 )
@@ -27,7 +28,10 @@ type Hit struct {
 	Location   listing.Location `json:"location"`
 	DistanceM  *int             `json:"distance_m,omitempty"`
 	// OpenNow is null when the opening hours are unknown.
-	OpenNow              *bool      `json:"open_now"`
+	OpenNow *bool `json:"open_now"`
+	// NextOpen is when a closed listing opens next, within three days.
+	NextOpen             *time.Time `json:"next_open"`
+	Phone                string     `json:"phone"`
 	AcceptsRepairVoucher bool       `json:"accepts_repair_voucher"`
 	VerifiedAt           *time.Time `json:"verified_at"`
 	URL                  string     `json:"url"`
@@ -50,6 +54,11 @@ type Result struct {
 	Page    int    `json:"page"`
 	PerPage int    `json:"per_page"`
 	Facets  Facets `json:"facets"`
+	// Alternatives are the next steps when nothing was found.
+	Alternatives []Alternative `json:"alternatives"`
+	// Interpreted is what the text was read as; null for no text or a
+	// literal search.
+	Interpreted *Interpretation `json:"interpreted,omitempty"`
 }
 
 // Index runs a validated query; when the index cannot answer it returns an
@@ -81,21 +90,29 @@ type Service struct {
 	Cache Cache // nil: no cache at all
 	Now   func() time.Time
 	Log   *slog.Logger
+	// Reader reads the text of queries; nil searches it as typed.
+	Reader *Reader
+	// Messages labels the alternatives in the language asked for.
+	Messages *i18n.Catalogue
 
 	cacheDown atomic.Bool
 }
 
-// SearchJSON returns the encoded answer to q, as sent to clients.
-func (s *Service) SearchJSON(ctx context.Context, q Query) ([]byte, error) {
+// SearchJSON returns the encoded answer to q, as sent to clients, with
+// the alternatives labelled in lang.
+func (s *Service) SearchJSON(ctx context.Context, q Query, lang i18n.Lang) ([]byte, error) {
 	started := time.Now()
 	now := s.Now()
+	if s.Reader != nil {
+		s.Reader.Apply(&q)
+	}
 	status, key, gen := CacheBypass, "", uint64(0)
 	if q.Cacheable() && s.Cache != nil {
-		key = "search:" + q.CacheKey(now)
+		key = "search:" + q.CacheKey(now) + "|l=" + string(lang)
 		cached, g, err := s.Cache.Get(ctx, key)
 		if s.cacheHealthy(err) {
 			if cached != nil {
-				return finish(cached, CacheHit, started), nil
+				return finish(cached, q.Interpreted, CacheHit, started)
 			}
 			status, gen = CacheMiss, g
 		}
@@ -104,13 +121,11 @@ func (s *Service) SearchJSON(ctx context.Context, q Query) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := range res.Hits {
-		h := &res.Hits[i]
-		if h.HoursKnown {
-			open := spansContain(h.OpenSpans, now.Unix()/60)
-			h.OpenNow = &open
+	res.Hits = s.complete(res.Hits, now)
+	if res.Total == 0 {
+		if res.Alternatives, err = s.alternatives(ctx, q, lang, now); err != nil {
+			return nil, err
 		}
-		h.URL = paths.Listing(h.Slug)
 	}
 	core, err := encodeCore(res)
 	if err != nil {
@@ -119,13 +134,31 @@ func (s *Service) SearchJSON(ctx context.Context, q Query) ([]byte, error) {
 	if status == CacheMiss {
 		s.cacheHealthy(s.Cache.Set(ctx, key, gen, core))
 	}
-	return finish(core, status, started), nil
+	return finish(core, q.Interpreted, status, started)
+}
+
+// complete computes what each hit says about now: open now, opens next.
+func (s *Service) complete(hits []Hit, now time.Time) []Hit {
+	minute := now.Unix() / 60
+	for i := range hits {
+		h := &hits[i]
+		if h.HoursKnown {
+			open := spansContain(h.OpenSpans, minute)
+			h.OpenNow = &open
+			if next, ok := nextOpening(h.OpenSpans, minute); ok && !open {
+				t := time.Unix(next*60, 0).In(now.Location())
+				h.NextOpen = &t
+			}
+		}
+		h.URL = paths.Listing(h.Slug)
+	}
+	return hits
 }
 
 // Search is SearchJSON decoded, for the pages: one path through the cache.
-func (s *Service) Search(ctx context.Context, q Query) (Result, error) {
+func (s *Service) Search(ctx context.Context, q Query, lang i18n.Lang) (Result, error) {
 	var r Result
-	body, err := s.SearchJSON(ctx, q)
+	body, err := s.SearchJSON(ctx, q, lang)
 	if err != nil {
 		return r, err
 	}
@@ -169,11 +202,16 @@ func (s *Service) cacheHealthy(err error) bool {
 	return true
 }
 
-// encodeCore encodes the answer without its closing brace, so that took_ms
-// and the cache status can be appended without decoding a cached answer.
+// encodeCore encodes the answer without its closing brace and without the
+// interpretation, so that the interpretation, took_ms and the cache status
+// can be appended without decoding a cached answer (queries that read
+// differently may share one: "bytte glidelås" and "glidelås").
 func encodeCore(r Result) ([]byte, error) {
 	if r.Hits == nil {
 		r.Hits = []Hit{}
+	}
+	if r.Alternatives == nil {
+		r.Alternatives = []Alternative{}
 	}
 	b, err := json.Marshal(r)
 	if err != nil {
@@ -182,14 +220,30 @@ func encodeCore(r Result) ([]byte, error) {
 	return b[:len(b)-1], nil
 }
 
-func finish(core []byte, status string, started time.Time) []byte {
-	out := make([]byte, 0, len(core)+40)
+func finish(core []byte, in *Interpretation, status string, started time.Time) ([]byte, error) {
+	out := make([]byte, 0, len(core)+300)
 	out = append(out, core...)
+	out = append(out, `,"interpreted":`...)
+	b, err := json.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("search: encode interpretation: %w", err)
+	}
+	out = append(out, b...)
 	out = append(out, `,"took_ms":`...)
 	out = strconv.AppendInt(out, time.Since(started).Milliseconds(), 10)
 	out = append(out, `,"cache":"`...)
 	out = append(out, status...)
-	return append(out, `"}`...)
+	return append(out, `"}`...), nil
+}
+
+// nextOpening is the start of the first span after minute.
+func nextOpening(spans []int64, minute int64) (int64, bool) {
+	for i := 0; i+1 < len(spans); i += 2 {
+		if spans[i] > minute {
+			return spans[i], true
+		}
+	}
+	return 0, false
 }
 
 // spansContain reports whether minute lies in one of the flat pairs of

@@ -24,7 +24,7 @@ func (p *public) apiSearch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := p.search.SearchJSON(c.UserContext(), q)
+	body, err := p.search.SearchJSON(c.UserContext(), q, apiLang(c, p.messages).Lang)
 	if err != nil {
 		return err
 	}
@@ -129,7 +129,7 @@ func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search) 
 		rv.CountText = l.T("results.invalid")
 		return rv, fiber.StatusBadRequest
 	}
-	res, err := p.search.Search(ctx, q)
+	res, err := p.search.Search(ctx, q, l.Lang)
 	if err != nil {
 		if apperr.CodeOf(err) != apperr.CodeUnavailable {
 			p.log.Error("search page: search failed", "error", err)

@@ -88,20 +88,7 @@ func StatusLine(l *i18n.Localizer, h *openinghours.Schedule, now time.Time) (tex
 // When names a coming moment relative to now: "17:00", "i morgen 10:00",
 // "mandag 10:00", "24. desember 10:00".
 func When(l *i18n.Localizer, now, t time.Time) string {
-	n, t := now.In(openinghours.Oslo), t.In(openinghours.Oslo)
-	days := int(time.Date(t.Year(), t.Month(), t.Day(), 12, 0, 0, 0, time.UTC).Sub(
-		time.Date(n.Year(), n.Month(), n.Day(), 12, 0, 0, 0, time.UTC)).Hours() / 24)
-	clock := l.TimeOf(t)
-	switch {
-	case days == 0:
-		return clock
-	case days == 1:
-		return l.T("status.tomorrow", "time", clock)
-	case days < 7:
-		return l.T("status.day_time", "day", l.WeekdayOf(t), "time", clock)
-	default:
-		return l.T("status.day_time", "day", l.DayMonth(int(t.Month()), t.Day()), "time", clock)
-	}
+	return l.When(now.In(openinghours.Oslo), t.In(openinghours.Oslo))
 }
 
 // Moment is a date and time for the municipality's lists.

@@ -1,0 +1,255 @@
+package search
+
+import (
+	"context"
+	"net/url"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/paths"
+)
+
+// Reasons a search found nothing, each with a next step.
+const (
+	ReasonClosedNow       = "closed_now"       // open_now or open_at emptied it
+	ReasonNoneInDistrict  = "none_in_district" // the district filter did
+	ReasonNoneInCategory  = "none_in_category" // nobody repairs this here (yet)
+	ReasonUnknownWords    = "unknown_words"    // words nobody's listing has
+	ReasonOutsideRadius   = "outside_radius"   // the radius or the map area did
+	alternativeSampleSize = 100                // hits read to find the first opening
+)
+
+// Alternative is a next step when a search found nothing: a search that
+// finds Total places (0 for "tell us about a repairer"), as a link.
+type Alternative struct {
+	Reason string `json:"reason"`
+	Total  int    `json:"total"`
+	URL    string `json:"url"`
+	Label  string `json:"label"`
+	// Remove and Set are the edit to the search's parameters the URL
+	// makes, so that the page can build it from its own form.
+	Remove []string   `json:"-"`
+	Set    url.Values `json:"-"`
+}
+
+// related are categories worth offering when one has nobody: someone who
+// repairs the neighbouring kind of thing may take it on.
+var related = map[string][]string{
+	"hvitevarer":    {"elektronikk"},
+	"instrumenter":  {"elektronikk"},
+	"sport-friluft": {"klaer", "sykkel"},
+	"mobler":        {"klaer"},
+	"verktoy":       {"sykkel"},
+	"elektronikk":   {"mobil-data"},
+	"mobil-data":    {"elektronikk"},
+}
+
+// alternatives finds the next steps for a query that found nothing. Each
+// step is one more search of the index, only ever on an empty answer.
+func (s *Service) alternatives(ctx context.Context, q Query, lang i18n.Lang, now time.Time) ([]Alternative, error) {
+	var l *i18n.Localizer
+	if s.Messages != nil {
+		l = s.Messages.For(lang)
+	}
+	var out []Alternative
+	try := func(reason string, wider Query, remove []string, label func(Result) string) error {
+		wider.Page, wider.PerPage = 1, alternativeSampleSize
+		res, err := s.Index.Search(ctx, wider)
+		if err != nil || res.Total == 0 {
+			return err
+		}
+		a := Alternative{Reason: reason, Total: res.Total, Remove: remove}
+		a.URL = paths.Search(a.Edit(q.Values()))
+		if l != nil {
+			a.Label = label(res)
+		}
+		out = append(out, a)
+		return nil
+	}
+	if q.OpenAt != nil {
+		wider := q
+		wider.OpenAt = nil
+		err := try(ReasonClosedNow, wider, []string{"open_now", "open_at", "open", "open_day", "open_time"}, func(r Result) string {
+			if first, ok := firstOpening(r.Hits, q.OpenAt.Unix()/60); ok {
+				return l.N("alt.closed_now_opens", r.Total, "when", l.When(now.In(openinghours.Oslo), first.In(openinghours.Oslo)))
+			}
+			return l.N("alt.closed_now", r.Total)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if len(q.Districts) > 0 {
+		wider := q
+		wider.Districts = nil
+		if err := try(ReasonNoneInDistrict, wider, []string{"district"}, func(r Result) string { return l.N("alt.none_in_district", r.Total) }); err != nil {
+			return nil, err
+		}
+	}
+	if q.RadiusM > 0 || q.BBox != nil {
+		wider := q
+		wider.RadiusM, wider.BBox = 0, nil
+		err := try(ReasonOutsideRadius, wider, []string{"radius_m", "bbox"}, func(r Result) string {
+			if len(r.Hits) > 0 && r.Hits[0].DistanceM != nil {
+				return l.N("alt.outside_radius_nearest", r.Total, "distance", l.Distance(*r.Hits[0].DistanceM))
+			}
+			return l.N("alt.outside_radius", r.Total)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	cats := q.Categories
+	if len(q.Implied) > 0 {
+		cats = q.Implied
+	}
+	if len(cats) > 0 {
+		more, err := s.emptyCategories(ctx, q, cats, l)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, more...)
+	}
+	if q.Text != "" && len(q.Implied) == 0 {
+		wider := q
+		wider.Text = ""
+		err := try(ReasonUnknownWords, wider, []string{"q"}, func(r Result) string {
+			return l.N("alt.unknown_words", r.Total, "words", q.Text)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// emptyCategories offers, for categories nobody in the directory repairs,
+// the repair café, related categories that have listings, and the form
+// that tells the municipality about a repairer.
+func (s *Service) emptyCategories(ctx context.Context, q Query, cats []string, l *i18n.Localizer) ([]Alternative, error) {
+	counts, err := s.categoryCounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var empty []string
+	for _, c := range cats {
+		if counts[c] == 0 {
+			empty = append(empty, c)
+		}
+	}
+	if len(empty) == 0 || len(empty) < len(cats) {
+		return nil, nil
+	}
+	var out []Alternative
+	label := func(key string, n int, slug string) string {
+		if l == nil {
+			return ""
+		}
+		c, _ := category.Lookup(slug)
+		name := c.NameNB
+		if l.Lang == i18n.EN {
+			name = c.NameEN
+		}
+		return l.N(key, n, "category", name)
+	}
+	tip := Alternative{Reason: ReasonNoneInCategory, URL: paths.Tip(empty[0]), Label: label("alt.none_in_category", 0, empty[0])}
+	out = append(out, tip)
+	offer := func(slug string) {
+		if counts[slug] == 0 || slices.Contains(cats, slug) || slices.ContainsFunc(out, func(a Alternative) bool { return a.Set.Get("category") == slug }) {
+			return
+		}
+		a := Alternative{Reason: ReasonNoneInCategory, Total: counts[slug], Remove: []string{"q", "category"}, Set: url.Values{"category": {slug}}}
+		a.URL = paths.Search(a.Edit(q.Values()))
+		key := "alt.related_category"
+		if slug == "reparasjonskafe" {
+			key = "alt.repair_cafe"
+		}
+		a.Label = label(key, a.Total, slug)
+		out = append(out, a)
+	}
+	offer("reparasjonskafe")
+	for _, c := range empty {
+		for _, r := range related[c] {
+			offer(r)
+		}
+	}
+	return out, nil
+}
+
+// categoryCounts counts the published listings of every category.
+func (s *Service) categoryCounts(ctx context.Context) (map[string]int, error) {
+	res, err := s.Index.Search(ctx, Query{Page: 1, PerPage: 1})
+	if err != nil {
+		return nil, err
+	}
+	return res.Facets.Category, nil
+}
+
+// Edit applies the alternative's change to a search's parameters.
+func (a Alternative) Edit(v url.Values) url.Values {
+	out := url.Values{}
+	for k, vs := range v {
+		if !slices.Contains(a.Remove, k) && k != "page" && k != "per_page" {
+			out[k] = slices.Clone(vs)
+		}
+	}
+	for k, vs := range a.Set {
+		out[k] = slices.Clone(vs)
+	}
+	return out
+}
+
+// firstOpening is the earliest opening after minute among the hits.
+func firstOpening(hits []Hit, minute int64) (time.Time, bool) {
+	best := int64(0)
+	for _, h := range hits {
+		if next, ok := nextOpening(h.OpenSpans, minute); ok && (best == 0 || next < best) {
+			best = next
+		}
+	}
+	return time.Unix(best*60, 0), best != 0
+}
+
+// Values are the search page's parameters for q, as the resident asked it
+// (the text as typed, the origin of a named place left out).
+func (q Query) Values() url.Values {
+	v := url.Values{}
+	text := q.Text
+	if q.Interpreted != nil {
+		text = q.typed
+	}
+	if text != "" {
+		v.Set("q", text)
+	}
+	if len(q.Categories) > 0 {
+		v["category"] = slices.Clone(q.Categories)
+	}
+	if len(q.Districts) > 0 {
+		v["district"] = slices.Clone(q.Districts)
+	}
+	if q.Origin != nil && q.NearName == "" {
+		v.Set("lat", strconv.FormatFloat(q.Origin.Lat, 'f', -1, 64))
+		v.Set("lng", strconv.FormatFloat(q.Origin.Lng, 'f', -1, 64))
+		if q.RadiusM > 0 {
+			v.Set("radius_m", strconv.Itoa(q.RadiusM))
+		}
+	}
+	if b := q.BBox; b != nil {
+		v.Set("bbox", strconv.FormatFloat(b.MinLng, 'f', -1, 64)+","+strconv.FormatFloat(b.MinLat, 'f', -1, 64)+","+
+			strconv.FormatFloat(b.MaxLng, 'f', -1, 64)+","+strconv.FormatFloat(b.MaxLat, 'f', -1, 64))
+	}
+	if q.OpenAt != nil {
+		v.Set("open_at", q.OpenAt.Format(time.RFC3339))
+	}
+	if q.Voucher {
+		v.Set("voucher", "true")
+	}
+	if q.Literal {
+		v.Set("literal", "true")
+	}
+	return v
+}

@@ -1,0 +1,278 @@
+package search
+
+import (
+	"slices"
+	"strings"
+	"sync/atomic"
+	"unicode"
+
+	"github.com/bergenreparerer/reparerer/internal/gazetteer"
+	"github.com/bergenreparerer/reparerer/internal/vocabulary"
+)
+
+// Interpretation is what a query's text was read as; the answer carries
+// it so that the page can say "Viser skreddere – glidelås" and undo it.
+type Interpretation struct {
+	// Categories are the categories the words imply; their listings come
+	// first.
+	Categories []string `json:"categories"`
+	// Districts are the districts of the places named.
+	Districts []string `json:"districts"`
+	// Near is the place named: results are sorted by distance from it.
+	Near *Near `json:"near"`
+	// Ignored are words that carry no meaning in a repair search.
+	Ignored []string `json:"ignored"`
+	// Terms are the words not understood, searched as text.
+	Terms []string `json:"terms"`
+	// Understood are the words read as categories, and how.
+	Understood []Understood `json:"understood"`
+}
+
+// Near is a named place.
+type Near struct {
+	Name string  `json:"name"`
+	Lat  float64 `json:"lat"`
+	Lng  float64 `json:"lng"`
+}
+
+// Understood is one word or phrase read as categories.
+type Understood struct {
+	Word       string   `json:"word"`
+	ReadAs     string   `json:"read_as,omitempty"` // the known word, when Word was not one
+	How        string   `json:"how"`               // exact, stem, compound, prefix or typo
+	Categories []string `json:"categories"`
+	kind       vocabulary.Kind
+}
+
+// Reader reads the text of queries. Its vocabulary can be replaced while
+// it serves (the municipality's additions take effect at once).
+type Reader struct {
+	vocab   atomic.Pointer[vocabulary.Vocabulary]
+	version atomic.Uint64
+	places  *gazetteer.Gazetteer
+}
+
+// NewReader reads queries with a vocabulary and a gazetteer.
+func NewReader(v *vocabulary.Vocabulary, places *gazetteer.Gazetteer) *Reader {
+	r := &Reader{places: places}
+	r.SetVocabulary(v)
+	return r
+}
+
+// SetVocabulary replaces the vocabulary; cached answers read with the old
+// one are no longer used.
+func (r *Reader) SetVocabulary(v *vocabulary.Vocabulary) {
+	r.vocab.Store(v)
+	r.version.Add(1)
+}
+
+// Vocabulary is the vocabulary in use.
+func (r *Reader) Vocabulary() *vocabulary.Vocabulary { return r.vocab.Load() }
+
+// Read reads a query's text (as ParseQuery left it).
+func (r *Reader) Read(text string) Interpretation {
+	v := r.vocab.Load()
+	in := Interpretation{Categories: []string{}, Districts: []string{}, Ignored: []string{}, Terms: []string{}, Understood: []Understood{}}
+	words := tokens(text)
+	longest := max(v.MaxWords(), r.places.MaxWords())
+	for i := 0; i < len(words); {
+		n := r.readPhrase(v, &in, words[i:min(len(words), i+longest)])
+		if n == 0 {
+			r.readWord(v, &in, words[i], i == len(words)-1)
+			n = 1
+		}
+		i += n
+	}
+	in.Categories = impliedCategories(in.Understood)
+	return in
+}
+
+// readPhrase reads the longest known phrase at the start of words and
+// returns how many words it took (0: none known).
+func (r *Reader) readPhrase(v *vocabulary.Vocabulary, in *Interpretation, words []string) int {
+	for n := len(words); n >= 1; n-- {
+		phrase := strings.Join(words[:n], " ")
+		if e, ok := v.Lookup(phrase); ok {
+			in.Understood = append(in.Understood, Understood{Word: phrase, How: "exact", Categories: e.Categories, kind: e.Kind})
+			return n
+		}
+		if p, ok := r.places.Lookup(phrase); ok {
+			if in.Near == nil {
+				in.Near = &Near{Name: p.Name, Lat: p.Lat, Lng: p.Lng}
+			}
+			if p.District != "" && !slices.Contains(in.Districts, p.District) {
+				in.Districts = append(in.Districts, p.District)
+			}
+			return n
+		}
+		if v.Ignored(phrase) {
+			in.Ignored = append(in.Ignored, phrase)
+			return n
+		}
+	}
+	return 0
+}
+
+// readWord reads a word that is not in the vocabulary as it stands: a
+// form of a known word, a compound, a half-typed last word or a typo.
+func (r *Reader) readWord(v *vocabulary.Vocabulary, in *Interpretation, w string, last bool) {
+	add := func(how, readAs string, e vocabulary.Entry) {
+		in.Understood = append(in.Understood, Understood{Word: w, ReadAs: readAs, How: how, Categories: e.Categories, kind: e.Kind})
+	}
+	if e, base, ok := v.Stem(w); ok {
+		add("stem", base, e)
+		return
+	}
+	if e, parts, ok := v.Compound(w); ok {
+		add("compound", strings.Join(parts, " + "), e)
+		return
+	}
+	if last {
+		if e, ok := v.Prefix(w); ok {
+			add("prefix", "", e)
+			return
+		}
+	}
+	if e, nearest, ok := v.Typo(w); ok {
+		add("typo", nearest, e)
+		return
+	}
+	in.Terms = append(in.Terms, w)
+}
+
+// impliedCategories are the categories of the things named (trades,
+// objects, parts), narrowed by the repairs named when they agree: "lappe
+// bukse" is clothes, "lappe slange" a bike. Several things share their
+// common categories ("iphone skjerm" is a phone), or else all of theirs.
+func impliedCategories(us []Understood) []string {
+	var things, repairs [][]string
+	for _, u := range us {
+		if u.kind == vocabulary.KindRepair {
+			repairs = append(repairs, u.Categories)
+		} else {
+			things = append(things, u.Categories)
+		}
+	}
+	if len(things) == 0 {
+		return sorted(shared(repairs))
+	}
+	cats := shared(things)
+	if len(repairs) > 0 {
+		var both []string
+		for _, c := range cats {
+			if slices.ContainsFunc(repairs, func(r []string) bool { return slices.Contains(r, c) }) {
+				both = append(both, c)
+			}
+		}
+		if len(both) > 0 {
+			cats = both
+		}
+	}
+	return sorted(cats)
+}
+
+// shared is the categories every set has, or the union when none is
+// common to all.
+func shared(sets [][]string) []string {
+	if len(sets) == 0 {
+		return []string{}
+	}
+	var common, union []string
+	for _, c := range sets[0] {
+		if !slices.ContainsFunc(sets[1:], func(s []string) bool { return !slices.Contains(s, c) }) {
+			common = append(common, c)
+		}
+	}
+	if len(common) > 0 {
+		return common
+	}
+	for _, s := range sets {
+		for _, c := range s {
+			if !slices.Contains(union, c) {
+				union = append(union, c)
+			}
+		}
+	}
+	return union
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func sorted(s []string) []string {
+	out := slices.Clone(s)
+	slices.Sort(out)
+	if out == nil {
+		return []string{}
+	}
+	return out
+}
+
+// tokens splits normalised text into words, without the punctuation
+// around them ("skoene?" is "skoene"; "el-sykkel" keeps its hyphen).
+func tokens(text string) []string {
+	var out []string
+	for _, f := range strings.Fields(vocabulary.Normalize(text)) {
+		f = strings.TrimFunc(f, func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+		if f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// rankingWords are the words that order the listings of the implied
+// categories: the words named (a listing that lists "sykkelservice" among
+// its services comes before one that is only in the category) and the
+// words not understood.
+func (in Interpretation) rankingWords() string {
+	var words []string
+	for _, u := range in.Understood {
+		w := u.Word
+		if u.How == "typo" || u.How == "stem" {
+			w = u.ReadAs
+		}
+		if u.How == "compound" {
+			words = append(words, strings.Split(u.ReadAs, " + ")...)
+			continue
+		}
+		words = append(words, w)
+	}
+	return strings.Join(append(words, in.Terms...), " ")
+}
+
+// Apply reads q.Text (unless q is literal) and fills in what the index
+// needs: the implied categories, the words that rank within them, the
+// words left for a text search, and the place named as the origin when
+// the query has none.
+func (r *Reader) Apply(q *Query) {
+	if q.Literal || q.Text == "" {
+		return
+	}
+	in := r.Read(q.Text)
+	q.Interpreted, q.typed = &in, q.Text
+	q.vocabulary = r.version.Load()
+	q.Implied = in.Categories
+	q.Ranking = in.rankingWords()
+	q.Text = strings.Join(in.Terms, " ")
+	if len(q.Categories) > 0 {
+		// The categories chosen rule: the words imply what they share with
+		// them, and otherwise are searched as text inside them (a cobbler
+		// may well replace a bag's zipper).
+		q.Implied = intersect(q.Implied, q.Categories)
+		if len(q.Implied) == 0 {
+			q.Text, q.Ranking = q.Ranking, ""
+		}
+	}
+	if in.Near != nil && q.Origin == nil {
+		q.Origin = &Point{Lat: in.Near.Lat, Lng: in.Near.Lng}
+		q.NearName = in.Near.Name
+	}
+}
