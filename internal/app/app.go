@@ -136,6 +136,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Writes:       a.Listings,
 		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages},
 		Reports:      a.Store,
+		Tips:         a.Store,
 		Districts:    a.Districts,
 		Postcodes:    postcodes,
 		Messages:     messages,

@@ -28,6 +28,35 @@ type Miss struct {
 	Query    string // normalised; empty for a browse by filters
 	District string // filter, or the district of a "near me" search
 	Category string // filters, comma-separated
+	Cause    Cause
+}
+
+// Cause is why a search found nothing, as far as the answer tells.
+type Cause string
+
+// Causes of a miss. Only CauseOther and CauseNoListings are gaps in the
+// city's repair supply for sure; CauseClosed is a time filter, and
+// CauseUnknownWords may be a word the vocabulary lacks.
+const (
+	CauseOther        Cause = ""
+	CauseClosed       Cause = "closed"        // open now / open at emptied it
+	CauseNoListings   Cause = "no_listings"   // a category nobody repairs here yet
+	CauseUnknownWords Cause = "unknown_words" // words no listing has
+)
+
+// CauseOf reads the cause from the alternatives the answer offered.
+func CauseOf(alternatives []search.Alternative) Cause {
+	for _, a := range alternatives {
+		switch {
+		case a.Reason == search.ReasonNoneInCategory && a.Total == 0:
+			return CauseNoListings
+		case a.Reason == search.ReasonClosedNow:
+			return CauseClosed
+		case a.Reason == search.ReasonUnknownWords:
+			return CauseUnknownWords
+		}
+	}
+	return CauseOther
 }
 
 // Missed is a day's count of one miss.
@@ -61,11 +90,12 @@ type Recorder struct {
 	counts map[Miss]int
 }
 
-// RecordSearch counts a search page that found nothing. A "near me"
-// search is counted in the district of its origin; the origin itself is
-// not kept. A map-area search says nothing about a district, and a later
-// page of a search was counted on its first: neither is counted.
-func (r *Recorder) RecordSearch(ctx context.Context, q search.Query) {
+// RecordSearch counts a submitted search that found nothing, with its
+// cause. A "near me" search is counted in the district of its origin; the
+// origin itself is not kept. A map-area search says nothing about a
+// district, and a later page of a search was counted on its first:
+// neither is counted.
+func (r *Recorder) RecordSearch(ctx context.Context, q search.Query, cause Cause) {
 	if q.BBox != nil || q.Page > 1 {
 		return
 	}
@@ -75,16 +105,16 @@ func (r *Recorder) RecordSearch(ctx context.Context, q search.Query) {
 			districts = d.Slug
 		}
 	}
-	r.Record(ctx, q.Text, districts, strings.Join(q.Categories, ","))
+	r.Record(ctx, Miss{Query: q.Typed(), District: districts, Category: strings.Join(q.Categories, ","), Cause: cause})
 }
 
 // Record counts one search that found nothing.
-func (r *Recorder) Record(ctx context.Context, query, district, categories string) {
-	q, ok := NormalizeQuery(query)
+func (r *Recorder) Record(ctx context.Context, m Miss) {
+	q, ok := NormalizeQuery(m.Query)
 	if !ok {
 		return
 	}
-	m := Miss{Query: q, District: district, Category: categories}
+	m.Query = q
 	day := r.Now().In(oslo).Format(time.DateOnly)
 	r.mu.Lock()
 	if day != r.day || r.counts == nil {

@@ -35,13 +35,13 @@ func TestRecorderKeepsOnlyRepeatedMissesPerDay(t *testing.T) {
 	now := time.Date(2026, 11, 23, 22, 30, 0, 0, time.UTC) // 23:30 in Oslo
 	r := &coverage.Recorder{Store: db, Now: func() time.Time { return now }, Log: slog.New(slog.DiscardHandler)}
 	for i := 0; i < 2; i++ {
-		r.Record(ctx, "urmaker", "arna", "")
+		r.Record(ctx, coverage.Miss{Query: "urmaker", District: "arna"})
 	}
 	now = now.Add(time.Hour) // 00:30 the next day in Oslo: yesterday's two are forgotten
 	for i := 0; i < 3; i++ {
-		r.Record(ctx, "Urmaker", "arna", "")
+		r.Record(ctx, coverage.Miss{Query: "Urmaker", District: "arna"})
 	}
-	r.Record(ctx, "urmaker", "fana", "ur-smykker") // another key, once
+	r.Record(ctx, coverage.Miss{Query: "urmaker", District: "fana", Category: "ur-smykker"}) // another key, once
 	got, err := db.Missed(ctx, "2026-11-01", "2026-11-30")
 	if err != nil {
 		t.Fatal(err)
@@ -64,12 +64,12 @@ func TestRecordSearchAndTop(t *testing.T) {
 	asane := &search.Point{Lat: 60.47, Lng: 5.33}
 	for day := 0; day < 2; day++ {
 		for i := 0; i < coverage.MinDaily; i++ {
-			r.RecordSearch(ctx, search.Query{Text: "kobbersmed", Origin: asane, Page: 1})
-			r.RecordSearch(ctx, search.Query{Text: "symaskin", Districts: []string{"fana"}, Categories: []string{"hvitevarer"}, Page: 1})
-			r.RecordSearch(ctx, search.Query{Text: "gitar", BBox: &search.BBox{}, Page: 1})
-			r.RecordSearch(ctx, search.Query{Text: "fiolin", Page: 2})
+			r.RecordSearch(ctx, search.Query{Text: "kobbersmed", Origin: asane, Page: 1}, coverage.CauseOther)
+			r.RecordSearch(ctx, search.Query{Text: "symaskin", Districts: []string{"fana"}, Categories: []string{"hvitevarer"}, Page: 1}, coverage.CauseNoListings)
+			r.RecordSearch(ctx, search.Query{Text: "gitar", BBox: &search.BBox{}, Page: 1}, coverage.CauseOther)
+			r.RecordSearch(ctx, search.Query{Text: "fiolin", Page: 2}, coverage.CauseOther)
 		}
-		r.RecordSearch(ctx, search.Query{Text: "kobbersmed", Origin: asane, Page: 1}) // a fourth on each day
+		r.RecordSearch(ctx, search.Query{Text: "kobbersmed", Origin: asane, Page: 1}, coverage.CauseOther) // a fourth on each day
 		now = now.AddDate(0, 0, 1)
 	}
 	top, err := r.Top(ctx, 30, 10)
@@ -78,7 +78,7 @@ func TestRecordSearchAndTop(t *testing.T) {
 	}
 	want := []coverage.Total{
 		{Miss: coverage.Miss{Query: "kobbersmed", District: "asane"}, Count: 8},
-		{Miss: coverage.Miss{Query: "symaskin", District: "fana", Category: "hvitevarer"}, Count: 6},
+		{Miss: coverage.Miss{Query: "symaskin", District: "fana", Category: "hvitevarer", Cause: coverage.CauseNoListings}, Count: 6},
 	}
 	if len(top) != 2 || top[0] != want[0] || top[1] != want[1] {
 		t.Errorf("top %+v, want %+v", top, want)

@@ -85,6 +85,12 @@ func District(slug string) string { return Home + "?district=" + url.QueryEscape
 // Tips is the public form that tells the municipality about a repairer.
 const Tips = "/tips-oss"
 
+// TipSent is the tip form thanking for a tip.
+const TipSent = Tips + "?sendt=1"
+
+// CloseTip marks a tip handled in the console.
+func CloseTip(id string) string { return "/admin/tips/" + url.PathEscape(id) + "/lukk" }
+
 // Tip is the tip form, with the category the resident searched for.
 func Tip(category string) string {
 	if category == "" {

@@ -218,12 +218,8 @@ func firstOpening(hits []Hit, minute int64) (time.Time, bool) {
 // (the text as typed, the origin of a named place left out).
 func (q Query) Values() url.Values {
 	v := url.Values{}
-	text := q.Text
-	if q.Interpreted != nil {
-		text = q.typed
-	}
-	if text != "" {
-		v.Set("q", text)
+	if text := q.Typed(); text != "" {
+		v.Set("q", q.Typed())
 	}
 	if len(q.Categories) > 0 {
 		v["category"] = slices.Clone(q.Categories)

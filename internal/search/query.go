@@ -338,6 +338,14 @@ func parseFloat(v url.Values, field string, lo, hi float64) (float64, error) {
 	return f, nil
 }
 
+// Typed is the text as the resident typed it, before it was read.
+func (q Query) Typed() string {
+	if q.Interpreted != nil {
+		return q.typed
+	}
+	return q.Text
+}
+
 // CacheKey is a canonical form of a cacheable query. minute is part of it
 // because each hit's open_now is computed for the minute of the answer.
 func (q Query) CacheKey(minute time.Time) string {

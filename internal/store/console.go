@@ -71,9 +71,9 @@ func (s *DB) Scans(ctx context.Context, listingID string) (int, error) {
 
 // AddMissed adds n to a day's count of a search that found nothing.
 func (s *DB) AddMissed(ctx context.Context, day string, m coverage.Miss, n int) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO missed_searches (day, query, district, category, count) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (day, query, district, category) DO UPDATE SET count = count + excluded.count`,
-		day, m.Query, m.District, m.Category, n)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO missed_searches (day, query, district, category, cause, count) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (day, query, district, category, cause) DO UPDATE SET count = count + excluded.count`,
+		day, m.Query, m.District, m.Category, m.Cause, n)
 	if err != nil {
 		return fmt.Errorf("store: add missed search: %w", err)
 	}
@@ -84,8 +84,8 @@ func (s *DB) AddMissed(ctx context.Context, day string, m coverage.Miss, n int) 
 func (s *DB) Missed(ctx context.Context, from, to string) ([]coverage.Missed, error) {
 	return collect(ctx, s.db, "missed searches", func(row scanner) (coverage.Missed, error) {
 		var m coverage.Missed
-		err := row.Scan(&m.Day, &m.Miss.Query, &m.Miss.District, &m.Miss.Category, &m.Count)
+		err := row.Scan(&m.Day, &m.Miss.Query, &m.Miss.District, &m.Miss.Category, &m.Miss.Cause, &m.Count)
 		return m, err
-	}, `SELECT day, query, district, category, count FROM missed_searches
+	}, `SELECT day, query, district, category, cause, count FROM missed_searches
 		WHERE day >= ? AND day <= ? ORDER BY count DESC, day DESC, query`, from, to)
 }

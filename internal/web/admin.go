@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/bergenreparerer/reparerer/internal/tip"
 	"log/slog"
 	"time"
 
@@ -21,6 +22,7 @@ type admin struct {
 	*renderer
 	listings     ListingReader
 	moderation   *moderation.Service
+	tips         tip.Store
 	reminders    *reminder.Service
 	imports      *importer.Service
 	misses       *coverage.Recorder

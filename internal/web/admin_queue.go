@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/internal/paths"
@@ -12,6 +13,11 @@ type queueData struct {
 	Claims  []claimRow
 	Edits   []view.Edit
 	Reports []reportRow
+	Tips    []tipRow
+}
+
+type tipRow struct {
+	ID, Category, Name, Where, Message, Email, Since, CloseURL string
 }
 
 type listingRow struct {
@@ -50,5 +56,26 @@ func (a *admin) queue(c *fiber.Ctx) error {
 		d.Reports = append(d.Reports, reportRow{ID: r.Item.ID, ListingName: r.ListingName, AdminURL: paths.AdminListing(r.Item.ListingID),
 			Reason: l.T("report.reason." + r.Item.Reason), Message: r.Item.Message, Email: r.Item.Email, Since: view.Moment(l, r.Item.CreatedAt)})
 	}
+	tips, err := a.tips.OpenTips(c.UserContext())
+	if err != nil {
+		return err
+	}
+	for _, t := range tips {
+		row := tipRow{ID: t.ID, Name: t.Name, Where: t.Where, Message: t.Message, Email: t.Email,
+			Since: view.Moment(l, t.CreatedAt), CloseURL: paths.CloseTip(t.ID)}
+		if cat, ok := category.Lookup(t.Category); ok {
+			row.Category = view.CategoryName(cat, l)
+		}
+		d.Tips = append(d.Tips, row)
+	}
 	return a.render(c, fiber.StatusOK, "queue", l.T("admin.queue.heading"), d, nil)
+}
+
+// closeTip marks a resident's tip handled.
+func (a *admin) closeTip(c *fiber.Ctx) error {
+	if err := a.tips.CloseTip(c.UserContext(), c.Params("id"), currentUser(c).Email, a.now().UTC()); err != nil {
+		return err
+	}
+	a.log.Info("tip: closed", "tip_id", c.Params("id"))
+	return c.Redirect(paths.AdminQueue+"#tips", fiber.StatusSeeOther)
 }

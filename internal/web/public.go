@@ -15,6 +15,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/printout"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/search"
+	"github.com/bergenreparerer/reparerer/internal/tip"
 )
 
 // public serves residents, crawlers and other sites: search, listing
@@ -24,6 +25,7 @@ type public struct {
 	listings  ListingReader
 	search    *search.Service
 	reports   ReportTaker
+	tips      tip.Store
 	districts *district.Map
 	postcodes *postcode.Book
 	reminders *reminder.Service

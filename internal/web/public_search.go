@@ -4,11 +4,13 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/search"
@@ -60,17 +62,31 @@ func (p *public) suggest(c *fiber.Ctx) error {
 }
 
 type homeBody struct {
-	Form       form.Search
-	Categories []chip
-	Districts  []view.Option
-	Results    *resultsView
+	Form              form.Search
+	Categories        []chip
+	Districts         []view.Option
+	Results           *resultsView
+	OpenChoices       []view.Option
+	OpenTime, OpenDay string
+}
+
+// openChoices are the "Åpen …" select's options.
+func openChoices(l *i18n.Localizer, f form.Search) []view.Option {
+	out := make([]view.Option, 0, len(form.OpenChoices))
+	for _, c := range form.OpenChoices {
+		out = append(out, view.Option{Slug: c, Name: l.T("form.open." + c), Selected: c == f.Open})
+	}
+	return out
 }
 
 func (p *public) home(c *fiber.Ctx) error {
 	l := p.lang(c)
 	f := form.ReadSearch(queryValues(c))
-	results, status := p.results(c.UserContext(), l, f)
-	body := homeBody{Form: f, Results: results}
+	results, status := p.results(c.UserContext(), l, f, true)
+	body := homeBody{Form: f, Results: results, OpenChoices: openChoices(l, f), OpenTime: f.OpenTime, OpenDay: f.OpenDay}
+	if body.OpenTime == "" {
+		body.OpenTime = form.OpenAtDefault(f.Open, p.now())
+	}
 	for _, cat := range category.All() {
 		body.Categories = append(body.Categories, chip{cat.Slug, view.CategoryName(cat, l), slices.Contains(f.Categories, cat.Slug)})
 	}
@@ -92,10 +108,12 @@ func (p *public) home(c *fiber.Ctx) error {
 }
 
 // resultsFragment is the result list alone, which the map script swaps in
-// as the form changes.
+// as the form changes. While the resident is still typing (typing=1) a
+// search that finds nothing is not counted: "glidel" is not a gap.
 func (p *public) resultsFragment(c *fiber.Ctx) error {
 	l := p.lang(c)
-	results, status := p.results(c.UserContext(), l, form.ReadSearch(queryValues(c)))
+	v := queryValues(c)
+	results, status := p.results(c.UserContext(), l, form.ReadSearch(v), v.Get("typing") != "1")
 	return p.renderPart(c, status, "home", "results", results)
 }
 
@@ -114,6 +132,13 @@ type resultsView struct {
 	view.Pagination
 	Error  *form.Error
 	Failed bool // the index could not answer
+	// Understood says what the text was read as, with a link that
+	// searches it as typed instead.
+	Understood, LiteralURL string
+	// Empty explains an answer with nothing, and offers next steps.
+	Empty        string
+	Alternatives []activeFilter
+	TipURL       string
 }
 
 type activeFilter struct{ Label, RemoveURL string }
@@ -121,7 +146,7 @@ type activeFilter struct{ Label, RemoveURL string }
 // results runs the search of the form and prepares the list; the status
 // is 400 for a bad form and 503 when the index cannot answer. A search
 // that finds nothing is counted for the municipality's statistics.
-func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search) (*resultsView, int) {
+func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search, submitted bool) (*resultsView, int) {
 	rv := &resultsView{L: l, Active: p.activeFilters(l, f)}
 	q, ferr := f.Query(p.postcodes, l, perPage, p.now())
 	if ferr != nil {
@@ -138,13 +163,14 @@ func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search) 
 		rv.CountText = l.T("results.unavailable_short")
 		return rv, fiber.StatusServiceUnavailable
 	}
-	if res.Total == 0 && p.misses != nil {
-		p.misses.RecordSearch(ctx, q)
+	if res.Total == 0 && p.misses != nil && submitted {
+		p.misses.RecordSearch(ctx, q, coverage.CauseOf(res.Alternatives))
 	}
+	p.explain(rv, l, f, res)
 	rv.CountText = l.N("results.count", res.Total)
 	rv.First = (res.Page-1)*res.PerPage + 1
 	for _, h := range res.Hits {
-		rv.Hits = append(rv.Hits, view.NewHit(l, h, p.districts.Name(h.District)))
+		rv.Hits = append(rv.Hits, view.NewHit(l, h, p.districts.Name(h.District), p.now()))
 	}
 	rv.Pagination = view.Paginate(res.Page, res.PerPage, res.Total, func(n int) string {
 		v := f.Values()
@@ -154,6 +180,54 @@ func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search) 
 		return paths.Search(v)
 	})
 	return rv, fiber.StatusOK
+}
+
+// explain says what the text was read as and, when nothing was found,
+// why and what to try instead.
+func (p *public) explain(rv *resultsView, l *i18n.Localizer, f form.Search, res search.Result) {
+	if in := res.Interpreted; in != nil && (len(in.Categories) > 0 || in.Near != nil) {
+		var parts []string
+		for _, slug := range in.Categories {
+			if c, ok := category.Lookup(slug); ok {
+				parts = append(parts, view.CategoryName(c, l))
+			}
+		}
+		text := strings.Join(parts, ", ")
+		if in.Near != nil {
+			text = strings.TrimPrefix(text+" · "+l.T("results.near_place", "place", in.Near.Name), " · ")
+		}
+		if words := understoodWords(in); words != "" {
+			text += " – " + words
+		}
+		rv.Understood = l.T("results.understood", "what", text)
+		literal := f
+		literal.Literal = true
+		rv.LiteralURL = paths.Search(literal.Values())
+	}
+	if res.Total > 0 {
+		return
+	}
+	rv.TipURL = paths.Tip("")
+	rv.Empty = l.T("results.none_hint")
+	for i, a := range res.Alternatives {
+		if a.Reason == search.ReasonNoneInCategory && a.Total == 0 {
+			rv.TipURL = a.URL
+			if i == 0 {
+				rv.Empty = a.Label
+			}
+			continue
+		}
+		rv.Alternatives = append(rv.Alternatives, activeFilter{a.Label, paths.Search(a.Edit(f.Values()))})
+	}
+}
+
+// understoodWords are the words that were read as categories.
+func understoodWords(in *search.Interpretation) string {
+	var words []string
+	for _, u := range in.Understood {
+		words = append(words, u.Word)
+	}
+	return strings.Join(words, ", ")
 }
 
 // activeFilters are the filters the form fields do not show, each with a
@@ -174,6 +248,13 @@ func (p *public) activeFilters(l *i18n.Localizer, f form.Search) []activeFilter 
 	}
 	if f.BBox != "" {
 		out = append(out, activeFilter{l.T("filter.bbox"), without("bbox")})
+	}
+	switch f.Open {
+	case "":
+	case "now":
+		out = append(out, activeFilter{l.T("filter.open_now"), without("open_now", "open")})
+	default:
+		out = append(out, activeFilter{l.T("filter.open_later", "when", l.T("form.open."+f.Open)), without("open", "open_time", "open_day")})
 	}
 	return out
 }

@@ -35,6 +35,9 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	csrf := mw.csrf()
 	app.Get("/reparator/:slug/meld-feil", csrf, pub.reportForm)
 	app.Post("/reparator/:slug/meld-feil", mw.reportLimit(), csrf, pub.reportSubmit)
+	// "Tips oss": anonymous like "Meld fra om feil", and held back alike.
+	app.Get("/tips-oss", csrf, pub.tipForm)
+	app.Post("/tips-oss", mw.reportLimit(), csrf, pub.tipSubmit)
 	// "Er dette din bedrift?": a claim needs a signed-in (proven) address.
 	app.Get("/reparator/:slug/eier", mw.withUser, csrf, acct.claimForm)
 	app.Post("/reparator/:slug/eier", mw.withUser, mw.requireUser, csrf, acct.claimSubmit)
@@ -72,6 +75,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	console.Post("/endring/:entry/tilbakestill", csrf, adm.revert)
 	console.Post("/krav/:id", csrf, adm.decideClaim)
 	console.Post("/melding/:id/lukk", csrf, adm.closeReport)
+	console.Post("/tips/:id/lukk", csrf, adm.closeTip)
 	console.Get("/ferskhet", csrf, adm.freshness)
 	console.Post("/ferskhet", csrf, adm.ask)
 	console.Get("/import", csrf, adm.importForm)

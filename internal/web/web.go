@@ -36,6 +36,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/search"
+	"github.com/bergenreparerer/reparerer/internal/tip"
 )
 
 // Readiness is the answer of /readyz.
@@ -74,6 +75,7 @@ type Deps struct {
 	Writes    *listing.Service
 	Search    *search.Service
 	Reports   ReportTaker
+	Tips      tip.Store
 	Districts *district.Map
 	Postcodes *postcode.Book
 	Messages  *i18n.Catalogue
@@ -112,12 +114,12 @@ func New(d Deps) (*fiber.App, error) {
 		tileURL: d.TileURL, tileAttribution: d.TileAttribution, tileAttributionURL: d.TileAttributionURL}
 	errs := &errorHandler{renderer: r, log: d.Log}
 	mw := &middleware{auth: d.Auth, renderer: r}
-	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, districts: d.Districts,
+	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, districts: d.Districts,
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
 		now: d.Now, log: d.Log}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
 		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, now: d.Now, log: d.Log}
-	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, reminders: d.Reminders,
+	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, reminders: d.Reminders,
 		imports: d.Imports, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
 
 	app := fiber.New(fiber.Config{

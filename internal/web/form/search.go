@@ -9,6 +9,7 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
@@ -21,17 +22,30 @@ type Search struct {
 	Postnr     string
 	Lat, Lng   string // "near me", from the browser's position
 	BBox       string // "search this area"
-	OpenNow    bool
-	Voucher    bool
-	Page       string
+	// Open is when the places must be open: "" (any time), "now",
+	// "today" or "tomorrow" at OpenTime, or "day": OpenDay at OpenTime.
+	Open     string
+	OpenTime string // HH:MM
+	OpenDay  string // YYYY-MM-DD
+	Voucher  bool
+	// Literal searches Q as typed, without reading it.
+	Literal bool
+	Page    string
 }
+
+// OpenChoices are the values of Open, in the order the form offers them.
+var OpenChoices = []string{"", "now", "today", "tomorrow", "day"}
 
 // ReadSearch reads the search page's query string.
 func ReadSearch(v url.Values) Search {
 	f := Search{
 		Q: strings.TrimSpace(v.Get("q")), District: strings.TrimSpace(v.Get("district")), Postnr: strings.TrimSpace(v.Get("postnr")),
 		Lat: v.Get("lat"), Lng: v.Get("lng"), BBox: v.Get("bbox"), Page: v.Get("page"),
-		OpenNow: v.Get("open_now") != "", Voucher: v.Get("voucher") != "",
+		Open: v.Get("open"), OpenTime: strings.TrimSpace(v.Get("open_time")), OpenDay: strings.TrimSpace(v.Get("open_day")),
+		Voucher: v.Get("voucher") != "", Literal: v.Get("literal") != "",
+	}
+	if v.Get("open_now") != "" {
+		f.Open = "now" // the older, still linked form of "open now"
 	}
 	for _, c := range v["category"] {
 		if c = strings.TrimSpace(c); c != "" {
@@ -58,8 +72,19 @@ func (f Search) Values() url.Values {
 	set("lat", f.Lat)
 	set("lng", f.Lng)
 	set("bbox", f.BBox)
-	if f.OpenNow {
+	switch f.Open {
+	case "":
+	case "now":
 		v.Set("open_now", "true")
+	default:
+		v.Set("open", f.Open)
+		set("open_time", f.OpenTime)
+		if f.Open == "day" {
+			set("open_day", f.OpenDay)
+		}
+	}
+	if f.Literal {
+		v.Set("literal", "true")
 	}
 	if f.Voucher {
 		v.Set("voucher", "true")
@@ -87,6 +112,16 @@ func (f Search) Query(postcodes *postcode.Book, l *i18n.Localizer, perPage int, 
 	if f.Page != "" {
 		v.Set("page", f.Page)
 	}
+	if f.Open != "" && f.Open != "now" {
+		at, ferr := f.openAt(l, now)
+		if ferr != nil {
+			return search.Query{}, ferr
+		}
+		for _, k := range []string{"open", "open_time", "open_day"} {
+			v.Del(k)
+		}
+		v.Set("open_at", at.Format(time.RFC3339))
+	}
 	v.Set("per_page", strconv.Itoa(perPage))
 	q, err := search.ParseQuery(v, now)
 	if err != nil {
@@ -106,4 +141,46 @@ func (f Search) Query(postcodes *postcode.Book, l *i18n.Localizer, perPage int, 
 		return search.Query{}, &Error{target, l.T(key)}
 	}
 	return q, nil
+}
+
+// OpenAtDefault is the time a later opening is asked for when the form
+// gives none: the next whole hour today, ten o'clock on another day.
+func OpenAtDefault(open string, now time.Time) string {
+	if open == "today" {
+		return now.In(openinghours.Oslo).Add(time.Hour).Truncate(time.Hour).Format("15:04")
+	}
+	return "10:00"
+}
+
+// openAt is the moment the form's "open today/tomorrow/on a day at a time"
+// asks for, in Bergen's time.
+func (f Search) openAt(l *i18n.Localizer, now time.Time) (time.Time, *Error) {
+	local := now.In(openinghours.Oslo)
+	day := time.Date(local.Year(), local.Month(), local.Day(), 0, 0, 0, 0, openinghours.Oslo)
+	switch f.Open {
+	case "today":
+	case "tomorrow":
+		day = day.AddDate(0, 0, 1)
+	case "day":
+		d, err := time.ParseInLocation(time.DateOnly, f.OpenDay, openinghours.Oslo)
+		if err != nil {
+			return time.Time{}, &Error{"open_day", l.T("error.open_day")}
+		}
+		day = d
+	default:
+		return time.Time{}, &Error{"open", l.T("error.open")}
+	}
+	clock := f.OpenTime
+	if clock == "" {
+		clock = OpenAtDefault(f.Open, now)
+	}
+	t, err := time.Parse("15:04", clock)
+	if err != nil {
+		return time.Time{}, &Error{"open_time", l.T("error.open_time")}
+	}
+	at := time.Date(day.Year(), day.Month(), day.Day(), t.Hour(), t.Minute(), 0, 0, openinghours.Oslo)
+	if at.Before(now.Add(-search.OpenAtBehind)) || at.After(now.Add(search.OpenAtAhead)) {
+		return time.Time{}, &Error{"open_day", l.T("error.open_too_far")}
+	}
+	return at, nil
 }

@@ -1,7 +1,10 @@
 package view
 
 import (
+	"net/url"
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/search"
@@ -13,15 +16,23 @@ type Hit struct {
 	CategoryText, AddressText, Distance string
 	StatusText, StatusClass             string
 	Voucher, Verified                   bool
+	// Phone is shown as typed; Tel is its tel: link.
+	Phone, Tel string
+	// Directions is a route to the place on OpenStreetMap: a link, never
+	// fetched by the service.
+	Directions string
 }
 
-// NewHit shapes a search hit; districtName names its district.
-func NewHit(l *i18n.Localizer, h search.Hit, districtName string) Hit {
+// NewHit shapes a search hit at now; districtName names its district.
+func NewHit(l *i18n.Localizer, h search.Hit, districtName string, now time.Time) Hit {
 	v := Hit{
 		Slug: h.Slug, Name: h.Name, URL: h.URL,
 		Lat: strconv.FormatFloat(h.Location.Lat, 'f', -1, 64), Lng: strconv.FormatFloat(h.Location.Lng, 'f', -1, 64),
 		CategoryText: CategoryNames(h.Categories, l), AddressText: AddressText(h.Address.Street, h.Address.Postcode, h.Address.City, districtName),
 		Voucher: h.AcceptsRepairVoucher, Verified: h.VerifiedAt != nil,
+		Phone: h.Phone, Tel: TelLink(h.Phone),
+		Directions: "https://www.openstreetmap.org/directions?to=" + url.QueryEscape(
+			strconv.FormatFloat(h.Location.Lat, 'f', 5, 64)+","+strconv.FormatFloat(h.Location.Lng, 'f', 5, 64)),
 	}
 	if h.DistanceM != nil {
 		v.Distance = l.T("results.distance", "distance", l.Distance(*h.DistanceM))
@@ -31,10 +42,34 @@ func NewHit(l *i18n.Localizer, h search.Hit, districtName string) Hit {
 		v.StatusText, v.StatusClass = l.T("status.unknown"), "unknown"
 	case *h.OpenNow:
 		v.StatusText, v.StatusClass = l.T("status.open"), "open"
+	case h.NextOpen != nil:
+		v.StatusText, v.StatusClass = l.T("status.closed_opens", "when", When(l, now, *h.NextOpen)), "closed"
 	default:
 		v.StatusText, v.StatusClass = l.T("status.closed"), "closed"
 	}
 	return v
+}
+
+// TelLink is the tel: URI of a phone number as people write it ("55 12
+// 34 56", "+47 55 12 34 56"), or "" when it has no digits.
+func TelLink(phone string) string {
+	var b strings.Builder
+	for i, r := range phone {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		}
+	}
+	digits := b.String()
+	switch {
+	case strings.TrimPrefix(digits, "+") == "":
+		return ""
+	case !strings.HasPrefix(digits, "+") && len(digits) == 8:
+		digits = "+47" + digits // a Norwegian number
+	}
+	return "tel:" + digits
 }
 
 // PageLink is one link of a pagination, or a gap ("…") between them.
