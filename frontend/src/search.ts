@@ -3,6 +3,11 @@ import { getConfig, t } from './config';
 import type { Place, ResultMap } from './map';
 
 const typingDelay = 250;
+// commitDelay is how long typing must rest before an empty answer counts
+// as a search that found nothing: "glidel" on the way to "glidelås" is not
+// a gap in the city's repair supply. Enter, a filter or a page load count
+// at once.
+const commitDelay = 1500;
 
 // SearchPage makes the server-rendered search page live: results follow
 // the form as you type, the URL always holds the whole state (so links can
@@ -17,6 +22,7 @@ export class SearchPage {
   private map?: ResultMap;
   private request?: AbortController;
   private typing?: number;
+  private commit?: number;
 
   constructor(private form: HTMLFormElement) {
     this.q = form.elements.namedItem('q') as HTMLInputElement;
@@ -31,7 +37,8 @@ export class SearchPage {
     });
     this.q.addEventListener('input', () => {
       window.clearTimeout(this.typing);
-      this.typing = window.setTimeout(() => void this.load('replace', true), typingDelay);
+      window.clearTimeout(this.commit);
+      this.typing = window.setTimeout(() => void this.load('replace', true, undefined, false, true), typingDelay);
     });
     form.addEventListener('change', (e) => {
       const target = e.target as HTMLInputElement;
@@ -90,11 +97,18 @@ export class SearchPage {
     return out;
   }
 
-  private async load(history: 'push' | 'replace' | 'none', fit: boolean, page?: string, focus = false): Promise<void> {
+  private async load(
+    history: 'push' | 'replace' | 'none',
+    fit: boolean,
+    page?: string,
+    focus = false,
+    typing = false,
+  ): Promise<void> {
     // Any search supersedes one still waiting for typing to pause: without
     // this, Enter right after typing sent a second request a moment later,
     // which dimmed the list again after it had answered.
     window.clearTimeout(this.typing);
+    window.clearTimeout(this.commit);
     const p = this.params();
     if (page && page !== '1') p.set('page', page);
     const query = p.toString();
@@ -107,7 +121,7 @@ export class SearchPage {
     this.results.setAttribute('aria-busy', 'true');
     try {
       const lang = getConfig().lang;
-      const r = await fetch(`/_/resultater?${query}${query ? '&' : ''}lang=${lang}`, {
+      const r = await fetch(`/_/resultater?${query}${query ? '&' : ''}lang=${lang}${typing ? '&typing=1' : ''}`, {
         signal: request.signal,
         headers: { Accept: 'text/html' },
       });
@@ -119,6 +133,12 @@ export class SearchPage {
       this.decorate();
       this.map?.show(this.places(), fit);
       if (focus) this.heading.focus();
+      if (typing && this.places().length === 0) {
+        // Counted only once typing rests (the answer is the same).
+        this.commit = window.setTimeout(() => {
+          void fetch(`/_/resultater?${query}${query ? '&' : ''}lang=${lang}`, { headers: { Accept: 'text/html' } });
+        }, commitDelay);
+      }
     } catch (e) {
       if ((e as Error).name !== 'AbortError') this.status.textContent = t('load_failed');
     } finally {

@@ -32,8 +32,8 @@ type Alternative struct {
 	Label  string `json:"label"`
 	// Remove and Set are the edit to the search's parameters the URL
 	// makes, so that the page can build it from its own form.
-	Remove []string   `json:"-"`
-	Set    url.Values `json:"-"`
+	Remove []string   `json:"remove,omitempty"`
+	Set    url.Values `json:"set,omitempty"`
 }
 
 // related are categories worth offering when one has nobody: someone who

@@ -173,7 +173,7 @@ func loadPages(a *assets) (*pages, error) {
 		"importConfirm": paths.ImportConfirm,
 	}
 	p := &pages{sets: map[string]*template.Template{}, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
-	for _, name := range []string{"home", "listing", "page", "error", "report", "signin", "account", "listingform", "claim", "confirm", "admin"} {
+	for _, name := range []string{"home", "listing", "page", "error", "report", "tip", "signin", "account", "listingform", "claim", "confirm", "admin"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates,
 			"templates/layout.html", "templates/results.html", "templates/"+name+".html")
 		if err != nil {
