@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"github.com/goccy/go-json"
 
@@ -171,21 +173,67 @@ func (s *Service) Search(ctx context.Context, q Query, lang i18n.Lang) (Result, 
 // Suggestions complete what a resident is typing.
 type Suggestions struct {
 	Categories []category.Category
-	Services   []string
+	// Words are vocabulary words that begin with the text ("glidelås"
+	// for "glid"), of categories someone repairs.
+	Words    []string
+	Services []string
 }
 
 // MaxSuggestionText bounds the text a suggestion is asked for.
 const MaxSuggestionText = 50
 
-// Suggest offers the categories and the service words that start with
-// text; text must have passed ParseSuggestText.
+// Suggest offers the categories the text names or begins (by their names
+// or the vocabulary), the vocabulary words and the listings' service words
+// that begin with it; text must have passed ParseSuggestText. A category
+// nobody in the directory repairs is not offered: it would find nothing.
 func (s *Service) Suggest(ctx context.Context, text string) (Suggestions, error) {
 	services, err := s.Index.Services(ctx, text, 6)
 	if err != nil {
 		return Suggestions{}, err
 	}
-	return Suggestions{Categories: category.Match(text), Services: services}, nil
+	counts, err := s.categoryCounts(ctx)
+	if err != nil {
+		return Suggestions{}, err
+	}
+	sg := Suggestions{Services: services}
+	cats := category.Match(text)
+	if s.Reader != nil {
+		for _, slug := range s.Reader.Read(text).Categories {
+			if c, ok := category.Lookup(slug); ok && !slices.ContainsFunc(cats, func(x category.Category) bool { return x.Slug == slug }) {
+				cats = append(cats, c)
+			}
+		}
+		sg.Words = s.completions(vocabularyForm(text), counts)
+	}
+	for _, c := range cats {
+		if counts[c.Slug] > 0 {
+			sg.Categories = append(sg.Categories, c)
+		}
+	}
+	return sg, nil
 }
+
+// completions are the vocabulary words that complete a half-typed word.
+// A whole word is not completed to its own forms ("såle" to "sålen").
+func (s *Service) completions(text string, counts map[string]int) []string {
+	v := s.Reader.Vocabulary()
+	_, whole := v.Lookup(text)
+	var out []string
+	for _, w := range v.Complete(text, maxSuggestedWords*4) {
+		switch {
+		case w.Word == text, whole && utf8.RuneCountInString(w.Word)-utf8.RuneCountInString(text) <= 3:
+		case slices.ContainsFunc(w.Categories, func(c string) bool { return counts[c] > 0 }):
+			out = append(out, w.Word)
+		}
+		if len(out) == maxSuggestedWords {
+			break
+		}
+	}
+	return out
+}
+
+// maxSuggestedWords bounds the vocabulary words offered.
+const maxSuggestedWords = 4
 
 // cacheHealthy logs when the cache goes down or comes back, once each way,
 // and reports whether err is nil.

@@ -215,6 +215,9 @@ func sorted(s []string) []string {
 	return out
 }
 
+// vocabularyForm is text as the vocabulary writes words.
+func vocabularyForm(text string) string { return vocabulary.Normalize(text) }
+
 // tokens splits normalised text into words, without the punctuation
 // around them ("skoene?" is "skoene"; "el-sykkel" keeps its hyphen).
 func tokens(text string) []string {

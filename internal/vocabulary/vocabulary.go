@@ -219,6 +219,30 @@ func (v *Vocabulary) Lookup(term string) (Entry, bool) {
 // in a repair search ("bytte", "på", "repair").
 func (v *Vocabulary) Ignored(term string) bool { return v.ignore[term] }
 
+// Completion is a word that completes a prefix, with its categories.
+type Completion struct {
+	Word       string
+	Categories []string
+}
+
+// Complete returns up to limit single words that begin with prefix (at
+// least two letters), the shortest first: the likeliest to be meant.
+func (v *Vocabulary) Complete(prefix string, limit int) []Completion {
+	if utf8.RuneCountInString(prefix) < 2 || strings.Contains(prefix, " ") {
+		return nil
+	}
+	var words []string
+	for i := sort.SearchStrings(v.singles, prefix); i < len(v.singles) && strings.HasPrefix(v.singles[i], prefix); i++ {
+		words = append(words, v.singles[i])
+	}
+	slices.SortStableFunc(words, func(a, b string) int { return len(a) - len(b) })
+	out := make([]Completion, 0, min(limit, len(words)))
+	for _, w := range words[:min(limit, len(words))] {
+		out = append(out, Completion{Word: w, Categories: v.words[w].Categories})
+	}
+	return out
+}
+
 // maxPrefixCategories bounds how vague a half-typed word may be and still
 // be read as its categories.
 const maxPrefixCategories = 2

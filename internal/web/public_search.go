@@ -55,8 +55,13 @@ func (p *public) suggest(c *fiber.Ctx) error {
 	for _, cat := range sg.Categories {
 		out = append(out, suggestion{"category", cat.Slug, view.CategoryName(cat, l)})
 	}
+	for _, w := range sg.Words {
+		out = append(out, suggestion{"word", w, w})
+	}
 	for _, w := range sg.Services {
-		out = append(out, suggestion{"service", w, w})
+		if !slices.ContainsFunc(out, func(s suggestion) bool { return s.Value == w }) {
+			out = append(out, suggestion{"service", w, w})
+		}
 	}
 	return c.JSON(fiber.Map{"suggestions": out})
 }
