@@ -456,13 +456,19 @@ func TestCoverageAndMissedSearches(t *testing.T) {
 // upload posts a file to the import form as a browser would.
 func (v *visitor) upload(name, content string) answer {
 	v.e.t.Helper()
+	return v.uploadTo("/admin/import", "/admin/import", name, content)
+}
+
+// uploadTo posts a file to action with the CSRF token of the form page.
+func (v *visitor) uploadTo(formPage, action, name, content string) answer {
+	v.e.t.Helper()
 	var body bytes.Buffer
 	w := multipart.NewWriter(&body)
-	_ = w.WriteField("_csrf", csrfOf(v.e.t, v.get("/admin/import")))
+	_ = w.WriteField("_csrf", csrfOf(v.e.t, v.get(formPage)))
 	fw, _ := w.CreateFormFile("file", name)
 	_, _ = fw.Write([]byte(content))
 	_ = w.Close()
-	req, err := http.NewRequest("POST", v.e.base+"/admin/import", &body)
+	req, err := http.NewRequest("POST", v.e.base+action, &body)
 	if err != nil {
 		v.e.t.Fatal(err)
 	}

@@ -60,12 +60,14 @@ type App struct {
 	Owners    *owner.Service
 	Reminders *reminder.Service
 	Worker    *outbox.Worker
-	// Reader reads search text with the vocabulary and the place names.
-	Reader   *search.Reader
-	cache    generationCache
-	redis    bool
-	fiber    *fiber.App
-	listener net.Listener
+	// Reader reads search text with the vocabulary and the place names;
+	// Vocabulary keeps that vocabulary with the municipality's additions.
+	Reader     *search.Reader
+	Vocabulary *vocabulary.Service
+	cache      generationCache
+	redis      bool
+	fiber      *fiber.App
+	listener   net.Listener
 
 	// indexReady is closed once the index exists with its settings.
 	indexReady chan struct{}
@@ -97,13 +99,23 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err != nil {
 		return nil, err
 	}
-	if a.Reader, err = newReader(a.Districts, postcodes); err != nil {
+	builtIn, err := vocabulary.Parse(indexsettings.Vocabulary)
+	if err != nil {
+		return nil, fmt.Errorf("app: search/vocabulary.json: %w", err)
+	}
+	places, err := gazetteer.Load(a.Districts, postcodes)
+	if err != nil {
 		return nil, err
 	}
+	a.Reader = search.NewReader(vocabulary.New(builtIn), places)
 	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
 		return nil, err
 	}
 	a.Store.Now = now
+	a.Vocabulary = &vocabulary.Service{Store: a.Store, BuiltIn: builtIn, Use: a.Reader.SetVocabulary, Now: now}
+	if err := a.Vocabulary.Load(ctx); err != nil {
+		return nil, errors.Join(err, a.Store.Close())
+	}
 	if a.Index, err = meili.New(cfg.MeiliURL, cfg.MeiliKey, cfg.MeiliIndex, a.Districts); err != nil {
 		return nil, errors.Join(err, a.Store.Close())
 	}
@@ -137,6 +149,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages},
 		Reports:      a.Store,
 		Tips:         a.Store,
+		Vocabulary:   a.Vocabulary,
+		Reader:       a.Reader,
 		Districts:    a.Districts,
 		Postcodes:    postcodes,
 		Messages:     messages,
@@ -359,18 +373,4 @@ func redactURL(raw string) string {
 		return "(unparsable)"
 	}
 	return u.Redacted()
-}
-
-// newReader builds the query reader from the built-in vocabulary and the
-// place names of search/.
-func newReader(districts *district.Map, postcodes *postcode.Book) (*search.Reader, error) {
-	file, err := vocabulary.Parse(indexsettings.Vocabulary)
-	if err != nil {
-		return nil, fmt.Errorf("app: search/vocabulary.json: %w", err)
-	}
-	places, err := gazetteer.Load(districts, postcodes)
-	if err != nil {
-		return nil, err
-	}
-	return search.NewReader(vocabulary.New(file), places), nil
 }

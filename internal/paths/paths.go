@@ -91,6 +91,18 @@ const TipSent = Tips + "?sendt=1"
 // CloseTip marks a tip handled in the console.
 func CloseTip(id string) string { return "/admin/tips/" + url.PathEscape(id) + "/lukk" }
 
+// Vocabulary is the console's page of the search vocabulary.
+const Vocabulary = "/admin/ordliste"
+
+// VocabularyImport takes a vocabulary file; VocabularyExport gives one.
+const (
+	VocabularyImport = Vocabulary + "/import"
+	VocabularyExport = Vocabulary + ".json"
+)
+
+// DeleteVocabulary removes one of the municipality's vocabulary groups.
+func DeleteVocabulary(id string) string { return Vocabulary + "/" + url.PathEscape(id) + "/slett" }
+
 // Tip is the tip form, with the category the resident searched for.
 func Tip(category string) string {
 	if category == "" {

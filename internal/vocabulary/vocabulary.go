@@ -83,6 +83,8 @@ func (f *File) Check() error {
 		g := &f.Groups[gi]
 		switch g.Kind {
 		case KindTrade, KindObject, KindPart, KindRepair:
+		case KindIgnore:
+			return apperr.Invalid("file", "err.vocabulary.kind", "group", gi+1, "kind", string(g.Kind))
 		default:
 			return apperr.Invalid("file", "err.vocabulary.kind", "group", gi+1, "kind", string(g.Kind))
 		}

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/tip"
+	"github.com/bergenreparerer/reparerer/internal/vocabulary"
 	"log/slog"
 	"time"
 
@@ -23,6 +25,8 @@ type admin struct {
 	listings     ListingReader
 	moderation   *moderation.Service
 	tips         tip.Store
+	vocabulary   *vocabulary.Service
+	reader       *search.Reader
 	reminders    *reminder.Service
 	imports      *importer.Service
 	misses       *coverage.Recorder

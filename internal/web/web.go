@@ -37,6 +37,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/tip"
+	"github.com/bergenreparerer/reparerer/internal/vocabulary"
 )
 
 // Readiness is the answer of /readyz.
@@ -71,16 +72,19 @@ type ReportTaker interface {
 
 // Deps is everything the handlers need, as the app wires it.
 type Deps struct {
-	Listings  ListingReader
-	Writes    *listing.Service
-	Search    *search.Service
-	Reports   ReportTaker
-	Tips      tip.Store
-	Districts *district.Map
-	Postcodes *postcode.Book
-	Messages  *i18n.Catalogue
-	Auth      *auth.Service
-	Owners    *owner.Service
+	Listings ListingReader
+	Writes   *listing.Service
+	Search   *search.Service
+	Reports  ReportTaker
+	Tips     tip.Store
+	// Vocabulary keeps the search vocabulary; Reader reads queries with it.
+	Vocabulary *vocabulary.Service
+	Reader     *search.Reader
+	Districts  *district.Map
+	Postcodes  *postcode.Book
+	Messages   *i18n.Catalogue
+	Auth       *auth.Service
+	Owners     *owner.Service
 	// History reads the audit log, for the owner's conflict view.
 	History   audit.Store
 	Reminders *reminder.Service
@@ -119,7 +123,7 @@ func New(d Deps) (*fiber.App, error) {
 		now: d.Now, log: d.Log}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
 		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, now: d.Now, log: d.Log}
-	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, reminders: d.Reminders,
+	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
 		imports: d.Imports, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
 
 	app := fiber.New(fiber.Config{

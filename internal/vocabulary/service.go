@@ -1,0 +1,120 @@
+package vocabulary
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+)
+
+// KindIgnore marks a stored group of fillers: words that carry no meaning
+// in a repair search. It has no categories.
+const KindIgnore Kind = "ignore"
+
+// Addition is a group the municipality added.
+type Addition struct {
+	ID      string
+	Group   Group
+	AddedBy string
+	AddedAt time.Time
+}
+
+// Store keeps the municipality's additions.
+type Store interface {
+	AddVocabulary(ctx context.Context, groups []Group, by string, at time.Time) error
+	VocabularyAdditions(ctx context.Context) ([]Addition, error)
+	// DeleteVocabulary removes one addition; an unknown id is apperr not
+	// found.
+	DeleteVocabulary(ctx context.Context, id string) error
+}
+
+// Service keeps the vocabulary in use: the built-in file and the
+// municipality's additions. Every change reaches Use at once.
+type Service struct {
+	Store   Store
+	BuiltIn File
+	// Use receives the merged vocabulary after every change.
+	Use func(*Vocabulary)
+	Now func() time.Time
+}
+
+// MaxAdditions bounds the groups the municipality may add.
+const MaxAdditions = MaxFileGroups
+
+// Load merges the additions with the built-in file and hands it to Use.
+func (s *Service) Load(ctx context.Context) error {
+	adds, err := s.Store.VocabularyAdditions(ctx)
+	if err != nil {
+		return err
+	}
+	extra := File{}
+	for _, a := range adds {
+		if a.Group.Kind == KindIgnore {
+			extra.Ignore = append(extra.Ignore, a.Group.Terms...)
+		} else {
+			extra.Groups = append(extra.Groups, a.Group)
+		}
+	}
+	s.Use(New(s.BuiltIn, extra))
+	return nil
+}
+
+// Add checks and stores groups (a file's groups and its fillers), then
+// reloads. Nothing is stored when any group is bad.
+func (s *Service) Add(ctx context.Context, f File, by string) (int, error) {
+	if err := f.Check(); err != nil {
+		return 0, err
+	}
+	groups := append([]Group(nil), f.Groups...)
+	if len(f.Ignore) > 0 {
+		groups = append(groups, Group{Kind: KindIgnore, Categories: []string{}, Terms: f.Ignore})
+	}
+	if len(groups) == 0 {
+		return 0, apperr.Invalid("file", "err.vocabulary.empty")
+	}
+	have, err := s.Store.VocabularyAdditions(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if len(have)+len(groups) > MaxAdditions {
+		return 0, apperr.Invalid("file", "err.vocabulary.too_many_groups", "max", MaxAdditions)
+	}
+	if err := s.Store.AddVocabulary(ctx, groups, by, s.Now().UTC()); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, g := range groups {
+		n += len(g.Terms)
+	}
+	return n, s.Load(ctx)
+}
+
+// Remove deletes one addition and reloads.
+func (s *Service) Remove(ctx context.Context, id string) error {
+	if err := s.Store.DeleteVocabulary(ctx, id); err != nil {
+		return err
+	}
+	return s.Load(ctx)
+}
+
+// Export is the built-in file with the additions, in the file format.
+func (s *Service) Export(ctx context.Context) ([]byte, error) {
+	adds, err := s.Store.VocabularyAdditions(ctx)
+	if err != nil {
+		return nil, err
+	}
+	f := File{About: s.BuiltIn.About, Ignore: append([]string(nil), s.BuiltIn.Ignore...), Groups: append([]Group(nil), s.BuiltIn.Groups...)}
+	for _, a := range adds {
+		if a.Group.Kind == KindIgnore {
+			f.Ignore = append(f.Ignore, a.Group.Terms...)
+		} else {
+			f.Groups = append(f.Groups, a.Group)
+		}
+	}
+	b, err := Encode(f)
+	if err != nil {
+		return nil, fmt.Errorf("vocabulary: export: %w", err)
+	}
+	return b, nil
+}
