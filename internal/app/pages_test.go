@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // fetch GETs path with the given request headers and returns the answer
@@ -23,7 +24,9 @@ func (e *env) fetch(path string, header map[string]string) (*http.Response, stri
 	for k, v := range header {
 		req.Header.Set(k, v)
 	}
-	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req)
+	ctx, cancel := context.WithTimeout(req.Context(), time.Minute) // a hung request fails the test, not the run
+	defer cancel()
+	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		e.t.Fatalf("GET %s: %v", path, err)
 	}

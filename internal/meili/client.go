@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/goccy/go-json"
@@ -134,10 +135,19 @@ func (c *searchClient) post(ctx context.Context, uri string, r, into any) error 
 }
 
 // indexLost reports whether an error answer says the index does not exist
-// (a multi-search says so with status 400, not 404).
+// (a multi-search says so with status 400, not 404), or exists without its
+// settings: a write that reached Meilisearch after the index was deleted
+// creates a bare one, on which our filters are "not filterable" until
+// Ensure applies the settings again.
 func indexLost(body []byte) bool {
 	var e struct {
-		Code string `json:"code"`
+		Code    string `json:"code"`
+		Message string `json:"message"`
 	}
-	return json.Unmarshal(body, &e) == nil && e.Code == "index_not_found"
+	if json.Unmarshal(body, &e) != nil {
+		return false
+	}
+	return e.Code == "index_not_found" ||
+		(e.Code == "invalid_search_filter" && strings.Contains(e.Message, "is not filterable")) ||
+		(e.Code == "invalid_search_sort" && strings.Contains(e.Message, "is not sortable"))
 }

@@ -78,6 +78,9 @@ func (ix *Index) Close() {
 	ix.searcher.hc.CloseIdleConnections()
 }
 
+// maxTaskWait bounds the wait for one Meilisearch task.
+const maxTaskWait = 2 * time.Minute
+
 // errNotReady is why the index cannot answer before Ensure succeeded.
 var errNotReady = errors.New("meili: the index and its settings are not ready yet")
 
@@ -234,6 +237,13 @@ func (ix *Index) Reindex(ctx context.Context, src ChangeSource) (int, error) {
 // wait waits for a task and turns a failed task into an error: the client's
 // WaitForTask returns a nil error for a task that failed.
 func (ix *Index) wait(ctx context.Context, info *meilisearch.TaskInfo) error {
+	if _, ok := ctx.Deadline(); !ok {
+		// Nothing waits forever on a task a busy Meilisearch has not yet
+		// started: the outbox retries, a start-up Ensure tries again.
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, maxTaskWait)
+		defer cancel()
+	}
 	task, err := ix.client.WaitForTaskWithContext(ctx, info.TaskUID, 10*time.Millisecond)
 	if err != nil {
 		return fmt.Errorf("meili: wait for task %d: %w", info.TaskUID, err)
