@@ -106,6 +106,11 @@ test('without JavaScript the same URL is a full server-rendered search with filt
   // browser without JavaScript shows it.
   const bare = await open(t);
   await bare.route('**/assets/app-*.js', (route) => route.fulfill({ contentType: 'text/javascript', body: '' }));
+  // ...and without the one inline line that marks a scripted page early.
+  await bare.route(/\/\?q=skomaker$/, async (route) => {
+    const served = await route.fetch();
+    await route.fulfill({ response: served, body: (await served.text()).replace(/<script>[^<]*<\/script>/, '') });
+  });
   await bare.goto(base + '/?q=skomaker');
   assert.equal(await bare.locator('html').getAttribute('class'), 'no-js');
   assert.ok(!(await bare.locator('#map').isVisible()));

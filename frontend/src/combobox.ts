@@ -1,7 +1,7 @@
 import { t } from './config';
 
 export interface Suggestion {
-  kind: 'category' | 'service';
+  kind: 'category' | 'word' | 'service';
   value: string; // category slug or service word
   label: string;
 }
@@ -66,7 +66,7 @@ export class Combobox {
         li.dataset.index = String(i);
         const kind = document.createElement('span');
         kind.className = 'suggestion-kind';
-        kind.textContent = t(s.kind === 'category' ? 'suggest_category' : 'suggest_service');
+        kind.textContent = t(s.kind === 'category' ? 'suggest_category' : s.kind === 'word' ? 'suggest_word' : 'suggest_service');
         li.append(kind, ' ', s.label);
         return li;
       }),
@@ -77,6 +77,9 @@ export class Combobox {
   }
 
   close(): void {
+    // A suggestion still waiting to be fetched would open the list again
+    // after Enter had closed it, over the results.
+    window.clearTimeout(this.timer);
     this.seq++;
     this.items = [];
     this.active = -1;

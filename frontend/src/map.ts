@@ -1,7 +1,7 @@
 import L from './leaflet-global';
 import 'leaflet.markercluster';
 import { addBaseLayers, bergenBounds, escapeHTML, pin } from './basemap';
-import { n } from './config';
+import { n, t } from './config';
 
 export interface Place {
   slug: string;
@@ -9,6 +9,26 @@ export interface Place {
   url: string;
   lat: number;
   lng: number;
+  // What the pop-up says, when the map has it (see /_/kart).
+  status?: string;
+  status_class?: string;
+  distance?: string;
+  phone?: string;
+  tel?: string;
+  directions?: string;
+}
+
+// popup is a place's pop-up: its name, whether it is open, how far, and
+// links to call and to get there.
+function popup(p: Place): string {
+  const parts = [`<a href="${escapeHTML(p.url)}">${escapeHTML(p.name)}</a>`];
+  if (p.status) parts.push(`<span class="badge badge-${escapeHTML(p.status_class ?? '')}">${escapeHTML(p.status)}</span>`);
+  if (p.distance) parts.push(escapeHTML(p.distance));
+  const links: string[] = [];
+  if (p.tel) links.push(`<a href="${escapeHTML(p.tel)}">${escapeHTML(t('call'))} ${escapeHTML(p.phone ?? '')}</a>`);
+  if (p.directions) links.push(`<a href="${escapeHTML(p.directions)}" rel="noopener" target="_blank">${escapeHTML(t('directions'))}</a>`);
+  if (links.length) parts.push(links.join(' · '));
+  return parts.join('<br>');
 }
 
 // ResultMap shows the places of the current result list as clustered
@@ -63,7 +83,7 @@ export class ResultMap {
     this.markers.clear();
     for (const p of places) {
       const marker = L.marker([p.lat, p.lng], { icon: pin(p.slug === this.selected), title: p.name, keyboard: false });
-      marker.bindPopup(`<a href="${escapeHTML(p.url)}">${escapeHTML(p.name)}</a>`);
+      marker.bindPopup(popup(p));
       marker.on('click', () => {
         this.highlight(p.slug);
         this.onSelect(p.slug);
@@ -90,6 +110,11 @@ export class ResultMap {
     if (!marker) return;
     this.highlight(slug);
     this.cluster.zoomToShowLayer(marker, () => marker.openPopup());
+  }
+
+  // refresh lays the map out again once its panel is shown.
+  refresh(): void {
+    this.map.invalidateSize();
   }
 
   // bbox is the visible area as minLng,minLat,maxLng,maxLat.

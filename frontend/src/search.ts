@@ -33,6 +33,7 @@ export class SearchPage {
 
     form.addEventListener('submit', (e) => {
       e.preventDefault();
+      this.fold();
       void this.load('push', true);
     });
     this.q.addEventListener('input', () => {
@@ -63,13 +64,44 @@ export class SearchPage {
       new Combobox(this.q, suggestions, (q) => this.suggest(q), (s) => this.pick(s));
     }
     this.initNearMe();
+    this.initToggles();
     this.decorate();
+  }
+
+  // fold puts the filters behind their toggle once a search is made, as
+  // the server does for a page with a query: the results come into sight.
+  private fold(): void {
+    this.form.closest('.search-panel')?.classList.add('has-query');
+    document.getElementById('more-filters')?.classList.add('closed');
+    document.getElementById('filters-toggle')?.setAttribute('aria-expanded', 'false');
+  }
+
+  // initToggles opens and closes the folded filters and, on a phone, the
+  // map; each button says whether its part is open.
+  private initToggles(): void {
+    const toggle = (buttonId: string, target: HTMLElement | null, open: (on: boolean) => void) => {
+      const button = document.getElementById(buttonId);
+      if (!button || !target) return;
+      button.addEventListener('click', () => {
+        const on = button.getAttribute('aria-expanded') !== 'true';
+        button.setAttribute('aria-expanded', String(on));
+        open(on);
+      });
+    };
+    const filters = document.getElementById('more-filters');
+    toggle('filters-toggle', filters, (on) => filters!.classList.toggle('closed', !on));
+    const mapPanel = document.getElementById('map-panel');
+    toggle('map-toggle', mapPanel, (on) => {
+      mapPanel!.classList.toggle('open', on);
+      if (on) this.map?.refresh();
+    });
   }
 
   // attachMap connects the map once its code has loaded.
   attachMap(map: ResultMap): void {
     this.map = map;
     map.show(this.places(), true);
+    void this.showAll(this.params().toString(), true, new AbortController().signal);
     this.areaButton?.addEventListener('click', () => {
       this.setHidden('bbox', map.bbox());
       this.areaButton!.hidden = true;
@@ -132,6 +164,7 @@ export class SearchPage {
       document.title = count ? `${count} – ${t('site_name')}` : t('site_name');
       this.decorate();
       this.map?.show(this.places(), fit);
+      void this.showAll(query, fit, request.signal);
       if (focus) this.heading.focus();
       if (typing && this.places().length === 0) {
         // Counted only once typing rests (the answer is the same).
@@ -181,6 +214,21 @@ export class SearchPage {
         document.getElementById('map')?.scrollIntoView({ block: 'nearest' });
       });
       li.querySelector('.badges')?.after(button);
+    }
+  }
+
+  // showAll puts every match of the query on the map, not only the page's
+  // (the list shows those); the page's own places are shown meanwhile.
+  private async showAll(query: string, fit: boolean, signal: AbortSignal): Promise<void> {
+    if (!this.map) return;
+    try {
+      const lang = getConfig().lang;
+      const r = await fetch(`/_/kart?${query}${query ? '&' : ''}lang=${lang}`, { signal });
+      if (!r.ok) return;
+      const body = (await r.json()) as { places: Place[] };
+      if (!signal.aborted) this.map.show(body.places, fit);
+    } catch {
+      // The list is there; the map keeps the page's places.
     }
   }
 

@@ -26,7 +26,9 @@ func (e *env) fetch(path string, header map[string]string) (*http.Response, stri
 	}
 	ctx, cancel := context.WithTimeout(req.Context(), time.Minute) // a hung request fails the test, not the run
 	defer cancel()
-	resp, err := (&http.Transport{DisableCompression: true}).RoundTrip(req.WithContext(ctx))
+	tr := &http.Transport{DisableCompression: true}
+	defer tr.CloseIdleConnections() // one connection a request, closed: a polling loop must not run out of files
+	resp, err := tr.RoundTrip(req.WithContext(ctx))
 	if err != nil {
 		e.t.Fatalf("GET %s: %v", path, err)
 	}

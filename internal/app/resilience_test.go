@@ -262,6 +262,7 @@ func TestLostIndexIsRebuilt(t *testing.T) {
 		if status != http.StatusOK || time.Now().After(deadline) {
 			t.Fatalf("search on a deleted index: status %d, want 503", status)
 		}
+		time.Sleep(10 * time.Millisecond) // polling a condition, not waiting for time to pass
 	}
 	if err := e.app.Index.Ensure(context.Background()); err != nil {
 		t.Fatal(err)

@@ -82,6 +82,9 @@ func AccountNotice(notice string) string { return Account + "?melding=" + url.Qu
 // District is the search page filtered to one district.
 func District(slug string) string { return Home + "?district=" + url.QueryEscape(slug) }
 
+// MapPlaces is every match of a search page query, for its map.
+func MapPlaces(q url.Values) string { return "/_/kart?" + q.Encode() }
+
 // Tips is the public form that tells the municipality about a repairer.
 const Tips = "/tips-oss"
 

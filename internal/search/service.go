@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -219,9 +220,13 @@ func (s *Service) completions(text string, counts map[string]int) []string {
 	v := s.Reader.Vocabulary()
 	_, whole := v.Lookup(text)
 	var out []string
+	isForm := func(word, of string) bool { // "sålen" is a form of "såle"
+		return strings.HasPrefix(word, of) && utf8.RuneCountInString(word)-utf8.RuneCountInString(of) <= 3
+	}
 	for _, w := range v.Complete(text, maxSuggestedWords*4) {
 		switch {
-		case w.Word == text, whole && utf8.RuneCountInString(w.Word)-utf8.RuneCountInString(text) <= 3:
+		case w.Word == text, whole && isForm(w.Word, text):
+		case slices.ContainsFunc(out, func(o string) bool { return isForm(w.Word, o) }):
 		case slices.ContainsFunc(w.Categories, func(c string) bool { return counts[c] > 0 }):
 			out = append(out, w.Word)
 		}

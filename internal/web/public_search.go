@@ -73,6 +73,10 @@ type homeBody struct {
 	Results           *resultsView
 	OpenChoices       []view.Option
 	OpenTime, OpenDay string
+	// HasQuery collapses the filters behind their toggle, so that the
+	// results are in sight; FilterCount says how many are set.
+	HasQuery    bool
+	FilterCount int
 }
 
 // openChoices are the "Åpen …" select's options.
@@ -99,6 +103,13 @@ func (p *public) home(c *fiber.Ctx) error {
 		body.Districts = append(body.Districts, view.Option{Slug: d.Slug, Name: d.Name, Selected: d.Slug == f.District})
 	}
 	query := f.Values()
+	body.HasQuery = len(query) > 0
+	body.FilterCount = len(f.Categories)
+	for _, set := range []bool{f.District != "", f.Postnr != "", f.Open != "", f.Voucher} {
+		if set {
+			body.FilterCount++
+		}
+	}
 	if f.Page != "" && f.Page != "1" {
 		query.Set("page", f.Page)
 	}
@@ -262,4 +273,48 @@ func (p *public) activeFilters(l *i18n.Localizer, f form.Search) []activeFilter 
 		out = append(out, activeFilter{l.T("filter.open_later", "when", l.T("form.open."+f.Open)), without("open", "open_time", "open_day")})
 	}
 	return out
+}
+
+// maxMapPlaces bounds the places the map shows for one search.
+const maxMapPlaces = 1000
+
+// mapPlace is one place on the search page's map, with what its pop-up
+// says.
+type mapPlace struct {
+	Slug        string  `json:"slug"`
+	Name        string  `json:"name"`
+	URL         string  `json:"url"`
+	Lat         float64 `json:"lat"`
+	Lng         float64 `json:"lng"`
+	Status      string  `json:"status"`
+	StatusClass string  `json:"status_class"`
+	Distance    string  `json:"distance,omitempty"`
+	Phone       string  `json:"phone,omitempty"`
+	Tel         string  `json:"tel,omitempty"`
+	Directions  string  `json:"directions"`
+}
+
+// mapPlaces are every match of the search page's query (not only the
+// page's), for the map to cluster. It is the page's own endpoint, with the
+// page's parameters; a search that finds nothing here is not counted.
+func (p *public) mapPlaces(c *fiber.Ctx) error {
+	l := p.lang(c)
+	f := form.ReadSearch(queryValues(c))
+	f.Page = ""
+	q, ferr := f.Query(p.postcodes, l, search.MaxPerPage, p.now())
+	if ferr != nil {
+		return apperr.Invalid(ferr.Field, "err.search.map_query")
+	}
+	q.PerPage = maxMapPlaces
+	res, err := p.search.Search(c.UserContext(), q, l.Lang)
+	if err != nil {
+		return err
+	}
+	places := make([]mapPlace, 0, len(res.Hits))
+	for _, h := range res.Hits {
+		v := view.NewHit(l, h, p.districts.Name(h.District), p.now())
+		places = append(places, mapPlace{Slug: h.Slug, Name: h.Name, URL: h.URL, Lat: h.Location.Lat, Lng: h.Location.Lng,
+			Status: v.StatusText, StatusClass: v.StatusClass, Distance: v.Distance, Phone: v.Phone, Tel: v.Tel, Directions: v.Directions})
+	}
+	return c.JSON(fiber.Map{"places": places, "total": res.Total})
 }

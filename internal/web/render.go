@@ -146,6 +146,8 @@ type pages struct {
 func loadPages(a *assets) (*pages, error) {
 	funcs := template.FuncMap{
 		"asset": a.url,
+		// earlyScript is a constant of ours, never user input.
+		"earlyScript": func() template.JS { return template.JS(earlyScript) }, //nolint:gosec // a constant
 		// dict passes several values to a shared part of a form.
 		"dict": func(kv ...any) (map[string]any, error) {
 			if len(kv)%2 != 0 {

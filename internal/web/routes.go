@@ -29,6 +29,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	// Pages, for people and crawlers.
 	app.Get("/", pub.home)
 	app.Get("/_/resultater", pub.resultsFragment) // the result list alone, for the map script
+	app.Get("/_/kart", pub.mapPlaces)             // every match of the query, for the map
 	app.Get("/reparator/:slug", pub.listingPage)
 	// "Meld fra om feil": anonymous, so rate-limited per client address,
 	// CSRF-checked, with a honeypot field.

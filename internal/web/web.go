@@ -10,6 +10,8 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/base64"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -153,13 +155,25 @@ func New(d Deps) (*fiber.App, error) {
 	return app, nil
 }
 
-// contentSecurityPolicy allows scripts and styles from this site only, and
-// images from the map tile server.
+// earlyScript marks the page as scripted before its first paint. The site's
+// script is a deferred module; were the "js" class set there, the page would
+// be laid out twice and shift as it loads. It is the one inline script,
+// allowed by its hash.
+const earlyScript = `document.documentElement.className="js"`
+
+// earlyScriptHash is earlyScript's CSP source.
+var earlyScriptHash = func() string {
+	sum := sha256.Sum256([]byte(earlyScript))
+	return "'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'"
+}()
+
+// contentSecurityPolicy allows scripts and styles from this site only (and
+// earlyScript), and images from the map tile server.
 func contentSecurityPolicy(tileURL string) string {
 	img := "'self' data:"
 	if u, err := url.Parse(tileURL); err == nil && u.Host != "" {
 		img += " " + u.Scheme + "://" + strings.ReplaceAll(u.Host, "{s}", "*")
 	}
-	return "default-src 'self'; script-src 'self'; style-src 'self'; img-src " + img +
+	return "default-src 'self'; script-src 'self' " + earlyScriptHash + "; style-src 'self'; img-src " + img +
 		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
 }
