@@ -432,7 +432,7 @@ func TestCoverageAndMissedSearches(t *testing.T) {
 	}
 	e.visitor().get("/?q=kobbersmed+&district=arna") // the same, normalised
 	csv := admin.get("/admin/statistikk/sok-uten-treff.csv")
-	if !strings.Contains(csv.Body, "2026-11-23,kobbersmed,arna,,4") {
+	if !strings.Contains(csv.Body, "2026-11-23,kobbersmed,arna,,other,4") {
 		t.Errorf("missed searches CSV lacks kobbersmed in Arna ×4:\n%s", csv.Body)
 	}
 	if strings.Contains(csv.Body, "sjelden") || strings.Contains(csv.Body, "99887766") {

@@ -72,8 +72,8 @@ type legendItem struct {
 }
 
 type missedRow struct {
-	Query, District, Category string
-	Count                     int
+	Query, District, Category, Cause string
+	Count                            int
 }
 
 // Missed searches: the page sums this many days and shows this many.
@@ -109,7 +109,7 @@ func (a *admin) stats(c *fiber.Ctx) error {
 	}
 	for _, t := range top {
 		d.Missed = append(d.Missed, missedRow{Query: t.Miss.Query, District: a.districts.Name(t.Miss.District),
-			Category: view.CategoryNames(splitNonEmpty(t.Miss.Category), l), Count: t.Count})
+			Category: view.CategoryNames(splitNonEmpty(t.Miss.Category), l), Cause: l.T("admin.stats.cause." + causeKey(t.Miss.Cause)), Count: t.Count})
 	}
 	return a.render(c, fiber.StatusOK, "stats", l.T("admin.stats.heading"), d, nil)
 }
@@ -163,7 +163,15 @@ func (a *admin) missedCSV(c *fiber.Ctx) error {
 	}
 	rows := make([][]string, 0, len(missed))
 	for _, m := range missed {
-		rows = append(rows, []string{m.Day, m.Miss.Query, m.Miss.District, m.Miss.Category, strconv.Itoa(m.Count)})
+		rows = append(rows, []string{m.Day, m.Miss.Query, m.Miss.District, m.Miss.Category, causeKey(m.Miss.Cause), strconv.Itoa(m.Count)})
 	}
-	return sendCSV(c, "sok-uten-treff.csv", []string{"dag", "sok", "bydel", "kategori", "antall"}, rows)
+	return sendCSV(c, "sok-uten-treff.csv", []string{"dag", "sok", "bydel", "kategori", "arsak", "antall"}, rows)
+}
+
+// causeKey names a miss's cause in the catalogue and the download.
+func causeKey(c coverage.Cause) string {
+	if c == coverage.CauseOther {
+		return "other"
+	}
+	return string(c)
 }
