@@ -234,10 +234,15 @@ func tokens(text string) []string {
 // rankingWords are the words that order the listings of the implied
 // categories: the words named (a listing that lists "sykkelservice" among
 // its services comes before one that is only in the category) and the
-// words not understood.
-func (in Interpretation) rankingWords() string {
+// words not understood. A trade word matches every listing of its
+// category alike, so where distance orders them (byDistance) it would
+// only cost the index work, and is left out.
+func (in Interpretation) rankingWords(byDistance bool) string {
 	var words []string
 	for _, u := range in.Understood {
+		if byDistance && u.kind == vocabulary.KindTrade {
+			continue
+		}
 		w := u.Word
 		if u.How == "typo" || u.How == "stem" {
 			w = u.ReadAs
@@ -262,8 +267,12 @@ func (r *Reader) Apply(q *Query) {
 	in := r.Read(q.Text)
 	q.Interpreted, q.typed = &in, q.Text
 	q.vocabulary = r.version.Load()
+	if in.Near != nil && q.Origin == nil {
+		q.Origin = &Point{Lat: in.Near.Lat, Lng: in.Near.Lng}
+		q.NearName = in.Near.Name
+	}
 	q.Implied = in.Categories
-	q.Ranking = in.rankingWords()
+	q.Ranking = in.rankingWords(q.Origin != nil)
 	q.Text = strings.Join(in.Terms, " ")
 	if len(q.Categories) > 0 {
 		// The categories chosen rule: the words imply what they share with
@@ -271,11 +280,7 @@ func (r *Reader) Apply(q *Query) {
 		// may well replace a bag's zipper).
 		q.Implied = intersect(q.Implied, q.Categories)
 		if len(q.Implied) == 0 {
-			q.Text, q.Ranking = q.Ranking, ""
+			q.Text, q.Ranking = strings.TrimSpace(in.rankingWords(false)), ""
 		}
-	}
-	if in.Near != nil && q.Origin == nil {
-		q.Origin = &Point{Lat: in.Near.Lat, Lng: in.Near.Lng}
-		q.NearName = in.Near.Name
 	}
 }
