@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"slices"
 	"strconv"
@@ -55,76 +56,77 @@ func (s *Service) alternatives(ctx context.Context, q Query, lang i18n.Lang, now
 	if s.Messages != nil {
 		l = s.Messages.For(lang)
 	}
-	var out []Alternative
-	try := func(reason string, wider Query, remove []string, label func(Result) string) error {
-		wider.Page, wider.PerPage = 1, alternativeSampleSize
-		res, err := s.Index.Search(ctx, wider)
-		if err != nil || res.Total == 0 {
-			return err
-		}
-		a := Alternative{Reason: reason, Total: res.Total, Remove: remove}
-		a.URL = paths.Search(a.Edit(q.Values()))
-		if l != nil {
-			a.Label = label(res)
-		}
-		out = append(out, a)
-		return nil
-	}
+	o := &offers{s: s, q: q, l: l}
 	if q.OpenAt != nil {
 		wider := q
 		wider.OpenAt = nil
-		err := try(ReasonClosedNow, wider, []string{"open_now", "open_at", "open", "open_day", "open_time"}, func(r Result) string {
+		o.try(ctx, ReasonClosedNow, wider, []string{"open_now", "open_at", "open", "open_day", "open_time"}, func(r Result) string {
 			if first, ok := firstOpening(r.Hits, q.OpenAt.Unix()/60); ok {
 				return l.N("alt.closed_now_opens", r.Total, "when", l.When(now.In(openinghours.Oslo), first.In(openinghours.Oslo)))
 			}
 			return l.N("alt.closed_now", r.Total)
 		})
-		if err != nil {
-			return nil, err
-		}
 	}
 	if len(q.Districts) > 0 {
 		wider := q
 		wider.Districts = nil
-		if err := try(ReasonNoneInDistrict, wider, []string{"district"}, func(r Result) string { return l.N("alt.none_in_district", r.Total) }); err != nil {
-			return nil, err
-		}
+		o.try(ctx, ReasonNoneInDistrict, wider, []string{"district"}, func(r Result) string { return l.N("alt.none_in_district", r.Total) })
 	}
 	if q.RadiusM > 0 || q.BBox != nil {
 		wider := q
 		wider.RadiusM, wider.BBox = 0, nil
-		err := try(ReasonOutsideRadius, wider, []string{"radius_m", "bbox"}, func(r Result) string {
+		o.try(ctx, ReasonOutsideRadius, wider, []string{"radius_m", "bbox"}, func(r Result) string {
 			if len(r.Hits) > 0 && r.Hits[0].DistanceM != nil {
 				return l.N("alt.outside_radius_nearest", r.Total, "distance", l.Distance(*r.Hits[0].DistanceM))
 			}
 			return l.N("alt.outside_radius", r.Total)
 		})
-		if err != nil {
-			return nil, err
+	}
+	if cats := q.Categories; len(cats) > 0 || len(q.Implied) > 0 {
+		if len(q.Implied) > 0 {
+			cats = q.Implied
 		}
-	}
-	cats := q.Categories
-	if len(q.Implied) > 0 {
-		cats = q.Implied
-	}
-	if len(cats) > 0 {
 		more, err := s.emptyCategories(ctx, q, cats, l)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, more...)
+		o.out, o.err = append(o.out, more...), errors.Join(o.err, err)
 	}
 	if q.Text != "" && len(q.Implied) == 0 {
 		wider := q
 		wider.Text = ""
-		err := try(ReasonUnknownWords, wider, []string{"q"}, func(r Result) string {
-			return l.N("alt.unknown_words", r.Total, "words", q.Text)
-		})
-		if err != nil {
-			return nil, err
-		}
+		o.try(ctx, ReasonUnknownWords, wider, []string{"q"}, func(r Result) string { return l.N("alt.unknown_words", r.Total, "words", q.Text) })
 	}
-	return out, nil
+	if o.err != nil {
+		return nil, o.err
+	}
+	return o.out, nil
+}
+
+// offers collects alternatives; the first error stops the rest.
+type offers struct {
+	s   *Service
+	q   Query
+	l   *i18n.Localizer
+	out []Alternative
+	err error
+}
+
+// try searches wider and, when it finds something, offers it as an
+// alternative that removes the given parameters.
+func (o *offers) try(ctx context.Context, reason string, wider Query, remove []string, label func(Result) string) {
+	if o.err != nil {
+		return
+	}
+	wider.Page, wider.PerPage = 1, alternativeSampleSize
+	res, err := o.s.Index.Search(ctx, wider)
+	if err != nil || res.Total == 0 {
+		o.err = err
+		return
+	}
+	a := Alternative{Reason: reason, Total: res.Total, Remove: remove}
+	a.URL = paths.Search(a.Edit(o.q.Values()))
+	if o.l != nil {
+		a.Label = label(res)
+	}
+	o.out = append(o.out, a)
 }
 
 // emptyCategories offers, for categories nobody in the directory repairs,

@@ -198,6 +198,7 @@ func strength(k Kind) int {
 		return 2
 	case KindPart:
 		return 1
+	case KindRepair, KindIgnore:
 	}
 	return 0
 }
