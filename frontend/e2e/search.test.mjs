@@ -105,3 +105,19 @@ test('the home page does not shift as it loads (CLS at most 0.05)', async (t) =>
   await writeFile(join(artifacts, 'cls.txt'), `home page CLS at 1280x900: ${cls.toFixed(4)}\n`);
   assert.ok(cls <= 0.05, `CLS ${cls.toFixed(3)} > 0.05`);
 });
+
+test('typing marks its fetches, and an empty answer counts once typing rests', async (t) => {
+  const page = await open(t);
+  await page.goto(base + '/');
+  const fetched = [];
+  page.on('request', (r) => {
+    if (r.url().includes('/_/resultater')) fetched.push(new URL(r.url()).searchParams);
+  });
+  await page.locator('#q').pressSequentially('kobbersmedx', { delay: 60 });
+  await page.waitForFunction(() => document.querySelector('#result-status').textContent.startsWith('0'));
+  await page.waitForTimeout(2000); // past the 1.5 s rest
+  const typing = fetched.filter((p) => p.get('typing') === '1');
+  const counted = fetched.filter((p) => p.get('typing') !== '1');
+  assert.ok(typing.length >= 1, `as-you-type fetches carry typing=1: ${fetched.map(String)}`);
+  assert.deepEqual(counted.map((p) => p.get('q')), ['kobbersmedx'], 'one counted fetch, of the whole word');
+});
