@@ -2,12 +2,17 @@ package search
 
 import (
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/gazetteer"
+	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/vocabulary"
+	indexsettings "github.com/bergenreparerer/reparerer/search"
 )
 
 var now = time.Date(2026, 11, 23, 10, 0, 30, 0, time.UTC)
@@ -56,10 +61,12 @@ func FuzzParseQuery(f *testing.F) {
 	for _, seed := range []string{
 		"q=skomaker&category=sko&district=fana", "category=sko OR district = fana", "lat=60.39&lng=5.32&radius_m=500",
 		"bbox=5.2,60.3,5.4,60.5", "open_at=2026-11-24T11:00:00%2B01:00", "open_now=true&voucher=true&page=3&per_page=7",
-		"district=fana%22)+OR+(1=1", "lat=NaN&lng=Inf", "q=%00",
+		"district=fana%22)+OR+(1=1", "lat=NaN&lng=Inf", "q=%00", "q=bytte+glidel%C3%A5s+i+jakka+%C3%A5sane+5003",
+		"q=klokkebatteri+el-sparkesykkel+smyke", "q=-+-+%E2%80%93",
 	} {
 		f.Add(seed)
 	}
+	reader := testReader(f)
 	f.Fuzz(func(t *testing.T, raw string) {
 		v, err := url.ParseQuery(raw)
 		if err != nil {
@@ -91,5 +98,40 @@ func FuzzParseQuery(f *testing.F) {
 		if q.OpenAt != nil && (q.OpenAt.Before(now.Add(-OpenAtBehind-time.Minute)) || q.OpenAt.After(now.Add(OpenAtAhead))) {
 			t.Fatalf("accepted open_at %s outside the window", q.OpenAt)
 		}
+		// Whatever the text, reading it gives known categories, a place in
+		// Bergen, and never more words than it had.
+		reader.Apply(&q)
+		for _, c := range q.Implied {
+			if !category.Valid(c) {
+				t.Fatalf("read %q as unknown category %q", raw, c)
+			}
+		}
+		if q.NearName != "" && (q.Origin.Lat < 60.1 || q.Origin.Lat > 60.6 || q.Origin.Lng < 5.0 || q.Origin.Lng > 5.7) {
+			t.Fatalf("read %q as a place outside Bergen: %+v", raw, q.Origin)
+		}
+		if in := q.Interpreted; in != nil && len(in.Terms)+len(in.Ignored)+len(in.Understood) > len(strings.Fields(q.Typed())) {
+			t.Fatalf("read %q into more words than it has: %+v", q.Typed(), in)
+		}
 	})
+}
+
+func testReader(tb testing.TB) *Reader {
+	tb.Helper()
+	districts, err := district.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	postcodes, err := postcode.Load()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	places, err := gazetteer.Load(districts, postcodes)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	file, err := vocabulary.Parse(indexsettings.Vocabulary)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return NewReader(vocabulary.New(file), places)
 }
