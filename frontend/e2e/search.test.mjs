@@ -50,6 +50,7 @@ test('on a desktop, the first results and an empty answer are above the fold', a
   const page = await open(t);
   await page.goto(base + '/?q=skomaker');
   assert.ok(await inView(page, '#results li.result'), 'the first result is above the fold');
+  assert.equal(await page.locator('#map-toggle').isVisible(), false, 'the map needs no toggle beside the list');
   await page.goto(base + '/?q=vaskemaskin');
   assert.ok(await inView(page, '#results .empty'), 'the empty answer is above the fold');
   assert.match(await page.locator('#results .empty').textContent(), /Vi kjenner ikke til noen som reparerer «Hvitevarer» i Bergen ennå/);
@@ -58,6 +59,7 @@ test('on a desktop, the first results and an empty answer are above the fold', a
 
   await page.goto(base + '/?q=skomaker&open=today&open_time=22:00');
   const closed = await page.locator('#results .empty').textContent();
+  assert.match(closed, /Ingen av dem er åpne på det tidspunktet\./);
   assert.match(closed, /6 steder, ingen åpne da – nærmeste åpner i morgen/);
   assert.ok(await page.locator('.active-filters a', { hasText: 'Åpen senere i dag' }).isVisible(), 'the time filter is a removable pill');
   await shot(page, 'empty-closed.png');

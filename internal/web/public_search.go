@@ -233,6 +233,9 @@ func (p *public) explain(rv *resultsView, l *i18n.Localizer, f form.Search, res 
 			}
 			continue
 		}
+		if i == 0 { // the first reason is the one that emptied the answer
+			rv.Empty = l.T("results.why." + a.Reason)
+		}
 		rv.Alternatives = append(rv.Alternatives, activeFilter{a.Label, paths.Search(a.Edit(f.Values()))})
 	}
 }
