@@ -133,7 +133,7 @@ func (o *offers) try(ctx context.Context, reason string, wider Query, remove []s
 // the repair café, related categories that have listings, and the form
 // that tells the municipality about a repairer.
 func (s *Service) emptyCategories(ctx context.Context, q Query, cats []string, l *i18n.Localizer) ([]Alternative, error) {
-	counts, err := s.categoryCounts(ctx)
+	counts, err := s.categoryCounts(ctx, true)
 	if err != nil {
 		return nil, err
 	}
@@ -182,12 +182,27 @@ func (s *Service) emptyCategories(ctx context.Context, q Query, cats []string, l
 	return out, nil
 }
 
-// categoryCounts counts the published listings of every category.
-func (s *Service) categoryCounts(ctx context.Context) (map[string]int, error) {
+// countsTTL is how long the category counts are reused: suggestions ask
+// on every pause in typing, and a new category's first listing may wait
+// this long to be offered.
+const countsTTL = 10 * time.Second
+
+// categoryCounts counts the published listings of every category; a
+// recent count does unless fresh.
+func (s *Service) categoryCounts(ctx context.Context, fresh bool) (map[string]int, error) {
+	s.countsMu.Lock()
+	counts, at := s.counts, s.countsAt
+	s.countsMu.Unlock()
+	if !fresh && counts != nil && time.Since(at) < countsTTL {
+		return counts, nil
+	}
 	res, err := s.Index.Search(ctx, Query{Page: 1, PerPage: 1})
 	if err != nil {
 		return nil, err
 	}
+	s.countsMu.Lock()
+	s.counts, s.countsAt = res.Facets.Category, time.Now()
+	s.countsMu.Unlock()
 	return res.Facets.Category, nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -99,6 +100,10 @@ type Service struct {
 	Messages *i18n.Catalogue
 
 	cacheDown atomic.Bool
+
+	countsMu sync.Mutex
+	counts   map[string]int // listings per category, read at countsAt
+	countsAt time.Time
 }
 
 // SearchJSON returns the encoded answer to q, as sent to clients, with
@@ -192,7 +197,7 @@ func (s *Service) Suggest(ctx context.Context, text string) (Suggestions, error)
 	if err != nil {
 		return Suggestions{}, err
 	}
-	counts, err := s.categoryCounts(ctx)
+	counts, err := s.categoryCounts(ctx, false)
 	if err != nil {
 		return Suggestions{}, err
 	}
