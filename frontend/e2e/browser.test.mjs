@@ -135,7 +135,7 @@ test('axe-core finds no WCAG 2.1 A/AA violations on the front page, a results st
   await axe(page, 'a results state');
   await page.goto(base + '/reparator/skomaker');
   await axe(page, 'a listing page');
-  for (const path of ['/?lang=en', '/om', '/tilgjengelighet', '/reparator/finnes-ikke']) {
+  for (const path of ['/?lang=en', '/om', '/tilgjengelighet', '/reparator/finnes-ikke', '/tips-oss?category=hvitevarer', '/?q=vaskemaskin&lang=en']) {
     await page.goto(base + path);
     await axe(page, path);
   }
@@ -304,7 +304,7 @@ test('list and map stay in step, and "Søk i dette området" searches the visibl
 test('320 px wide and 200 % zoom need no sideways scrolling', async (t) => {
   for (const width of [320, 640]) {
     const page = await open(t, { viewport: { width, height: 800 } });
-    for (const path of ['/', '/?q=skomaker', '/reparator/sykkelfikseren-mohlenpris', '/om']) {
+    for (const path of ['/', '/?q=skomaker', '/?q=vaskemaskin', '/tips-oss', '/reparator/sykkelfikseren-mohlenpris', '/om']) {
       await page.goto(base + path);
       const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
       assert.ok(scroll <= client, `${path} at ${width} px: content ${scroll} px wide`);
