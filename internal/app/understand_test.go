@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -226,4 +227,40 @@ func TestTipFormReachesTheQueue(t *testing.T) {
 		t.Error("30 tips from one client were all taken: no rate limit")
 	}
 	_ = time.Second
+}
+
+// Implied categories come first, then other listings that match the words
+// not understood; pages run through both lists without a gap or a repeat.
+func TestImpliedCategoriesFirstThenTextMatchesAcrossPages(t *testing.T) {
+	e := start(t, setup{})
+	for i, name := range []string{"Sykkel A", "Sykkel B", "Sykkel C"} {
+		l := place(name, [2]float64{60.39 + float64(i)/100, 5.32}, []string{"sykkel"}, "")
+		if i == 2 {
+			l.Services = []string{"shimano"}
+		}
+		e.create(l)
+	}
+	for _, name := range []string{"Sport Shimano", "Friluft Shimano"} {
+		l := place(name, [2]float64{60.40, 5.33}, []string{"sport-friluft"}, "")
+		l.Services = []string{"shimano"}
+		e.create(l)
+	}
+	e.create(place("Skredder Uten", nordnes, []string{"klaer"}, ""))
+	e.waitIndexed()
+
+	var seen []string
+	for page := 1; page <= 3; page++ {
+		r := e.understood(url.Values{"q": {"sykkel shimano"}, "per_page": {"2"}, "page": {strconv.Itoa(page)}})
+		if r.Total != 5 || r.Facets.Category["sykkel"] != 3 || r.Facets.Category["sport-friluft"] != 2 {
+			t.Fatalf("page %d: total %d facets %v, want 5: the 3 bike shops and the 2 that name shimano", page, r.Total, r.Facets.Category)
+		}
+		seen = append(seen, names(r.searchResponse)...)
+	}
+	if len(seen) != 5 || seen[0] != "Sykkel C" || !slices.Contains(seen[3:], "Sport Shimano") || !slices.Contains(seen[3:], "Friluft Shimano") {
+		t.Errorf("pages: %v, want Sykkel C (names shimano) first, the other bike shops, then the two others", seen)
+	}
+	slices.Sort(seen)
+	if len(slices.Compact(seen)) != 5 {
+		t.Errorf("a listing repeated across pages: %v", seen)
+	}
 }
