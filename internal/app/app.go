@@ -112,7 +112,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	a.Store.Now = now
-	a.Vocabulary = &vocabulary.Service{Store: a.Store, BuiltIn: builtIn, Use: a.Reader.SetVocabulary, Now: now}
+	a.Vocabulary = &vocabulary.Service{Store: a.Store, BuiltIn: builtIn, Consumer: a.Reader, Now: now}
 	if err := a.Vocabulary.Load(ctx); err != nil {
 		return nil, errors.Join(err, a.Store.Close())
 	}

@@ -29,18 +29,26 @@ type Store interface {
 	DeleteVocabulary(ctx context.Context, id string) error
 }
 
-// Service keeps the vocabulary in use: the built-in file and the
-// municipality's additions. Every change reaches Use at once.
-type Service struct {
-	Store   Store
-	BuiltIn File
-	// Use receives the merged vocabulary after every change.
-	Use func(*Vocabulary)
-	Now func() time.Time
+// Consumer uses a vocabulary, and takes a new one while it serves (the
+// search's query reader).
+type Consumer interface {
+	SetVocabulary(v *Vocabulary)
 }
 
-// MaxAdditions bounds the groups the municipality may add.
-const MaxAdditions = MaxFileGroups
+// Service keeps the vocabulary in use: the built-in file and the
+// municipality's additions. Every change reaches the Consumer at once.
+type Service struct {
+	Store    Store
+	BuiltIn  File
+	Consumer Consumer
+	Now      func() time.Time
+}
+
+// Bounds of the municipality's additions, all together.
+const (
+	MaxAdditions     = MaxFileGroups
+	MaxAdditionTerms = MaxFileTerms
+)
 
 // Load merges the additions with the built-in file and hands it to Use.
 func (s *Service) Load(ctx context.Context) error {
@@ -56,8 +64,13 @@ func (s *Service) Load(ctx context.Context) error {
 			extra.Groups = append(extra.Groups, a.Group)
 		}
 	}
-	s.Use(New(s.BuiltIn, extra))
+	s.Consumer.SetVocabulary(New(s.BuiltIn, extra))
 	return nil
+}
+
+// Additions are the municipality's groups, oldest first.
+func (s *Service) Additions(ctx context.Context) ([]Addition, error) {
+	return s.Store.VocabularyAdditions(ctx)
 }
 
 // Add checks and stores groups (a file's groups and its fillers), then
@@ -79,6 +92,9 @@ func (s *Service) Add(ctx context.Context, f File, by string) (int, error) {
 	}
 	if len(have)+len(groups) > MaxAdditions {
 		return 0, apperr.Invalid("file", "err.vocabulary.too_many_groups", "max", MaxAdditions)
+	}
+	if termCount(have)+termCount(additions(groups)) > MaxAdditionTerms {
+		return 0, apperr.Invalid("file", "err.vocabulary.too_many_terms", "max", MaxAdditionTerms)
 	}
 	if err := s.Store.AddVocabulary(ctx, groups, by, s.Now().UTC()); err != nil {
 		return 0, err
@@ -117,4 +133,20 @@ func (s *Service) Export(ctx context.Context) ([]byte, error) {
 		return nil, fmt.Errorf("vocabulary: export: %w", err)
 	}
 	return b, nil
+}
+
+func termCount(adds []Addition) int {
+	n := 0
+	for _, a := range adds {
+		n += len(a.Group.Terms)
+	}
+	return n
+}
+
+func additions(groups []Group) []Addition {
+	out := make([]Addition, len(groups))
+	for i, g := range groups {
+		out[i] = Addition{Group: g}
+	}
+	return out
 }

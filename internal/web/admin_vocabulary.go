@@ -47,7 +47,7 @@ func (a *admin) vocabularyPage(c *fiber.Ctx) error {
 
 func (a *admin) renderVocabulary(c *fiber.Ctx, status int, g vocabulary.Group, try string, ferr *form.Error) error {
 	l := a.lang(c)
-	adds, err := a.vocabulary.Store.VocabularyAdditions(c.UserContext())
+	adds, err := a.vocabulary.Additions(c.UserContext())
 	if err != nil {
 		return err
 	}
