@@ -22,5 +22,5 @@ go test -race -count=1 ./...
 fuzz() { # target, package, default count
   go test -run '^$' -fuzz "^$1\$" -fuzztime "${FUZZTIME:-$3}" "$2"
 }
-fuzz FuzzParseOSM ./internal/openinghours 1500000x
+fuzz FuzzParseOSM ./internal/openinghours 1000000x
 fuzz FuzzParseQuery ./internal/search 150000x
