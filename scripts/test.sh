@@ -24,3 +24,4 @@ fuzz() { # target, package, default count
 }
 fuzz FuzzParseOSM ./internal/openinghours 1000000x
 fuzz FuzzParseQuery ./internal/search 150000x
+fuzz FuzzReadCSV ./internal/importer 150000x

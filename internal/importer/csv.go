@@ -8,6 +8,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gosimple/slug"
 
@@ -81,12 +82,18 @@ func (p *Planner) ReadCSV(data []byte) ([]Row, error) {
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
-		if err != nil {
-			return nil, fmt.Errorf("%w: line %d: %w", ErrFile, line, err)
-		}
 		if len(rows) == MaxRows {
 			return nil, fmt.Errorf("%w: more than %d rows; split the file", ErrFile, MaxRows)
+		}
+		line := 0
+		if err == nil {
+			line, _ = r.FieldPos(0) // only a record read without error has positions
+		}
+		if bad, ok := rowError(err, rec, len(head), line); ok {
+			rows = append(rows, bad)
+			continue
+		} else if err != nil {
+			return nil, fmt.Errorf("%w: %w", ErrFile, err)
 		}
 		get := func(field string) string {
 			if i, ok := index[field]; ok && i < len(rec) {
@@ -100,6 +107,27 @@ func (p *Planner) ReadCSV(data []byte) ([]Row, error) {
 		rows = append(rows, p.csvRow(line, get))
 	}
 	return rows, nil
+}
+
+// rowError turns a row the CSV reader could not read, or read with more
+// fields than the header or in another encoding than UTF-8, into a row
+// with that problem and its line: the file's other rows still count.
+func rowError(err error, rec []string, columns, line int) (Row, bool) {
+	var pe *csv.ParseError
+	switch {
+	case errors.As(err, &pe):
+		return Row{Line: pe.StartLine, Problems: []Problem{{Code: "csv_syntax", Value: pe.Err.Error()}}}, true
+	case err != nil:
+		return Row{}, false
+	case len(rec) > columns:
+		return Row{Line: line, Problems: []Problem{{Code: "csv_fields", Value: strconv.Itoa(len(rec))}}}, true
+	}
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
+			return Row{Line: line, Problems: []Problem{{Code: "csv_encoding"}}}, true
+		}
+	}
+	return Row{}, false
 }
 
 func (p *Planner) csvRow(line int, get func(string) string) Row {

@@ -191,7 +191,7 @@ func (p *Planner) planRow(step *Step, bySource map[listing.Source]*listing.Listi
 		step.setMatch(existing, &merged, Update, "")
 		return
 	}
-	if dup, match, dist := findDuplicate(cand, all); dup != nil {
+	if dup, match, dist := findDuplicate(cand, all, step.Approximate); dup != nil {
 		merged := *dup
 		fillEmpty(&merged, cand)
 		step.setMatch(dup, &merged, Duplicate, match)
@@ -199,14 +199,18 @@ func (p *Planner) planRow(step *Step, bySource map[listing.Source]*listing.Listi
 		return
 	}
 	step.Action = Create
+	step.Changes = listing.Diff(nil, cand) // a new row's values, for the preview
 }
 
 func (s *Step) setMatch(existing, merged *listing.Listing, action, match string) {
 	s.Existing, s.merged, s.Match = existing, merged, match
 	s.Changes = listing.Diff(existing, merged)
 	s.Action = action
-	if len(s.Changes) == 0 {
-		s.Action = Unchanged // the same file twice changes nothing
+	if action == Update && len(s.Changes) == 0 {
+		// The same file twice changes nothing. A possible duplicate stays
+		// the editor's decision even when merging would add nothing: it
+		// may be another business.
+		s.Action = Unchanged
 	}
 }
 
@@ -251,22 +255,43 @@ func contains(vs []string, v string) bool {
 }
 
 // findDuplicate finds a listing that is probably the same business: the
-// same organisation number, or a similar name within DuplicateDistance.
-func findDuplicate(cand *listing.Listing, all []*listing.Listing) (*listing.Listing, string, int) {
+// same organisation number, or a similar name within DuplicateDistance,
+// or — for a row placed at its postcode's centre, whose distance says
+// little — a similar name at the same street address (or, without one, in
+// the same postcode). Two different organisation numbers are two
+// businesses, however alike their names.
+func findDuplicate(cand *listing.Listing, all []*listing.Listing, approximate bool) (*listing.Listing, string, int) {
 	here := orb.Point{cand.Location.Lng, cand.Location.Lat}
-	name := comparableName(cand.Name)
+	distance := func(l *listing.Listing) float64 { return geo.Distance(here, orb.Point{l.Location.Lng, l.Location.Lat}) }
 	for _, l := range all {
 		if cand.OrgNumber != "" && l.OrgNumber == cand.OrgNumber {
-			return l, "org_number", int(geo.Distance(here, orb.Point{l.Location.Lng, l.Location.Lat}))
+			return l, "org_number", int(distance(l))
 		}
 	}
+	name, street := comparableName(cand.Name), comparableStreet(cand.Address.Street)
 	for _, l := range all {
-		d := geo.Distance(here, orb.Point{l.Location.Lng, l.Location.Lat})
-		if d <= DuplicateDistance && similarNames(name, comparableName(l.Name)) {
+		if cand.OrgNumber != "" && l.OrgNumber != "" || !similarNames(name, comparableName(l.Name)) {
+			continue
+		}
+		if d := distance(l); d <= DuplicateDistance {
 			return l, "name_nearby", int(d)
+		}
+		if approximate && l.Address.Postcode == cand.Address.Postcode && street == comparableStreet(l.Address.Street) {
+			return l, "name_address", int(distance(l))
 		}
 	}
 	return nil, "", 0
+}
+
+// comparableStreet is a street address without case, punctuation or
+// spacing ("Marken 37", "marken37").
+func comparableStreet(s string) string {
+	return strings.Map(func(r rune) rune {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			return unicode.ToLower(r)
+		}
+		return -1
+	}, s)
 }
 
 // comparableName is a name without case, punctuation and company form.
