@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -60,21 +61,9 @@ func (p *Planner) ReadCSV(data []byte) ([]Row, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%w: no header row: %w", ErrFile, err)
 	}
-	index := map[string]int{}
-	for i, h := range head {
-		h = strings.ToLower(strings.TrimSpace(h))
-		for _, c := range columns {
-			for _, n := range c.names {
-				if h == n {
-					index[c.field] = i
-				}
-			}
-		}
-	}
-	for _, c := range columns {
-		if _, ok := index[c.field]; c.required && !ok {
-			return nil, fmt.Errorf("%w: the column %q is missing", ErrFile, c.names[0])
-		}
+	index, err := columnIndex(head)
+	if err != nil {
+		return nil, err
 	}
 	var rows []Row
 	for {
@@ -107,6 +96,26 @@ func (p *Planner) ReadCSV(data []byte) ([]Row, error) {
 		rows = append(rows, p.csvRow(line, get))
 	}
 	return rows, nil
+}
+
+// columnIndex finds each known column in the header; a required one
+// missing is a file error.
+func columnIndex(head []string) (map[string]int, error) {
+	index := map[string]int{}
+	for i, h := range head {
+		h = strings.ToLower(strings.TrimSpace(h))
+		for _, c := range columns {
+			if slices.Contains(c.names, h) {
+				index[c.field] = i
+			}
+		}
+	}
+	for _, c := range columns {
+		if _, ok := index[c.field]; c.required && !ok {
+			return nil, fmt.Errorf("%w: the column %q is missing", ErrFile, c.names[0])
+		}
+	}
+	return index, nil
 }
 
 // rowError turns a row the CSV reader could not read, or read with more

@@ -50,9 +50,9 @@ func TestDifferentOrganisationNumbersAreNeverDuplicates(t *testing.T) {
 	if err := svc.Create(ctx, jensen, listing.Change{Actor: "admin:test", Action: listing.ActionCreate}); err != nil {
 		t.Fatal(err)
 	}
-	pl := plan(t, p, "organisasjonsnummer;navn;gateadresse;postnummer;kategori;lat;lng\n"+
-		"971524960;Skomaker Hansen;Marken 2;5017;sko;60.3925;5.3302\n"+ // another business next door
-		"974760673;Skomaker Jensen AS;Marken 1;5017;sko;60.3924;5.3301\n") // the same one
+	pl := plan(t, p, "organisasjonsnummer;navn;gateadresse;postnummer;kategori;telefon;lat;lng\n"+
+		"971524960;Skomaker Hansen;Marken 2;5017;sko;;60.3925;5.3302\n"+ // another business next door
+		"974760673;Skomaker Jensen AS;Marken 1;5017;sko;55 12 34 56;60.3924;5.3301\n") // the same one, with a phone to add
 	if got := actions(pl); len(got) != 2 || got[0] != importer.Create || got[1] != importer.Duplicate {
 		t.Errorf("actions %v, want create (another organisation number) and duplicate (the same one)", got)
 	}
@@ -90,11 +90,11 @@ func TestDuplicateThatChangesNothingIsStillOffered(t *testing.T) {
 func TestMalformedCSVRowsAreRowErrors(t *testing.T) {
 	p, _ := newPlanner(t)
 	for name, csv := range map[string]string{
-		"stray quote":   "navn;postnummer;kategori\nSkomaker \"Jensen;5003;sko\nSkredder Hansen;5003;klaer\n",
-		"bare quote":    "navn;postnummer;kategori\nSko\"maker;5003;sko\nSkredder Hansen;5003;klaer\n",
-		"too many":      "navn;postnummer;kategori\nSkomaker;5003;sko;ekstra;felt\nSkredder Hansen;5003;klaer\n",
-		"bad encoding":  "navn;postnummer;kategori\nSkomaker \xff\xfe;5003;sko\nSkredder Hansen;5003;klaer\n",
-		"quote at end":  "navn;postnummer;kategori\nSkredder Hansen;5003;klaer\nSkomaker;5003;\"sko\n",
+		"stray quote":  "navn;postnummer;kategori\nSkomaker \"Jensen;5003;sko\nSkredder Hansen;5003;klaer\n",
+		"bare quote":   "navn;postnummer;kategori\nSko\"maker;5003;sko\nSkredder Hansen;5003;klaer\n",
+		"too many":     "navn;postnummer;kategori\nSkomaker;5003;sko;ekstra;felt\nSkredder Hansen;5003;klaer\n",
+		"bad encoding": "navn;postnummer;kategori\nSkomaker \xff\xfe;5003;sko\nSkredder Hansen;5003;klaer\n",
+		"quote at end": "navn;postnummer;kategori\nSkredder Hansen;5003;klaer\nSkomaker;5003;\"sko\n",
 	} {
 		rows, err := p.ReadCSV([]byte(csv))
 		if err != nil {

@@ -206,10 +206,11 @@ func (s *Step) setMatch(existing, merged *listing.Listing, action, match string)
 	s.Existing, s.merged, s.Match = existing, merged, match
 	s.Changes = listing.Diff(existing, merged)
 	s.Action = action
-	if action == Update && len(s.Changes) == 0 {
-		// The same file twice changes nothing. A possible duplicate stays
-		// the editor's decision even when merging would add nothing: it
-		// may be another business.
+	if (action == Update || match == "org_number") && len(s.Changes) == 0 {
+		// The same file twice changes nothing, and neither does a business
+		// known by its organisation number. A duplicate by name stays the
+		// editor's decision even when merging would add nothing: it may be
+		// another business.
 		s.Action = Unchanged
 	}
 }
