@@ -47,6 +47,9 @@ const (
 	ActionClaimApproved Action = "admin_claim_approved"
 	ActionClaimRejected Action = "admin_claim_rejected"
 	ActionReportClosed  Action = "admin_report_closed"
+	// ActionSuggestionAccepted writes a suggested value the municipality
+	// accepted; the note names the suggestion.
+	ActionSuggestionAccepted Action = "admin_suggestion_accepted"
 )
 
 // FieldChange is one field's value before and after a write, as text.

@@ -84,6 +84,12 @@ type Listing struct {
 	VerifiedBy           string                `json:"verified_by,omitempty"`
 	ConfirmedAt          *time.Time            `json:"confirmed_at"`
 	Source               Source                `json:"source"`
+	// Provenance is where each public field's value came from; it names
+	// editors, so it is for the console, never the public.
+	Provenance Provenance `json:"-"`
+	// VerifiedFields are the values the municipality checked at
+	// VerifiedAt, by field name (see VerifiableFields).
+	VerifiedFields map[string]string `json:"-"`
 	CreatedAt            time.Time             `json:"created_at"`
 	UpdatedAt            time.Time             `json:"updated_at"`
 	// Version increases with every write; a write carrying an older version

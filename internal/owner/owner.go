@@ -165,8 +165,11 @@ func (s *Service) OwnerEmails(ctx context.Context, listingID string) ([]string, 
 }
 
 // Submit records user's claim on l. It is approved at once only when the
-// user's (proven) e-mail domain is the domain of the listing's website;
-// otherwise it waits for the municipality.
+// user's (proven) e-mail domain is the domain of the listing's website and
+// that website is one the city vouches for (set or verified by the
+// municipality, or from the business register): a website anyone can
+// write, such as OpenStreetMap's, would hand the listing to whoever wrote
+// it. Every other claim waits for the municipality.
 func (s *Service) Submit(ctx context.Context, user auth.User, l *listing.Listing, name, role string) (Claim, error) {
 	c := Claim{ListingID: l.ID, UserID: user.ID, Email: user.Email, Name: strings.TrimSpace(name), Role: role,
 		Status: StatusPending, CreatedAt: s.Now().UTC()}
@@ -183,7 +186,7 @@ func (s *Service) Submit(ctx context.Context, user auth.User, l *listing.Listing
 	if owns {
 		return c, apperr.Conflict("err.owner.already_owner")
 	}
-	if SameDomain(user.Email, l.Website) {
+	if l.WebsiteVouched() && SameDomain(user.Email, l.Website) {
 		c.Status, c.DecidedBy, c.DecidedAt = StatusApproved, AutoApprover, &c.CreatedAt
 	}
 	if err := s.Store.CreateClaim(ctx, &c); err != nil {

@@ -19,18 +19,19 @@ const listingColumns = `id, slug, name, org_number, categories, services, descri
 	street, postcode, city, lat, lng, district, phone, email, website, opening_hours,
 	price_info, price_from_nok, accepts_repair_voucher, wheelchair_accessible, status, hide_reason,
 	verified_at, verified_by, confirmed_at, source_kind, source_ref, source_attribution,
-	created_at, updated_at, version`
+	created_at, updated_at, version, provenance, verified_fields`
 
 // Create inserts l, records it in the audit log and queues it for the
 // search index, in one transaction.
 func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) error {
+	listing.Stamp(nil, l, ch, s.Now().UTC())
 	args, err := listingArgs(l)
 	if err != nil {
 		return err
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO listings (`+listingColumns+`)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 		if err != nil {
 			return fmt.Errorf("store: insert listing %q: %w", l.Slug, err)
 		}
@@ -52,19 +53,22 @@ func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) 
 func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) error {
 	next := *l
 	next.Version++
-	args, err := listingArgs(&next)
-	if err != nil {
-		return err
-	}
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		before, err := scanListing(tx.QueryRowContext(ctx, `SELECT `+listingColumns+` FROM listings WHERE id = ?`, l.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.NotFound("err.store.no_listing")
 		} else if err != nil {
 			return err
 		}
+		// The stored provenance is the truth: the origins of the fields
+		// this write changes are stamped on it.
+		listing.Stamp(before, &next, ch, s.Now().UTC())
+		args, err := listingArgs(&next)
+		if err != nil {
+			return err
+		}
 		res, err := tx.ExecContext(ctx, `UPDATE listings SET (`+listingColumns+`) =
-			(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+			(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 			WHERE id = ? AND version = ?`, append(args, l.ID, l.Version)...)
 		if err != nil {
 			return fmt.Errorf("store: update listing %s: %w", l.ID, err)
@@ -80,7 +84,7 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) 
 		return s.enqueue(ctx, tx, l.ID)
 	})
 	if err == nil {
-		l.Version = next.Version
+		l.Version, l.Provenance = next.Version, next.Provenance
 	}
 	return err
 }
@@ -211,14 +215,30 @@ func listingArgs(l *listing.Listing) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: encode opening hours: %w", err)
 	}
+	provenance, err := json.Marshal(nonNilMap(l.Provenance))
+	if err != nil {
+		return nil, fmt.Errorf("store: encode provenance: %w", err)
+	}
+	verified, err := json.Marshal(nonNilMap(l.VerifiedFields))
+	if err != nil {
+		return nil, fmt.Errorf("store: encode verified fields: %w", err)
+	}
 	return []any{
 		l.ID, l.Slug, l.Name, l.OrgNumber, string(categories), string(services), l.DescriptionNB, l.DescriptionEN,
 		l.Address.Street, l.Address.Postcode, l.Address.City, l.Location.Lat, l.Location.Lng, l.District,
 		l.Phone, l.Email, l.Website, string(hours),
 		l.PriceInfo, l.PriceFromNOK, l.AcceptsRepairVoucher, l.WheelchairAccessible, l.Status, l.HideReason,
 		optionalTime(l.VerifiedAt), l.VerifiedBy, optionalTime(l.ConfirmedAt), l.Source.Kind, l.Source.Ref, l.Source.Attribution,
-		formatTime(l.CreatedAt), formatTime(l.UpdatedAt), l.Version,
+		formatTime(l.CreatedAt), formatTime(l.UpdatedAt), l.Version, string(provenance), string(verified),
 	}, nil
+}
+
+// nonNilMap encodes as {} rather than null.
+func nonNilMap[M ~map[K]V, K comparable, V any](m M) M {
+	if m == nil {
+		return M{}
+	}
+	return m
 }
 
 func nonNil(s []string) []string {
@@ -239,23 +259,23 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanListing(row scanner) (*listing.Listing, error) {
 	var (
-		l                           listing.Listing
-		categories, services, hours string
-		priceFrom                   sql.NullInt64
+		l                                                 listing.Listing
+		categories, services, hours, provenance, verified string
+		priceFrom                                         sql.NullInt64
 	)
 	err := row.Scan(&l.ID, &l.Slug, &l.Name, &l.OrgNumber, &categories, &services, &l.DescriptionNB, &l.DescriptionEN,
 		&l.Address.Street, &l.Address.Postcode, &l.Address.City, &l.Location.Lat, &l.Location.Lng, &l.District,
 		&l.Phone, &l.Email, &l.Website, &hours,
 		&l.PriceInfo, &priceFrom, &l.AcceptsRepairVoucher, &l.WheelchairAccessible, &l.Status, &l.HideReason,
 		optionalTimeIn(&l.VerifiedAt), &l.VerifiedBy, optionalTimeIn(&l.ConfirmedAt), &l.Source.Kind, &l.Source.Ref, &l.Source.Attribution,
-		timeIn(&l.CreatedAt), timeIn(&l.UpdatedAt), &l.Version)
+		timeIn(&l.CreatedAt), timeIn(&l.UpdatedAt), &l.Version, &provenance, &verified)
 	if err != nil {
 		return nil, fmt.Errorf("store: scan listing: %w", err)
 	}
 	for _, f := range []struct {
 		raw  string
 		into any
-	}{{categories, &l.Categories}, {services, &l.Services}, {hours, &l.OpeningHours}} {
+	}{{categories, &l.Categories}, {services, &l.Services}, {hours, &l.OpeningHours}, {provenance, &l.Provenance}, {verified, &l.VerifiedFields}} {
 		if err := json.Unmarshal([]byte(f.raw), f.into); err != nil {
 			return nil, fmt.Errorf("store: decode listing %s: %w", l.ID, err)
 		}
