@@ -159,7 +159,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		History:      a.Store,
 		Reminders:    a.Reminders,
 		Moderation:   moderator,
-		Imports:      &importer.Service{Planner: &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes}, Uploads: a.Store, Now: now, Log: log},
+		Imports:      &importer.Service{Planner: &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes, Suggestions: a.Store}, Uploads: a.Store, Now: now, Log: log},
 		Scans:        a.Store,
 		Misses:       &coverage.Recorder{Store: a.Store, Districts: a.Districts, Now: now, Log: log},
 		FreshnessAge: cfg.FreshnessAge,

@@ -132,7 +132,7 @@ func adminSetup(t *testing.T, e *env) (string, string) {
 func importRealData(t *testing.T, e *env) {
 	t.Helper()
 	data, addresses := testenv.OSMSnapshot(t)
-	im := &importer.Importer{Listings: e.app.Listings, Districts: e.app.Districts}
+	im := &importer.Importer{Listings: e.app.Listings, Districts: e.app.Districts, Suggestions: e.app.Store}
 	report, err := im.ImportOSM(context.Background(), data, addresses)
 	if err != nil {
 		t.Fatal(err)

@@ -7,8 +7,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
@@ -60,7 +62,7 @@ func TestOSMWebsiteCannotHandOverAListing(t *testing.T) {
 	ctx := context.Background()
 	importRealData(t, e)
 	_, addresses := testenv.OSMSnapshot(t)
-	im := &importer.Importer{Listings: e.app.Listings, Districts: e.app.Districts}
+	im := &importer.Importer{Listings: e.app.Listings, Districts: e.app.Districts, Suggestions: e.app.Store}
 	if _, err := im.ImportOSM(ctx, osmWith(t, "node/289529117", map[string]string{"website": "https://angriper.example/"}), addresses); err != nil {
 		t.Fatal(err)
 	}
@@ -91,5 +93,88 @@ func TestOSMWebsiteCannotHandOverAListing(t *testing.T) {
 	}
 	if o := e.listing(trek.ID).FieldOrigin("website"); o.Source != listing.SourceMunicipality || o.By != "admin:red@bergen.kommune.no" {
 		t.Errorf("website origin %+v", o)
+	}
+}
+
+// A routine re-import of OpenStreetMap after an owner's edits changes none
+// of them: the differing OSM values become suggestions, raised once, and
+// an editor's acceptance writes them through the listing service.
+func TestReimportKeepsPeoplesEditsAndSuggestsInstead(t *testing.T) {
+	e := start(t, setup{})
+	ctx := context.Background()
+	importRealData(t, e)
+	trek, err := e.app.Store.GetBySource(ctx, listing.SourceOSM, "node/289529117")
+	if err != nil {
+		t.Fatal(err)
+	}
+	trek.Phone, trek.OrgNumber, trek.Services = "+4755999999", "974760673", []string{"sykkelreparasjon", "elsykkel"}
+	if err := e.app.Listings.Update(ctx, trek, listing.Change{Actor: "owner:post@trekbergen.no", Action: listing.ActionOwnerEdit}); err != nil {
+		t.Fatal(err)
+	}
+	_, addresses := testenv.OSMSnapshot(t)
+	im := &importer.Importer{Listings: e.app.Listings, Districts: e.app.Districts, Suggestions: e.app.Store}
+	changed := osmWith(t, "node/289529117", map[string]string{"phone": "+47 55 27 14 51", "opening_hours": "Mo-Fr 10:00-18:00"})
+	for run := 1; run <= 2; run++ {
+		report, err := im.ImportOSM(ctx, changed, addresses)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := map[int]int{1: 1, 2: 0}[run]; report.Suggested != want {
+			t.Errorf("run %d: %d new suggestions, want %d (raised once)", run, report.Suggested, want)
+		}
+	}
+	got := e.listing(trek.ID)
+	if got.Phone != "+4755999999" || got.OrgNumber != "974760673" || len(got.Services) != 2 {
+		t.Errorf("the re-import reverted the owner's edits: phone %q org %q services %v", got.Phone, got.OrgNumber, got.Services)
+	}
+	if listing.FieldText(got, "opening_hours") == listing.FieldText(trek, "opening_hours") {
+		t.Error("hours still fed by OSM were not updated")
+	}
+	open, err := e.app.Store.OpenSuggestions(ctx)
+	if err != nil || len(open) != 1 || open[0].Field != "phone" || open[0].Proposed != "+4755271451" || open[0].Current != "+4755999999" {
+		t.Fatalf("suggestions %+v %v", open, err)
+	}
+
+	suggestions := &suggestion.Service{Store: e.app.Store, Listings: e.app.Listings, Now: e.clock.Now}
+	if err := suggestions.Accept(ctx, open[0].ID, "red@bergen.kommune.no", nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := suggestions.Accept(ctx, open[0].ID, "red@bergen.kommune.no", nil); err != nil {
+		t.Errorf("accepting twice: %v, want nothing more", err)
+	}
+	got = e.listing(trek.ID)
+	if got.Phone != "+4755271451" || got.FieldOrigin("phone").Source != listing.SourceMunicipality {
+		t.Errorf("after accepting: phone %q origin %+v", got.Phone, got.FieldOrigin("phone"))
+	}
+	history, _ := e.app.Store.History(ctx, trek.ID)
+	last := history[len(history)-1]
+	if last.Action != listing.ActionSuggestionAccepted || !strings.Contains(last.Note, open[0].ID) {
+		t.Errorf("audit entry %+v, want the suggestion as its reason", last)
+	}
+	if err := suggestions.Reject(ctx, open[0].ID, "red", "feil"); apperr.CodeOf(err) != apperr.CodeConflict {
+		t.Errorf("rejecting an accepted suggestion: %v", err)
+	}
+
+	// A suggestion whose field changed meanwhile is stale and refused.
+	if _, err := e.app.Store.RaiseSuggestions(ctx, []suggestion.Suggestion{{ListingID: trek.ID, Field: "website", Current: got.Website,
+		Proposed: "https://trek.example/", Source: listing.SourceOSM}}); err != nil {
+		t.Fatal(err)
+	}
+	got.Website = "https://ny.trekbergen.no/"
+	if err := e.app.Listings.Update(ctx, got, listing.Change{Actor: "owner:post@trekbergen.no", Action: listing.ActionOwnerEdit}); err != nil {
+		t.Fatal(err)
+	}
+	open, _ = e.app.Store.OpenSuggestions(ctx)
+	if len(open) != 1 || !open[0].Stale(e.listing(trek.ID)) {
+		t.Fatalf("open %+v, want the website suggestion, stale", open)
+	}
+	if err := suggestions.Accept(ctx, open[0].ID, "red", nil); apperr.CodeOf(err) != apperr.CodeConflict {
+		t.Errorf("accepting a stale suggestion: %v, want a conflict", err)
+	}
+	if err := suggestions.Reject(ctx, open[0].ID, "red", ""); apperr.CodeOf(err) != apperr.CodeInvalidParameter {
+		t.Errorf("rejecting without a reason: %v", err)
+	}
+	if err := suggestions.Reject(ctx, open[0].ID, "red", "Bedriften har ny nettside."); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 )
 
 // importCmd writes to the store only; a running (or the next) `serve`
@@ -50,12 +51,13 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	}
 	svc := &listing.Service{Store: db, Districts: districts, Now: time.Now}
 	if strings.EqualFold(filepath.Ext(rest[0]), ".csv") {
-		return importCSV(ctx, svc, data, rest[0], dryRun, stdout)
+		return importCSV(ctx, svc, db, data, rest[0], dryRun, stdout)
 	}
 	im := &importer.Importer{
-		Listings:  svc,
-		Districts: districts,
-		DryRun:    dryRun,
+		Listings:    svc,
+		Districts:   districts,
+		Suggestions: db,
+		DryRun:      dryRun,
 	}
 	report, err := im.ImportOSM(ctx, data, addresses)
 	printReport(stdout, rest[0], report)
@@ -67,8 +69,8 @@ func printReport(w io.Writer, file string, r importer.Report) {
 		fmt.Fprintf(w, "%s (dry run, nothing written): would import %d, update %d, leave %d unchanged, skip %d\n",
 			file, r.Imported, r.Updated, r.Unchanged, len(r.Skipped))
 	} else {
-		fmt.Fprintf(w, "%s: imported %d, updated %d, unchanged %d, skipped %d\n",
-			file, r.Imported, r.Updated, r.Unchanged, len(r.Skipped))
+		fmt.Fprintf(w, "%s: imported %d, updated %d, unchanged %d, skipped %d, suggested %d (values that differ from ones people set, for an editor)\n",
+			file, r.Imported, r.Updated, r.Unchanged, len(r.Skipped), r.Suggested)
 	}
 	reasons := map[string]int{}
 	var order []string
@@ -91,12 +93,12 @@ func printReport(w io.Writer, file string, r importer.Report) {
 
 // importCSV imports a CSV as the console does (see README, "Import CSV"),
 // merging possible duplicates into the listings they match.
-func importCSV(ctx context.Context, svc *listing.Service, data []byte, file string, dryRun bool, w io.Writer) error {
+func importCSV(ctx context.Context, svc *listing.Service, suggestions suggestion.Store, data []byte, file string, dryRun bool, w io.Writer) error {
 	postcodes, err := postcode.Load()
 	if err != nil {
 		return err
 	}
-	p := &importer.Planner{Listings: svc, Districts: svc.Districts, Postcodes: postcodes}
+	p := &importer.Planner{Listings: svc, Districts: svc.Districts, Postcodes: postcodes, Suggestions: suggestions}
 	rows, err := p.ReadCSV(data)
 	if err != nil {
 		return err

@@ -190,10 +190,3 @@ func (p *Planner) csvRow(line int, get func(string) string) Row {
 	p.check(&row)
 	return row
 }
-
-// csvFields copies what a CSV import owns from src to dst; everything
-// else (hours, descriptions, status, verification) is kept.
-func csvFields(dst, src *listing.Listing) {
-	dst.Name, dst.OrgNumber, dst.Categories, dst.Address, dst.Location = src.Name, src.OrgNumber, src.Categories, src.Address, src.Location
-	dst.Phone, dst.Website, dst.Email, dst.Services = src.Phone, src.Website, src.Email, src.Services
-}

@@ -15,7 +15,7 @@ func newPlanner(t *testing.T) (*importer.Planner, *listing.Service) {
 	db := testenv.Store(t)
 	districts := testenv.Districts(t)
 	svc := &listing.Service{Store: db, Districts: districts, Now: func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }}
-	return &importer.Planner{Listings: svc, Districts: districts, Postcodes: testenv.Postcodes(t)}, svc
+	return &importer.Planner{Listings: svc, Districts: districts, Postcodes: testenv.Postcodes(t), Suggestions: db}, svc
 }
 
 func plan(t *testing.T, p *importer.Planner, csv string) importer.Plan {

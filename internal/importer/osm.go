@@ -7,7 +7,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 )
 
@@ -40,6 +40,9 @@ type Note struct {
 type Report struct {
 	DryRun                       bool
 	Imported, Updated, Unchanged int
+	// Suggested counts new suggestions: values that differ from ones
+	// people set, left for an editor to decide.
+	Suggested int
 	Skipped                      []Skip
 	NotUnderstood                []Note
 }
@@ -48,7 +51,9 @@ type Report struct {
 type Importer struct {
 	Listings  *listing.Service
 	Districts *district.Map
-	DryRun    bool
+	// Suggestions takes the values that differ from ones people set.
+	Suggestions suggestion.Store
+	DryRun      bool
 }
 
 type feature struct {
@@ -117,7 +122,15 @@ func (im *Importer) importFeature(ctx context.Context, f feature, addresses map[
 	case err != nil:
 		return err
 	}
-	if sameImportedFields(existing, cand) {
+	merged, suggested := feed(existing, cand, "OpenStreetMap "+ref)
+	if len(suggested) > 0 && !im.DryRun {
+		n, err := im.Suggestions.RaiseSuggestions(ctx, suggested)
+		if err != nil {
+			return err
+		}
+		r.Suggested += n
+	}
+	if len(listing.Diff(existing, merged)) == 0 {
 		r.Unchanged++
 		return nil
 	}
@@ -125,40 +138,10 @@ func (im *Importer) importFeature(ctx context.Context, f feature, addresses map[
 	if im.DryRun {
 		return nil
 	}
-	copyImportedFields(existing, cand)
-	return im.Listings.Update(ctx, existing, importChange)
+	return im.Listings.Update(ctx, merged, importChange)
 }
 
 var importChange = listing.Change{Actor: "import:osm", Action: listing.ActionImport}
-
-// importedFields lists what an OSM import owns; everything else (status,
-// verification, slug, owner's confirmation) belongs to people and is kept.
-type importedFields struct {
-	Name                  string
-	OrgNumber             string
-	Categories, Services  []string
-	DescriptionNB         string
-	Address               listing.Address
-	Location              listing.Location
-	Phone, Email, Website string
-	OpeningHours          openinghours.Schedule
-	Wheelchair            string
-	Source                listing.Source
-}
-
-func project(l *listing.Listing) importedFields {
-	return importedFields{l.Name, l.OrgNumber, l.Categories, l.Services, l.DescriptionNB, l.Address, l.Location,
-		l.Phone, l.Email, l.Website, l.OpeningHours, l.WheelchairAccessible, l.Source}
-}
-
-func sameImportedFields(a, b *listing.Listing) bool { return reflect.DeepEqual(project(a), project(b)) }
-
-func copyImportedFields(dst, src *listing.Listing) {
-	p := project(src)
-	dst.Name, dst.OrgNumber, dst.Categories, dst.Services, dst.DescriptionNB = p.Name, p.OrgNumber, p.Categories, p.Services, p.DescriptionNB
-	dst.Address, dst.Location, dst.Phone, dst.Email, dst.Website = p.Address, p.Location, p.Phone, p.Email, p.Website
-	dst.OpeningHours, dst.WheelchairAccessible, dst.Source = p.OpeningHours, p.Wheelchair, p.Source
-}
 
 // featureListing reads one feature: the listing it describes (not yet
 // normalised) and what was not understood, or why it is not imported.

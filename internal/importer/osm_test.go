@@ -23,7 +23,7 @@ func newImporter(t *testing.T, dryRun bool, db *store.DB) *importer.Importer {
 	districts := testenv.Districts(t)
 	return &importer.Importer{
 		Listings:  &listing.Service{Store: db, Districts: districts, Now: time.Now},
-		Districts: districts, DryRun: dryRun,
+		Districts: districts, Suggestions: db, DryRun: dryRun,
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 )
 
 // Problem is one thing wrong with a row. Code names it for the preview
@@ -72,6 +73,9 @@ type Step struct {
 	DistanceM int
 	// Changes are the fields an update (or a merge) would change.
 	Changes []listing.FieldChange
+	// Suggestions are the row's values for fields people have set since
+	// the last import: proposed to an editor, never written.
+	Suggestions []suggestion.Suggestion
 	// merged is Existing with the row's values applied.
 	merged *listing.Listing
 }
@@ -97,6 +101,8 @@ type Planner struct {
 	Listings  *listing.Service
 	Districts *district.Map
 	Postcodes *postcode.Book
+	// Suggestions takes the values that differ from ones people set.
+	Suggestions suggestion.Store
 }
 
 // ReadGeoJSON reads an OpenStreetMap GeoJSON export into rows.
@@ -184,11 +190,11 @@ func (p *Planner) Plan(ctx context.Context, rows []Row) (Plan, error) {
 func (p *Planner) planRow(step *Step, bySource map[listing.Source]*listing.Listing, all []*listing.Listing) {
 	cand := step.Listing
 	if existing, ok := bySource[listing.Source{Kind: cand.Source.Kind, Ref: cand.Source.Ref}]; ok {
-		// The row's own listing from an earlier import: the file wins for
-		// the fields it owns.
-		merged := *existing
-		ownFields(&merged, cand)
-		step.setMatch(existing, &merged, Update, "")
+		// The row's own listing from an earlier import: the file writes
+		// the fields it still feeds; what people set since is proposed.
+		merged, suggested := feed(existing, cand, "import "+cand.Source.Ref)
+		step.Suggestions = suggested
+		step.setMatch(existing, merged, Update, "")
 		return
 	}
 	if dup, match, dist := findDuplicate(cand, all, step.Approximate); dup != nil {
@@ -206,22 +212,13 @@ func (s *Step) setMatch(existing, merged *listing.Listing, action, match string)
 	s.Existing, s.merged, s.Match = existing, merged, match
 	s.Changes = listing.Diff(existing, merged)
 	s.Action = action
-	if (action == Update || match == "org_number") && len(s.Changes) == 0 {
+	if (action == Update || match == "org_number") && len(s.Changes) == 0 && len(s.Suggestions) == 0 {
 		// The same file twice changes nothing, and neither does a business
 		// known by its organisation number. A duplicate by name stays the
 		// editor's decision even when merging would add nothing: it may be
 		// another business.
 		s.Action = Unchanged
 	}
-}
-
-// ownFields copies what an import of the row's kind owns.
-func ownFields(dst, src *listing.Listing) {
-	if src.Source.Kind == listing.SourceOSM {
-		copyImportedFields(dst, src)
-		return
-	}
-	csvFields(dst, src)
 }
 
 // fillEmpty merges a row into a listing from elsewhere: it adds what the
@@ -323,6 +320,8 @@ func similarNames(a, b string) bool {
 // Applied is what confirming a plan wrote.
 type Applied struct {
 	Created, Updated, Merged, Skipped int
+	// Suggested counts new suggestions raised for an editor.
+	Suggested int
 }
 
 // Apply writes the plan. decisions holds, by line, what to do with each
@@ -337,8 +336,10 @@ func (p *Planner) Apply(ctx context.Context, plan Plan, decisions map[int]string
 			err = p.Listings.Create(ctx, s.Listing, ch)
 			out.Created++
 		case Update:
-			err = p.Listings.Update(ctx, s.merged, ch)
-			out.Updated++
+			if len(s.Changes) > 0 {
+				err = p.Listings.Update(ctx, s.merged, ch)
+				out.Updated++
+			}
 		case Duplicate:
 			switch decisions[s.Line] {
 			case SkipRow:
@@ -350,6 +351,11 @@ func (p *Planner) Apply(ctx context.Context, plan Plan, decisions map[int]string
 				err = p.Listings.Update(ctx, s.merged, ch)
 				out.Merged++
 			}
+		}
+		if err == nil && len(s.Suggestions) > 0 {
+			var n int
+			n, err = p.Suggestions.RaiseSuggestions(ctx, s.Suggestions)
+			out.Suggested += n
 		}
 		if err != nil {
 			return out, fmt.Errorf("importer: line %d (%s): %w", s.Line, s.Listing.Name, err)

@@ -21,7 +21,7 @@ func TestPreviewWritesNothingAndConfirmTwiceChangesNothing(t *testing.T) {
 	postcodes := testenv.Postcodes(t)
 	now := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
 	svc := &importer.Service{
-		Planner: &importer.Planner{Listings: &listing.Service{Store: db, Districts: districts, Now: now}, Districts: districts, Postcodes: postcodes},
+		Planner: &importer.Planner{Listings: &listing.Service{Store: db, Districts: districts, Now: now}, Districts: districts, Postcodes: postcodes, Suggestions: db},
 		Uploads: db, Now: now, Log: slog.New(slog.DiscardHandler),
 	}
 	file := []byte("navn;postnummer;kategori;telefon\nSyverksted Laksevåg;5161;klaer;55 12 34 56\nUkjent;0150;sko;\n")

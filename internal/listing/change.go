@@ -143,6 +143,16 @@ func FieldText(l *Listing, field string) string {
 	return f.text(l)
 }
 
+// SetField sets one field of l from its audit-log text; a field people do
+// not write (status, verification) cannot be set.
+func SetField(l *Listing, field, value string) error {
+	f, ok := fieldNamed(field)
+	if !ok || f.set == nil {
+		return fmt.Errorf("listing: %s cannot be set", field)
+	}
+	return f.set(l, value)
+}
+
 // Revertible reports whether a field can be set back by a revert.
 func Revertible(field string) bool {
 	f, ok := fieldNamed(field)

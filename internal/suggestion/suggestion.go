@@ -1,0 +1,123 @@
+// Package suggestion holds proposed changes to a listing's fields — from
+// imports whose value differs from one people set, from the public and
+// from automatic checks — that a municipality editor accepts or rejects.
+// Nothing an automated source proposes overwrites what people wrote.
+package suggestion
+
+import (
+	"context"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+)
+
+// Decisions on a suggestion.
+const (
+	Accepted = "accepted"
+	Rejected = "rejected"
+)
+
+// MaxReason bounds an editor's reason for a rejection.
+const MaxReason = 500
+
+// Suggestion is one proposed value for one field of a listing.
+type Suggestion struct {
+	ID        string
+	ListingID string
+	Field     string // the audit log's field name
+	Current   string // the field's value when the suggestion was raised
+	Proposed  string
+	Source    string // listing.SourceOSM, SourceImport, SourceRegister, SourcePublicTip, …
+	Evidence  string // what it rests on: the import, the report, the register entry
+	CreatedAt time.Time
+	DecidedAt *time.Time
+	DecidedBy string
+	Decision  string
+	Reason    string
+}
+
+// Store keeps suggestions.
+type Store interface {
+	// RaiseSuggestions stores new suggestions; one already raised (same
+	// listing, field, proposed value and source) is not raised again. It
+	// returns how many were new.
+	RaiseSuggestions(ctx context.Context, ss []Suggestion) (int, error)
+	OpenSuggestions(ctx context.Context) ([]Suggestion, error)
+	Suggestion(ctx context.Context, id string) (Suggestion, error)
+	// DecideSuggestion records a decision on an open suggestion; a decided
+	// or unknown one is apperr not found.
+	DecideSuggestion(ctx context.Context, id, decision, by, reason string, at time.Time) error
+}
+
+// Service decides suggestions; an accepted value is written through the
+// listing service, audit-logged with the suggestion as its reason.
+type Service struct {
+	Store    Store
+	Listings *listing.Service
+	Now      func() time.Time
+}
+
+// Stale reports whether the field has changed since the suggestion was
+// raised: accepting it would overwrite a value nobody has compared it to.
+func (sg Suggestion) Stale(l *listing.Listing) bool {
+	return listing.FieldText(l, sg.Field) != sg.Current
+}
+
+// Accept writes the proposed value (or the editor's edit of it, when
+// value is not nil) to the listing. Accepting an accepted suggestion again
+// changes nothing; a stale or rejected one is refused.
+func (s *Service) Accept(ctx context.Context, id, by string, value *string) error {
+	sg, err := s.Store.Suggestion(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch sg.Decision {
+	case Accepted:
+		return nil
+	case Rejected:
+		return apperr.Conflict("err.suggestion.decided")
+	}
+	l, err := s.Listings.Store.Get(ctx, sg.ListingID)
+	if err != nil {
+		return err
+	}
+	if sg.Stale(l) {
+		return apperr.Conflict("err.suggestion.stale")
+	}
+	proposed := sg.Proposed
+	if value != nil {
+		proposed = *value
+	}
+	if err := listing.SetField(l, sg.Field, proposed); err != nil {
+		return apperr.Invalid("value", "err.suggestion.value")
+	}
+	ch := listing.Change{Actor: "admin:" + by, Action: listing.ActionSuggestionAccepted,
+		Note: "forslag " + sg.ID + " (" + sg.Source + "): " + sg.Evidence}
+	if err := s.Listings.Update(ctx, l, ch); err != nil {
+		return err
+	}
+	return s.Store.DecideSuggestion(ctx, id, Accepted, by, "", s.Now().UTC())
+}
+
+// Reject closes a suggestion with the editor's reason. Rejecting a
+// rejected suggestion again changes nothing.
+func (s *Service) Reject(ctx context.Context, id, by, reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" || !utf8.ValidString(reason) || utf8.RuneCountInString(reason) > MaxReason {
+		return apperr.Invalid("reason", "err.suggestion.reason", "max", MaxReason)
+	}
+	sg, err := s.Store.Suggestion(ctx, id)
+	if err != nil {
+		return err
+	}
+	switch sg.Decision {
+	case Rejected:
+		return nil
+	case Accepted:
+		return apperr.Conflict("err.suggestion.decided")
+	}
+	return s.Store.DecideSuggestion(ctx, id, Rejected, by, reason, s.Now().UTC())
+}
