@@ -33,6 +33,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/search"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/store"
 	"github.com/bergenreparerer/reparerer/internal/vocabulary"
 	"github.com/bergenreparerer/reparerer/internal/web"
@@ -149,6 +150,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages},
 		Reports:      a.Store,
 		Tips:         a.Store,
+		Suggestions:  &suggestion.Service{Store: a.Store, Listings: a.Listings, Now: now},
 		Vocabulary:   a.Vocabulary,
 		Reader:       a.Reader,
 		Districts:    a.Districts,

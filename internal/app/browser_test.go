@@ -12,6 +12,8 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/report"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
+	"github.com/bergenreparerer/reparerer/internal/tip"
 	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
@@ -122,6 +124,14 @@ func adminSetup(t *testing.T, e *env) (string, string) {
 	waiting.Status = listing.StatusPending
 	e.owned(waiting, "ny@nyesko.no")
 	if err := e.app.Store.CreateReport(ctx, &report.Report{ListingID: waiting.ID, Reason: "hours", Message: "Stengt på mandager."}); err != nil {
+		t.Fatal(err)
+	}
+	// A suggestion and a tip, so that the queue shows every section.
+	if _, err := e.app.Store.RaiseSuggestions(ctx, []suggestion.Suggestion{{ListingID: waiting.ID, Field: "phone", Proposed: "+4755112233",
+		Source: listing.SourceOSM, Evidence: "OpenStreetMap node/1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.Store.CreateTip(ctx, &tip.Tip{Name: "Kokstad Hvitevare", Where: "Kokstadvegen 1", Category: "hvitevarer"}); err != nil {
 		t.Fatal(err)
 	}
 	return session, waiting.ID

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -176,5 +177,51 @@ func TestReimportKeepsPeoplesEditsAndSuggestsInstead(t *testing.T) {
 	}
 	if err := suggestions.Reject(ctx, open[0].ID, "red", "Bedriften har ny nettside."); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The editor decides suggestions in the review queue.
+func TestEditorDecidesSuggestionsInTheQueue(t *testing.T) {
+	e := start(t, setup{})
+	ctx := context.Background()
+	shop := e.create(place("Skomaker Sentrum", torgallmenningen, []string{"sko"}, ""))
+	if _, err := e.app.Store.RaiseSuggestions(ctx, []suggestion.Suggestion{
+		{ListingID: shop.ID, Field: "phone", Current: "", Proposed: "+4755112233", Source: listing.SourceOSM, Evidence: "OpenStreetMap node/1"},
+		{ListingID: shop.ID, Field: "website", Current: "", Proposed: "https://sko.example/", Source: listing.SourceOSM, Evidence: "OpenStreetMap node/1"},
+	}); err != nil {
+		t.Fatal(err)
+	}
+	admin := e.adminVisitor()
+	queue := admin.get("/admin")
+	if !strings.Contains(queue.Body, "2 forslag til endringer") || !strings.Contains(queue.Body, "Fra OpenStreetMap") {
+		t.Fatalf("the queue lacks the suggestions")
+	}
+	accept := regexp.MustCompile(`action="(/admin/forslag/[^"]+/godta)"`).FindAllStringSubmatch(queue.Body, -1)
+	reject := regexp.MustCompile(`action="(/admin/forslag/[^"]+/avvis)"`).FindAllStringSubmatch(queue.Body, -1)
+	if len(accept) != 2 || len(reject) != 2 {
+		t.Fatalf("forms: %d accept, %d reject", len(accept), len(reject))
+	}
+	token := csrfOf(t, queue)
+	if a := e.visitor().post(accept[0][1], url.Values{"_csrf": {token}}); a.Status != 401 && a.Status != 403 && a.Status != 303 {
+		t.Errorf("a visitor accepting: %d", a.Status)
+	}
+	if a := admin.post(accept[0][1], url.Values{"_csrf": {token}, "value": {"55 11 22 44"}}); a.Status != 303 {
+		t.Fatalf("accept: %d %.300s", a.Status, a.Body)
+	}
+	if a := admin.post(accept[0][1], url.Values{"_csrf": {token}, "value": {"55 11 22 44"}}); a.Status != 303 {
+		t.Errorf("accepting again: %d, want the same answer", a.Status)
+	}
+	if a := admin.post(reject[1][1], url.Values{"_csrf": {token}, "reason": {""}}); a.Status != 400 {
+		t.Errorf("rejecting without a reason: %d, want 400", a.Status)
+	}
+	if a := admin.post(reject[1][1], url.Values{"_csrf": {token}, "reason": {"Ikke deres nettside."}}); a.Status != 303 {
+		t.Errorf("reject: %d", a.Status)
+	}
+	got := e.listing(shop.ID)
+	if got.Phone != "+4755112244" || got.Website != "" {
+		t.Errorf("after deciding: phone %q website %q", got.Phone, got.Website)
+	}
+	if open, _ := e.app.Store.OpenSuggestions(ctx); len(open) != 0 {
+		t.Errorf("%d still open", len(open))
 	}
 }

@@ -143,6 +143,12 @@ func Revert(entryID string) string {
 // AdminClaim is where an editor decides a claim.
 func AdminClaim(id string) string { return "/admin/krav/" + url.PathEscape(id) }
 
+// AcceptSuggestion and RejectSuggestion decide a suggested change.
+func AcceptSuggestion(id string) string { return "/admin/forslag/" + url.PathEscape(id) + "/godta" }
+
+// RejectSuggestion rejects a suggested change with a reason.
+func RejectSuggestion(id string) string { return "/admin/forslag/" + url.PathEscape(id) + "/avvis" }
+
 // CloseReport is where an editor closes an error report.
 func CloseReport(id string) string { return "/admin/melding/" + url.PathEscape(id) + "/lukk" }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"github.com/bergenreparerer/reparerer/internal/search"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/tip"
 	"github.com/bergenreparerer/reparerer/internal/vocabulary"
 	"log/slog"
@@ -25,6 +26,7 @@ type admin struct {
 	listings     ListingReader
 	moderation   *moderation.Service
 	tips         tip.Store
+	suggestions  *suggestion.Service
 	vocabulary   *vocabulary.Service
 	reader       *search.Reader
 	reminders    *reminder.Service

@@ -1,19 +1,27 @@
 package web
 
 import (
-	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/bergenreparerer/reparerer/internal/category"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
 )
 
 type queueData struct {
-	Pending []listingRow
-	Claims  []claimRow
-	Edits   []view.Edit
-	Reports []reportRow
-	Tips    []tipRow
+	Pending     []listingRow
+	Claims      []claimRow
+	Edits       []view.Edit
+	Reports     []reportRow
+	Tips        []tipRow
+	Suggestions []suggestionRow
+}
+
+type suggestionRow struct {
+	ID, ListingName, AdminURL, Field, Current, Proposed, ProposedRaw, From, Evidence string
+	Stale                                                                            bool
+	AcceptURL, RejectURL                                                             string
 }
 
 type tipRow struct {
@@ -56,6 +64,9 @@ func (a *admin) queue(c *fiber.Ctx) error {
 		d.Reports = append(d.Reports, reportRow{ID: r.Item.ID, ListingName: r.ListingName, AdminURL: paths.AdminListing(r.Item.ListingID),
 			Reason: l.T("report.reason." + r.Item.Reason), Message: r.Item.Message, Email: r.Item.Email, Since: view.Moment(l, r.Item.CreatedAt)})
 	}
+	if d.Suggestions, err = a.suggestionRows(c, l); err != nil {
+		return err
+	}
 	tips, err := a.tips.OpenTips(c.UserContext())
 	if err != nil {
 		return err
@@ -78,4 +89,49 @@ func (a *admin) closeTip(c *fiber.Ctx) error {
 	}
 	a.log.Info("tip: closed", "tip_id", c.Params("id"))
 	return c.Redirect(paths.AdminQueue+"#tips", fiber.StatusSeeOther)
+}
+
+// suggestionRows are the open suggestions with their listings' current
+// values: a suggestion whose field changed meanwhile says so.
+func (a *admin) suggestionRows(c *fiber.Ctx, l *i18n.Localizer) ([]suggestionRow, error) {
+	open, err := a.suggestions.Store.OpenSuggestions(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	var rows []suggestionRow
+	for _, sg := range open {
+		lst, err := a.listings.Get(c.UserContext(), sg.ListingID)
+		if err != nil {
+			return nil, err
+		}
+		rows = append(rows, suggestionRow{ID: sg.ID, ListingName: lst.Name, AdminURL: paths.AdminListing(lst.ID),
+			Field: view.FieldLabel(l, sg.Field), Current: view.ValueText(l, sg.Field, sg.Current),
+			Proposed: view.ValueText(l, sg.Field, sg.Proposed), ProposedRaw: sg.Proposed,
+			From:     l.T("admin.suggestion.from", "source", l.T("source."+sg.Source), "when", view.Moment(l, sg.CreatedAt)),
+			Evidence: sg.Evidence, Stale: sg.Stale(lst),
+			AcceptURL: paths.AcceptSuggestion(sg.ID), RejectURL: paths.RejectSuggestion(sg.ID)})
+	}
+	return rows, nil
+}
+
+// acceptSuggestion writes a suggested value (as the editor may have
+// edited it) to its listing.
+func (a *admin) acceptSuggestion(c *fiber.Ctx) error {
+	v := postValues(c)
+	var value *string
+	if edited, ok := v["value"]; ok {
+		value = &edited[0]
+	}
+	if err := a.suggestions.Accept(c.UserContext(), c.Params("id"), currentUser(c).Email, value); err != nil {
+		return err
+	}
+	return c.Redirect(paths.AdminQueue+"?melding=suggestion_accepted#forslag", fiber.StatusSeeOther)
+}
+
+// rejectSuggestion closes a suggestion with the editor's reason.
+func (a *admin) rejectSuggestion(c *fiber.Ctx) error {
+	if err := a.suggestions.Reject(c.UserContext(), c.Params("id"), currentUser(c).Email, postValues(c).Get("reason")); err != nil {
+		return err
+	}
+	return c.Redirect(paths.AdminQueue+"?melding=suggestion_rejected#forslag", fiber.StatusSeeOther)
 }
