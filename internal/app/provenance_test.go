@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/importer"
@@ -229,5 +231,65 @@ func TestEditorDecidesSuggestionsInTheQueue(t *testing.T) {
 	}
 	if open, _ := e.app.Store.OpenSuggestions(ctx); len(open) != 0 {
 		t.Errorf("%d still open", len(open))
+	}
+}
+
+// The city's badge covers the facts it checked: an owner's change to an
+// identifying fact after the check shows at once, says so instead of
+// "verifisert", and puts the listing back in the review queue; a change to
+// the hours does not.
+func TestVerificationCoversTheFactsChecked(t *testing.T) {
+	e := start(t, setup{})
+	ctx := context.Background()
+	admin := e.adminVisitor()
+	shop := e.create(place("Skomaker Sentrum", torgallmenningen, []string{"sko"}, "Mo-Fr 10:00-17:00"))
+	tailor := e.create(place("Nordnes Søm", nordnes, []string{"klaer"}, "Mo-Fr 09:00-16:30"))
+	for _, l := range []*listing.Listing{shop, tailor} {
+		if a := admin.act("/admin/oppforing/"+l.ID, "/admin/oppforing/"+l.ID+"/verifiser", nil); a.Status != 303 {
+			t.Fatalf("verify: %d", a.Status)
+		}
+	}
+	e.clock.Set(e.clock.Now().Add(48 * time.Hour))
+	got := e.listing(shop.ID)
+	got.Name, got.Website = "Skomaker Sentrum og Nøkler", "https://nokler.example/"
+	if err := e.app.Listings.Update(ctx, got, listing.Change{Actor: "owner:eier@sentrum.no", Action: listing.ActionOwnerEdit}); err != nil {
+		t.Fatal(err)
+	}
+	other := e.listing(tailor.ID)
+	other.OpeningHours = hours("Mo-Sa 09:00-16:30")
+	if err := e.app.Listings.Update(ctx, other, listing.Change{Actor: "owner:eier@nordnes.no", Action: listing.ActionOwnerEdit}); err != nil {
+		t.Fatal(err)
+	}
+	e.waitIndexed()
+
+	_, page := e.get("/reparator/" + got.Slug)
+	if !strings.Contains(string(page), "Endret av bedriften etter siste kontroll (25. november 2026)") || strings.Contains(string(page), "Sist verifisert") {
+		t.Errorf("the page of a listing changed after its check still says verified")
+	}
+	if _, page := e.get("/reparator/" + other.Slug); !strings.Contains(string(page), "Sist verifisert av Bergen kommune 23. november 2026") {
+		t.Errorf("new hours took the verification away")
+	}
+	_, body := e.get("/api/v1/repairers/" + got.Slug)
+	var api struct {
+		VerifiedFields []string `json:"verified_fields"`
+		Changed        bool     `json:"changed_since_verification"`
+	}
+	if err := json.Unmarshal(body, &api); err != nil || !api.Changed || !slices.Contains(api.VerifiedFields, "website") {
+		t.Errorf("API: %+v %v", api, err)
+	}
+	admin = e.adminVisitor() // two days on, a new session
+	if queue := admin.get("/admin"); !strings.Contains(queue.Body, "1 oppføring endret etter kontroll") || !strings.Contains(queue.Body, "Skomaker Sentrum og Nøkler") {
+		t.Error("the review queue does not ask for a new check")
+	}
+	r := e.search(url.Values{"q": {"Nøkler"}, "literal": {"true"}})
+	if len(r.Hits) != 1 {
+		t.Fatalf("search: %v", names(r))
+	}
+	// Verified again, the badge is back.
+	if a := admin.act("/admin/oppforing/"+got.ID, "/admin/oppforing/"+got.ID+"/verifiser", nil); a.Status != 303 {
+		t.Fatal("verify again")
+	}
+	if _, page := e.get("/reparator/" + got.Slug); !strings.Contains(string(page), "Sist verifisert av Bergen kommune 25. november 2026") {
+		t.Error("a new verification does not restore the badge")
 	}
 }

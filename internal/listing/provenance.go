@@ -114,3 +114,53 @@ func (l *Listing) WebsiteVouched() bool {
 	}
 	return l.VerifiedAt != nil && l.VerifiedFields["website"] == l.Website
 }
+
+// IdentifyingFields are the facts that say who and where a business is and
+// how to reach it: a change to any of them after the municipality's check
+// makes the check no longer cover the listing. Hours, prices, services and
+// descriptions change often and do not.
+var IdentifyingFields = []string{"name", "org_number", "address.street", "address.postcode", "address.city", "location",
+	"phone", "email", "website", "categories"}
+
+// RecordVerification notes the values the municipality checked now.
+func (l *Listing) RecordVerification(by string, at time.Time) {
+	l.VerifiedAt, l.VerifiedBy = &at, by
+	l.VerifiedFields = map[string]string{}
+	for _, f := range ProvenanceFields {
+		l.VerifiedFields[f] = FieldText(l, f)
+	}
+}
+
+// ChangedSinceVerification is when an identifying fact last changed after
+// the municipality's last verification, by someone else, and who changed
+// it (SourceOwner, an import…); ok is false when the check still covers
+// the listing.
+func (l *Listing) ChangedSinceVerification() (at time.Time, source string, ok bool) {
+	if l.VerifiedAt == nil {
+		return time.Time{}, "", false
+	}
+	for _, f := range IdentifyingFields {
+		if v, checked := l.VerifiedFields[f]; checked && v == FieldText(l, f) {
+			continue
+		}
+		o, known := l.Provenance[f]
+		if !known || o.Source == SourceMunicipality || !o.At.After(*l.VerifiedAt) {
+			continue
+		}
+		if !ok || o.At.After(at) {
+			at, source, ok = o.At, o.Source, true
+		}
+	}
+	return at, source, ok
+}
+
+// VerifiedFieldNames are the fields the last verification checked.
+func (l *Listing) VerifiedFieldNames() []string {
+	out := []string{}
+	for _, f := range ProvenanceFields {
+		if _, ok := l.VerifiedFields[f]; ok {
+			out = append(out, f)
+		}
+	}
+	return out
+}

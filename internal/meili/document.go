@@ -48,7 +48,10 @@ type document struct {
 	Geo                  geo             `json:"_geo"`
 	AcceptsRepairVoucher bool            `json:"accepts_repair_voucher"`
 	VerifiedAt           *time.Time      `json:"verified_at"`
-	Phone                string          `json:"phone"`
+	// ChangedSinceVerification: an identifying fact changed after the
+	// municipality's last check, so the check no longer covers it.
+	ChangedSinceVerification bool   `json:"changed_since_verification"`
+	Phone                    string `json:"phone"`
 	// Anchor is the same word in every document: a search for it and
 	// more words finds every listing (of the categories filtered to),
 	// those with more of the words first. See searchImplied.
@@ -93,6 +96,9 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 		Geo:                  geo{Lat: l.Location.Lat, Lng: l.Location.Lng},
 		AcceptsRepairVoucher: l.AcceptsRepairVoucher, VerifiedAt: l.VerifiedAt, HoursKnown: l.OpeningHours.Known(),
 		Phone: l.Phone, Anchor: anchor,
+	}
+	if _, _, changed := l.ChangedSinceVerification(); changed {
+		d.ChangedSinceVerification = true
 	}
 	if dist, ok := ix.districts.Lookup(l.District); ok {
 		d.DistrictName = dist.Name

@@ -86,8 +86,8 @@ func (s *Service) Verify(ctx context.Context, admin auth.User, id string, versio
 	if l.Status == listing.StatusHidden {
 		return nil, apperr.Conflict("err.moderation.verify_hidden")
 	}
-	now := s.Now().UTC()
-	l.Status, l.VerifiedAt, l.VerifiedBy = listing.StatusPublished, &now, admin.Email
+	l.Status = listing.StatusPublished
+	l.RecordVerification(admin.Email, s.Now().UTC())
 	return l, s.write(ctx, l, admin, listing.ActionVerify, "")
 }
 
@@ -270,6 +270,30 @@ type Queue struct {
 	// Edits are the owners' recent edits and registrations, newest first.
 	Edits   []Named[audit.Entry]
 	Reports []Named[report.Report]
+	// Reverify are published listings an identifying fact of which
+	// changed after the municipality's last check, most recent first.
+	Reverify []*listing.Listing
+}
+
+// reverify lists the published listings whose verification no longer
+// covers an identifying fact.
+func (s *Service) reverify(ctx context.Context) ([]*listing.Listing, error) {
+	published, err := s.Listings.Store.Published(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*listing.Listing
+	for _, l := range published {
+		if _, _, changed := l.ChangedSinceVerification(); changed {
+			out = append(out, l)
+		}
+	}
+	slices.SortFunc(out, func(a, b *listing.Listing) int {
+		at, _, _ := a.ChangedSinceVerification()
+		bt, _, _ := b.ChangedSinceVerification()
+		return bt.Compare(at)
+	})
+	return out, nil
 }
 
 // RecentEdits is how many owner edits the queue shows.
@@ -284,6 +308,9 @@ func (s *Service) Queue(ctx context.Context) (Queue, error) {
 		return q, err
 	}
 	if q.Claims, err = s.Claims.Pending(ctx); err != nil {
+		return q, err
+	}
+	if q.Reverify, err = s.reverify(ctx); err != nil {
 		return q, err
 	}
 	edits, err := s.Audit.Recent(ctx, RecentEdits, listing.ActionOwnerEdit, listing.ActionOwnerRegister)

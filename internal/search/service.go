@@ -38,7 +38,10 @@ type Hit struct {
 	Phone                string     `json:"phone"`
 	AcceptsRepairVoucher bool       `json:"accepts_repair_voucher"`
 	VerifiedAt           *time.Time `json:"verified_at"`
-	URL                  string     `json:"url"`
+	// ChangedSinceVerification: an identifying fact changed after the
+	// municipality's last check.
+	ChangedSinceVerification bool   `json:"changed_since_verification"`
+	URL                      string `json:"url"`
 	// HoursKnown and OpenSpans (flat pairs of unix minutes [start, end))
 	// come from the index, so that OpenNow is computed for each answer.
 	HoursKnown bool    `json:"-"`

@@ -16,7 +16,10 @@ type queueData struct {
 	Reports     []reportRow
 	Tips        []tipRow
 	Suggestions []suggestionRow
+	Reverify    []reverifyRow
 }
+
+type reverifyRow struct{ Name, AdminURL, Changed string }
 
 type suggestionRow struct {
 	ID, ListingName, AdminURL, Field, Current, Proposed, ProposedRaw, From, Evidence string
@@ -63,6 +66,11 @@ func (a *admin) queue(c *fiber.Ctx) error {
 	for _, r := range q.Reports {
 		d.Reports = append(d.Reports, reportRow{ID: r.Item.ID, ListingName: r.ListingName, AdminURL: paths.AdminListing(r.Item.ListingID),
 			Reason: l.T("report.reason." + r.Item.Reason), Message: r.Item.Message, Email: r.Item.Email, Since: view.Moment(l, r.Item.CreatedAt)})
+	}
+	for _, lst := range q.Reverify {
+		at, source, _ := lst.ChangedSinceVerification()
+		d.Reverify = append(d.Reverify, reverifyRow{Name: lst.Name, AdminURL: paths.AdminListing(lst.ID),
+			Changed: l.T("admin.reverify.changed", "date", view.Date(l, at), "who", l.T("source."+source))})
 	}
 	if d.Suggestions, err = a.suggestionRows(c, l); err != nil {
 		return err

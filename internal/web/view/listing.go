@@ -100,10 +100,17 @@ func NewListing(l *i18n.Localizer, lst *listing.Listing, districtName string, no
 	return b
 }
 
-// VerifiedText says when the municipality last verified the listing.
+// VerifiedText says when the municipality last verified the listing, or
+// that a fact it checked has changed since.
 func VerifiedText(l *i18n.Localizer, lst *listing.Listing) string {
 	if lst.VerifiedAt == nil {
 		return l.T("listing.not_verified")
+	}
+	if at, source, changed := lst.ChangedSinceVerification(); changed {
+		if source == listing.SourceOwner {
+			return l.T("listing.changed_by_owner", "date", Date(l, at))
+		}
+		return l.T("listing.changed_since_check", "date", Date(l, at))
 	}
 	return l.T("listing.verified", "date", Date(l, *lst.VerifiedAt))
 }

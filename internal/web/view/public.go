@@ -38,9 +38,14 @@ type Public struct {
 	AcceptsRepairVoucher bool             `json:"accepts_repair_voucher"`
 	WheelchairAccessible string           `json:"wheelchair_accessible"`
 	VerifiedAt           *time.Time       `json:"verified_at"`
-	ConfirmedAt          *time.Time       `json:"confirmed_at"`
-	Source               listing.Source   `json:"source"`
-	UpdatedAt            time.Time        `json:"updated_at"`
+	// VerifiedFields are the fields the last verification checked;
+	// ChangedSinceVerification is true when an identifying fact (name,
+	// address, contact, categories…) changed after it.
+	VerifiedFields           []string       `json:"verified_fields"`
+	ChangedSinceVerification bool           `json:"changed_since_verification"`
+	ConfirmedAt              *time.Time     `json:"confirmed_at"`
+	Source                   listing.Source `json:"source"`
+	UpdatedAt                time.Time      `json:"updated_at"`
 }
 
 // PublicHours are a listing's opening hours as published.
@@ -80,8 +85,14 @@ func NewPublic(l *listing.Listing, now time.Time) Public {
 		Address: l.Address, Location: l.Location, District: l.District, Phone: l.Phone, Email: l.Email, Website: l.Website,
 		OpeningHours: hours, PriceInfo: l.PriceInfo, PriceFromNOK: l.PriceFromNOK,
 		AcceptsRepairVoucher: l.AcceptsRepairVoucher, WheelchairAccessible: l.WheelchairAccessible,
-		VerifiedAt: l.VerifiedAt, ConfirmedAt: l.ConfirmedAt, Source: l.Source, UpdatedAt: l.UpdatedAt,
+		VerifiedAt: l.VerifiedAt, VerifiedFields: l.VerifiedFieldNames(), ChangedSinceVerification: changedSinceVerification(l),
+		ConfirmedAt: l.ConfirmedAt, Source: l.Source, UpdatedAt: l.UpdatedAt,
 	}
+}
+
+func changedSinceVerification(l *listing.Listing) bool {
+	_, _, changed := l.ChangedSinceVerification()
+	return changed
 }
 
 // OpenDataGeoJSON is the published listings as a GeoJSON feature
@@ -117,7 +128,8 @@ const (
 // OpenDataHeader is the header row of the open-data CSV.
 var OpenDataHeader = []string{"id", "slug", "url", "name", "org_number", "categories", "services", "street", "postcode", "city",
 	"district", "lat", "lng", "phone", "email", "website", "opening_hours", "price_info", "price_from_nok",
-	"accepts_repair_voucher", "wheelchair_accessible", "verified_at", "confirmed_at", "source", "attribution"}
+	"accepts_repair_voucher", "wheelchair_accessible", "verified_at", "verified_fields", "changed_since_verification",
+	"confirmed_at", "source", "attribution"}
 
 // OpenDataRow is one listing as a row of the open-data CSV.
 func OpenDataRow(l *listing.Listing, baseURL string) []string {
@@ -137,7 +149,8 @@ func OpenDataRow(l *listing.Listing, baseURL string) []string {
 		strings.Join(l.Categories, ";"), strings.Join(l.Services, ";"), l.Address.Street, l.Address.Postcode, l.Address.City,
 		l.District, strconv.FormatFloat(l.Location.Lat, 'f', -1, 64), strconv.FormatFloat(l.Location.Lng, 'f', -1, 64),
 		l.Phone, l.Email, l.Website, hours, l.PriceInfo, price,
-		strconv.FormatBool(l.AcceptsRepairVoucher), l.WheelchairAccessible, TimeText(l.VerifiedAt), TimeText(l.ConfirmedAt),
+		strconv.FormatBool(l.AcceptsRepairVoucher), l.WheelchairAccessible, TimeText(l.VerifiedAt),
+		strings.Join(l.VerifiedFieldNames(), ";"), strconv.FormatBool(changedSinceVerification(l)), TimeText(l.ConfirmedAt),
 		l.Source.Kind, attribution}
 }
 

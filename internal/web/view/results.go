@@ -29,7 +29,7 @@ func NewHit(l *i18n.Localizer, h search.Hit, districtName string, now time.Time)
 		Slug: h.Slug, Name: h.Name, URL: h.URL,
 		Lat: strconv.FormatFloat(h.Location.Lat, 'f', -1, 64), Lng: strconv.FormatFloat(h.Location.Lng, 'f', -1, 64),
 		CategoryText: CategoryNames(h.Categories, l), AddressText: AddressText(h.Address.Street, h.Address.Postcode, h.Address.City, districtName),
-		Voucher: h.AcceptsRepairVoucher, Verified: h.VerifiedAt != nil,
+		Voucher: h.AcceptsRepairVoucher, Verified: h.VerifiedAt != nil && !h.ChangedSinceVerification,
 		Phone: h.Phone, Tel: TelLink(h.Phone),
 		Directions: "https://www.openstreetmap.org/directions?to=" + url.QueryEscape(
 			strconv.FormatFloat(h.Location.Lat, 'f', 5, 64)+","+strconv.FormatFloat(h.Location.Lng, 'f', 5, 64)),
