@@ -210,6 +210,9 @@ func TestReviewQueueActions(t *testing.T) {
 		t.Errorf("hide with a reason not on the list: %d, want 400", a.Status)
 	}
 	admin.act("/admin/oppforing/"+got.ID, "/admin/oppforing/"+got.ID+"/skjul", url.Values{"reason": {"temporarily_closed"}, "note": {"Ferie til mars"}})
+	if m := e.mail.WaitFor(t, "ny@nyesko.no"); !strings.Contains(m.Text, "Midlertidig stengt / Temporarily closed") || !strings.Contains(m.Text, "Ferie til mars") {
+		t.Errorf("hide e-mail to the owner: %q\n%s", m.Subject, m.Text)
+	}
 	e.waitIndexed()
 	if r := e.search(url.Values{"q": {"Møhlenpris"}}); contains(names(r), "Nye Sko Møhlenpris") {
 		t.Error("a hidden listing is still found")
@@ -229,11 +232,16 @@ func TestReviewQueueActions(t *testing.T) {
 		t.Fatalf("no owner edit in the log: %v", err)
 	}
 	csrf := csrfOf(t, admin.get("/admin"))
-	if a := admin.post("/admin/endring/"+strconv.FormatInt(entries[0].ID, 10)+"/tilbakestill", url.Values{"_csrf": {csrf}}); a.Status != http.StatusSeeOther {
+	if a := admin.post("/admin/endring/"+strconv.FormatInt(entries[0].ID, 10)+"/tilbakestill", url.Values{"_csrf": {csrf}, "reason": {"Nummeret går til en annen bedrift."}}); a.Status != http.StatusSeeOther {
 		t.Fatalf("revert: %d %.300s", a.Status, a.Body)
 	}
 	if l := e.listing(edited.ID); l.Phone != "" {
 		t.Errorf("phone after revert: %q, want it empty again", l.Phone)
+	}
+	// The owner hears of it, with the reason.
+	if m := e.mail.WaitFor(t, "eier@somverket.no"); !strings.Contains(m.Subject, "tilbakestilt") || !strings.Contains(m.Text, "Nummeret går til en annen bedrift.") ||
+		!strings.Contains(m.Text, "Telefon / Phone") {
+		t.Errorf("revert e-mail: %q\n%s", m.Subject, m.Text)
 	}
 	if a := admin.post("/admin/endring/"+strconv.FormatInt(entries[0].ID, 10)+"/tilbakestill", url.Values{"_csrf": {csrf}}); a.Status != http.StatusConflict {
 		t.Errorf("reverting twice: %d, want 409", a.Status)
@@ -250,7 +258,7 @@ func TestReviewQueueActions(t *testing.T) {
 			actions = append(actions, string(h.Action)+":"+h.Note)
 		}
 	}
-	if want := "admin_verify:,admin_hide:temporarily_closed Ferie til mars,admin_unhide:"; strings.Join(actions, ",") != want {
+	if want := "admin_verify:,admin_hide:Ferie til mars,admin_unhide:"; strings.Join(actions, ",") != want {
 		t.Errorf("audit log: %q, want %q", strings.Join(actions, ","), want)
 	}
 

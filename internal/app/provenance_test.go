@@ -278,6 +278,9 @@ func TestVerificationCoversTheFactsChecked(t *testing.T) {
 		t.Errorf("API: %+v %v", api, err)
 	}
 	admin = e.adminVisitor() // two days on, a new session
+	if page := admin.get("/admin/oppforing/" + got.ID); !regexp.MustCompile(`Nettsted</th><td>https://nokler.example/</td><td>bedriften, 25\. november 2026 \(owner:eier@sentrum.no\)`).MatchString(page.Body) {
+		t.Error("the console does not show where the website came from")
+	}
 	if queue := admin.get("/admin"); !strings.Contains(queue.Body, "1 oppføring endret etter kontroll") || !strings.Contains(queue.Body, "Skomaker Sentrum og Nøkler") {
 		t.Error("the review queue does not ask for a new check")
 	}

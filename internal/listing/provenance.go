@@ -90,6 +90,9 @@ func (l *Listing) FieldOrigin(field string) Origin {
 	if o, ok := l.Provenance[field]; ok {
 		return o
 	}
+	if l.Source.Kind == "" {
+		return Origin{Source: SourceMunicipality, At: l.CreatedAt}
+	}
 	return Origin{Source: l.Source.Kind, At: l.CreatedAt}
 }
 

@@ -109,17 +109,23 @@ func (s *Service) Reject(ctx context.Context, admin auth.User, id string, versio
 	if err := s.write(ctx, l, admin, listing.ActionReject, reason); err != nil {
 		return nil, err
 	}
-	owners, err := s.Claims.Store.Owners(ctx, l.ID)
+	return l, s.tellOwners(ctx, l, "mail.rejected", "reason", reason)
+}
+
+// tellOwners e-mails every owner of l (in both languages) what the
+// municipality did; a listing nobody owns tells nobody.
+func (s *Service) tellOwners(ctx context.Context, l *listing.Listing, key string, args ...any) error {
+	owners, err := s.Claims.OwnerEmails(ctx, l.ID)
 	if err != nil {
-		return l, err
+		return err
 	}
-	subject, text := s.Messages.Bilingual("mail.rejected.subject", "mail.rejected.text", "name", l.Name, "reason", reason)
-	for _, o := range owners {
-		if err := s.Mailer.Send(ctx, mail.Message{To: o.Email, Subject: subject, Text: text}); err != nil {
-			return l, err
+	subject, text := s.Messages.Bilingual(key+".subject", key+".text", append([]any{"name", l.Name}, args...)...)
+	for _, to := range owners {
+		if err := s.Mailer.Send(ctx, mail.Message{To: to, Subject: subject, Text: text}); err != nil {
+			return err
 		}
 	}
-	return l, nil
+	return nil
 }
 
 // Hide takes a listing out of the map and search for one of HideReasons.
@@ -136,7 +142,22 @@ func (s *Service) Hide(ctx context.Context, admin auth.User, id string, version 
 		return nil, err
 	}
 	l.Status, l.HideReason = listing.StatusHidden, reason
-	return l, s.write(ctx, l, admin, listing.ActionHide, strings.TrimSpace(reason+" "+note))
+	// The reason is in the change itself (hide_reason); the note is the
+	// editor's words.
+	if err := s.write(ctx, l, admin, listing.ActionHide, note); err != nil {
+		return nil, err
+	}
+	// One e-mail in both languages: the reason named in both.
+	why := s.Messages.For(i18n.NB).T("admin.hide."+reason) + " / " + s.Messages.For(i18n.EN).T("admin.hide."+reason)
+	return l, s.tellOwners(ctx, l, "mail.hidden", "reason", why, "note", noteOrNone(note))
+}
+
+// noteOrNone is an editor's note for an e-mail, or a dash.
+func noteOrNone(note string) string {
+	if strings.TrimSpace(note) == "" {
+		return "–"
+	}
+	return note
 }
 
 // Unhide publishes a hidden listing again.
@@ -162,7 +183,11 @@ type Reverted struct {
 
 // Revert sets the fields one audit entry changed back to their values
 // before it, where nobody has changed them since.
-func (s *Service) Revert(ctx context.Context, admin auth.User, entryID int64) (Reverted, error) {
+func (s *Service) Revert(ctx context.Context, admin auth.User, entryID int64, reason string) (Reverted, error) {
+	reason, err := checkOptionalReason(reason)
+	if err != nil {
+		return Reverted{}, err
+	}
 	e, err := s.Audit.Entry(ctx, entryID)
 	if err != nil {
 		return Reverted{}, err
@@ -178,8 +203,20 @@ func (s *Service) Revert(ctx context.Context, admin auth.User, entryID int64) (R
 	if len(restored) == 0 {
 		return Reverted{Listing: l, Left: left}, apperr.Conflict("err.moderation.nothing_to_revert")
 	}
-	err = s.write(ctx, l, admin, listing.ActionRevert, "revert #"+strconv.FormatInt(entryID, 10))
-	return Reverted{Listing: l, Restored: restored, Left: left}, err
+	note := strings.TrimSpace("revert #" + strconv.FormatInt(entryID, 10) + " " + reason)
+	if err := s.write(ctx, l, admin, listing.ActionRevert, note); err != nil {
+		return Reverted{}, err
+	}
+	r := Reverted{Listing: l, Restored: restored, Left: left}
+	if !strings.HasPrefix(e.Actor, "owner:") {
+		return r, nil // only an owner's own change is theirs to hear about
+	}
+	labels := make([]string, len(restored))
+	for i, f := range restored {
+		key := "form.field." + strings.ReplaceAll(f, ".", "_")
+		labels[i] = s.Messages.For(i18n.NB).T(key) + " / " + s.Messages.For(i18n.EN).T(key)
+	}
+	return r, s.tellOwners(ctx, l, "mail.reverted", "fields", strings.Join(labels, ", "), "reason", noteOrNone(reason))
 }
 
 // SetVoucher marks whether the listing takes part in the city's repair

@@ -24,7 +24,11 @@ type listingData struct {
 	History                                                        []view.Edit
 	Scans                                                          int
 	StickerSVG, StickerPDF                                         string
+	// Provenance says where each field's value came from.
+	Provenance []provenanceRow
 }
+
+type provenanceRow struct{ Field, Value, Source, When, By string }
 
 // listing is one listing as the municipality sees it: its state, the
 // actions, its whole history with revert buttons, and its sticker.
@@ -55,6 +59,15 @@ func (a *admin) renderListing(c *fiber.Ctx, status int, id string, ferr *form.Er
 	}
 	for _, r := range moderation.HideReasons {
 		data.HideReasons = append(data.HideReasons, view.Option{Slug: r, Name: l.T("admin.hide." + r), Selected: r == lst.HideReason})
+	}
+	for _, f := range listing.ProvenanceFields {
+		value := view.ValueText(l, f, listing.FieldText(lst, f))
+		if value == "" {
+			continue
+		}
+		o := lst.FieldOrigin(f)
+		data.Provenance = append(data.Provenance, provenanceRow{Field: view.FieldLabel(l, f), Value: value,
+			Source: l.T("source." + o.Source), When: view.Date(l, o.At), By: o.By})
 	}
 	for i := len(d.History) - 1; i >= 0; i-- { // newest first
 		data.History = append(data.History, view.NewEdit(l, d.History[i], lst.Name))
@@ -122,7 +135,7 @@ func (a *admin) revert(c *fiber.Ctx) error {
 	if err != nil {
 		return apperr.NotFound("err.no_such_change")
 	}
-	r, err := a.moderation.Revert(c.UserContext(), *currentUser(c), id)
+	r, err := a.moderation.Revert(c.UserContext(), *currentUser(c), id, postValues(c).Get("reason"))
 	if apperr.Is(err, apperr.CodeConflict) && r.Listing != nil {
 		return a.renderListing(c, fiber.StatusConflict, r.Listing.ID, &form.Error{Message: a.lang(c).T("admin.error.nothing_to_revert")})
 	} else if err != nil {
