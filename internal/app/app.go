@@ -150,7 +150,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages},
 		Reports:      a.Store,
 		Tips:         a.Store,
-		Suggestions:  &suggestion.Service{Store: a.Store, Listings: a.Listings, Now: now},
+		Suggestions:  &suggestion.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Now: now},
 		Vocabulary:   a.Vocabulary,
 		Reader:       a.Reader,
 		Districts:    a.Districts,

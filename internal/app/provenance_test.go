@@ -97,6 +97,49 @@ func TestOSMWebsiteCannotHandOverAListing(t *testing.T) {
 	if o := e.listing(trek.ID).FieldOrigin("website"); o.Source != listing.SourceMunicipality || o.By != "admin:red@bergen.kommune.no" {
 		t.Errorf("website origin %+v", o)
 	}
+	if a := shop.get("/min-side/oppforing/" + trek.ID); a.Status != 200 {
+		t.Fatalf("the approved owner's edit form: %d", a.Status)
+	}
+
+	// The website moves to another domain: the automatic approval is not
+	// kept silently; the editor is asked to review the owner.
+	trek = e.listing(trek.ID)
+	trek.Website = "https://trek.example/"
+	if err := e.app.Listings.Update(ctx, trek, listing.Change{Actor: "owner:post@trekbergen.no", Action: listing.ActionOwnerEdit}); err != nil {
+		t.Fatal(err)
+	}
+	open, err := e.app.Store.OpenSuggestions(ctx)
+	if err != nil || len(open) != 1 || open[0].Field != suggestion.FieldOwner || open[0].Current != "post@trekbergen.no" {
+		t.Fatalf("owner review: %+v %v", open, err)
+	}
+	admin := e.adminVisitor()
+	queue := admin.get("/admin")
+	m := regexp.MustCompile(`action="(/admin/forslag/[^"]+/godta)"`).FindStringSubmatch(queue.Body)
+	if m == nil || !strings.Contains(queue.Body, "Fjern eieren") {
+		t.Fatal("the queue does not offer to remove the owner")
+	}
+	if a := admin.post(m[1], url.Values{"_csrf": {csrfOf(t, queue)}}); a.Status != 303 {
+		t.Fatalf("remove owner: %d", a.Status)
+	}
+	// The removed owner's open session loses access at once.
+	if a := shop.get("/min-side/oppforing/" + trek.ID); a.Status != 403 {
+		t.Errorf("the removed owner's edit form: %d, want 403", a.Status)
+	}
+
+	// The municipality can also remove an owner from the listing's page;
+	// the person is told by e-mail.
+	other, _ := e.owned(place("Sykkelverksted Minde", [2]float64{60.372, 5.338}, []string{"sykkel"}, ""), "eier@minde.example")
+	page := admin.get("/admin/oppforing/" + other.ID)
+	if a := admin.post("/admin/oppforing/"+other.ID+"/eier/fjern", url.Values{"_csrf": {csrfOf(t, page)}, "email": {"eier@minde.example"},
+		"reason": {"Solgt til ny eier."}}); a.Status != 303 {
+		t.Fatalf("remove from the listing page: %d", a.Status)
+	}
+	if m := e.mail.WaitFor(t, "eier@minde.example"); !strings.Contains(m.Text, "Solgt til ny eier.") {
+		t.Errorf("removal e-mail: %s", m.Text)
+	}
+	if a := admin.post("/admin/oppforing/"+other.ID+"/eier/fjern", url.Values{"_csrf": {csrfOf(t, page)}, "email": {"eier@minde.example"}}); a.Status != 404 {
+		t.Errorf("removing a non-owner: %d, want 404", a.Status)
+	}
 }
 
 // A routine re-import of OpenStreetMap after an owner's edits changes none

@@ -50,6 +50,9 @@ const (
 	// ActionSuggestionAccepted writes a suggested value the municipality
 	// accepted; the note names the suggestion.
 	ActionSuggestionAccepted Action = "admin_suggestion_accepted"
+	// ActionOwnerRemoved takes a listing away from an owner (the note
+	// names them).
+	ActionOwnerRemoved Action = "admin_owner_removed"
 )
 
 // FieldChange is one field's value before and after a write, as text.

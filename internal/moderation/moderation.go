@@ -219,6 +219,25 @@ func (s *Service) Revert(ctx context.Context, admin auth.User, entryID int64, re
 	return r, s.tellOwners(ctx, l, "mail.reverted", "fields", strings.Join(labels, ", "), "reason", noteOrNone(reason))
 }
 
+// RemoveOwner takes the listing away from one of its owners, who is told
+// by e-mail; their open sessions lose access at once.
+func (s *Service) RemoveOwner(ctx context.Context, admin auth.User, listingID, email, reason string) error {
+	reason, err := checkOptionalReason(reason)
+	if err != nil {
+		return err
+	}
+	l, err := s.Listings.Store.Get(ctx, listingID)
+	if err != nil {
+		return err
+	}
+	ch := listing.Change{Actor: actor(admin), Action: listing.ActionOwnerRemoved, Note: strings.TrimSpace(email + " " + reason)}
+	if err := s.Claims.Remove(ctx, listingID, email, ch); err != nil {
+		return err
+	}
+	subject, text := s.Messages.Bilingual("mail.owner_removed.subject", "mail.owner_removed.text", "name", l.Name, "reason", noteOrNone(reason))
+	return s.Mailer.Send(ctx, mail.Message{To: email, Subject: subject, Text: text})
+}
+
 // SetVoucher marks whether the listing takes part in the city's repair
 // voucher scheme (reparasjonsbonus).
 func (s *Service) SetVoucher(ctx context.Context, admin auth.User, id string, version int, on bool) (*listing.Listing, error) {

@@ -62,6 +62,9 @@ type Store interface {
 	Listings(ctx context.Context, userID string) ([]*listing.Listing, error)
 	// Owners returns the accounts that own the listing.
 	Owners(ctx context.Context, listingID string) ([]auth.User, error)
+	// RemoveOwner takes the listing away from the owner with the address,
+	// recording ch in the audit log; a non-owner is apperr not found.
+	RemoveOwner(ctx context.Context, listingID, email string, ch listing.Change) error
 }
 
 // Service takes and decides claims, and says who may edit what.
@@ -213,6 +216,16 @@ func (s *Service) Decide(ctx context.Context, id string, approve bool, by string
 	}
 	s.Log.Info("claim: decided", "claim_id", id, "status", status, "by", by)
 	return c, nil
+}
+
+// Remove takes a listing away from an owner. Access is checked against
+// the owners on every request, so their open sessions lose it at once.
+func (s *Service) Remove(ctx context.Context, listingID, email string, ch listing.Change) error {
+	if err := s.Store.RemoveOwner(ctx, listingID, email, ch); err != nil {
+		return err
+	}
+	s.Log.Info("owner: removed", "listing_id", listingID, "email", email, "by", ch.Actor)
+	return nil
 }
 
 // SameDomain reports whether the e-mail address is at the website's own

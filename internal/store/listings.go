@@ -81,6 +81,9 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) 
 		if err := s.appendAudit(ctx, tx, l.ID, ch, next.Version, listing.Diff(before, &next)); err != nil {
 			return err
 		}
+		if err := s.reviewDomainOwners(ctx, tx, l.ID, before.Website, next.Website); err != nil {
+			return err
+		}
 		return s.enqueue(ctx, tx, l.ID)
 	})
 	if err == nil {

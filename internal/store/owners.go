@@ -125,3 +125,55 @@ func isUniqueViolation(err error) bool {
 	var se *sqlite.Error
 	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
 }
+
+// RemoveOwner takes a listing away from an owner (by e-mail address) and
+// records it in the audit log. Access is checked against listing_owners on
+// every request, so the owner's open sessions lose it at once.
+func (s *DB) RemoveOwner(ctx context.Context, listingID, email string, ch listing.Change) error {
+	return s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM listing_owners WHERE listing_id = ?
+			AND user_id = (SELECT id FROM users WHERE email = ?)`, listingID, email)
+		if err != nil {
+			return fmt.Errorf("store: remove owner of %s: %w", listingID, err)
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return apperr.NotFound("err.store.no_owner")
+		}
+		var version int
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM listings WHERE id = ?`, listingID).Scan(&version); err != nil {
+			return fmt.Errorf("store: remove owner of %s: %w", listingID, err)
+		}
+		return s.appendAudit(ctx, tx, listingID, ch, version, []listing.FieldChange{})
+	})
+}
+
+// reviewDomainOwners raises, in the write's transaction, a suggestion to
+// review each owner who was approved automatically because their e-mail
+// domain was the website's, when the website changes away from it: such an
+// approval is not kept silently.
+func (s *DB) reviewDomainOwners(ctx context.Context, tx *sql.Tx, listingID, oldWebsite, newWebsite string) error {
+	if oldWebsite == newWebsite || oldWebsite == "" {
+		return nil
+	}
+	emails, err := collect(ctx, tx, "auto-approved owners", func(row scanner) (string, error) {
+		var email string
+		return email, row.Scan(&email)
+	}, `SELECT u.email FROM claims c JOIN users u ON u.id = c.user_id
+		JOIN listing_owners o ON o.listing_id = c.listing_id AND o.user_id = c.user_id
+		WHERE c.listing_id = ? AND c.status = 'approved' AND c.decided_by = ?`, listingID, owner.AutoApprover)
+	if err != nil {
+		return err
+	}
+	for _, email := range emails {
+		if !owner.SameDomain(email, oldWebsite) || owner.SameDomain(email, newWebsite) {
+			continue
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO suggestions (id, listing_id, field, current, proposed, source, evidence, created_at)
+			VALUES (?, ?, 'owner', ?, '', 'municipality', ?, ?) ON CONFLICT (listing_id, field, proposed, source) DO NOTHING`,
+			uuid.NewString(), listingID, email, "approved automatically for the website "+oldWebsite+", now "+newWebsite,
+			formatTime(s.Now())); err != nil {
+			return fmt.Errorf("store: raise owner review on %s: %w", listingID, err)
+		}
+	}
+	return nil
+}

@@ -52,17 +52,30 @@ type Store interface {
 	DecideSuggestion(ctx context.Context, id, decision, by, reason string, at time.Time) error
 }
 
+// FieldOwner is the field of a suggestion to review an owner: Current is
+// the owner's e-mail address, and accepting removes them.
+const FieldOwner = "owner"
+
+// OwnerRemover takes a listing away from an owner.
+type OwnerRemover interface {
+	RemoveOwner(ctx context.Context, listingID, email string, ch listing.Change) error
+}
+
 // Service decides suggestions; an accepted value is written through the
 // listing service, audit-logged with the suggestion as its reason.
 type Service struct {
 	Store    Store
 	Listings *listing.Service
+	Owners   OwnerRemover
 	Now      func() time.Time
 }
 
 // Stale reports whether the field has changed since the suggestion was
 // raised: accepting it would overwrite a value nobody has compared it to.
 func (sg Suggestion) Stale(l *listing.Listing) bool {
+	if sg.Field == FieldOwner {
+		return false // an owner review is about a person, not a value
+	}
 	return listing.FieldText(l, sg.Field) != sg.Current
 }
 
@@ -80,6 +93,14 @@ func (s *Service) Accept(ctx context.Context, id, by string, value *string) erro
 	case Rejected:
 		return apperr.Conflict("err.suggestion.decided")
 	}
+	ch := listing.Change{Actor: "admin:" + by, Action: listing.ActionSuggestionAccepted,
+		Note: "forslag " + sg.ID + " (" + sg.Source + "): " + sg.Evidence}
+	if sg.Field == FieldOwner {
+		if err := s.Owners.RemoveOwner(ctx, sg.ListingID, sg.Current, ch); err != nil && !apperr.Is(err, apperr.CodeNotFound) {
+			return err
+		}
+		return s.Store.DecideSuggestion(ctx, id, Accepted, by, "", s.Now().UTC())
+	}
 	l, err := s.Listings.Store.Get(ctx, sg.ListingID)
 	if err != nil {
 		return err
@@ -94,8 +115,6 @@ func (s *Service) Accept(ctx context.Context, id, by string, value *string) erro
 	if err := listing.SetField(l, sg.Field, proposed); err != nil {
 		return apperr.Invalid("value", "err.suggestion.value")
 	}
-	ch := listing.Change{Actor: "admin:" + by, Action: listing.ActionSuggestionAccepted,
-		Note: "forslag " + sg.ID + " (" + sg.Source + "): " + sg.Evidence}
 	if err := s.Listings.Update(ctx, l, ch); err != nil {
 		return err
 	}

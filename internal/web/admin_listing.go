@@ -26,6 +26,8 @@ type listingData struct {
 	StickerSVG, StickerPDF                                         string
 	// Provenance says where each field's value came from.
 	Provenance []provenanceRow
+	// RemoveOwnerURL takes the listing away from one of Owners.
+	RemoveOwnerURL string
 }
 
 type provenanceRow struct{ Field, Value, Source, When, By string }
@@ -47,7 +49,7 @@ func (a *admin) renderListing(c *fiber.Ctx, status int, id string, ferr *form.Er
 		EditURL: paths.EditListing(lst.ID), Version: lst.Version, Voucher: lst.AcceptsRepairVoucher,
 		DistrictName: a.districts.Name(lst.District), VerifiedText: view.VerifiedText(l, lst), ConfirmedText: view.ConfirmedText(l, lst),
 		UnconfirmedText: view.UnconfirmedText(l, d.UnansweredSince), Owners: d.Owners, Scans: d.Scans,
-		StickerSVG: paths.Sticker(lst.ID, "svg"), StickerPDF: paths.Sticker(lst.ID, "pdf")}
+		StickerSVG: paths.Sticker(lst.ID, "svg"), StickerPDF: paths.Sticker(lst.ID, "pdf"), RemoveOwnerURL: paths.AdminAction(lst.ID, "eier/fjern")}
 	if lst.HideReason != "" {
 		data.HideReasonText = l.T("admin.hide." + lst.HideReason)
 	}
@@ -128,6 +130,15 @@ func (a *admin) voucher(c *fiber.Ctx) error {
 	return a.act(c, "voucher", func(version int, v func(string) string) (*listing.Listing, error) {
 		return a.moderation.SetVoucher(c.UserContext(), *currentUser(c), c.Params("id"), version, v("voucher") == "on")
 	})
+}
+
+// removeOwner takes the listing away from one of its owners.
+func (a *admin) removeOwner(c *fiber.Ctx) error {
+	v := postValues(c)
+	if err := a.moderation.RemoveOwner(c.UserContext(), *currentUser(c), c.Params("id"), v.Get("email"), v.Get("reason")); err != nil {
+		return err
+	}
+	return c.Redirect(paths.AdminListing(c.Params("id"))+"?melding=owner_removed", fiber.StatusSeeOther)
 }
 
 func (a *admin) revert(c *fiber.Ctx) error {

@@ -6,6 +6,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
 )
 
@@ -23,7 +24,7 @@ type reverifyRow struct{ Name, AdminURL, Changed string }
 
 type suggestionRow struct {
 	ID, ListingName, AdminURL, Field, Current, Proposed, ProposedRaw, From, Evidence string
-	Stale                                                                            bool
+	Stale, IsOwner                                                                   bool
 	AcceptURL, RejectURL                                                             string
 }
 
@@ -116,7 +117,7 @@ func (a *admin) suggestionRows(c *fiber.Ctx, l *i18n.Localizer) ([]suggestionRow
 			Field: view.FieldLabel(l, sg.Field), Current: view.ValueText(l, sg.Field, sg.Current),
 			Proposed: view.ValueText(l, sg.Field, sg.Proposed), ProposedRaw: sg.Proposed,
 			From:     l.T("admin.suggestion.from", "source", l.T("source."+sg.Source), "when", view.Moment(l, sg.CreatedAt)),
-			Evidence: sg.Evidence, Stale: sg.Stale(lst),
+			Evidence: sg.Evidence, Stale: sg.Stale(lst), IsOwner: sg.Field == suggestion.FieldOwner,
 			AcceptURL: paths.AcceptSuggestion(sg.ID), RejectURL: paths.RejectSuggestion(sg.ID)})
 	}
 	return rows, nil

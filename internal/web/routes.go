@@ -71,6 +71,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	console.Post("/oppforing/:id/skjul", csrf, adm.hide)
 	console.Post("/oppforing/:id/vis", csrf, adm.unhide)
 	console.Post("/oppforing/:id/bonus", csrf, adm.voucher)
+	console.Post("/oppforing/:id/eier/fjern", csrf, adm.removeOwner)
 	console.Get("/oppforing/:id/klistremerke.svg", adm.sticker)
 	console.Get("/oppforing/:id/klistremerke.pdf", adm.sticker)
 	console.Post("/endring/:entry/tilbakestill", csrf, adm.revert)
