@@ -523,6 +523,9 @@ func TestImportPreviewAndConfirm(t *testing.T) {
 			t.Errorf("the preview does not say %q", want)
 		}
 	}
+	if !strings.Contains(preview.Body, "Den eksisterende oppføringen og raden side om side") {
+		t.Error("the preview does not set a duplicate's values beside the row's")
+	}
 	if !regexp.MustCompile(`Lignende navn \d m unna`).MatchString(preview.Body) {
 		t.Error("the preview does not offer the similar name nearby as a duplicate")
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
@@ -35,7 +36,12 @@ type previewRow struct {
 	Problems                         []string
 	ExistingName, ExistingURL, Match string
 	Changes                          []view.Change
-	Approximate                      bool
+	// Compare sets a possible duplicate's values beside the row's.
+	Compare []view.Change
+	// Suggested are the row's values for fields people set, which become
+	// suggestions rather than changes.
+	Suggested   []view.Change
+	Approximate bool
 }
 
 func (a *admin) importForm(c *fiber.Ctx) error {
@@ -100,6 +106,16 @@ func previewOf(l *i18n.Localizer, u importer.Upload, plan importer.Plan) *previe
 		}
 		for _, ch := range st.Changes {
 			r.Changes = append(r.Changes, view.NewChange(l, ch))
+		}
+		if st.Action == importer.Duplicate {
+			for _, ch := range listing.Diff(st.Existing, st.Listing) {
+				if listing.Revertible(ch.Field) { // the fields people write, not status or verification
+					r.Compare = append(r.Compare, view.NewChange(l, ch))
+				}
+			}
+		}
+		for _, sg := range st.Suggestions {
+			r.Suggested = append(r.Suggested, view.NewChange(l, listing.FieldChange{Field: sg.Field, Before: sg.Current, After: sg.Proposed}))
 		}
 		p.Rows = append(p.Rows, r)
 	}

@@ -64,6 +64,14 @@ type statsData struct {
 	Missed       []missedRow
 	Days         int
 	From, To     string
+	// Suggestions counts the open suggestions by where they came from.
+	Suggestions []sourceCount
+}
+
+// sourceCount is how many open suggestions came from one source.
+type sourceCount struct {
+	Count  int
+	Source string
 }
 
 type legendItem struct {
@@ -110,6 +118,21 @@ func (a *admin) stats(c *fiber.Ctx) error {
 	for _, t := range top {
 		d.Missed = append(d.Missed, missedRow{Query: t.Miss.Query, District: a.districts.Name(t.Miss.District),
 			Category: view.CategoryNames(splitNonEmpty(t.Miss.Category), l), Cause: l.T("admin.stats.cause." + causeKey(t.Miss.Cause)), Count: t.Count})
+	}
+	open, err := a.suggestions.Store.OpenSuggestions(ctx)
+	if err != nil {
+		return err
+	}
+	bySource := map[string]int{}
+	var sources []string
+	for _, sg := range open {
+		if bySource[sg.Source] == 0 {
+			sources = append(sources, sg.Source)
+		}
+		bySource[sg.Source]++
+	}
+	for _, src := range sources {
+		d.Suggestions = append(d.Suggestions, sourceCount{Count: bySource[src], Source: l.T("source." + src)})
 	}
 	return a.render(c, fiber.StatusOK, "stats", l.T("admin.stats.heading"), d, nil)
 }
