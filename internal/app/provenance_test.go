@@ -339,3 +339,28 @@ func TestVerificationCoversTheFactsChecked(t *testing.T) {
 		t.Error("a new verification does not restore the badge")
 	}
 }
+
+// "Meld fra om feil" may propose the right value; it joins the
+// suggestions, for an editor to accept.
+func TestReportProposesAValue(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+	v := e.visitor()
+	form := v.get("/reparator/skomaker-sentrum/meld-feil")
+	token := csrfOf(t, form)
+	if a := v.post("/reparator/skomaker-sentrum/meld-feil", url.Values{"_csrf": {token}, "reason": {"contact"}, "message": {"Nytt nummer."},
+		"correction_field": {"status"}, "correction": {"published"}}); a.Status != 400 {
+		t.Errorf("a correction of a field the public may not propose: %d, want 400", a.Status)
+	}
+	if a := v.post("/reparator/skomaker-sentrum/meld-feil", url.Values{"_csrf": {token}, "reason": {"contact"}, "message": {"Nytt nummer."},
+		"correction_field": {"phone"}, "correction": {"55 12 34 56"}}); a.Status != 303 {
+		t.Fatalf("report: %d", a.Status)
+	}
+	open, err := e.app.Store.OpenSuggestions(context.Background())
+	if err != nil || len(open) != 1 || open[0].Field != "phone" || open[0].Proposed != "55 12 34 56" || open[0].Source != listing.SourcePublicTip {
+		t.Fatalf("suggestions %+v %v", open, err)
+	}
+	if queue := e.adminVisitor().get("/admin"); !strings.Contains(queue.Body, "Fra tips fra publikum") {
+		t.Error("the queue does not show the public's proposal")
+	}
+}

@@ -28,8 +28,11 @@ type Report struct {
 	Reason    string
 	Message   string
 	// Email is where the reporter may be answered; optional.
-	Email     string
-	CreatedAt time.Time
+	Email string
+	// CorrectionField and Correction, optional, propose the right value
+	// of one field; it becomes a suggestion for an editor.
+	CorrectionField, Correction string
+	CreatedAt                   time.Time
 }
 
 // Store keeps reports.
@@ -42,9 +45,25 @@ type Store interface {
 	CloseReport(ctx context.Context, id, by string, at time.Time) (Report, error)
 }
 
+// CorrectionFields are the fields a report may propose a value for.
+var CorrectionFields = []string{"name", "phone", "email", "website", "address.street"}
+
+// MaxCorrection bounds a proposed value, in characters.
+const MaxCorrection = 200
+
 // Normalize trims the report and checks every field; the error names the
 // first bad field.
 func (r *Report) Normalize() error {
+	r.CorrectionField, r.Correction = strings.TrimSpace(r.CorrectionField), strings.TrimSpace(r.Correction)
+	switch {
+	case r.Correction == "":
+		r.CorrectionField = ""
+	case !slices.Contains(CorrectionFields, r.CorrectionField):
+		return apperr.Invalid("correction_field", "err.report.correction_field")
+	case !utf8.ValidString(r.Correction) || utf8.RuneCountInString(r.Correction) > MaxCorrection ||
+		strings.ContainsFunc(r.Correction, unicode.IsControl):
+		return apperr.Invalid("correction", "err.report.correction", "max", MaxCorrection)
+	}
 	r.Message = strings.TrimSpace(r.Message)
 	r.Email = strings.TrimSpace(r.Email)
 	if !slices.Contains(Reasons, r.Reason) {

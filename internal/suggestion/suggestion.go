@@ -70,6 +70,17 @@ type Service struct {
 	Now      func() time.Time
 }
 
+// Raise stores new suggestions (one already raised is not raised again)
+// and returns how many were new.
+func (s *Service) Raise(ctx context.Context, ss []Suggestion) (int, error) {
+	return s.Store.RaiseSuggestions(ctx, ss)
+}
+
+// Open returns the suggestions waiting for a decision, oldest first.
+func (s *Service) Open(ctx context.Context) ([]Suggestion, error) {
+	return s.Store.OpenSuggestions(ctx)
+}
+
 // Stale reports whether the field has changed since the suggestion was
 // raised: accepting it would overwrite a value nobody has compared it to.
 func (sg Suggestion) Stale(l *listing.Listing) bool {

@@ -103,7 +103,7 @@ func (a *admin) closeTip(c *fiber.Ctx) error {
 // suggestionRows are the open suggestions with their listings' current
 // values: a suggestion whose field changed meanwhile says so.
 func (a *admin) suggestionRows(c *fiber.Ctx, l *i18n.Localizer) ([]suggestionRow, error) {
-	open, err := a.suggestions.Store.OpenSuggestions(c.UserContext())
+	open, err := a.suggestions.Open(c.UserContext())
 	if err != nil {
 		return nil, err
 	}

@@ -119,7 +119,7 @@ func (a *admin) stats(c *fiber.Ctx) error {
 		d.Missed = append(d.Missed, missedRow{Query: t.Miss.Query, District: a.districts.Name(t.Miss.District),
 			Category: view.CategoryNames(splitNonEmpty(t.Miss.Category), l), Cause: l.T("admin.stats.cause." + causeKey(t.Miss.Cause)), Count: t.Count})
 	}
-	open, err := a.suggestions.Store.OpenSuggestions(ctx)
+	open, err := a.suggestions.Open(ctx)
 	if err != nil {
 		return err
 	}

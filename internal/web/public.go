@@ -15,6 +15,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/printout"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/search"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/tip"
 )
 
@@ -22,18 +23,20 @@ import (
 // pages, open data, error reports, probes.
 type public struct {
 	*renderer
-	listings  ListingReader
-	search    *search.Service
-	reports   ReportTaker
-	tips      tip.Store
-	districts *district.Map
-	postcodes *postcode.Book
-	reminders *reminder.Service
-	misses    *coverage.Recorder
-	scans     printout.Scans
-	readiness func(ctx context.Context) Readiness
-	now       func() time.Time
-	log       *slog.Logger
+	listings ListingReader
+	search   *search.Service
+	reports  ReportTaker
+	tips     tip.Store
+	// suggestions takes the values the public proposes in a report.
+	suggestions *suggestion.Service
+	districts   *district.Map
+	postcodes   *postcode.Book
+	reminders   *reminder.Service
+	misses      *coverage.Recorder
+	scans       printout.Scans
+	readiness   func(ctx context.Context) Readiness
+	now         func() time.Time
+	log         *slog.Logger
 }
 
 // errNotPublished answers for a listing the public may not see exactly as

@@ -11,6 +11,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/report"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
 )
@@ -74,7 +75,10 @@ type reportBody struct {
 	Name, ListingURL, Action string
 	Reasons                  []view.Check
 	Message, Email           string
-	Error                    *form.Error
+	// CorrectionFields offer the fields a report may propose a value for.
+	CorrectionFields []view.Option
+	Correction       string
+	Error            *form.Error
 }
 
 func (p *public) reportForm(c *fiber.Ctx) error {
@@ -95,7 +99,8 @@ func (p *public) reportSubmit(c *fiber.Ctx) error {
 		return c.Redirect(paths.ReportSent(lst.Slug), fiber.StatusSeeOther)
 	}
 	v := postValues(c)
-	r := report.Report{ListingID: lst.ID, Reason: v.Get("reason"), Message: v.Get("message"), Email: v.Get("email")}
+	r := report.Report{ListingID: lst.ID, Reason: v.Get("reason"), Message: v.Get("message"), Email: v.Get("email"),
+		CorrectionField: v.Get("correction_field"), Correction: v.Get("correction")}
 	if err := r.Normalize(); err != nil {
 		field := ""
 		var ae *apperr.Error
@@ -111,7 +116,15 @@ func (p *public) reportSubmit(c *fiber.Ctx) error {
 	if err := p.reports.CreateReport(c.UserContext(), &r); err != nil {
 		return err
 	}
-	p.log.Info("report: received", "listing_id", lst.ID, "report_id", r.ID, "reason", r.Reason)
+	if r.Correction != "" {
+		// A proposed value joins the suggestions, beside the report.
+		sg := suggestion.Suggestion{ListingID: lst.ID, Field: r.CorrectionField, Current: listing.FieldText(lst, r.CorrectionField),
+			Proposed: r.Correction, Source: listing.SourcePublicTip, Evidence: "Meld fra om feil " + r.ID}
+		if _, err := p.suggestions.Raise(c.UserContext(), []suggestion.Suggestion{sg}); err != nil {
+			return err
+		}
+	}
+	p.log.Info("report: received", "listing_id", lst.ID, "report_id", r.ID, "reason", r.Reason, "correction", r.CorrectionField)
 	return c.Redirect(paths.ReportSent(lst.Slug), fiber.StatusSeeOther)
 }
 
@@ -121,6 +134,11 @@ func (p *public) renderReport(c *fiber.Ctx, lst *listing.Listing, r report.Repor
 		Message: r.Message, Email: r.Email, Error: ferr}
 	for _, reason := range report.Reasons {
 		body.Reasons = append(body.Reasons, view.Check{Value: reason, Label: l.T("report.reason." + reason), Checked: reason == r.Reason})
+	}
+	body.Correction = r.Correction
+	body.CorrectionFields = []view.Option{{Slug: "", Name: l.T("report.correction_none"), Selected: r.CorrectionField == ""}}
+	for _, f := range report.CorrectionFields {
+		body.CorrectionFields = append(body.CorrectionFields, view.Option{Slug: f, Name: view.FieldLabel(l, f), Selected: f == r.CorrectionField})
 	}
 	return p.render(c, status, "report", p.private(c, l, l.T("report.heading", "name", lst.Name), "", body))
 }

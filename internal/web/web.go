@@ -123,7 +123,7 @@ func New(d Deps) (*fiber.App, error) {
 		tileURL: d.TileURL, tileAttribution: d.TileAttribution, tileAttributionURL: d.TileAttributionURL}
 	errs := &errorHandler{renderer: r, log: d.Log}
 	mw := &middleware{auth: d.Auth, renderer: r}
-	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, districts: d.Districts,
+	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, suggestions: d.Suggestions, districts: d.Districts,
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
 		now: d.Now, log: d.Log}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
