@@ -145,3 +145,35 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+// A CSV re-import writes the fields it still feeds and proposes the ones
+// an owner has set since.
+func TestCSVReimportKeepsOwnersEdits(t *testing.T) {
+	p, svc := newPlanner(t)
+	ctx := context.Background()
+	first := plan(t, p, "organisasjonsnummer;navn;postnummer;kategori;telefon;nettside\n974760673;Skomaker Jensen;5017;sko;55 11 11 11;jensen.no\n")
+	if _, err := p.Apply(ctx, first, nil, listing.Change{Actor: "admin:red", Action: listing.ActionImport}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := svc.Store.GetBySource(ctx, listing.SourceImport, "orgnr:974760673")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Phone = "+4799999999"
+	if err := svc.Update(ctx, l, listing.Change{Actor: "owner:jensen@jensen.no", Action: listing.ActionOwnerEdit}); err != nil {
+		t.Fatal(err)
+	}
+	again := plan(t, p, "organisasjonsnummer;navn;postnummer;kategori;telefon;nettside\n974760673;Skomaker Jensen;5017;sko;55 22 22 22;jensen-sko.no\n")
+	s := again.Steps[0]
+	if s.Action != importer.Update || len(s.Suggestions) != 1 || s.Suggestions[0].Field != "phone" {
+		t.Fatalf("step %s, suggestions %+v", s.Action, s.Suggestions)
+	}
+	done, err := p.Apply(ctx, again, nil, listing.Change{Actor: "admin:red", Action: listing.ActionImport})
+	if err != nil || done.Updated != 1 || done.Suggested != 1 {
+		t.Fatalf("apply: %+v %v", done, err)
+	}
+	got, _ := svc.Store.Get(ctx, l.ID)
+	if got.Phone != "+4799999999" || got.Website != "https://jensen-sko.no" {
+		t.Errorf("after the re-import: phone %q (the owner's), website %q (still the file's)", got.Phone, got.Website)
+	}
+}
