@@ -13,8 +13,8 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/suggestion"
-	"github.com/bergenreparerer/reparerer/internal/tip"
 	"github.com/bergenreparerer/reparerer/internal/testenv"
+	"github.com/bergenreparerer/reparerer/internal/tip"
 )
 
 // TestBrowser boots the service with the real OpenStreetMap repair places

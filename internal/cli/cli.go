@@ -28,6 +28,11 @@ Usage:
                                                  list and decide claims on listings ("Er dette din bedrift?")
   reparerer admin   [flags] add EMAIL | remove EMAIL | list
                                                  the municipality's editors (role admin, sign in at /min-side/logg-inn)
+  reparerer register [flags] discover | add ORGNR | check
+                                                 the business register (Enhetsregisteret): repair businesses in Bergen
+                                                 not listed yet; add one as a pending listing; check every listing's
+                                                 organisation number (closures, bankruptcies, new names and addresses
+                                                 become suggestions in the console)
 
 Every flag has an environment variable; "reparerer serve -h" lists them.
 `
@@ -52,6 +57,8 @@ func Main(args []string, env []string, stdout, stderr io.Writer) int {
 		err = claims(ctx, args[1:], env, stdout, stderr)
 	case "admin":
 		err = admin(ctx, args[1:], env, stdout, stderr)
+	case "register":
+		err = registerCmd(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -29,6 +29,12 @@ type Config struct {
 	RedisURL    string // REDIS_URL; empty: in-process cache
 	RedisPrefix string // REDIS_PREFIX
 	TileURL     string // REPARERER_TILE_URL; empty: no map tiles
+	// RegisterURL is the business register's API (REPARERER_REGISTER_URL);
+	// empty: no register discovery or checks.
+	RegisterURL string
+	// RegisterCodes are activity codes discovery looks for beyond the
+	// repair codes, comma-separated (REPARERER_REGISTER_CODES).
+	RegisterCodes string
 	// TileAttribution credits the tiles on the map (REPARERER_TILE_ATTRIBUTION).
 	TileAttribution string
 	// SlotRefresh is how often every listing's open-time slots are
@@ -111,6 +117,8 @@ func (c *Config) settings() []setting {
 		{"REDIS_PREFIX", "redis-prefix", "reparerer:", "prefix of every Redis key", &c.RedisPrefix},
 		{"REPARERER_TILE_URL", "tile-url", DefaultTileURL, "map tile URL template; empty disables tiles", &c.TileURL},
 		{"REPARERER_TILE_ATTRIBUTION", "tile-attribution", "© Kartverket", "credit shown on the map for its tiles", &c.TileAttribution},
+		{"REPARERER_REGISTER_URL", "register-url", "https://data.brreg.no/enhetsregisteret/api", "Enhetsregisteret API; empty disables register discovery and checks", &c.RegisterURL},
+		{"REPARERER_REGISTER_CODES", "register-codes", "", "extra activity codes for register discovery, comma-separated (e.g. 33.12,45.40)", &c.RegisterCodes},
 		{"REPARERER_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", &c.LogLevel},
 		{"REPARERER_SMTP_HOST", "smtp-host", "", "SMTP server; empty: e-mails are written to the log", &c.SMTPHost},
 		{"REPARERER_SMTP_PORT", "smtp-port", "587", "SMTP port", &c.SMTPPort},

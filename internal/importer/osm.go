@@ -14,8 +14,8 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
-	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 )
 
 // Address is one entry of an address cache file: OSM id → postal address.
@@ -42,9 +42,9 @@ type Report struct {
 	Imported, Updated, Unchanged int
 	// Suggested counts new suggestions: values that differ from ones
 	// people set, left for an editor to decide.
-	Suggested int
-	Skipped                      []Skip
-	NotUnderstood                []Note
+	Suggested     int
+	Skipped       []Skip
+	NotUnderstood []Note
 }
 
 // Importer writes imported listings through the listing service.

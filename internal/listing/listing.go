@@ -90,8 +90,8 @@ type Listing struct {
 	// VerifiedFields are the values the municipality checked at
 	// VerifiedAt, by field name (see VerifiableFields).
 	VerifiedFields map[string]string `json:"-"`
-	CreatedAt            time.Time             `json:"created_at"`
-	UpdatedAt            time.Time             `json:"updated_at"`
+	CreatedAt      time.Time         `json:"created_at"`
+	UpdatedAt      time.Time         `json:"updated_at"`
 	// Version increases with every write; a write carrying an older version
 	// is refused, so no edit silently overwrites another.
 	Version int `json:"version"`

@@ -139,7 +139,7 @@ func Normalize(l *Listing, districts *district.Map) error {
 		add(apperr.Invalid("status", "err.listing.status_unknown"))
 	}
 	switch l.Source.Kind {
-	case SourceOSM, SourceOwner, SourceMunicipality, SourceImport:
+	case SourceOSM, SourceOwner, SourceMunicipality, SourceImport, SourceRegister:
 	default:
 		add(apperr.Invalid("source", "err.listing.source_unknown"))
 	}

@@ -56,6 +56,10 @@ type Store interface {
 // the owner's e-mail address, and accepting removes them.
 const FieldOwner = "owner"
 
+// FieldClosed is the field of a suggestion to hide a listing as closed:
+// Proposed is the hide reason; accepting hides it.
+const FieldClosed = "closed"
+
 // OwnerRemover takes a listing away from an owner.
 type OwnerRemover interface {
 	RemoveOwner(ctx context.Context, listingID, email string, ch listing.Change) error
@@ -84,8 +88,11 @@ func (s *Service) Open(ctx context.Context) ([]Suggestion, error) {
 // Stale reports whether the field has changed since the suggestion was
 // raised: accepting it would overwrite a value nobody has compared it to.
 func (sg Suggestion) Stale(l *listing.Listing) bool {
-	if sg.Field == FieldOwner {
+	switch sg.Field {
+	case FieldOwner:
 		return false // an owner review is about a person, not a value
+	case FieldClosed:
+		return l.Status == listing.StatusHidden
 	}
 	return listing.FieldText(l, sg.Field) != sg.Current
 }
@@ -123,7 +130,9 @@ func (s *Service) Accept(ctx context.Context, id, by string, value *string) erro
 	if value != nil {
 		proposed = *value
 	}
-	if err := listing.SetField(l, sg.Field, proposed); err != nil {
+	if sg.Field == FieldClosed {
+		l.Status, l.HideReason = listing.StatusHidden, sg.Proposed
+	} else if err := listing.SetField(l, sg.Field, proposed); err != nil {
 		return apperr.Invalid("value", "err.suggestion.value")
 	}
 	if err := s.Listings.Update(ctx, l, ch); err != nil {

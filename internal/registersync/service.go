@@ -1,0 +1,205 @@
+package registersync
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
+)
+
+// categoryOfCode maps the repair activity codes to the directory's
+// categories; any other code (a municipality's extra, such as 33.12) is
+// "annet" for the editor to refine.
+var categoryOfCode = map[string]string{
+	"95.11": "mobil-data", "95.12": "mobil-data", "95.21": "elektronikk", "95.22": "hvitevarer",
+	"95.23": "sko", "95.24": "mobler", "95.25": "ur-smykker", "95.29": "annet",
+}
+
+// Service discovers, adds and checks listings against the register.
+type Service struct {
+	Register    Register
+	Listings    *listing.Service
+	Suggestions *suggestion.Service
+	Postcodes   *postcode.Book
+	// ExtraCodes extend RepairCodes (REPARERER_REGISTER_CODES).
+	ExtraCodes []string
+	Now        func() time.Time
+}
+
+// Candidate is a register unit the directory does not know.
+type Candidate struct {
+	Unit
+	Categories []string
+	// PersonalName: a sole proprietorship's name is often its owner's; it
+	// is shown to the editor but never published without consent.
+	PersonalName bool
+}
+
+// Codes are the activity codes discovery looks for.
+func (s *Service) Codes() []string {
+	out := slices.Clone(RepairCodes)
+	for _, c := range s.ExtraCodes {
+		if c = strings.TrimSpace(c); c != "" && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Discover lists the repair units in Bergen the directory does not know:
+// none of its listings has the organisation number, or the same name at
+// the same postcode.
+func (s *Service) Discover(ctx context.Context) ([]Candidate, error) {
+	units, err := s.Register.Search(ctx, Municipality, s.Codes())
+	if err != nil {
+		return nil, err
+	}
+	all, err := s.Listings.Store.All(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Candidate
+	for _, u := range units {
+		if u.Removed || known(u, all) {
+			continue
+		}
+		out = append(out, Candidate{Unit: u, Categories: categories(u.Codes), PersonalName: u.OrgForm == "ENK"})
+	}
+	return out, nil
+}
+
+func known(u Unit, all []*listing.Listing) bool {
+	name := strings.ToLower(strings.Join(strings.Fields(u.Name), " "))
+	for _, l := range all {
+		if l.OrgNumber == u.OrgNumber ||
+			(strings.ToLower(strings.Join(strings.Fields(l.Name), " ")) == name && l.Address.Postcode == u.Address.Postcode) {
+			return true
+		}
+	}
+	return false
+}
+
+func categories(codes []string) []string {
+	var out []string
+	for _, c := range codes {
+		cat, ok := categoryOfCode[c]
+		if !ok {
+			cat = "annet"
+		}
+		if !slices.Contains(out, cat) {
+			out = append(out, cat)
+		}
+	}
+	if len(out) == 0 {
+		out = []string{"annet"}
+	}
+	return out
+}
+
+// Add turns a register unit into a pending listing (source register) for an
+// editor to complete and verify: its name, number, business address (at
+// the postcode's centre, marked approximate, until an exact position is
+// set) and the categories of its activity codes.
+func (s *Service) Add(ctx context.Context, orgnr, by string) (*listing.Listing, error) {
+	u, err := s.Register.Unit(ctx, orgnr)
+	if errors.Is(err, ErrNotFound) {
+		return nil, apperr.NotFound("err.register.not_found")
+	} else if err != nil {
+		return nil, apperr.Unavailable(err, "err.register.unavailable")
+	}
+	if u.Removed {
+		return nil, apperr.Conflict("err.register.removed")
+	}
+	pc, ok := s.Postcodes.Lookup(u.Address.Postcode)
+	if !ok || u.Address.Municipality != "" && u.Address.Municipality != Municipality {
+		return nil, apperr.Conflict("err.register.outside_bergen")
+	}
+	l := &listing.Listing{Name: u.Name, OrgNumber: u.OrgNumber, Categories: categories(u.Codes),
+		Address:  listing.Address{Street: u.Address.Street, Postcode: u.Address.Postcode, City: pc.Name},
+		Location: listing.Location{Lat: pc.Lat, Lng: pc.Lng}, Status: listing.StatusPending,
+		WheelchairAccessible: listing.WheelchairUnknown,
+		Source:               listing.Source{Kind: listing.SourceRegister, Ref: "orgnr:" + u.OrgNumber, Attribution: "Enhetsregisteret, NLOD"}}
+	if err := s.Listings.Create(ctx, l, listing.Change{Actor: by, Action: listing.ActionImport, Note: "Enhetsregisteret " + u.OrgNumber}); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// CheckReport is what a check of the listings found.
+type CheckReport struct {
+	Checked, Suggested int
+	Unreachable        bool
+}
+
+// Check looks up every listing with an organisation number and raises a
+// suggestion for each difference: closed, deleted, bankrupt or winding up
+// (hide as permanently closed), a new name, a new business address. It
+// re-checks the known numbers rather than reading the register's update
+// feed: there are hundreds, not millions, and a re-check cannot miss an
+// update the way a lost feed position can.
+func (s *Service) Check(ctx context.Context) (CheckReport, error) {
+	var r CheckReport
+	all, err := s.Listings.Store.All(ctx)
+	if err != nil {
+		return r, err
+	}
+	for _, l := range all {
+		if l.OrgNumber == "" || l.Status == listing.StatusHidden {
+			continue
+		}
+		u, err := s.Register.Unit(ctx, l.OrgNumber)
+		if errors.Is(err, ErrNotFound) {
+			continue // not in the register: nothing to compare
+		} else if err != nil {
+			r.Unreachable = true
+			return r, fmt.Errorf("registersync: check %s: %w", l.OrgNumber, err)
+		}
+		r.Checked++
+		n, err := s.Suggestions.Raise(ctx, findings(l, u))
+		if err != nil {
+			return r, err
+		}
+		r.Suggested += n
+	}
+	return r, nil
+}
+
+// FieldClosed is the suggestion to hide a listing as permanently closed.
+const FieldClosed = suggestion.FieldClosed
+
+// findings compares a listing with its register entry.
+func findings(l *listing.Listing, u Unit) []suggestion.Suggestion {
+	var out []suggestion.Suggestion
+	add := func(field, current, proposed, evidence string) {
+		out = append(out, suggestion.Suggestion{ListingID: l.ID, Field: field, Current: current, Proposed: proposed,
+			Source: listing.SourceRegister, Evidence: "Enhetsregisteret " + u.OrgNumber + ": " + evidence})
+	}
+	switch {
+	case u.Removed:
+		add(FieldClosed, string(l.Status), "permanently_closed", "slettet eller nedlagt "+u.ClosedOn)
+	case u.Bankrupt:
+		add(FieldClosed, string(l.Status), "permanently_closed", "konkurs")
+	case u.WindingUp:
+		add(FieldClosed, string(l.Status), "permanently_closed", "under avvikling")
+	}
+	if u.Removed {
+		return out
+	}
+	if u.Name != "" && !strings.EqualFold(u.Name, l.Name) {
+		add("name", l.Name, u.Name, "navn")
+	}
+	if u.Address.Street != "" && !strings.EqualFold(u.Address.Street, l.Address.Street) {
+		add("address.street", l.Address.Street, u.Address.Street, "forretningsadresse")
+	}
+	if u.Address.Postcode != "" && u.Address.Postcode != l.Address.Postcode {
+		add("address.postcode", l.Address.Postcode, u.Address.Postcode, "forretningsadresse")
+	}
+	return out
+}

@@ -1,0 +1,107 @@
+package registersync_test
+
+import (
+	"context"
+	"log/slog"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/register"
+	"github.com/bergenreparerer/reparerer/internal/register/registertest"
+	"github.com/bergenreparerer/reparerer/internal/registersync"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
+)
+
+func bergen(orgnr, name, form, street, postcode string, codes ...string) registertest.Unit {
+	return registertest.Unit{OrgNumber: orgnr, Name: name, OrgForm: form, Street: street, Postcode: postcode, City: "Bergen",
+		Municipality: "4601", Parent: "999000118", Codes: codes}
+}
+
+func TestDiscoverAddAndCheck(t *testing.T) {
+	ctx := context.Background()
+	srv := registertest.Start(t,
+		bergen("912000001", "SKOMAKER I MARKEN", "BEDR", "Marken 37", "5017", "95.23"), // known by number
+		bergen("912000028", "FIKS MOBIL BERGEN", "BEDR", "Strandgaten 1", "5013", "95.12"),
+		bergen("912000036", "HVITEVARESERVICE VEST", "BEDR", "Kokstadvegen 1", "5257", "95.22"),
+		bergen("912000044", "KARI NORDMANN", "ENK", "Nygårdsgaten 1", "5015", "95.29"),
+		bergen("912000052", "URMAKER NESTTUN", "BEDR", "Nesttunvegen 1", "5221", "95.25"),
+		bergen("912000060", "MØBELTAPETSERER SANDVIKEN", "BEDR", "Sandviksveien 1", "5035", "95.24"),
+		bergen("912000079", "SYKKEL OSLO", "BEDR", "Karl Johan 1", "0150", "95.29"), // another municipality
+		registertest.Unit{OrgNumber: "999000118", Name: "MORSELSKAP AS", OrgForm: "AS", Entity: true, Municipality: "4601"},
+	)
+	srv.Set(registertest.Unit{OrgNumber: "912000079", Name: "SYKKEL OSLO", Municipality: "0301", Codes: []string{"95.29"}})
+	db := testenv.Store(t)
+	districts := testenv.Districts(t)
+	now := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
+	listings := &listing.Service{Store: db, Districts: districts, Now: now}
+	marken := &listing.Listing{Name: "Skomakeren i Marken", OrgNumber: "912000001", Categories: []string{"sko"},
+		Address: listing.Address{Street: "Marken 37", Postcode: "5017", City: "Bergen"}, Location: listing.Location{Lat: 60.3924, Lng: 5.3301},
+		Status: listing.StatusPublished, Source: listing.Source{Kind: listing.SourceMunicipality}}
+	if err := listings.Create(ctx, marken, listing.Change{Actor: "admin:red", Action: listing.ActionCreate}); err != nil {
+		t.Fatal(err)
+	}
+	reg := register.New(srv.URL, slog.New(slog.DiscardHandler))
+	suggestions := &suggestion.Service{Store: db, Listings: listings, Now: now}
+	s := &registersync.Service{Register: reg, Listings: listings, Suggestions: suggestions, Postcodes: testenv.Postcodes(t), Now: now}
+
+	candidates, err := s.Discover(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var numbers []string
+	for _, c := range candidates {
+		numbers = append(numbers, c.OrgNumber)
+		if c.OrgNumber == "912000044" && !c.PersonalName {
+			t.Error("a sole proprietorship is not flagged as a possible personal name")
+		}
+	}
+	if want := []string{"912000028", "912000036", "912000044", "912000052", "912000060"}; !slices.Equal(numbers, want) {
+		t.Errorf("candidates %v, want %v", numbers, want)
+	}
+
+	added, err := s.Add(ctx, "912000036", "admin:red@bergen.kommune.no")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added.Status != listing.StatusPending || added.Source.Kind != listing.SourceRegister || !slices.Equal(added.Categories, []string{"hvitevarer"}) ||
+		added.District != "ytrebygda" || added.OrgNumber != "912000036" {
+		t.Errorf("added %+v", added)
+	}
+	if again, _ := s.Discover(ctx); len(again) != 4 {
+		t.Errorf("after adding one: %d candidates, want 4", len(again))
+	}
+
+	// The register reports a bankruptcy and a new name: suggestions, not
+	// changes.
+	srv.Set(registertest.Unit{OrgNumber: "999000118", Name: "MORSELSKAP AS", OrgForm: "AS", Entity: true, Municipality: "4601", Bankrupt: true})
+	srv.Set(bergen("912000001", "SKOMAKEREN I MARKEN AS", "BEDR", "Marken 37", "5017", "95.23"))
+	report, err := s.Check(ctx)
+	if err != nil || report.Checked != 2 || report.Suggested != 3 {
+		t.Fatalf("check: %+v %v, want 2 checked, 3 suggestions (two closures, one name)", report, err)
+	}
+	if again, _ := s.Check(ctx); again.Suggested != 0 {
+		t.Errorf("a second check raised %d again", again.Suggested)
+	}
+	if l, _ := db.Get(ctx, marken.ID); l.Status != listing.StatusPublished || l.Name != "Skomakeren i Marken" {
+		t.Errorf("the check changed the listing: %+v", l)
+	}
+	open, _ := db.OpenSuggestions(ctx)
+	for _, sg := range open {
+		if sg.ListingID == marken.ID && sg.Field == registersync.FieldClosed {
+			if err := suggestions.Accept(ctx, sg.ID, "red@bergen.kommune.no", nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if l, _ := db.Get(ctx, marken.ID); l.Status != listing.StatusHidden || l.HideReason != "permanently_closed" {
+		t.Errorf("after accepting the closure: %s %s", l.Status, l.HideReason)
+	}
+
+	srv.Down = true
+	if _, err := s.Check(ctx); err == nil {
+		t.Error("a register that is down: no error")
+	}
+}
