@@ -11,6 +11,7 @@ import (
 	"net"
 	"net/url"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -31,6 +32,8 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/outbox"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/register"
+	"github.com/bergenreparerer/reparerer/internal/registersync"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/store"
@@ -65,10 +68,13 @@ type App struct {
 	// Vocabulary keeps that vocabulary with the municipality's additions.
 	Reader     *search.Reader
 	Vocabulary *vocabulary.Service
-	cache      generationCache
-	redis      bool
-	fiber      *fiber.App
-	listener   net.Listener
+	// Register checks and discovers with the business register; nil when
+	// REPARERER_REGISTER_URL is empty.
+	Register *registersync.Service
+	cache    generationCache
+	redis    bool
+	fiber    *fiber.App
+	listener net.Listener
 
 	// indexReady is closed once the index exists with its settings.
 	indexReady chan struct{}
@@ -144,13 +150,22 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL, Interval: cfg.ReminderInterval}
 	moderator := &moderation.Service{Listings: a.Listings, Audit: a.Store, Claims: a.Owners, Reports: a.Store,
 		Scans: a.Store, Reminders: a.Reminders, Mailer: mailer, Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL}
+	suggestions := &suggestion.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Now: now}
+	if cfg.RegisterURL == "" {
+		log.Info("register: REPARERER_REGISTER_URL is empty; no register discovery or checks")
+	} else {
+		a.Register = &registersync.Service{Register: register.New(cfg.RegisterURL, log), Listings: a.Listings, Suggestions: suggestions,
+			Postcodes: postcodes, ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: now}
+		log.Info("register: checks listings against the business register", "url", cfg.RegisterURL, "every", cfg.RegisterCheck.String())
+	}
 	deps := web.Deps{
 		Listings:     a.Store,
 		Writes:       a.Listings,
 		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages},
 		Reports:      a.Store,
 		Tips:         a.Store,
-		Suggestions:  &suggestion.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Now: now},
+		Suggestions:  suggestions,
+		Register:     a.Register,
 		Vocabulary:   a.Vocabulary,
 		Reader:       a.Reader,
 		Districts:    a.Districts,
@@ -227,6 +242,13 @@ func (a *App) Run(ctx context.Context) error {
 		defer a.wg.Done()
 		a.housekeeping(ctx)
 	}()
+	if a.Register != nil {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.registerChecks(ctx)
+		}()
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- a.fiber.Listener(a.listener) }()
 	a.log.Info("serving", "addr", a.Addr(), "base_url", a.cfg.BaseURL, "meili_index", a.cfg.MeiliIndex)
@@ -299,6 +321,28 @@ func (a *App) housekeeping(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+	}
+}
+
+// registerChecks checks every organisation number against the register
+// each REPARERER_REGISTER_CHECK (the first check one interval after the
+// start, so that restarts do not call the register again and again).
+// Findings are suggestions; a register that is down is tried next time.
+func (a *App) registerChecks(ctx context.Context) {
+	t := time.NewTicker(a.cfg.RegisterCheck)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		r, err := a.Register.Check(ctx)
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("register: check stopped; tried again next time", "checked", r.Checked, "error", err)
+			continue
+		}
+		a.log.Info("register: checked", "listings", r.Checked, "new_suggestions", r.Suggested)
 	}
 }
 

@@ -48,6 +48,9 @@ type setup struct {
 	meili    *testenv.Meili
 	redisURL string // empty: in-process cache
 	now      time.Time
+	// registerURL is a stand-in register; empty: switched off.
+	registerURL   string
+	registerCheck time.Duration
 }
 
 func start(t *testing.T, s setup) *env {
@@ -63,6 +66,10 @@ func start(t *testing.T, s setup) *env {
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: testenv.Name(t),
 		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
 		SessionIdle: time.Hour, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour, FreshnessAge: 365 * 24 * time.Hour,
+		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck,
+	}
+	if cfg.RegisterCheck == 0 {
+		cfg.RegisterCheck = 24 * time.Hour
 	}
 	smtp := testenv.StartSMTP(t)
 	cfg.SMTPHost, cfg.SMTPPort, cfg.SMTPFrom, cfg.SMTPTLS = smtp.Host, strconv.Itoa(smtp.Port), "Bergen Reparerer <ikke-svar@bergen.test>", "none"

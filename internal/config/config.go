@@ -35,6 +35,9 @@ type Config struct {
 	// RegisterCodes are activity codes discovery looks for beyond the
 	// repair codes, comma-separated (REPARERER_REGISTER_CODES).
 	RegisterCodes string
+	// RegisterCheck is how often the listings are checked against the
+	// register (REPARERER_REGISTER_CHECK).
+	RegisterCheck time.Duration
 	// TileAttribution credits the tiles on the map (REPARERER_TILE_ATTRIBUTION).
 	TileAttribution string
 	// SlotRefresh is how often every listing's open-time slots are
@@ -67,6 +70,7 @@ func (c *Config) durations() []durationSetting {
 		{"REPARERER_REMINDER_INTERVAL", "reminder-interval", "90d", "how often owners are asked \"still correct?\"", &c.ReminderInterval},
 		{"REPARERER_FRESHNESS_AGE", "freshness-age", "365d", "age of the last check that puts a listing on the freshness list", &c.FreshnessAge},
 		{"REPARERER_REMINDER_CHECK", "reminder-check", "1h", "how often the reminder job looks for due listings", &c.ReminderCheck},
+		{"REPARERER_REGISTER_CHECK", "register-check", "1d", "how often every organisation number is checked against the register", &c.RegisterCheck},
 	}
 }
 

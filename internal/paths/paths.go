@@ -94,6 +94,13 @@ const TipSent = Tips + "?sendt=1"
 // CloseTip marks a tip handled in the console.
 func CloseTip(id string) string { return "/admin/tips/" + url.PathEscape(id) + "/lukk" }
 
+// RegisterPage lists repair businesses in the register the directory
+// lacks; RegisterAdd adds one.
+const RegisterPage = "/admin/enhetsregisteret"
+
+// RegisterAdd turns a register unit into a pending listing.
+func RegisterAdd(orgnr string) string { return RegisterPage + "/" + url.PathEscape(orgnr) }
+
 // Vocabulary is the console's page of the search vocabulary.
 const Vocabulary = "/admin/ordliste"
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/bergenreparerer/reparerer/internal/registersync"
 	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/tip"
@@ -27,6 +28,7 @@ type admin struct {
 	moderation   *moderation.Service
 	tips         tip.Store
 	suggestions  *suggestion.Service
+	register     *registersync.Service
 	vocabulary   *vocabulary.Service
 	reader       *search.Reader
 	reminders    *reminder.Service

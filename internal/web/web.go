@@ -35,6 +35,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/printout"
+	"github.com/bergenreparerer/reparerer/internal/registersync"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/search"
@@ -82,6 +83,8 @@ type Deps struct {
 	Tips     tip.Store
 	// Suggestions are proposed changes an editor decides.
 	Suggestions *suggestion.Service
+	// Register discovers repair businesses; nil when it is switched off.
+	Register *registersync.Service
 	// Vocabulary keeps the search vocabulary; Reader reads queries with it.
 	Vocabulary *vocabulary.Service
 	Reader     *search.Reader
@@ -128,7 +131,7 @@ func New(d Deps) (*fiber.App, error) {
 		now: d.Now, log: d.Log}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
 		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, now: d.Now, log: d.Log}
-	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
+	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, register: d.Register, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
 		imports: d.Imports, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
 
 	app := fiber.New(fiber.Config{
