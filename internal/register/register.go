@@ -8,18 +8,14 @@ package register
 
 import (
 	"context"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
-	"sync/atomic"
-	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/extapi"
 	"github.com/bergenreparerer/reparerer/internal/registersync"
 )
 
@@ -34,33 +30,21 @@ type Address = registersync.Address
 
 var _ registersync.Register = (*Client)(nil)
 
-// Client calls the register, with a timeout, retries with backoff on
-// outages, a log line when it is down and counts of calls and failures.
+// Client calls the register (see extapi: timeout, retries, log, counts).
 type Client struct {
-	BaseURL string
-	HTTP    *http.Client
-	Log     *slog.Logger
-	// Retries on an outage (timeout, connection error, 5xx); 0: none.
-	Retries int
-	Backoff time.Duration
-
-	calls, failures atomic.Int64
+	*extapi.Client
 }
 
 // New returns a client of the register at baseURL.
 func New(baseURL string, log *slog.Logger) *Client {
-	return &Client{BaseURL: strings.TrimRight(baseURL, "/"), HTTP: &http.Client{Timeout: 10 * time.Second}, Log: log,
-		Retries: 2, Backoff: 500 * time.Millisecond}
+	return &Client{extapi.New("register", strings.TrimRight(baseURL, "/"), log)}
 }
-
-// Stats are the calls made and those that failed.
-func (c *Client) Stats() (calls, failures int64) { return c.calls.Load(), c.failures.Load() }
 
 // ErrNotFound is a number the register does not know.
 var ErrNotFound = registersync.ErrNotFound
 
 // ErrUnavailable is a register that did not answer usefully.
-var ErrUnavailable = errors.New("register: unavailable")
+var ErrUnavailable = extapi.ErrUnavailable
 
 // Unit looks up a business unit, or the entity with that number when it is
 // not a unit, with the entity's bankruptcy and winding-up flags.
@@ -69,9 +53,9 @@ func (c *Client) Unit(ctx context.Context, orgnr string) (Unit, error) {
 		return Unit{}, ErrNotFound
 	}
 	var raw unitJSON
-	status, err := c.get(ctx, "/underenheter/"+orgnr, &raw)
+	status, err := c.GetJSON(ctx, "/underenheter/"+orgnr, &raw)
 	if err == nil && status == http.StatusNotFound {
-		status, err = c.get(ctx, "/enheter/"+orgnr, &raw) // an entity without units
+		status, err = c.GetJSON(ctx, "/enheter/"+orgnr, &raw) // an entity without units
 		raw.isEntity = true
 	}
 	switch {
@@ -88,7 +72,7 @@ func (c *Client) Unit(ctx context.Context, orgnr string) (Unit, error) {
 	}
 	if !raw.isEntity && u.Parent != "" {
 		var parent unitJSON
-		if status, err := c.get(ctx, "/enheter/"+u.Parent, &parent); err != nil {
+		if status, err := c.GetJSON(ctx, "/enheter/"+u.Parent, &parent); err != nil {
 			return Unit{}, err
 		} else if status == http.StatusGone {
 			u.Removed = true
@@ -117,7 +101,7 @@ func (c *Client) Search(ctx context.Context, municipality string, codes []string
 				TotalPages int `json:"totalPages"`
 			} `json:"page"`
 		}
-		status, err := c.get(ctx, "/underenheter?"+q.Encode(), &resp)
+		status, err := c.GetJSON(ctx, "/underenheter?"+q.Encode(), &resp)
 		if err != nil {
 			return nil, err
 		}
@@ -132,59 +116,6 @@ func (c *Client) Search(ctx context.Context, municipality string, codes []string
 		}
 	}
 	return out, nil
-}
-
-// get fetches path into v (when the status is 200) and returns the status;
-// outages are retried with backoff and end as ErrUnavailable.
-func (c *Client) get(ctx context.Context, path string, v any) (int, error) {
-	var last error
-	for attempt := 0; attempt <= c.Retries; attempt++ {
-		if attempt > 0 {
-			select {
-			case <-ctx.Done():
-				return 0, ctx.Err()
-			case <-time.After(c.Backoff << (attempt - 1)):
-			}
-		}
-		status, err := c.once(ctx, path, v)
-		if err == nil {
-			return status, nil
-		}
-		last = err
-		if !errors.Is(err, ErrUnavailable) {
-			break
-		}
-	}
-	c.failures.Add(1)
-	c.Log.Warn("register: not answering; its checks wait for the next run", "path", path, "error", last)
-	return 0, last
-}
-
-func (c *Client) once(ctx context.Context, path string, v any) (int, error) {
-	c.calls.Add(1)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.BaseURL+path, nil)
-	if err != nil {
-		return 0, fmt.Errorf("register: %w", err)
-	}
-	req.Header.Set("Accept", "application/json")
-	resp, err := c.HTTP.Do(req)
-	if err != nil {
-		return 0, fmt.Errorf("%w: %w", ErrUnavailable, err)
-	}
-	defer resp.Body.Close() //nolint:errcheck // a read-only answer; ReadAll reports read errors
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 8<<20))
-	switch {
-	case err != nil:
-		return 0, fmt.Errorf("%w: %w", ErrUnavailable, err)
-	case resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests:
-		return 0, fmt.Errorf("%w: status %d", ErrUnavailable, resp.StatusCode)
-	case resp.StatusCode != http.StatusOK:
-		return resp.StatusCode, nil
-	}
-	if err := json.Unmarshal(body, v); err != nil {
-		return 0, fmt.Errorf("%w: not the register's JSON: %w", ErrUnavailable, err)
-	}
-	return http.StatusOK, nil
 }
 
 // unitJSON is the register's JSON of a unit or an entity (the fields this
