@@ -66,7 +66,7 @@ func (c *Client) GetJSON(ctx context.Context, path string, v any) (int, error) {
 		}
 	}
 	c.failures.Add(1)
-	c.Log.Warn(c.Name+": not answering; what needs it waits for the next try", "path", path, "error", last)
+	c.Log.Warn("external service not answering; what needs it waits for the next try", "service", c.Name, "path", path, "error", last)
 	return 0, last
 }
 
