@@ -23,6 +23,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/gazetteer"
+	"github.com/bergenreparerer/reparerer/internal/geocoder"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
@@ -156,6 +157,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	} else {
 		a.Register = &registersync.Service{Register: register.New(cfg.RegisterURL, log), Listings: a.Listings, Suggestions: suggestions,
 			Postcodes: postcodes, ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: now}
+		if cfg.GeocoderURL == "" {
+			log.Info("geocoder: REPARERER_GEOCODER_URL is empty; new addresses are placed at their postcode's centre")
+		} else {
+			a.Register.Geocoder = geocoder.New(cfg.GeocoderURL, log)
+		}
 		log.Info("register: checks listings against the business register", "url", cfg.RegisterURL, "every", cfg.RegisterCheck.String())
 	}
 	deps := web.Deps{

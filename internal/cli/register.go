@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/geocoder"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/register"
@@ -38,6 +39,9 @@ func registerCmd(ctx context.Context, args, env []string, stdout, stderr io.Writ
 	s := &registersync.Service{Register: register.New(cfg.RegisterURL, newLogger(cfg, stderr)), Listings: listings,
 		Suggestions: &suggestion.Service{Store: db, Listings: listings, Owners: db, Now: time.Now}, Postcodes: postcodes,
 		ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: time.Now}
+	if cfg.GeocoderURL != "" {
+		s.Geocoder = geocoder.New(cfg.GeocoderURL, newLogger(cfg, stderr))
+	}
 	switch {
 	case rest[0] == "discover" && len(rest) == 1:
 		candidates, err := s.Discover(ctx)
@@ -57,7 +61,11 @@ func registerCmd(ctx context.Context, args, env []string, stdout, stderr io.Writ
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "added %s (%s) as a pending listing %s, at its postcode's centre: complete and verify it in the console\n", l.Name, l.OrgNumber, l.ID)
+		where := "at its address"
+		if l.ApproximatePosition {
+			where = "at its postcode's centre (no exact match for the address: set the position)"
+		}
+		fmt.Fprintf(stdout, "added %s (%s) as a pending listing %s, %s: complete and verify it in the console\n", l.Name, l.OrgNumber, l.ID, where)
 	case rest[0] == "check" && len(rest) == 1:
 		r, err := s.Check(ctx)
 		if err != nil {

@@ -35,6 +35,9 @@ type Config struct {
 	// RegisterCodes are activity codes discovery looks for beyond the
 	// repair codes, comma-separated (REPARERER_REGISTER_CODES).
 	RegisterCodes string
+	// GeocoderURL is Kartverket's address API (REPARERER_GEOCODER_URL);
+	// empty: addresses are placed at their postcode's centre.
+	GeocoderURL string
 	// RegisterCheck is how often the listings are checked against the
 	// register (REPARERER_REGISTER_CHECK).
 	RegisterCheck time.Duration
@@ -122,6 +125,7 @@ func (c *Config) settings() []setting {
 		{"REPARERER_TILE_URL", "tile-url", DefaultTileURL, "map tile URL template; empty disables tiles", &c.TileURL},
 		{"REPARERER_TILE_ATTRIBUTION", "tile-attribution", "© Kartverket", "credit shown on the map for its tiles", &c.TileAttribution},
 		{"REPARERER_REGISTER_URL", "register-url", "https://data.brreg.no/enhetsregisteret/api", "Enhetsregisteret API; empty disables register discovery and checks", &c.RegisterURL},
+		{"REPARERER_GEOCODER_URL", "geocoder-url", "https://ws.geonorge.no/adresser/v1", "Kartverket's address API; empty places addresses at their postcode's centre", &c.GeocoderURL},
 		{"REPARERER_REGISTER_CODES", "register-codes", "", "extra activity codes for register discovery, comma-separated (e.g. 33.12,45.40)", &c.RegisterCodes},
 		{"REPARERER_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", &c.LogLevel},
 		{"REPARERER_SMTP_HOST", "smtp-host", "", "SMTP server; empty: e-mails are written to the log", &c.SMTPHost},

@@ -69,6 +69,9 @@ type Listing struct {
 	DescriptionEN        string                `json:"description_en,omitempty"`
 	Address              Address               `json:"address"`
 	Location             Location              `json:"location"`
+	// ApproximatePosition: the location is a postcode's centre (no exact
+	// match for the address yet), for the editor to set.
+	ApproximatePosition bool `json:"approximate_position"`
 	District             string                `json:"district"`
 	Phone                string                `json:"phone,omitempty"`
 	Email                string                `json:"email,omitempty"`

@@ -22,9 +22,17 @@ var categoryOfCode = map[string]string{
 	"95.23": "sko", "95.24": "mobler", "95.25": "ur-smykker", "95.29": "annet",
 }
 
+// Locator finds the exact position of a street address in Bergen; ok is
+// false when it has no single match (see package geocoder).
+type Locator interface {
+	Locate(ctx context.Context, street, postcode string) (listing.Location, bool, error)
+}
+
 // Service discovers, adds and checks listings against the register.
 type Service struct {
-	Register    Register
+	Register Register
+	// Geocoder places added listings; nil: at the postcode's centre.
+	Geocoder    Locator
 	Listings    *listing.Service
 	Suggestions *suggestion.Service
 	Postcodes   *postcode.Book
@@ -104,9 +112,10 @@ func categories(codes []string) []string {
 }
 
 // Add turns a register unit into a pending listing (source register) for an
-// editor to complete and verify: its name, number, business address (at
-// the postcode's centre, marked approximate, until an exact position is
-// set) and the categories of its activity codes.
+// editor to complete and verify: its name, number, business address
+// geocoded to its position (or the postcode's centre, marked approximate,
+// when the address has no single match) and the categories of its
+// activity codes.
 func (s *Service) Add(ctx context.Context, orgnr, by string) (*listing.Listing, error) {
 	u, err := s.Register.Unit(ctx, orgnr)
 	if errors.Is(err, ErrNotFound) {
@@ -123,9 +132,15 @@ func (s *Service) Add(ctx context.Context, orgnr, by string) (*listing.Listing, 
 	}
 	l := &listing.Listing{Name: u.Name, OrgNumber: u.OrgNumber, Categories: categories(u.Codes),
 		Address:  listing.Address{Street: u.Address.Street, Postcode: u.Address.Postcode, City: pc.Name},
-		Location: listing.Location{Lat: pc.Lat, Lng: pc.Lng}, Status: listing.StatusPending,
+		Location: listing.Location{Lat: pc.Lat, Lng: pc.Lng}, ApproximatePosition: true, Status: listing.StatusPending,
 		WheelchairAccessible: listing.WheelchairUnknown,
 		Source:               listing.Source{Kind: listing.SourceRegister, Ref: "orgnr:" + u.OrgNumber, Attribution: "Enhetsregisteret, NLOD"}}
+	if s.Geocoder != nil {
+		// An outage leaves the postcode's centre, marked approximate.
+		if at, ok, err := s.Geocoder.Locate(ctx, u.Address.Street, u.Address.Postcode); err == nil && ok {
+			l.Location, l.ApproximatePosition = at, false
+		}
+	}
 	if err := s.Listings.Create(ctx, l, listing.Change{Actor: by, Action: listing.ActionImport, Note: "Enhetsregisteret " + u.OrgNumber}); err != nil {
 		return nil, err
 	}

@@ -7,6 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/geocoder"
+	"github.com/bergenreparerer/reparerer/internal/geocoder/geocodertest"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/register"
 	"github.com/bergenreparerer/reparerer/internal/register/registertest"
@@ -45,7 +47,9 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 	}
 	reg := register.New(srv.URL, slog.New(slog.DiscardHandler))
 	suggestions := &suggestion.Service{Store: db, Listings: listings, Now: now}
-	s := &registersync.Service{Register: reg, Listings: listings, Suggestions: suggestions, Postcodes: testenv.Postcodes(t), Now: now}
+	addresses := geocodertest.Start(t, geocodertest.Address{Text: "Kokstadvegen 1", Postcode: "5257", City: "Bergen", Municipality: "4601", Lat: 60.2935, Lon: 5.2610})
+	s := &registersync.Service{Register: reg, Geocoder: geocoder.New(addresses.URL, slog.New(slog.DiscardHandler)), Listings: listings,
+		Suggestions: suggestions, Postcodes: testenv.Postcodes(t), Now: now}
 
 	candidates, err := s.Discover(ctx)
 	if err != nil {
@@ -67,11 +71,17 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 		t.Fatal(err)
 	}
 	if added.Status != listing.StatusPending || added.Source.Kind != listing.SourceRegister || !slices.Equal(added.Categories, []string{"hvitevarer"}) ||
-		added.District != "ytrebygda" || added.OrgNumber != "912000036" {
+		added.District != "ytrebygda" || added.OrgNumber != "912000036" || added.ApproximatePosition || added.Location.Lat != 60.2935 {
 		t.Errorf("added %+v", added)
 	}
-	if again, _ := s.Discover(ctx); len(again) != 4 {
-		t.Errorf("after adding one: %d candidates, want 4", len(again))
+	// An address the geocoder cannot place lands at its postcode's centre,
+	// marked approximate.
+	fiks, err := s.Add(ctx, "912000028", "admin:red@bergen.kommune.no")
+	if err != nil || !fiks.ApproximatePosition {
+		t.Errorf("an address without a match: %+v %v", fiks, err)
+	}
+	if again, _ := s.Discover(ctx); len(again) != 3 {
+		t.Errorf("after adding two: %d candidates, want 3", len(again))
 	}
 
 	// The register reports a bankruptcy and a new name: suggestions, not
@@ -79,8 +89,8 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 	srv.Set(registertest.Unit{OrgNumber: "999000118", Name: "MORSELSKAP AS", OrgForm: "AS", Entity: true, Municipality: "4601", Bankrupt: true})
 	srv.Set(bergen("912000001", "SKOMAKEREN I MARKEN AS", "BEDR", "Marken 37", "5017", "95.23"))
 	report, err := s.Check(ctx)
-	if err != nil || report.Checked != 2 || report.Suggested != 3 {
-		t.Fatalf("check: %+v %v, want 2 checked, 3 suggestions (two closures, one name)", report, err)
+	if err != nil || report.Checked != 3 || report.Suggested != 4 {
+		t.Fatalf("check: %+v %v, want 3 checked, 4 suggestions (three closures, one name)", report, err)
 	}
 	if again, _ := s.Check(ctx); again.Suggested != 0 {
 		t.Errorf("a second check raised %d again", again.Suggested)

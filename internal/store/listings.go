@@ -19,7 +19,7 @@ const listingColumns = `id, slug, name, org_number, categories, services, descri
 	street, postcode, city, lat, lng, district, phone, email, website, opening_hours,
 	price_info, price_from_nok, accepts_repair_voucher, wheelchair_accessible, status, hide_reason,
 	verified_at, verified_by, confirmed_at, source_kind, source_ref, source_attribution,
-	created_at, updated_at, version, provenance, verified_fields`
+	created_at, updated_at, version, provenance, verified_fields, approximate`
 
 // Create inserts l, records it in the audit log and queues it for the
 // search index, in one transaction.
@@ -31,7 +31,7 @@ func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) 
 	}
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO listings (`+listingColumns+`)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 		if err != nil {
 			return fmt.Errorf("store: insert listing %q: %w", l.Slug, err)
 		}
@@ -68,7 +68,7 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) 
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE listings SET (`+listingColumns+`) =
-			(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+			(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 			WHERE id = ? AND version = ?`, append(args, l.ID, l.Version)...)
 		if err != nil {
 			return fmt.Errorf("store: update listing %s: %w", l.ID, err)
@@ -232,7 +232,7 @@ func listingArgs(l *listing.Listing) ([]any, error) {
 		l.Phone, l.Email, l.Website, string(hours),
 		l.PriceInfo, l.PriceFromNOK, l.AcceptsRepairVoucher, l.WheelchairAccessible, l.Status, l.HideReason,
 		optionalTime(l.VerifiedAt), l.VerifiedBy, optionalTime(l.ConfirmedAt), l.Source.Kind, l.Source.Ref, l.Source.Attribution,
-		formatTime(l.CreatedAt), formatTime(l.UpdatedAt), l.Version, string(provenance), string(verified),
+		formatTime(l.CreatedAt), formatTime(l.UpdatedAt), l.Version, string(provenance), string(verified), l.ApproximatePosition,
 	}, nil
 }
 
@@ -271,7 +271,7 @@ func scanListing(row scanner) (*listing.Listing, error) {
 		&l.Phone, &l.Email, &l.Website, &hours,
 		&l.PriceInfo, &priceFrom, &l.AcceptsRepairVoucher, &l.WheelchairAccessible, &l.Status, &l.HideReason,
 		optionalTimeIn(&l.VerifiedAt), &l.VerifiedBy, optionalTimeIn(&l.ConfirmedAt), &l.Source.Kind, &l.Source.Ref, &l.Source.Attribution,
-		timeIn(&l.CreatedAt), timeIn(&l.UpdatedAt), &l.Version, &provenance, &verified)
+		timeIn(&l.CreatedAt), timeIn(&l.UpdatedAt), &l.Version, &provenance, &verified, &l.ApproximatePosition)
 	if err != nil {
 		return nil, fmt.Errorf("store: scan listing: %w", err)
 	}

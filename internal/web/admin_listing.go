@@ -28,6 +28,8 @@ type listingData struct {
 	Provenance []provenanceRow
 	// RemoveOwnerURL takes the listing away from one of Owners.
 	RemoveOwnerURL string
+	// Approximate: the position is the postcode's centre.
+	Approximate bool
 }
 
 type provenanceRow struct{ Field, Value, Source, When, By string }
@@ -49,7 +51,7 @@ func (a *admin) renderListing(c *fiber.Ctx, status int, id string, ferr *form.Er
 		EditURL: paths.EditListing(lst.ID), Version: lst.Version, Voucher: lst.AcceptsRepairVoucher,
 		DistrictName: a.districts.Name(lst.District), VerifiedText: view.VerifiedText(l, lst), ConfirmedText: view.ConfirmedText(l, lst),
 		UnconfirmedText: view.UnconfirmedText(l, d.UnansweredSince), Owners: d.Owners, Scans: d.Scans,
-		StickerSVG: paths.Sticker(lst.ID, "svg"), StickerPDF: paths.Sticker(lst.ID, "pdf"), RemoveOwnerURL: paths.AdminAction(lst.ID, "eier/fjern")}
+		StickerSVG: paths.Sticker(lst.ID, "svg"), StickerPDF: paths.Sticker(lst.ID, "pdf"), RemoveOwnerURL: paths.AdminAction(lst.ID, "eier/fjern"), Approximate: lst.ApproximatePosition}
 	if lst.HideReason != "" {
 		data.HideReasonText = l.T("admin.hide." + lst.HideReason)
 	}

@@ -19,6 +19,8 @@ const DeviationDays = 90
 
 // Listing is the body of a listing's public page.
 type Listing struct {
+	// Approximate: the map shows the postcode's centre, not the door.
+	Approximate                     bool
 	Name, CategoryText, Description string
 	Services                        []string
 	StatusText, StatusClass         string
@@ -61,7 +63,8 @@ type ExceptionRow struct{ Date, Hours string }
 // district.
 func NewListing(l *i18n.Localizer, lst *listing.Listing, districtName string, now time.Time) Listing {
 	b := Listing{
-		Name: lst.Name, CategoryText: CategoryNames(lst.Categories, l), Services: lst.Services,
+		Approximate: lst.ApproximatePosition,
+		Name:        lst.Name, CategoryText: CategoryNames(lst.Categories, l), Services: lst.Services,
 		AddressText:  AddressText(lst.Address.Street, lst.Address.Postcode, lst.Address.City, districtName),
 		DistrictName: districtName, DistrictURL: paths.District(lst.District), Email: lst.Email,
 		Voucher: lst.AcceptsRepairVoucher, ReportURL: paths.Report(lst.Slug), ClaimURL: paths.Claim(lst.Slug),
