@@ -26,6 +26,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/geocoder"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
+	"github.com/bergenreparerer/reparerer/internal/linkcheck"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/meili"
@@ -72,6 +73,8 @@ type App struct {
 	// Register checks and discovers with the business register; nil when
 	// REPARERER_REGISTER_URL is empty.
 	Register *registersync.Service
+	// Links checks the listings' websites; nil unless REPARERER_LINKCHECK=on.
+	Links    *linkcheck.Checker
 	cache    generationCache
 	redis    bool
 	fiber    *fiber.App
@@ -164,6 +167,12 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		}
 		log.Info("register: checks listings against the business register", "url", cfg.RegisterURL, "every", cfg.RegisterCheck.String())
 	}
+	if cfg.LinkCheck == "on" {
+		a.Links = &linkcheck.Checker{Store: a.Store, Listings: a.Store, Suggestions: suggestions, Log: log, Now: now}
+		log.Info("linkcheck: websites are checked daily, each at most weekly")
+	} else {
+		log.Info("linkcheck: REPARERER_LINKCHECK is off; websites are not checked")
+	}
 	deps := web.Deps{
 		Listings:     a.Store,
 		Writes:       a.Listings,
@@ -248,6 +257,13 @@ func (a *App) Run(ctx context.Context) error {
 		defer a.wg.Done()
 		a.housekeeping(ctx)
 	}()
+	if a.Links != nil {
+		a.wg.Add(1)
+		go func() {
+			defer a.wg.Done()
+			a.linkChecks(ctx)
+		}()
+	}
 	if a.Register != nil {
 		a.wg.Add(1)
 		go func() {
@@ -349,6 +365,26 @@ func (a *App) registerChecks(ctx context.Context) {
 			continue
 		}
 		a.log.Info("register: checked", "listings", r.Checked, "new_suggestions", r.Suggested)
+	}
+}
+
+// linkChecks runs the website checks daily; each site is requested at
+// most weekly, and a host at most once a minute.
+func (a *App) linkChecks(ctx context.Context) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		r, err := a.Links.Run(ctx)
+		if err != nil && ctx.Err() == nil {
+			a.log.Warn("linkcheck: run stopped", "error", err)
+		} else {
+			a.log.Info("linkcheck: checked", "websites", r.Checked, "waiting", r.Skipped, "new_suggestions", r.Suggested)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
 	}
 }
 

@@ -38,6 +38,10 @@ type Config struct {
 	// GeocoderURL is Kartverket's address API (REPARERER_GEOCODER_URL);
 	// empty: addresses are placed at their postcode's centre.
 	GeocoderURL string
+	// LinkCheck turns the weekly website checks on ("on") or off
+	// (REPARERER_LINKCHECK; default off: a machine without internet
+	// would find every website dead).
+	LinkCheck string
 	// RegisterCheck is how often the listings are checked against the
 	// register (REPARERER_REGISTER_CHECK).
 	RegisterCheck time.Duration
@@ -126,6 +130,7 @@ func (c *Config) settings() []setting {
 		{"REPARERER_TILE_ATTRIBUTION", "tile-attribution", "© Kartverket", "credit shown on the map for its tiles", &c.TileAttribution},
 		{"REPARERER_REGISTER_URL", "register-url", "https://data.brreg.no/enhetsregisteret/api", "Enhetsregisteret API; empty disables register discovery and checks", &c.RegisterURL},
 		{"REPARERER_GEOCODER_URL", "geocoder-url", "https://ws.geonorge.no/adresser/v1", "Kartverket's address API; empty places addresses at their postcode's centre", &c.GeocoderURL},
+		{"REPARERER_LINKCHECK", "linkcheck", "off", "website checks: on or off (each site at most weekly, one request per host a minute)", &c.LinkCheck},
 		{"REPARERER_REGISTER_CODES", "register-codes", "", "extra activity codes for register discovery, comma-separated (e.g. 33.12,45.40)", &c.RegisterCodes},
 		{"REPARERER_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", &c.LogLevel},
 		{"REPARERER_SMTP_HOST", "smtp-host", "", "SMTP server; empty: e-mails are written to the log", &c.SMTPHost},
@@ -196,7 +201,16 @@ var indexUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
 // Validate reports every bad setting at once.
 func (c Config) Validate() error {
 	var errs []error
-	for _, u := range []struct{ name, value string }{{"REPARERER_BASE_URL", c.BaseURL}, {"MEILI_URL", c.MeiliURL}} {
+	switch c.LinkCheck {
+	case "", "on", "off":
+	default:
+		errs = append(errs, fmt.Errorf("REPARERER_LINKCHECK=%q: want on or off", c.LinkCheck))
+	}
+	for _, u := range []struct{ name, value string }{{"REPARERER_BASE_URL", c.BaseURL}, {"MEILI_URL", c.MeiliURL},
+		{"REPARERER_REGISTER_URL", c.RegisterURL}, {"REPARERER_GEOCODER_URL", c.GeocoderURL}} {
+		if u.value == "" && u.name != "REPARERER_BASE_URL" && u.name != "MEILI_URL" {
+			continue // empty: switched off
+		}
 		if p, err := url.Parse(u.value); err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
 			errs = append(errs, fmt.Errorf("%s=%q is not an http(s) URL", u.name, u.value))
 		}
