@@ -167,6 +167,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		}
 		log.Info("register: checks listings against the business register", "url", cfg.RegisterURL, "every", cfg.RegisterCheck.String())
 	}
+	planner := &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes, Suggestions: a.Store}
+	if cfg.GeocoderURL != "" {
+		planner.Geocoder = geocoder.New(cfg.GeocoderURL, log)
+	}
 	if cfg.LinkCheck == "on" {
 		a.Links = &linkcheck.Checker{Store: a.Store, Listings: a.Store, Suggestions: suggestions, Log: log, Now: now}
 		log.Info("linkcheck: websites are checked daily, each at most weekly")
@@ -191,7 +195,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		History:      a.Store,
 		Reminders:    a.Reminders,
 		Moderation:   moderator,
-		Imports:      &importer.Service{Planner: &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes, Suggestions: a.Store}, Uploads: a.Store, Now: now, Log: log},
+		Imports:      &importer.Service{Planner: planner, Uploads: a.Store, Now: now, Log: log},
 		Scans:        a.Store,
 		Misses:       &coverage.Recorder{Store: a.Store, Districts: a.Districts, Now: now, Log: log},
 		FreshnessAge: cfg.FreshnessAge,

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/geocoder"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
@@ -24,7 +25,7 @@ import (
 func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer) (err error) {
 	var addressFile string
 	var dryRun bool
-	_, rest, districts, db, err := openStore(ctx, "import", args, env, stderr, func(fs *flag.FlagSet) {
+	cfg, rest, districts, db, err := openStore(ctx, "import", args, env, stderr, func(fs *flag.FlagSet) {
 		fs.StringVar(&addressFile, "addresses", "", "JSON address cache: OSM id → {street, postcode, city}")
 		fs.BoolVar(&dryRun, "dry-run", false, "print what would change and write nothing")
 	})
@@ -51,7 +52,11 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	}
 	svc := &listing.Service{Store: db, Districts: districts, Now: time.Now}
 	if strings.EqualFold(filepath.Ext(rest[0]), ".csv") {
-		return importCSV(ctx, svc, db, data, rest[0], dryRun, stdout)
+		var locator importer.Locator
+		if cfg.GeocoderURL != "" {
+			locator = geocoder.New(cfg.GeocoderURL, newLogger(cfg, stderr))
+		}
+		return importCSV(ctx, svc, db, locator, data, rest[0], dryRun, stdout)
 	}
 	im := &importer.Importer{
 		Listings:    svc,
@@ -93,12 +98,12 @@ func printReport(w io.Writer, file string, r importer.Report) {
 
 // importCSV imports a CSV as the console does (see README, "Import CSV"),
 // merging possible duplicates into the listings they match.
-func importCSV(ctx context.Context, svc *listing.Service, suggestions suggestion.Store, data []byte, file string, dryRun bool, w io.Writer) error {
+func importCSV(ctx context.Context, svc *listing.Service, suggestions suggestion.Store, locator importer.Locator, data []byte, file string, dryRun bool, w io.Writer) error {
 	postcodes, err := postcode.Load()
 	if err != nil {
 		return err
 	}
-	p := &importer.Planner{Listings: svc, Districts: svc.Districts, Postcodes: postcodes, Suggestions: suggestions}
+	p := &importer.Planner{Listings: svc, Districts: svc.Districts, Postcodes: postcodes, Suggestions: suggestions, Geocoder: locator}
 	rows, err := p.ReadCSV(data)
 	if err != nil {
 		return err

@@ -173,6 +173,7 @@ func (p *Planner) csvRow(line int, get func(string) string) Row {
 	case lat == "" && lng == "" && known:
 		// No position: the postcode's centre, marked as approximate.
 		l.Location, row.Approximate = listing.Location{Lat: place.Lat, Lng: place.Lng}, true
+		l.ApproximatePosition = true // until Plan finds the address (see Planner.Geocoder)
 	case lat == "" && lng == "":
 	default:
 		la, err1 := strconv.ParseFloat(strings.Replace(lat, ",", ".", 1), 64)

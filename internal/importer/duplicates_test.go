@@ -2,9 +2,12 @@ package importer_test
 
 import (
 	"context"
+	"log/slog"
 	"testing"
 	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/geocoder"
+	"github.com/bergenreparerer/reparerer/internal/geocoder/geocodertest"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/testenv"
@@ -175,5 +178,21 @@ func TestCSVReimportKeepsOwnersEdits(t *testing.T) {
 	got, _ := svc.Store.Get(ctx, l.ID)
 	if got.Phone != "+4799999999" || got.Website != "https://jensen-sko.no" {
 		t.Errorf("after the re-import: phone %q (the owner's), website %q (still the file's)", got.Phone, got.Website)
+	}
+}
+
+// A row without coordinates is placed at its address when the geocoder
+// finds it, and at its postcode's centre, marked approximate, when not.
+func TestCSVRowsAreGeocoded(t *testing.T) {
+	p, _ := newPlanner(t)
+	addresses := geocodertest.Start(t, geocodertest.Address{Text: "Marken 37", Postcode: "5017", City: "Bergen", Municipality: "4601", Lat: 60.39245, Lon: 5.33012})
+	p.Geocoder = geocoder.New(addresses.URL, slog.New(slog.DiscardHandler))
+	pl := plan(t, p, "navn;gateadresse;postnummer;kategori\nSkomaker A;Marken 37;5017;sko\nSkomaker B;Ukjentveien 9;5017;sko\n")
+	a, b := pl.Steps[0], pl.Steps[1]
+	if a.Approximate || a.Listing.ApproximatePosition || a.Listing.Location.Lat != 60.39245 {
+		t.Errorf("a known address: %+v approximate %v", a.Listing.Location, a.Approximate)
+	}
+	if !b.Approximate || !b.Listing.ApproximatePosition {
+		t.Errorf("an unknown address: approximate %v", b.Approximate)
 	}
 }

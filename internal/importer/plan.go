@@ -103,6 +103,32 @@ type Planner struct {
 	Postcodes *postcode.Book
 	// Suggestions takes the values that differ from ones people set.
 	Suggestions suggestion.Store
+	// Geocoder places rows that have a street address but no coordinates;
+	// nil leaves them at their postcode's centre, marked approximate.
+	Geocoder Locator
+}
+
+// Locator finds the exact position of a street address in Bergen (see
+// package geocoder); ok is false when it has no single match.
+type Locator interface {
+	Locate(ctx context.Context, street, postcode string) (listing.Location, bool, error)
+}
+
+// locate gives rows at their postcode's centre their address's position
+// when the geocoder finds it; an outage leaves them approximate.
+func (p *Planner) locate(ctx context.Context, rows []Row) {
+	if p.Geocoder == nil {
+		return
+	}
+	for i := range rows {
+		r := &rows[i]
+		if !r.Approximate || len(r.Problems) > 0 || r.Listing.Address.Street == "" {
+			continue
+		}
+		if at, ok, err := p.Geocoder.Locate(ctx, r.Listing.Address.Street, r.Listing.Address.Postcode); err == nil && ok {
+			r.Listing.Location, r.Listing.ApproximatePosition, r.Approximate = at, false, false
+		}
+	}
 }
 
 // ReadGeoJSON reads an OpenStreetMap GeoJSON export into rows.
@@ -157,6 +183,7 @@ func hasCode(ps []Problem, code string) bool {
 
 // Plan works out, without writing, what importing the rows would do.
 func (p *Planner) Plan(ctx context.Context, rows []Row) (Plan, error) {
+	p.locate(ctx, rows)
 	all, err := p.Listings.Store.All(ctx)
 	if err != nil {
 		return Plan{}, err
