@@ -67,3 +67,21 @@ func TestEditorDiscoversFromTheRegisterAndTheCheckSuggests(t *testing.T) {
 		t.Errorf("the check changed the listing's status: %s", got.Status)
 	}
 }
+
+// The console finds any listing by name, number and filters.
+func TestConsoleFindsListings(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+	admin := e.adminVisitor()
+	page := admin.get("/admin/oppforinger?q=skomaker&kategori=sko&status=published")
+	if page.Status != 200 || !strings.Contains(page.Body, "2 oppføringer") || !strings.Contains(page.Body, "Skomaker Lagunen") ||
+		strings.Contains(page.Body, "Skjult Skomaker") {
+		t.Errorf("find: %d", page.Status)
+	}
+	if page := admin.get("/admin/oppforinger?bydel=asane"); !strings.Contains(page.Body, "1 oppføring") || !strings.Contains(page.Body, "Sykkelverksted Åsane") {
+		t.Error("find by district")
+	}
+	if a := e.visitor().get("/admin/oppforinger?q=sko"); a.Status == 200 {
+		t.Error("a visitor can use the finder")
+	}
+}

@@ -80,6 +80,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	console.Post("/tips/:id/lukk", csrf, adm.closeTip)
 	console.Post("/forslag/:id/godta", csrf, adm.acceptSuggestion)
 	console.Post("/forslag/:id/avvis", csrf, adm.rejectSuggestion)
+	console.Get("/oppforinger", adm.find)
 	console.Get("/enhetsregisteret", csrf, adm.registerPage)
 	console.Post("/enhetsregisteret/:orgnr", csrf, adm.registerAdd)
 	console.Get("/ordliste", csrf, adm.vocabularyPage)
