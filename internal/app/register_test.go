@@ -81,6 +81,11 @@ func TestConsoleFindsListings(t *testing.T) {
 	if page := admin.get("/admin/oppforinger?bydel=asane"); !strings.Contains(page.Body, "1 oppføring") || !strings.Contains(page.Body, "Sykkelverksted Åsane") {
 		t.Error("find by district")
 	}
+	// The data-quality panel measures the published listings (6 in the
+	// fixture; none verified in the last 12 months).
+	if stats := admin.get("/admin/statistikk"); !regexp.MustCompile(`(?s)Datakvalitet per bydel.*?Totalt</th><td>6</td><td>0 %</td>`).MatchString(stats.Body) {
+		t.Error("the data-quality panel is missing or wrong")
+	}
 	if a := e.visitor().get("/admin/oppforinger?q=sko"); a.Status == 200 {
 		t.Error("a visitor can use the finder")
 	}

@@ -66,6 +66,9 @@ type statsData struct {
 	From, To     string
 	// Suggestions counts the open suggestions by where they came from.
 	Suggestions []sourceCount
+	// QualityByDistrict and QualityByCategory measure the data (the last
+	// row of each is the total).
+	QualityByDistrict, QualityByCategory []coverage.QualityRow
 }
 
 // sourceCount is how many open suggestions came from one source.
@@ -119,6 +122,14 @@ func (a *admin) stats(c *fiber.Ctx) error {
 		d.Missed = append(d.Missed, missedRow{Query: t.Miss.Query, District: a.districts.Name(t.Miss.District),
 			Category: view.CategoryNames(splitNonEmpty(t.Miss.Category), l), Cause: l.T("admin.stats.cause." + causeKey(t.Miss.Cause)), Count: t.Count})
 	}
+	var districts, categories [][2]string
+	for _, dist := range a.districts.All() {
+		districts = append(districts, [2]string{dist.Slug, dist.Name})
+	}
+	for _, cat := range category.All() {
+		categories = append(categories, [2]string{cat.Slug, view.CategoryName(cat, l)})
+	}
+	d.QualityByDistrict, d.QualityByCategory = coverage.Quality(published, districts, categories, a.now())
 	open, err := a.suggestions.Open(ctx)
 	if err != nil {
 		return err
