@@ -324,6 +324,10 @@ func TestVerificationCoversTheFactsChecked(t *testing.T) {
 	if page := admin.get("/admin/oppforing/" + got.ID); !regexp.MustCompile(`Nettsted</th><td>https://nokler.example/</td><td>bedriften, 25\. november 2026 \(owner:eier@sentrum.no\)`).MatchString(page.Body) {
 		t.Error("the console does not show where the website came from")
 	}
+	if page := admin.get("/admin/oppforing/" + got.ID); !strings.Contains(page.Body, "<th scope=\"row\">Mandag</th><td>10:00–17:00</td>") ||
+		!strings.Contains(page.Body, `href="/admin/plakat/bergenhus"`) || !strings.Contains(page.Body, `id="listing-map"`) {
+		t.Error("the review page lacks the hours in words, the district's poster or the map")
+	}
 	if queue := admin.get("/admin"); !strings.Contains(queue.Body, "1 oppføring endret etter kontroll") || !strings.Contains(queue.Body, "Skomaker Sentrum og Nøkler") {
 		t.Error("the review queue does not ask for a new check")
 	}

@@ -30,6 +30,11 @@ type listingData struct {
 	RemoveOwnerURL string
 	// Approximate: the position is the postcode's centre.
 	Approximate bool
+	// Facts is the listing as its page shows it: address, hours in words,
+	// position for the small map.
+	Facts view.Listing
+	// PosterURL is its district's poster.
+	PosterURL string
 }
 
 type provenanceRow struct{ Field, Value, Source, When, By string }
@@ -51,7 +56,8 @@ func (a *admin) renderListing(c *fiber.Ctx, status int, id string, ferr *form.Er
 		EditURL: paths.EditListing(lst.ID), Version: lst.Version, Voucher: lst.AcceptsRepairVoucher,
 		DistrictName: a.districts.Name(lst.District), VerifiedText: view.VerifiedText(l, lst), ConfirmedText: view.ConfirmedText(l, lst),
 		UnconfirmedText: view.UnconfirmedText(l, d.UnansweredSince), Owners: d.Owners, Scans: d.Scans,
-		StickerSVG: paths.Sticker(lst.ID, "svg"), StickerPDF: paths.Sticker(lst.ID, "pdf"), RemoveOwnerURL: paths.AdminAction(lst.ID, "eier/fjern"), Approximate: lst.ApproximatePosition}
+		StickerSVG: paths.Sticker(lst.ID, "svg"), StickerPDF: paths.Sticker(lst.ID, "pdf"), RemoveOwnerURL: paths.AdminAction(lst.ID, "eier/fjern"), Approximate: lst.ApproximatePosition,
+		Facts: view.NewListing(l, lst, a.districts.Name(lst.District), a.now()), PosterURL: paths.Poster(lst.District)}
 	if lst.HideReason != "" {
 		data.HideReasonText = l.T("admin.hide." + lst.HideReason)
 	}
