@@ -54,6 +54,17 @@ test('registering: the pin starts at the postcode and can be dragged; errors are
   // Another interval on Monday, by the button the script adds.
   await page.locator('fieldset.day[data-day="0"] button.add-slot').click();
   assert.equal(await page.locator('#h0_2_from').evaluate((el) => el === document.activeElement), true);
+  // "Same hours Tuesday–Friday" in one tap: Monday's rows, extra ones too.
+  await page.locator('#h0_0_from').fill('09:00');
+  await page.locator('#h0_0_to').fill('17:00');
+  await page.locator('#h0_2_from').fill('18:00');
+  await page.locator('#h0_2_to').fill('20:00');
+  await page.locator('button.copy-monday').click();
+  assert.equal(await page.locator('#h4_0_from').inputValue(), '09:00');
+  assert.equal(await page.locator('#h4_0_to').inputValue(), '17:00');
+  assert.equal(await page.locator('#h1_2_to').inputValue(), '20:00');
+  assert.equal(await page.locator('#h5_0_from').inputValue(), '', 'Saturday keeps its own hours');
+  assert.match(await page.locator('#hours-status').textContent(), /samme åpningstider som mandag/);
   // Send with a bad phone number and no name.
   await page.locator('#phone').fill('12');
   await page.locator('button[type=submit].button-primary').click();

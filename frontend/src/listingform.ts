@@ -12,11 +12,36 @@ export function initListingForm(form: HTMLFormElement): void {
     button.hidden = false;
     button.addEventListener('click', () => addRow(button, '.slot', /^(h\d+_)(\d+)/));
   });
+  const copyMonday = form.querySelector<HTMLButtonElement>('button.copy-monday');
+  if (copyMonday) {
+    copyMonday.hidden = false;
+    copyMonday.addEventListener('click', () => sameAsMonday(form));
+  }
   const addException = form.querySelector<HTMLButtonElement>('button.add-exception');
   if (addException) {
     addException.hidden = false;
     addException.addEventListener('click', () => addRow(addException, '.exception-row', /^(x)(\d+)/));
   }
+}
+
+// sameAsMonday gives Tuesday to Friday Monday's opening hours, adding
+// rows where Monday has more, and says so to screen readers.
+function sameAsMonday(form: HTMLFormElement): void {
+  const days = form.querySelectorAll<HTMLElement>('fieldset.day');
+  const times = (day: HTMLElement) => [...day.querySelectorAll<HTMLInputElement>('.slot input[type=time]')];
+  const monday = times(days[0]).map((input) => input.value);
+  for (let d = 1; d <= 4 && d < days.length; d++) {
+    const add = days[d].querySelector<HTMLButtonElement>('button.add-slot');
+    while (add && times(days[d]).length < monday.length && !add.hidden) {
+      const before = document.activeElement as HTMLElement | null;
+      add.click();
+      before?.focus(); // addRow moves the focus; keep it on the button pressed
+    }
+    times(days[d]).forEach((input, i) => (input.value = monday[i] ?? ''));
+  }
+  form.querySelector<HTMLButtonElement>('button.copy-monday')?.focus();
+  const status = document.getElementById('hours-status');
+  if (status) status.textContent = t('hours_copied');
 }
 
 // addRow copies the last row before the button, empty and with the next
