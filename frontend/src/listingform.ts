@@ -8,6 +8,7 @@ import { t } from './config';
 // buttons that add rows to the opening-hours editor.
 export function initListingForm(form: HTMLFormElement): void {
   initPin(form);
+  initOrgLookup(form);
   form.querySelectorAll<HTMLButtonElement>('button.add-slot').forEach((button) => {
     button.hidden = false;
     button.addEventListener('click', () => addRow(button, '.slot', /^(h\d+_)(\d+)/));
@@ -97,6 +98,13 @@ function initPin(form: HTMLFormElement): void {
     placedByHand = true;
     write(marker.getLatLng());
   });
+  // The register's geocoded address places the pin, unless a person has.
+  form.addEventListener('register:location', (e) => {
+    const at = (e as CustomEvent<{ lat: number; lng: number }>).detail;
+    if (placedByHand) return;
+    show(at.lat, at.lng, 17);
+    write(L.latLng(at.lat, at.lng));
+  });
   map.on('click', (e: L.LeafletMouseEvent) => {
     placedByHand = true;
     marker.setLatLng(e.latlng).addTo(map);
@@ -127,4 +135,44 @@ function initPin(form: HTMLFormElement): void {
       }
     });
   }
+}
+
+interface Prefill {
+  name: string;
+  street: string;
+  postcode: string;
+  city: string;
+  location: { lat: number; lng: number } | null;
+  categories: string[];
+}
+
+// initOrgLookup fills the empty fields from Enhetsregisteret once a whole
+// organisation number is typed; nothing the repairer wrote is replaced,
+// and nothing is saved until they send the form.
+function initOrgLookup(form: HTMLFormElement): void {
+  const orgnr = form.querySelector<HTMLInputElement>('#org_number');
+  const status = document.getElementById('orgnr-status');
+  if (!orgnr || !status) return;
+  const fill = (id: string, value: string) => {
+    const input = form.querySelector<HTMLInputElement>('#' + id);
+    if (input && input.value.trim() === '' && value) input.value = value;
+  };
+  orgnr.addEventListener('change', async () => {
+    const n = orgnr.value.replace(/\s/g, '');
+    if (!/^\d{9}$/.test(n)) return;
+    const r = await fetch(`/_/orgnr/${n}`, { headers: { Accept: 'application/json' } });
+    if (!r.ok) {
+      status.textContent = t(r.status === 404 ? 'orgnr_unknown' : r.status === 409 ? 'orgnr_closed' : 'orgnr_unavailable');
+      return;
+    }
+    const p = (await r.json()) as Prefill;
+    fill('name', p.name);
+    fill('street', p.street);
+    fill('postcode', p.postcode);
+    fill('city', p.city);
+    const chips = [...form.querySelectorAll<HTMLInputElement>('input[name=category]')];
+    if (!chips.some((c) => c.checked)) chips.forEach((c) => (c.checked = p.categories.includes(c.value)));
+    if (p.location) form.dispatchEvent(new CustomEvent('register:location', { detail: p.location }));
+    status.textContent = t('orgnr_filled', { name: p.name });
+  });
 }

@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"context"
+	"encoding/json"
 	"regexp"
 	"strings"
 	"testing"
@@ -88,5 +89,39 @@ func TestConsoleFindsListings(t *testing.T) {
 	}
 	if a := e.visitor().get("/admin/oppforinger?q=sko"); a.Status == 200 {
 		t.Error("a visitor can use the finder")
+	}
+}
+
+// A repairer's form fills in from the organisation number: checked against
+// the register, for signed-in repairers only.
+func TestFormFillsFromTheOrganisationNumber(t *testing.T) {
+	srv := registertest.Start(t,
+		registertest.Unit{OrgNumber: "912000028", Name: "FIKS MOBIL BERGEN", OrgForm: "BEDR", Street: "Strandgaten 1", Postcode: "5013",
+			City: "Bergen", Municipality: "4601", Parent: "999000118", Codes: []string{"95.12"}},
+		registertest.Unit{OrgNumber: "999000118", Name: "FIKS AS", OrgForm: "AS", Entity: true, Municipality: "4601"},
+		registertest.Unit{OrgNumber: "912000036", Name: "NEDLAGT", Deleted: true},
+	)
+	e := start(t, setup{registerURL: srv.URL})
+	owner := e.signIn(t, "eier@fiks.example")
+	a := owner.get("/_/orgnr/912000028")
+	var p struct {
+		Name, Street, Postcode, City string
+		Categories                   []string
+	}
+	if err := json.Unmarshal([]byte(a.Body), &p); a.Status != 200 || err != nil || p.Name != "FIKS MOBIL BERGEN" || p.Street != "Strandgaten 1" ||
+		p.City != "Bergen" || len(p.Categories) != 1 || p.Categories[0] != "mobil-data" {
+		t.Fatalf("lookup: %d %s", a.Status, a.Body)
+	}
+	if a := owner.get("/_/orgnr/912000044"); a.Status != 404 {
+		t.Errorf("an unknown number: %d", a.Status)
+	}
+	if a := owner.get("/_/orgnr/912000036"); a.Status != 409 {
+		t.Errorf("a deleted unit: %d", a.Status)
+	}
+	if a := e.visitor().get("/_/orgnr/912000028"); a.Status == 200 {
+		t.Error("a visitor who is not signed in can use the register through the service")
+	}
+	if page := owner.get("/min-side/ny"); !strings.Contains(page.Body, `id="orgnr-status"`) {
+		t.Error("the register form has no place to say what the register said")
 	}
 }

@@ -85,6 +85,10 @@ func District(slug string) string { return Home + "?district=" + url.QueryEscape
 // MapPlaces is every match of a search page query, for its map.
 func MapPlaces(q url.Values) string { return "/_/kart?" + q.Encode() }
 
+// OrgLookup is what the register says about an organisation number, for
+// the listing form.
+func OrgLookup(orgnr string) string { return "/_/orgnr/" + url.PathEscape(orgnr) }
+
 // Tips is the public form that tells the municipality about a repairer.
 const Tips = "/tips-oss"
 

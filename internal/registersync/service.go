@@ -218,3 +218,38 @@ func findings(l *listing.Listing, u Unit) []suggestion.Suggestion {
 	}
 	return out
 }
+
+// Prefill is what the register says about an organisation number, for a
+// repairer's form: filled in, never saved without them.
+type Prefill struct {
+	Name       string            `json:"name"`
+	Street     string            `json:"street"`
+	Postcode   string            `json:"postcode"`
+	City       string            `json:"city"`
+	Location   *listing.Location `json:"location"` // nil: the address has no single match
+	Categories []string          `json:"categories"`
+}
+
+// Lookup checks a number against the register (it must exist and not be
+// deleted, closed or bankrupt) and returns what a form can be filled with.
+func (s *Service) Lookup(ctx context.Context, orgnr string) (Prefill, error) {
+	u, err := s.Register.Unit(ctx, strings.ReplaceAll(orgnr, " ", ""))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return Prefill{}, apperr.NotFound("err.register.not_found")
+	case err != nil:
+		return Prefill{}, apperr.Unavailable(err, "err.register.unavailable")
+	case u.Removed || u.Bankrupt:
+		return Prefill{}, apperr.Conflict("err.register.removed")
+	}
+	p := Prefill{Name: u.Name, Street: u.Address.Street, Postcode: u.Address.Postcode, City: u.Address.City, Categories: categories(u.Codes)}
+	if pc, ok := s.Postcodes.Lookup(u.Address.Postcode); ok {
+		p.City = pc.Name
+	}
+	if s.Geocoder != nil {
+		if at, ok, err := s.Geocoder.Locate(ctx, u.Address.Street, u.Address.Postcode); err == nil && ok {
+			p.Location = &at
+		}
+	}
+	return p, nil
+}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/bergenreparerer/reparerer/internal/registersync"
 	"log/slog"
 	"time"
 
@@ -24,8 +25,10 @@ type account struct {
 	owners    *owner.Service
 	reminders *reminder.Service
 	postcodes *postcode.Book
-	now       func() time.Time
-	log       *slog.Logger
+	// register fills forms from Enhetsregisteret; nil when switched off.
+	register *registersync.Service
+	now      func() time.Time
+	log      *slog.Logger
 }
 
 // editor is the signed-in user as the listing service knows editors.

@@ -131,3 +131,17 @@ func (a *account) renderListingForm(c *fiber.Ctx, status int, lst *listing.Listi
 	v.Script["page"] = "listing-form"
 	return a.render(c, status, "listingform", v)
 }
+
+// orgLookup answers the register form's "fill in from the organisation
+// number": what Enhetsregisteret says, checked (exists, not deleted or
+// bankrupt), for the script to put in the empty fields.
+func (a *account) orgLookup(c *fiber.Ctx) error {
+	if a.register == nil {
+		return apperr.NotFound("err.register.off")
+	}
+	p, err := a.register.Lookup(c.UserContext(), c.Params("orgnr"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(p)
+}

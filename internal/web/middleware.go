@@ -131,6 +131,14 @@ func (m *middleware) reportLimit() fiber.Handler {
 	})
 }
 
+// lookupLimit holds back register lookups per client: a form needs a few.
+func (m *middleware) lookupLimit() fiber.Handler {
+	return limiter.New(limiter.Config{
+		Max: 30, Expiration: time.Minute,
+		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") },
+	})
+}
+
 // linkLimits hold back sign-in e-mails per client address and per e-mail
 // address; reached answers the request that went over.
 func (m *middleware) linkLimits(reached fiber.Handler) []fiber.Handler {

@@ -60,6 +60,9 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	my.Get("/oppforing/:id", mw.requireUser, csrf, acct.editForm)
 	my.Post("/oppforing/:id", mw.requireUser, csrf, acct.editSubmit)
 	app.Get("/_/postnummer/:code", pub.postcodeCentre) // the register form's map
+	// The register form's "fill in from Enhetsregisteret": for signed-in
+	// repairers only, and held back per client.
+	app.Get("/_/orgnr/:orgnr", mw.withUser, mw.requireUser, mw.lookupLimit(), acct.orgLookup)
 
 	// The municipality's console: every route, read or write, is for
 	// admins only (requireAdmin), and every form post is CSRF-checked.

@@ -130,7 +130,7 @@ func New(d Deps) (*fiber.App, error) {
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
 		now: d.Now, log: d.Log}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
-		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, now: d.Now, log: d.Log}
+		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, register: d.Register, now: d.Now, log: d.Log}
 	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, register: d.Register, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
 		imports: d.Imports, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
 
