@@ -121,6 +121,10 @@ func TestFormFillsFromTheOrganisationNumber(t *testing.T) {
 	if a := e.visitor().get("/_/orgnr/912000028"); a.Status == 200 {
 		t.Error("a visitor who is not signed in can use the register through the service")
 	}
+	if status, page := e.get("/for-reparatorer"); status != 200 || !strings.Contains(string(page), "Er dette din bedrift?") ||
+		!strings.Contains(string(page), `href="/min-side/logg-inn"`) {
+		t.Errorf("the landing page for repairers: %d", status)
+	}
 	if page := owner.get("/min-side/ny"); !strings.Contains(page.Body, `id="orgnr-status"`) {
 		t.Error("the register form has no place to say what the register said")
 	}

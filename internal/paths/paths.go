@@ -89,6 +89,9 @@ func MapPlaces(q url.Values) string { return "/_/kart?" + q.Encode() }
 // the listing form.
 func OrgLookup(orgnr string) string { return "/_/orgnr/" + url.PathEscape(orgnr) }
 
+// ForRepairers is the landing page for repairers.
+const ForRepairers = "/for-reparatorer"
+
 // Tips is the public form that tells the municipality about a repairer.
 const Tips = "/tips-oss"
 

@@ -169,6 +169,25 @@ func (p *public) about(c *fiber.Ctx) error {
 	return p.render(c, fiber.StatusOK, "page", v)
 }
 
+// forRepairers is "For reparatører": what a listing gives a repairer, how to
+// claim one or register, and the way in.
+func (p *public) forRepairers(c *fiber.Ctx) error {
+	l := p.lang(c)
+	sections := prose(l, "repairers")
+	sections = append(sections, proseSection{
+		Heading: l.T("repairers.start.heading"),
+		Items: []proseItem{
+			{Text: l.T("repairers.start.signin"), Href: paths.SignIn, Note: l.T("repairers.start.signin_note")},
+			{Text: l.T("repairers.start.find"), Href: paths.Home, Note: l.T("repairers.start.find_note")},
+		},
+	})
+	v := p.newPage(c, l, l.T("repairers.heading"), nil, true)
+	v.Nav = "account"
+	v.Description = l.T("repairers.description")
+	v.Body = prosePage{Heading: l.T("repairers.heading"), Sections: sections}
+	return p.render(c, fiber.StatusOK, "page", v)
+}
+
 func (p *public) accessibility(c *fiber.Ctx) error {
 	l := p.lang(c)
 	v := p.newPage(c, l, l.T("a11y.heading"), nil, true)

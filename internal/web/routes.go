@@ -104,6 +104,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	console.Get("/statistikk/sok-uten-treff.csv", adm.missedCSV)
 
 	app.Get("/om", pub.about)
+	app.Get("/for-reparatorer", pub.forRepairers)
 	app.Get("/tilgjengelighet", pub.accessibility)
 	app.Get("/sitemap.xml", pub.sitemap)
 	app.Get("/robots.txt", pub.robots)
