@@ -125,7 +125,14 @@ func TestFormFillsFromTheOrganisationNumber(t *testing.T) {
 		!strings.Contains(string(page), `href="/min-side/logg-inn"`) {
 		t.Errorf("the landing page for repairers: %d", status)
 	}
-	if page := owner.get("/min-side/ny"); !strings.Contains(page.Body, `id="orgnr-status"`) {
+	page := owner.get("/min-side/ny")
+	if !strings.Contains(page.Body, `id="orgnr-status"`) {
 		t.Error("the register form has no place to say what the register said")
+	}
+	// Saving checks the number against the register.
+	refused := owner.post("/min-side/ny", map[string][]string{"_csrf": {csrfOf(t, page)}, "name": {"Fiks"}, "org_number": {"912000044"},
+		"category": {"mobil-data"}, "postcode": {"5013"}})
+	if refused.Status != 400 || !strings.Contains(refused.Body, "Organisasjonsnummeret finnes ikke i Enhetsregisteret.") {
+		t.Errorf("a number the register does not know: %d", refused.Status)
 	}
 }

@@ -63,6 +63,9 @@ func (a *account) registerSubmit(c *fiber.Ctx) error {
 	if bad := f.Apply(l, form.Listing{}, a.postcodes); len(bad) > 0 {
 		return a.refuseListingForm(c, nil, f, bad, a.writes.CheckOwned(l))
 	}
+	if key := a.checkOrgNumber(c, l.OrgNumber, ""); key != "" {
+		return a.refuseListingForm(c, nil, f, map[string]string{"org_number": key}, nil)
+	}
 	err := a.writes.Register(c.UserContext(), l, editor(u))
 	if len(listing.Problems(err)) > 0 {
 		return a.refuseListingForm(c, nil, f, nil, err)
@@ -91,6 +94,9 @@ func (a *account) editSubmit(c *fiber.Ctx) error {
 	edited := *current
 	if bad := f.Apply(&edited, form.FromListing(current, a.now().In(openinghours.Oslo)), a.postcodes); len(bad) > 0 {
 		return a.refuseListingForm(c, current, f, bad, a.writes.CheckOwned(&edited))
+	}
+	if key := a.checkOrgNumber(c, edited.OrgNumber, current.OrgNumber); key != "" {
+		return a.refuseListingForm(c, current, f, map[string]string{"org_number": key}, nil)
 	}
 	err = a.writes.Edit(c.UserContext(), current, &edited, f.Version, editor(u))
 	switch {
@@ -130,6 +136,25 @@ func (a *account) renderListingForm(c *fiber.Ctx, status int, lst *listing.Listi
 	v := a.private(c, l, title, "account", body)
 	v.Script["page"] = "listing-form"
 	return a.render(c, status, "listingform", v)
+}
+
+// checkOrgNumber checks a new or changed organisation number against the
+// register and returns the message key when it is refused: one the
+// register does not know, or a deleted, closed or bankrupt unit. A
+// register that does not answer (or is switched off) does not stop the
+// save.
+func (a *account) checkOrgNumber(c *fiber.Ctx, number, before string) string {
+	if a.register == nil || number == "" || number == before {
+		return ""
+	}
+	_, err := a.register.Lookup(c.UserContext(), number)
+	switch apperr.CodeOf(err) {
+	case apperr.CodeNotFound:
+		return "err.register.not_found"
+	case apperr.CodeConflict:
+		return "err.register.removed"
+	}
+	return ""
 }
 
 // orgLookup answers the register form's "fill in from the organisation
