@@ -148,10 +148,10 @@ func (a *account) checkOrgNumber(c *fiber.Ctx, number, before string) string {
 		return ""
 	}
 	_, err := a.register.Lookup(c.UserContext(), number)
-	switch apperr.CodeOf(err) {
-	case apperr.CodeNotFound:
+	if apperr.Is(err, apperr.CodeNotFound) {
 		return "err.register.not_found"
-	case apperr.CodeConflict:
+	}
+	if apperr.Is(err, apperr.CodeConflict) {
 		return "err.register.removed"
 	}
 	return ""
