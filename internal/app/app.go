@@ -152,7 +152,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Owners = &owner.Service{Store: a.Store, Listings: a.Store, Now: now, Log: log}
 	a.Reminders = &reminder.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Mailer: mailer,
 		Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL, Interval: cfg.ReminderInterval}
-	moderator := &moderation.Service{Listings: a.Listings, Audit: a.Store, Claims: a.Owners, Reports: a.Store,
+	moderator := &moderation.Service{Listings: a.Listings, Audit: a.Store, Claims: a.Owners, Reports: a.Store, Seen: a.Store,
 		Scans: a.Store, Reminders: a.Reminders, Mailer: mailer, Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL}
 	suggestions := &suggestion.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Now: now}
 	if cfg.RegisterURL == "" {

@@ -136,3 +136,34 @@ func TestFormFillsFromTheOrganisationNumber(t *testing.T) {
 		t.Errorf("a number the register does not know: %d", refused.Status)
 	}
 }
+
+// Each editor marks recent edits as seen for themselves.
+func TestEditorsMarkEditsSeen(t *testing.T) {
+	e := start(t, setup{})
+	ctx := context.Background()
+	shop, _ := e.owned(place("Sømverket", nordnes, []string{"klaer"}, ""), "eier@somverket.no")
+	shop.Phone = "+4755000001"
+	if err := e.app.Listings.Update(ctx, shop, listing.Change{Actor: "owner:eier@somverket.no", Action: listing.ActionOwnerEdit}); err != nil {
+		t.Fatal(err)
+	}
+	first := e.adminVisitor()
+	queue := first.get("/admin")
+	m := regexp.MustCompile(`action="(/admin/endring/\d+/sett)"`).FindStringSubmatch(queue.Body)
+	if m == nil {
+		t.Fatal("no 'Merk som sett' button")
+	}
+	if a := first.post(m[1], map[string][]string{"_csrf": {csrfOf(t, queue)}}); a.Status != 303 {
+		t.Fatalf("mark seen: %d", a.Status)
+	}
+	if page := first.get("/admin"); !strings.Contains(page.Body, `class="admin-card seen"`) || strings.Contains(page.Body, m[1]) {
+		t.Error("the editor's own queue does not show the edit as seen")
+	}
+	if _, err := e.app.Store.EnsureUser(ctx, "annen@bergen.kommune.no", "admin", e.clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	other := e.visitor()
+	other.signIn("annen@bergen.kommune.no", "/admin")
+	if page := other.get("/admin"); !strings.Contains(page.Body, m[1]) {
+		t.Error("another editor sees the edit as seen too")
+	}
+}

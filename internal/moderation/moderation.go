@@ -47,10 +47,12 @@ type Service struct {
 	Scans     printout.Scans
 	Reminders *reminder.Service
 	Mailer    mail.Sender
-	Messages  *i18n.Catalogue
-	Now       func() time.Time
-	Log       *slog.Logger
-	BaseURL   string
+	// Seen keeps which recent edits each editor has marked as seen.
+	Seen     SeenStore
+	Messages *i18n.Catalogue
+	Now      func() time.Time
+	Log      *slog.Logger
+	BaseURL  string
 }
 
 func actor(admin auth.User) string { return "admin:" + admin.Email }
@@ -350,6 +352,25 @@ func (s *Service) reverify(ctx context.Context) ([]*listing.Listing, error) {
 		return bt.Compare(at)
 	})
 	return out, nil
+}
+
+// SeenStore keeps the editors' "seen" marks on audit entries.
+type SeenStore interface {
+	MarkSeen(ctx context.Context, userID string, entryID int64) error
+	Seen(ctx context.Context, userID string, entryIDs []int64) (map[int64]bool, error)
+}
+
+// MarkSeen marks a recent edit as seen by the editor.
+func (s *Service) MarkSeen(ctx context.Context, admin auth.User, entryID int64) error {
+	if _, err := s.Audit.Entry(ctx, entryID); err != nil {
+		return err
+	}
+	return s.Seen.MarkSeen(ctx, admin.ID, entryID)
+}
+
+// SeenBy returns which of the entries the editor has marked as seen.
+func (s *Service) SeenBy(ctx context.Context, admin auth.User, entryIDs []int64) (map[int64]bool, error) {
+	return s.Seen.Seen(ctx, admin.ID, entryIDs)
 }
 
 // RecentEdits is how many owner edits the queue shows.

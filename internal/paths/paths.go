@@ -92,6 +92,9 @@ func OrgLookup(orgnr string) string { return "/_/orgnr/" + url.PathEscape(orgnr)
 // ForRepairers is the landing page for repairers.
 const ForRepairers = "/for-reparatorer"
 
+// MarkSeen marks a recent edit as seen by the editor.
+func MarkSeen(entry string) string { return "/admin/endring/" + url.PathEscape(entry) + "/sett" }
+
 // Tips is the public form that tells the municipality about a repairer.
 const Tips = "/tips-oss"
 

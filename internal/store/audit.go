@@ -91,3 +91,34 @@ func (s *DB) auditEntries(ctx context.Context, where string, args ...any) ([]aud
 		return e, nil
 	}, `SELECT id, listing_id, actor, action, version, at, changes, note FROM audit_log `+where, args...)
 }
+
+// MarkSeen records that an editor has seen an audit entry (again: no-op).
+func (s *DB) MarkSeen(ctx context.Context, userID string, entryID int64) error {
+	_, err := s.db.ExecContext(ctx, `INSERT INTO edits_seen (user_id, entry_id, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`,
+		userID, entryID, formatTime(s.Now()))
+	if err != nil {
+		return fmt.Errorf("store: mark entry %d seen: %w", entryID, err)
+	}
+	return nil
+}
+
+// Seen returns which of the entries the editor has seen.
+func (s *DB) Seen(ctx context.Context, userID string, entryIDs []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if len(entryIDs) == 0 {
+		return out, nil
+	}
+	args := []any{userID}
+	marks := make([]string, len(entryIDs))
+	for i, id := range entryIDs {
+		marks[i], args = "?", append(args, id)
+	}
+	ids, err := collect(ctx, s.db, "seen entries", func(row scanner) (int64, error) {
+		var id int64
+		return id, row.Scan(&id)
+	}, `SELECT entry_id FROM edits_seen WHERE user_id = ? AND entry_id IN (`+strings.Join(marks, ",")+`)`, args...)
+	for _, id := range ids {
+		out[id] = true
+	}
+	return out, err
+}

@@ -1,6 +1,9 @@
 package web
 
 import (
+	"strconv"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/internal/category"
@@ -61,8 +64,18 @@ func (a *admin) queue(c *fiber.Ctx) error {
 		d.Claims = append(d.Claims, claimRow{ID: cl.ID, ListingName: cl.ListingName, AdminURL: paths.AdminListing(cl.ListingID),
 			Name: cl.Name, Role: l.T("claim.role." + cl.Role), Email: cl.Email, Since: view.Moment(l, cl.CreatedAt)})
 	}
+	ids := make([]int64, 0, len(q.Edits))
 	for _, e := range q.Edits {
-		d.Edits = append(d.Edits, view.NewEdit(l, e.Item, e.ListingName))
+		ids = append(ids, e.Item.ID)
+	}
+	seen, err := a.moderation.SeenBy(c.UserContext(), *currentUser(c), ids)
+	if err != nil {
+		return err
+	}
+	for _, e := range q.Edits {
+		edit := view.NewEdit(l, e.Item, e.ListingName)
+		edit.Seen, edit.SeenURL = seen[e.Item.ID], paths.MarkSeen(strconv.FormatInt(e.Item.ID, 10))
+		d.Edits = append(d.Edits, edit)
 	}
 	for _, r := range q.Reports {
 		d.Reports = append(d.Reports, reportRow{ID: r.Item.ID, ListingName: r.ListingName, AdminURL: paths.AdminListing(r.Item.ListingID),
@@ -143,4 +156,17 @@ func (a *admin) rejectSuggestion(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Redirect(paths.AdminQueue+"?melding=suggestion_rejected#forslag", fiber.StatusSeeOther)
+}
+
+// markSeen marks a recent edit as seen by the editor; other editors still
+// see it as new.
+func (a *admin) markSeen(c *fiber.Ctx) error {
+	id, err := strconv.ParseInt(c.Params("entry"), 10, 64)
+	if err != nil {
+		return apperr.NotFound("err.no_such_change")
+	}
+	if err := a.moderation.MarkSeen(c.UserContext(), *currentUser(c), id); err != nil {
+		return err
+	}
+	return c.Redirect(paths.AdminQueue+"#endringer", fiber.StatusSeeOther)
 }

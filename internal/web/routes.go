@@ -78,6 +78,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	console.Get("/oppforing/:id/klistremerke.svg", adm.sticker)
 	console.Get("/oppforing/:id/klistremerke.pdf", adm.sticker)
 	console.Post("/endring/:entry/tilbakestill", csrf, adm.revert)
+	console.Post("/endring/:entry/sett", csrf, adm.markSeen)
 	console.Post("/krav/:id", csrf, adm.decideClaim)
 	console.Post("/melding/:id/lukk", csrf, adm.closeReport)
 	console.Post("/tips/:id/lukk", csrf, adm.closeTip)

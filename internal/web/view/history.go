@@ -19,6 +19,10 @@ type Edit struct {
 	ActionText, Note, RevertURL        string
 	Changes                            []Change
 	Revertible                         bool
+	// Seen: the editor viewing the queue has marked it as seen; SeenURL
+	// (set in the queue only) marks it.
+	Seen    bool
+	SeenURL string
 }
 
 // Change is one field's row of an Edit.
