@@ -94,7 +94,7 @@ func (p *public) reportSubmit(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if c.FormValue("website") != "" { // the honeypot: a robot filled a field people never see
+	if filledHoneypot(c) {
 		p.log.Info("report: dropped a robot's report", "listing_id", lst.ID)
 		return c.Redirect(paths.ReportSent(lst.Slug), fiber.StatusSeeOther)
 	}
@@ -142,3 +142,7 @@ func (p *public) renderReport(c *fiber.Ctx, lst *listing.Listing, r report.Repor
 	}
 	return p.render(c, status, "report", p.private(c, l, l.T("report.heading", "name", lst.Name), "", body))
 }
+
+// filledHoneypot reports whether a public form's post filled the field
+// people never see: a robot's.
+func filledHoneypot(c *fiber.Ctx) bool { return c.FormValue("website") != "" }

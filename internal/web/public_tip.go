@@ -33,7 +33,7 @@ func (p *public) tipForm(c *fiber.Ctx) error {
 }
 
 func (p *public) tipSubmit(c *fiber.Ctx) error {
-	if c.FormValue("website") != "" { // the honeypot: a robot filled a field people never see
+	if filledHoneypot(c) {
 		p.log.Info("tip: dropped a robot's tip")
 		return c.Redirect(paths.TipSent, fiber.StatusSeeOther)
 	}
