@@ -340,17 +340,21 @@ func (s *Service) reverify(ctx context.Context) ([]*listing.Listing, error) {
 	if err != nil {
 		return nil, err
 	}
-	var out []*listing.Listing
+	type changed struct {
+		l  *listing.Listing
+		at time.Time
+	}
+	var found []changed
 	for _, l := range published {
-		if _, _, changed := l.ChangedSinceVerification(); changed {
-			out = append(out, l)
+		if at, _, ok := l.ChangedSinceVerification(); ok {
+			found = append(found, changed{l, at})
 		}
 	}
-	slices.SortFunc(out, func(a, b *listing.Listing) int {
-		at, _, _ := a.ChangedSinceVerification()
-		bt, _, _ := b.ChangedSinceVerification()
-		return bt.Compare(at)
-	})
+	slices.SortFunc(found, func(a, b changed) int { return b.at.Compare(a.at) })
+	out := make([]*listing.Listing, len(found))
+	for i, f := range found {
+		out[i] = f.l
+	}
 	return out, nil
 }
 
