@@ -67,9 +67,6 @@ type searchRequest struct {
 var errSearchRefused = errors.New("meili: search refused")
 
 func (c *searchClient) search(ctx context.Context, r *searchRequest, into any) error {
-	uid := r.IndexUID
-	r.IndexUID = ""
-	defer func() { r.IndexUID = uid }()
 	return c.post(ctx, c.url+"/search", r, into)
 }
 

@@ -63,6 +63,9 @@ func (ix *Index) searchImplied(ctx context.Context, q search.Query) (search.Resu
 		outside.Page, outside.HitsPerPage = 1, min(offset+q.PerPage, maxHitsPerRequest)
 		reqs = append(reqs, outside)
 	}
+	for _, r := range reqs {
+		r.IndexUID = ix.uid // a multi-search names the index of each search
+	}
 	var resps []searchResponse
 	if err := ix.run(ctx, func() error { return ix.searcher.multiSearch(ctx, reqs, &resps) }); err != nil {
 		return search.Result{}, err
@@ -101,7 +104,7 @@ func and(filter string) string {
 
 // request is the search body for q with the given text and filter.
 func (ix *Index) request(q search.Query, text, filter string) *searchRequest {
-	req := &searchRequest{IndexUID: ix.uid, Q: text, Filter: filter, Facets: []string{"categories", "district"}, AttributesToRetrieve: retrieved}
+	req := &searchRequest{Q: text, Filter: filter, Facets: []string{"categories", "district"}, AttributesToRetrieve: retrieved}
 	switch {
 	case q.Origin != nil:
 		req.Sort = []string{"_geoPoint(" + num(q.Origin.Lat) + "," + num(q.Origin.Lng) + "):asc"}
