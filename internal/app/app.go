@@ -33,6 +33,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/outbox"
 	"github.com/bergenreparerer/reparerer/internal/owner"
+	"github.com/bergenreparerer/reparerer/internal/position"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/register"
 	"github.com/bergenreparerer/reparerer/internal/registersync"
@@ -143,7 +144,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		log.Info("cache: REDIS_URL is not set; using the in-process cache (fine for one instance)")
 	}
 	a.Worker = outbox.NewWorker(a.Store, a.Store, a.Index, generations{a.cache, log}, log)
-	a.Listings = &listing.Service{Store: a.Store, Districts: a.Districts, Now: now, Notify: a.Worker}
+	positions := &position.Finder{Postcodes: postcodes}
+	if cfg.GeocoderURL == "" {
+		log.Info("geocoder: REPARERER_GEOCODER_URL is empty; new addresses are placed at their postcode's centre, marked approximate")
+	} else {
+		positions.Geocoder = geocoder.New(cfg.GeocoderURL, log)
+		log.Info("geocoder: addresses are placed through the address API", "url", cfg.GeocoderURL)
+	}
+	a.Listings = &listing.Service{Store: a.Store, Districts: a.Districts, Now: now, Notify: a.Worker, Placer: positions}
 	mailer, err := newMailer(cfg, log)
 	if err != nil {
 		return nil, errors.Join(err, a.Close())
@@ -159,18 +167,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		log.Info("register: REPARERER_REGISTER_URL is empty; no register discovery or checks")
 	} else {
 		a.Register = &registersync.Service{Register: register.New(cfg.RegisterURL, log), Listings: a.Listings, Suggestions: suggestions,
-			Postcodes: postcodes, ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: now}
-		if cfg.GeocoderURL == "" {
-			log.Info("geocoder: REPARERER_GEOCODER_URL is empty; new addresses are placed at their postcode's centre")
-		} else {
-			a.Register.Geocoder = geocoder.New(cfg.GeocoderURL, log)
-		}
+			Postcodes: postcodes, ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: now, Placer: positions}
 		log.Info("register: checks listings against the business register", "url", cfg.RegisterURL, "every", cfg.RegisterCheck.String())
 	}
 	planner := &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes, Suggestions: a.Store}
-	if cfg.GeocoderURL != "" {
-		planner.Geocoder = geocoder.New(cfg.GeocoderURL, log)
-	}
+	planner.Geocoder = positions.Geocoder
 	if cfg.LinkCheck == "on" {
 		a.Links = &linkcheck.Checker{Store: a.Store, Listings: a.Store, Suggestions: suggestions, Log: log, Now: now}
 		log.Info("linkcheck: websites are checked daily, each at most weekly")

@@ -52,7 +52,7 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 	}
 	svc := &listing.Service{Store: db, Districts: districts, Now: time.Now}
 	if strings.EqualFold(filepath.Ext(rest[0]), ".csv") {
-		var locator importer.Locator
+		var locator listing.Locator
 		if cfg.GeocoderURL != "" {
 			locator = geocoder.New(cfg.GeocoderURL, newLogger(cfg, stderr))
 		}
@@ -98,7 +98,7 @@ func printReport(w io.Writer, file string, r importer.Report) {
 
 // importCSV imports a CSV as the console does (see README, "Import CSV"),
 // merging possible duplicates into the listings they match.
-func importCSV(ctx context.Context, svc *listing.Service, suggestions suggestion.Store, locator importer.Locator, data []byte, file string, dryRun bool, w io.Writer) error {
+func importCSV(ctx context.Context, svc *listing.Service, suggestions suggestion.Store, locator listing.Locator, data []byte, file string, dryRun bool, w io.Writer) error {
 	postcodes, err := postcode.Load()
 	if err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/geocoder"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/position"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/register"
 	"github.com/bergenreparerer/reparerer/internal/registersync"
@@ -35,13 +36,14 @@ func registerCmd(ctx context.Context, args, env []string, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	listings := &listing.Service{Store: db, Districts: districts, Now: time.Now}
+	positions := &position.Finder{Postcodes: postcodes}
+	if cfg.GeocoderURL != "" {
+		positions.Geocoder = geocoder.New(cfg.GeocoderURL, newLogger(cfg, stderr))
+	}
+	listings := &listing.Service{Store: db, Districts: districts, Now: time.Now, Placer: positions}
 	s := &registersync.Service{Register: register.New(cfg.RegisterURL, newLogger(cfg, stderr)), Listings: listings,
 		Suggestions: &suggestion.Service{Store: db, Listings: listings, Owners: db, Now: time.Now}, Postcodes: postcodes,
-		ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: time.Now}
-	if cfg.GeocoderURL != "" {
-		s.Geocoder = geocoder.New(cfg.GeocoderURL, newLogger(cfg, stderr))
-	}
+		ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: time.Now, Placer: positions}
 	switch {
 	case rest[0] == "discover" && len(rest) == 1:
 		candidates, err := s.Discover(ctx)

@@ -105,13 +105,7 @@ type Planner struct {
 	Suggestions suggestion.Store
 	// Geocoder places rows that have a street address but no coordinates;
 	// nil leaves them at their postcode's centre, marked approximate.
-	Geocoder Locator
-}
-
-// Locator finds the exact position of a street address in Bergen (see
-// package geocoder); ok is false when it has no single match.
-type Locator interface {
-	Locate(ctx context.Context, street, postcode string) (listing.Location, bool, error)
+	Geocoder listing.Locator
 }
 
 // locate gives rows at their postcode's centre their address's position

@@ -71,9 +71,6 @@ func Stamp(before, after *Listing, ch Change, at time.Time) {
 		if isProvenanceField(c.Field) {
 			next[c.Field] = Origin{Source: source, At: at, By: ch.Actor}
 		}
-		if c.Field == "location" && before != nil && (source == SourceOwner || source == SourceMunicipality) {
-			after.ApproximatePosition = false // a person placed it
-		}
 	}
 	after.Provenance = next
 }

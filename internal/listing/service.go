@@ -23,6 +23,46 @@ type Service struct {
 	// Notify, when set, hears of every successful write; the outbox
 	// worker wakes on it.
 	Notify Notifier
+	// Placer, when set, positions every address that is new or changed
+	// (see place); nil keeps positions as written.
+	Placer Placer
+}
+
+// Locator finds the exact position of a street address in Bergen (see
+// package geocoder); ok is false when it has no single match, and an
+// error is an outage.
+type Locator interface {
+	Locate(ctx context.Context, street, postcode string) (Location, bool, error)
+}
+
+// Placer finds where an address is: at the door (exact) or at its
+// postcode's centre; ok is false for a postcode outside Bergen (see
+// package position).
+type Placer interface {
+	Place(ctx context.Context, street, postcode string) (at Location, exact, ok bool)
+}
+
+// place positions l's address when it is new or changed and nobody set
+// the position itself, and retries an approximate one: at the door when
+// the address API finds it, else at the postcode's centre, marked
+// approximate. A position set with the address (a dragged pin, typed
+// coordinates, a source's own) is kept.
+func (s *Service) place(ctx context.Context, before, l *Listing) {
+	if s.Placer == nil {
+		return
+	}
+	if !l.ApproximatePosition {
+		if before == nil || l.Location != before.Location || sameAddress(before, l) {
+			return
+		}
+	}
+	if at, exact, ok := s.Placer.Place(ctx, l.Address.Street, l.Address.Postcode); ok {
+		l.Location, l.ApproximatePosition = at, !exact
+	}
+}
+
+func sameAddress(a, b *Listing) bool {
+	return a.Address.Street == b.Address.Street && a.Address.Postcode == b.Address.Postcode
 }
 
 // Notifier hears that a listing was written (and its outbox row committed).
@@ -71,6 +111,7 @@ func (s *Service) CheckOwned(l *Listing) error {
 func (s *Service) Register(ctx context.Context, l *Listing, by Editor) error {
 	l.Status, l.Source = StatusPending, Source{Kind: SourceOwner}
 	l.AcceptsRepairVoucher = by.Admin && l.AcceptsRepairVoucher
+	s.place(ctx, nil, l)
 	if err := s.CheckOwned(l); err != nil {
 		return err
 	}
@@ -85,6 +126,7 @@ func (s *Service) Edit(ctx context.Context, current, l *Listing, version int, by
 	if !by.Admin {
 		l.AcceptsRepairVoucher, action = current.AcceptsRepairVoucher, ActionOwnerEdit
 	}
+	s.place(ctx, current, l)
 	if err := s.CheckOwned(l); err != nil {
 		return err
 	}
@@ -94,6 +136,7 @@ func (s *Service) Edit(ctx context.Context, current, l *Listing, version int, by
 
 // Create validates and inserts a new listing; ch is recorded in the audit log.
 func (s *Service) Create(ctx context.Context, l *Listing, ch Change) error {
+	s.place(ctx, nil, l)
 	if err := Normalize(l, s.Districts); err != nil {
 		return err
 	}
@@ -123,6 +166,13 @@ func (s *Service) create(ctx context.Context, l *Listing, ch Change) error {
 // The slug never changes, so published links keep working. ch is recorded
 // in the audit log with the fields that changed.
 func (s *Service) Update(ctx context.Context, l *Listing, ch Change) error {
+	if s.Placer != nil {
+		before, err := s.Store.Get(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		s.place(ctx, before, l)
+	}
 	if err := Normalize(l, s.Districts); err != nil {
 		return err
 	}

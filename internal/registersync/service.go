@@ -22,17 +22,11 @@ var categoryOfCode = map[string]string{
 	"95.23": "sko", "95.24": "mobler", "95.25": "ur-smykker", "95.29": "annet",
 }
 
-// Locator finds the exact position of a street address in Bergen; ok is
-// false when it has no single match (see package geocoder).
-type Locator interface {
-	Locate(ctx context.Context, street, postcode string) (listing.Location, bool, error)
-}
-
 // Service discovers, adds and checks listings against the register.
 type Service struct {
 	Register Register
-	// Geocoder places added listings; nil: at the postcode's centre.
-	Geocoder    Locator
+	// Placer places the register's addresses (package position).
+	Placer      listing.Placer
 	Listings    *listing.Service
 	Suggestions *suggestion.Service
 	Postcodes   *postcode.Book
@@ -132,15 +126,9 @@ func (s *Service) Add(ctx context.Context, orgnr, by string) (*listing.Listing, 
 	}
 	l := &listing.Listing{Name: u.Name, OrgNumber: u.OrgNumber, Categories: categories(u.Codes),
 		Address:  listing.Address{Street: u.Address.Street, Postcode: u.Address.Postcode, City: pc.Name},
-		Location: listing.Location{Lat: pc.Lat, Lng: pc.Lng}, ApproximatePosition: true, Status: listing.StatusPending,
-		WheelchairAccessible: listing.WheelchairUnknown,
-		Source:               listing.Source{Kind: listing.SourceRegister, Ref: "orgnr:" + u.OrgNumber, Attribution: "Enhetsregisteret, NLOD"}}
-	if s.Geocoder != nil {
-		// An outage leaves the postcode's centre, marked approximate.
-		if at, ok, err := s.Geocoder.Locate(ctx, u.Address.Street, u.Address.Postcode); err == nil && ok {
-			l.Location, l.ApproximatePosition = at, false
-		}
-	}
+		Status: listing.StatusPending, WheelchairAccessible: listing.WheelchairUnknown,
+		Source: listing.Source{Kind: listing.SourceRegister, Ref: "orgnr:" + u.OrgNumber, Attribution: "Enhetsregisteret, NLOD"}}
+	l.Location, l.ApproximatePosition = s.place(ctx, u.Address)
 	if err := s.Listings.Create(ctx, l, listing.Change{Actor: by, Action: listing.ActionImport, Note: "Enhetsregisteret " + u.OrgNumber}); err != nil {
 		return nil, err
 	}
@@ -177,7 +165,13 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 			return r, fmt.Errorf("registersync: check %s: %w", l.OrgNumber, err)
 		}
 		r.Checked++
-		n, err := s.Suggestions.Raise(ctx, findings(l, u))
+		found := findings(l, u)
+		for i := range found {
+			if found[i].Field == suggestion.FieldAddress {
+				found[i].Evidence += s.whereIs(ctx, u.Address)
+			}
+		}
+		n, err := s.Suggestions.Raise(ctx, found)
 		if err != nil {
 			return r, err
 		}
@@ -210,13 +204,34 @@ func findings(l *listing.Listing, u Unit) []suggestion.Suggestion {
 	if u.Name != "" && !strings.EqualFold(u.Name, l.Name) {
 		add("name", l.Name, u.Name, "navn")
 	}
-	if u.Address.Street != "" && !strings.EqualFold(u.Address.Street, l.Address.Street) {
-		add("address.street", l.Address.Street, u.Address.Street, "forretningsadresse")
-	}
-	if u.Address.Postcode != "" && u.Address.Postcode != l.Address.Postcode {
-		add("address.postcode", l.Address.Postcode, u.Address.Postcode, "forretningsadresse")
+	if u.Address.Postcode != "" && (!strings.EqualFold(u.Address.Street, l.Address.Street) || u.Address.Postcode != l.Address.Postcode) {
+		add(suggestion.FieldAddress, suggestion.AddressText(l.Address),
+			suggestion.AddressText(listing.Address{Street: u.Address.Street, Postcode: u.Address.Postcode}), "forretningsadresse")
 	}
 	return out
+}
+
+// whereIs tells the editor where a new business address lies, so an
+// accepted move lands at the door or is known to be approximate.
+func (s *Service) whereIs(ctx context.Context, a Address) string {
+	at, approximate := s.place(ctx, a)
+	if approximate {
+		return "; ikke funnet i adresseregisteret, plasseres ved postnummerets sentrum"
+	}
+	return fmt.Sprintf("; funnet i adresseregisteret (%.5f, %.5f)", at.Lat, at.Lng)
+}
+
+// place positions a register address: at the door when the address API
+// finds it, else at the postcode's centre (approximate).
+func (s *Service) place(ctx context.Context, a Address) (listing.Location, bool) {
+	if s.Placer == nil {
+		if pc, ok := s.Postcodes.Lookup(a.Postcode); ok {
+			return listing.Location{Lat: pc.Lat, Lng: pc.Lng}, true
+		}
+		return listing.Location{}, true
+	}
+	at, exact, _ := s.Placer.Place(ctx, a.Street, a.Postcode)
+	return at, !exact
 }
 
 // Prefill is what the register says about an organisation number, for a
@@ -246,10 +261,8 @@ func (s *Service) Lookup(ctx context.Context, orgnr string) (Prefill, error) {
 	if pc, ok := s.Postcodes.Lookup(u.Address.Postcode); ok {
 		p.City = pc.Name
 	}
-	if s.Geocoder != nil {
-		if at, ok, err := s.Geocoder.Locate(ctx, u.Address.Street, u.Address.Postcode); err == nil && ok {
-			p.Location = &at
-		}
+	if at, approximate := s.place(ctx, u.Address); !approximate {
+		p.Location = &at
 	}
 	return p, nil
 }

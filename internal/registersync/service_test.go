@@ -4,12 +4,14 @@ import (
 	"context"
 	"log/slog"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/geocoder"
 	"github.com/bergenreparerer/reparerer/internal/geocoder/geocodertest"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/position"
 	"github.com/bergenreparerer/reparerer/internal/register"
 	"github.com/bergenreparerer/reparerer/internal/register/registertest"
 	"github.com/bergenreparerer/reparerer/internal/registersync"
@@ -38,7 +40,11 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 	db := testenv.Store(t)
 	districts := testenv.Districts(t)
 	now := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
-	listings := &listing.Service{Store: db, Districts: districts, Now: now}
+	addresses := geocodertest.Start(t,
+		geocodertest.Address{Text: "Kokstadvegen 1", Postcode: "5257", City: "Bergen", Municipality: "4601", Lat: 60.2935, Lon: 5.2610},
+		geocodertest.Address{Text: "Olav Kyrres gate 11", Postcode: "5014", City: "Bergen", Municipality: "4601", Lat: 60.3906, Lon: 5.3232})
+	positions := &position.Finder{Geocoder: geocoder.New(addresses.URL, slog.New(slog.DiscardHandler)), Postcodes: testenv.Postcodes(t)}
+	listings := &listing.Service{Store: db, Districts: districts, Now: now, Placer: positions}
 	marken := &listing.Listing{Name: "Skomakeren i Marken", OrgNumber: "912000001", Categories: []string{"sko"},
 		Address: listing.Address{Street: "Marken 37", Postcode: "5017", City: "Bergen"}, Location: listing.Location{Lat: 60.3924, Lng: 5.3301},
 		Status: listing.StatusPublished, Source: listing.Source{Kind: listing.SourceMunicipality}}
@@ -47,8 +53,7 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 	}
 	reg := register.New(srv.URL, slog.New(slog.DiscardHandler))
 	suggestions := &suggestion.Service{Store: db, Listings: listings, Now: now}
-	addresses := geocodertest.Start(t, geocodertest.Address{Text: "Kokstadvegen 1", Postcode: "5257", City: "Bergen", Municipality: "4601", Lat: 60.2935, Lon: 5.2610})
-	s := &registersync.Service{Register: reg, Geocoder: geocoder.New(addresses.URL, slog.New(slog.DiscardHandler)), Listings: listings,
+	s := &registersync.Service{Register: reg, Placer: positions, Listings: listings,
 		Suggestions: suggestions, Postcodes: testenv.Postcodes(t), Now: now}
 
 	candidates, err := s.Discover(ctx)
@@ -108,6 +113,32 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 	}
 	if l, _ := db.Get(ctx, marken.ID); l.Status != listing.StatusHidden || l.HideReason != "permanently_closed" {
 		t.Errorf("after accepting the closure: %s %s", l.Status, l.HideReason)
+	}
+
+	// A move in the register is one suggestion for street and postcode,
+	// telling where the new address lies; accepting it places the listing
+	// at the new door.
+	srv.Set(bergen("912000028", "FIKS MOBIL BERGEN", "BEDR", "Olav Kyrres gate 11", "5014", "95.12"))
+	if report, err := s.Check(ctx); err != nil || report.Suggested != 1 {
+		t.Fatalf("after a move: %+v %v, want one suggestion", report, err)
+	}
+	open, _ = db.OpenSuggestions(ctx)
+	var moved *suggestion.Suggestion
+	for i, sg := range open {
+		if sg.ListingID == fiks.ID && sg.Field == suggestion.FieldAddress {
+			moved = &open[i]
+		}
+	}
+	if moved == nil || moved.Current != "Strandgaten 1, 5013" || moved.Proposed != "Olav Kyrres gate 11, 5014" ||
+		!strings.Contains(moved.Evidence, "funnet i adresseregisteret (60.39060, 5.32320)") {
+		t.Fatalf("the move: %+v", moved)
+	}
+	if err := suggestions.Accept(ctx, moved.ID, "red@bergen.kommune.no", nil); err != nil {
+		t.Fatal(err)
+	}
+	if l, _ := db.Get(ctx, fiks.ID); l.Address.Street != "Olav Kyrres gate 11" || l.Address.Postcode != "5014" ||
+		l.ApproximatePosition || l.Location != (listing.Location{Lat: 60.3906, Lng: 5.3232}) {
+		t.Errorf("after accepting the move: %+v at %+v, approximate %v", l.Address, l.Location, l.ApproximatePosition)
 	}
 
 	srv.Down = true

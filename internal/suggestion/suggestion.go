@@ -60,6 +60,31 @@ const FieldOwner = "owner"
 // Proposed is the hide reason; accepting hides it.
 const FieldClosed = "closed"
 
+// FieldAddress is the field of a suggestion to move a listing: the street
+// address and postcode as one value, "Strandgaten 1, 5013", since one
+// without the other places nobody. Accepting writes both; the listing
+// service then finds the new position.
+const FieldAddress = "address"
+
+// AddressText is an address as a FieldAddress value.
+func AddressText(a listing.Address) string {
+	return strings.TrimSpace(a.Street + ", " + a.Postcode)
+}
+
+// setAddress reads a FieldAddress value into l.
+func setAddress(l *listing.Listing, v string) bool {
+	i := strings.LastIndex(v, ", ")
+	if i < 0 {
+		return false
+	}
+	street, code := strings.TrimSpace(v[:i]), strings.TrimSpace(v[i+2:])
+	if street == "" || len(code) != 4 || strings.Trim(code, "0123456789") != "" {
+		return false
+	}
+	l.Address.Street, l.Address.Postcode = street, code
+	return true
+}
+
 // OwnerRemover takes a listing away from an owner.
 type OwnerRemover interface {
 	RemoveOwner(ctx context.Context, listingID, email string, ch listing.Change) error
@@ -93,6 +118,8 @@ func (sg Suggestion) Stale(l *listing.Listing) bool {
 		return false // an owner review is about a person, not a value
 	case FieldClosed:
 		return l.Status == listing.StatusHidden
+	case FieldAddress:
+		return AddressText(l.Address) != sg.Current
 	}
 	return listing.FieldText(l, sg.Field) != sg.Current
 }
@@ -130,10 +157,17 @@ func (s *Service) Accept(ctx context.Context, id, by string, value *string) erro
 	if value != nil {
 		proposed = *value
 	}
-	if sg.Field == FieldClosed {
+	switch {
+	case sg.Field == FieldClosed:
 		l.Status, l.HideReason = listing.StatusHidden, sg.Proposed
-	} else if err := listing.SetField(l, sg.Field, proposed); err != nil {
+	case sg.Field == FieldAddress:
+		if !setAddress(l, proposed) {
+			return apperr.Invalid("value", "err.suggestion.value")
+		}
+	case listing.SetField(l, sg.Field, proposed) != nil:
 		return apperr.Invalid("value", "err.suggestion.value")
+	case sg.Field == "location":
+		l.ApproximatePosition = false // a person chose this position
 	}
 	if err := s.Listings.Update(ctx, l, ch); err != nil {
 		return err

@@ -38,6 +38,13 @@ func Start(tb testing.TB, addresses ...Address) *Server {
 	return s
 }
 
+// SetSlow makes every answer wait d (0: answer at once).
+func (s *Server) SetSlow(d time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.Slow = d
+}
+
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	s.mu.Lock()

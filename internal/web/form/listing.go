@@ -63,8 +63,7 @@ func FromListing(l *listing.Listing, now time.Time) Listing {
 		Voucher: l.AcceptsRepairVoucher, Wheelchair: l.WheelchairAccessible, Version: l.Version,
 	}
 	if l.Location != (listing.Location{}) {
-		f.Lat = strconv.FormatFloat(l.Location.Lat, 'f', 6, 64)
-		f.Lng = strconv.FormatFloat(l.Location.Lng, 'f', 6, 64)
+		f.Lat, f.Lng = coordinate(l.Location.Lat), coordinate(l.Location.Lng)
 	}
 	for _, c := range l.Categories {
 		f.Categories[c] = true
@@ -262,18 +261,27 @@ func (f *Listing) Apply(l *listing.Listing, original Listing, postcodes *postcod
 	}
 	lat, err1 := strconv.ParseFloat(f.Lat, 64)
 	lng, err2 := strconv.ParseFloat(f.Lng, 64)
+	centre, known := listing.Location{}, false
+	if postcodes != nil {
+		place, ok := postcodes.Lookup(f.Postcode)
+		centre, known = listing.Location{Lat: place.Lat, Lng: place.Lng}, ok
+	}
 	switch {
 	case f.Lat == "" && f.Lng == "":
-		place, ok := postcodes.Lookup(f.Postcode)
-		if !ok {
+		if !known {
 			bad["postcode"] = "form.error.postcode_unknown"
 			break
 		}
-		l.Location = listing.Location{Lat: place.Lat, Lng: place.Lng}
+		l.Location, l.ApproximatePosition = centre, true
 	case err1 != nil || err2 != nil:
 		bad["lat"] = "form.error.location"
 	default:
-		l.Location = listing.Location{Lat: lat, Lng: lng}
+		// A pin left where the map put it (the postcode's centre) is no
+		// position a person chose: the address is placed for them.
+		at := listing.Location{Lat: lat, Lng: lng}
+		unmoved := l.ApproximatePosition && coordinate(lat) == coordinate(l.Location.Lat) && coordinate(lng) == coordinate(l.Location.Lng)
+		atCentre := known && f.Lat == coordinate(centre.Lat) && f.Lng == coordinate(centre.Lng)
+		l.Location, l.ApproximatePosition = at, unmoved || atCentre
 	}
 	hours, row := f.Schedule()
 	if row != "" {
@@ -336,3 +344,7 @@ func order(id string) string {
 	}
 	return "z" + id
 }
+
+// coordinate is a latitude or longitude as the form writes it (the map's
+// script writes the same six decimals).
+func coordinate(v float64) string { return strconv.FormatFloat(v, 'f', 6, 64) }
