@@ -157,7 +157,7 @@ func TestReviewQueueActions(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	claim, err := e.app.Owners.Submit(ctx, claimant, e.listing(edited.ID), "Kari Ansatt", "employee")
+	claim, err := e.app.Owners.Submit(ctx, claimant, e.listing(edited.ID), "Kari Ansatt", "employee", "")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -157,7 +157,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, errors.Join(err, a.Close())
 	}
 	a.Auth = &auth.Service{Store: a.Store, Now: now, IdleTimeout: cfg.SessionIdle, Mailer: mailer, Messages: messages, BaseURL: cfg.BaseURL}
-	a.Owners = &owner.Service{Store: a.Store, Listings: a.Store, Now: now, Log: log}
+	a.Owners = &owner.Service{Store: a.Store, Listings: a.Store, Numbers: a.Listings, Now: now, Log: log}
 	a.Reminders = &reminder.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Mailer: mailer,
 		Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL, Interval: cfg.ReminderInterval}
 	moderator := &moderation.Service{Listings: a.Listings, Audit: a.Store, Claims: a.Owners, Reports: a.Store, Seen: a.Store,

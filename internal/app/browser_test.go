@@ -93,7 +93,7 @@ func ownerSession(t *testing.T, e *env, l *listing.Listing) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.app.Owners.Submit(ctx, u, l, "Siri Sykkel", "owner"); err != nil { // same domain: approved
+	if _, err := e.app.Owners.Submit(ctx, u, l, "Siri Sykkel", "owner", ""); err != nil { // same domain: approved
 		t.Fatal(err)
 	}
 	return session

@@ -167,3 +167,59 @@ func TestEditorsMarkEditsSeen(t *testing.T) {
 		t.Error("another editor sees the edit as seen too")
 	}
 }
+
+// A repairer claiming a listing without an organisation number gives
+// theirs: the register must know it, alive, under a name plausibly the
+// listing's; approving the claim writes it to the listing as the owner's.
+func TestClaimChecksTheOrganisationNumber(t *testing.T) {
+	srv := registertest.Start(t,
+		registertest.Unit{OrgNumber: "912000028", Name: "SKOMAKER HANSEN AS", OrgForm: "AS", Street: "Marken 1", Postcode: "5017",
+			City: "Bergen", Municipality: "4601", Codes: []string{"95.23"}},
+		registertest.Unit{OrgNumber: "912000036", Name: "HVITEVARESERVICE VEST AS", OrgForm: "AS", Street: "Kokstadvegen 1", Postcode: "5257",
+			City: "Bergen", Municipality: "4601", Codes: []string{"95.22"}},
+		registertest.Unit{OrgNumber: "912000044", Name: "SKOMAKER HANSEN NEDLAGT", Deleted: true},
+	)
+	e := start(t, setup{registerURL: srv.URL})
+	hansen := e.create(&listing.Listing{Name: "Skomaker Hansen", Categories: []string{"sko"}, Status: listing.StatusPublished,
+		Address: listing.Address{Street: "Marken 1", Postcode: "5017", City: "Bergen"}, Location: listing.Location{Lat: 60.3924, Lng: 5.3301},
+		Source: listing.Source{Kind: listing.SourceOSM, Ref: "node/1"}})
+	owner := e.signIn(t, "hans@gmail.example")
+	claimPath := "/reparator/" + hansen.Slug + "/eier"
+	page := owner.get(claimPath)
+	if !strings.Contains(page.Body, `id="org_number"`) {
+		t.Fatal("the claim form does not ask for the organisation number of a listing without one")
+	}
+	claim := func(orgnr string) answer {
+		return owner.post(claimPath, map[string][]string{"_csrf": {csrfOf(t, page)}, "name": {"Hans Hansen"}, "role": {"owner"}, "org_number": {orgnr}})
+	}
+	for orgnr, want := range map[string]string{
+		"912000036": "tilhører «HVITEVARESERVICE VEST AS» i Enhetsregisteret", // a mistyped number names another business
+		"912000052": "finnes ikke i Enhetsregisteret",
+		"912000044": "slettet eller nedlagt",
+		"912000":    "ni siffer",
+	} {
+		if a := claim(orgnr); a.Status != 400 || !strings.Contains(a.Body, want) ||
+			!regexp.MustCompile(`id="org_number"[^>]*aria-invalid="true"`).MatchString(a.Body) {
+			t.Errorf("claim with %s: %d, want 400 saying %q", orgnr, a.Status, want)
+		}
+	}
+	if a := claim("912 000 028"); a.Status != 303 || a.Location != "/min-side?melding=claim_pending" {
+		t.Fatalf("claim with the right number: %d %q", a.Status, a.Location)
+	}
+	admin := e.adminVisitor()
+	queue := admin.get("/admin")
+	if !strings.Contains(queue.Body, "Oppgitt organisasjonsnummer: 912000028") {
+		t.Error("the queue does not show the number the claimant gave")
+	}
+	claims, err := e.app.Owners.Pending(context.Background())
+	if err != nil || len(claims) != 1 {
+		t.Fatalf("pending claims %v %v", claims, err)
+	}
+	if _, err := e.app.Owners.Decide(context.Background(), claims[0].ID, true, "admin:red@bergen.kommune.no"); err != nil {
+		t.Fatal(err)
+	}
+	got := e.listing(hansen.ID)
+	if got.OrgNumber != "912000028" || got.FieldOrigin("org_number").Source != listing.SourceOwner {
+		t.Errorf("after approval: number %q from %s", got.OrgNumber, got.FieldOrigin("org_number").Source)
+	}
+}

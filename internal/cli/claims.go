@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 )
 
@@ -18,12 +19,13 @@ const claimsUsage = `usage: reparerer claims list
 // claims lists and decides claims ("Er dette din bedrift?") from the command
 // line; the console at /admin does the same and e-mails the claimant.
 func claims(ctx context.Context, args, env []string, stdout, stderr io.Writer) (err error) {
-	cfg, rest, _, db, err := openStore(ctx, "claims", args, env, stderr, nil)
+	cfg, rest, districts, db, err := openStore(ctx, "claims", args, env, stderr, nil)
 	if err != nil {
 		return err
 	}
 	defer closeWith(&err, db)
-	svc := &owner.Service{Store: db, Now: time.Now, Log: newLogger(cfg, stderr)}
+	svc := &owner.Service{Store: db, Now: time.Now, Log: newLogger(cfg, stderr),
+		Numbers: &listing.Service{Store: db, Districts: districts, Now: time.Now}}
 	switch {
 	case len(rest) == 1 && rest[0] == "list":
 		pending, err := db.PendingClaims(ctx)

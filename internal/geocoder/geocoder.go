@@ -21,7 +21,6 @@ const DefaultURL = "https://ws.geonorge.no/adresser/v1"
 // Bergen is the municipality every match must lie in.
 const Bergen = "4601"
 
-
 // Geocoder finds addresses.
 type Geocoder struct {
 	*extapi.Client

@@ -43,7 +43,9 @@ const (
 	ActionUnhide        Action = "admin_unhide"
 	ActionRevert        Action = "admin_revert"
 	ActionVoucher       Action = "admin_voucher"
-	// Decisions about a listing taken elsewhere, recorded without fields.
+	// Decisions about a listing taken elsewhere, recorded without fields
+	// (an approved claim may bring the organisation number the claimant
+	// gave).
 	ActionClaimApproved Action = "admin_claim_approved"
 	ActionClaimRejected Action = "admin_claim_rejected"
 	ActionReportClosed  Action = "admin_report_closed"

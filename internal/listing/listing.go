@@ -59,19 +59,19 @@ type Source struct {
 
 // Listing is one repair service.
 type Listing struct {
-	ID                   string                `json:"id"`
-	Slug                 string                `json:"slug"`
-	Name                 string                `json:"name"`
-	OrgNumber            string                `json:"org_number,omitempty"`
-	Categories           []string              `json:"categories"`
-	Services             []string              `json:"services"`
-	DescriptionNB        string                `json:"description_nb,omitempty"`
-	DescriptionEN        string                `json:"description_en,omitempty"`
-	Address              Address               `json:"address"`
-	Location             Location              `json:"location"`
+	ID            string   `json:"id"`
+	Slug          string   `json:"slug"`
+	Name          string   `json:"name"`
+	OrgNumber     string   `json:"org_number,omitempty"`
+	Categories    []string `json:"categories"`
+	Services      []string `json:"services"`
+	DescriptionNB string   `json:"description_nb,omitempty"`
+	DescriptionEN string   `json:"description_en,omitempty"`
+	Address       Address  `json:"address"`
+	Location      Location `json:"location"`
 	// ApproximatePosition: the location is a postcode's centre (no exact
 	// match for the address yet), for the editor to set.
-	ApproximatePosition bool `json:"approximate_position"`
+	ApproximatePosition  bool                  `json:"approximate_position"`
 	District             string                `json:"district"`
 	Phone                string                `json:"phone,omitempty"`
 	Email                string                `json:"email,omitempty"`

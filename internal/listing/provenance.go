@@ -44,7 +44,8 @@ func OriginOf(ch Change, l *Listing) string {
 	switch {
 	case ch.Action == ActionImport:
 		return l.Source.Kind
-	case ch.Action == ActionOwnerRegister || ch.Action == ActionOwnerEdit || ch.Action == ActionOwnerConfirm:
+	case ch.Action == ActionOwnerRegister || ch.Action == ActionOwnerEdit || ch.Action == ActionOwnerConfirm,
+		ch.Action == ActionClaimApproved: // the number the claimant gave
 		return SourceOwner
 	case strings.HasPrefix(ch.Actor, "admin:"):
 		return SourceMunicipality

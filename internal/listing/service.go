@@ -91,11 +91,18 @@ func (e Editor) Actor() string {
 	return "owner:" + e.Email
 }
 
-// CheckOwned normalises l and checks it against the rules for listings
-// kept by their owners (Normalize, then an organisation number unless the
-// listing is only a repair café); it reports every problem at once.
-func (s *Service) CheckOwned(l *Listing) error {
+// CheckOwned normalises l, the edit of current (nil for a new listing),
+// and checks it against the rules for listings kept by their owners:
+// Normalize, then an organisation number — unless the listing is only a
+// repair café, or is one that never had a number (a claimed
+// OpenStreetMap listing: its owner's edits are not held hostage to one;
+// the claim asks for it and the editor sees it missing). It reports every
+// problem at once.
+func (s *Service) CheckOwned(l, current *Listing) error {
 	err := Normalize(l, s.Districts)
+	if current != nil && current.OrgNumber == "" {
+		return err
+	}
 	if orgErr := RequireOrgNumber(l); orgErr != nil {
 		if _, already := Problems(err)["org_number"]; !already {
 			return errors.Join(err, orgErr)
@@ -112,7 +119,7 @@ func (s *Service) Register(ctx context.Context, l *Listing, by Editor) error {
 	l.Status, l.Source = StatusPending, Source{Kind: SourceOwner}
 	l.AcceptsRepairVoucher = by.Admin && l.AcceptsRepairVoucher
 	s.place(ctx, nil, l)
-	if err := s.CheckOwned(l); err != nil {
+	if err := s.CheckOwned(l, nil); err != nil {
 		return err
 	}
 	return s.create(ctx, l, Change{Actor: by.Actor(), Action: ActionOwnerRegister, OwnerID: by.UserID})
@@ -127,11 +134,22 @@ func (s *Service) Edit(ctx context.Context, current, l *Listing, version int, by
 		l.AcceptsRepairVoucher, action = current.AcceptsRepairVoucher, ActionOwnerEdit
 	}
 	s.place(ctx, current, l)
-	if err := s.CheckOwned(l); err != nil {
+	if err := s.CheckOwned(l, current); err != nil {
 		return err
 	}
 	l.Version = version
 	return s.update(ctx, l, Change{Actor: by.Actor(), Action: action})
+}
+
+// AdoptOrgNumber gives the listing the organisation number when it has
+// none (a claimed OpenStreetMap listing); one it has is kept.
+func (s *Service) AdoptOrgNumber(ctx context.Context, id, orgnr string, ch Change) error {
+	l, err := s.Store.Get(ctx, id)
+	if err != nil || l.OrgNumber != "" {
+		return err
+	}
+	l.OrgNumber = orgnr
+	return s.Update(ctx, l, ch)
 }
 
 // Create validates and inserts a new listing; ch is recorded in the audit log.

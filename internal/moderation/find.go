@@ -39,7 +39,9 @@ func (s *Service) Find(ctx context.Context, f Filter) ([]*listing.Listing, int, 
 			out = append(out, l)
 		}
 	}
-	slices.SortFunc(out, func(a, b *listing.Listing) int { return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name)) })
+	slices.SortFunc(out, func(a, b *listing.Listing) int {
+		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
+	})
 	return out[:min(len(out), MaxFound)], len(out), nil
 }
 

@@ -42,7 +42,7 @@ func TestQueueAndDossier(t *testing.T) {
 	if err := listings.Create(ctx, live, listing.Change{Actor: "cli", Action: listing.ActionCreate}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := owners.Submit(ctx, repairer, live, "Per", "owner"); err != nil {
+	if _, err := owners.Submit(ctx, repairer, live, "Per", "owner", ""); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.CreateReport(ctx, &report.Report{ListingID: live.ID, Reason: "hours", Message: "Stengt på mandager."}); err != nil {

@@ -40,6 +40,9 @@ type Claim struct {
 	Email     string // the claimant's sign-in address
 	Name      string
 	Role      string
+	// OrgNumber is the number the claimant gave, checked against the
+	// register when they claimed ("" when they gave none).
+	OrgNumber string
 	Status    string
 	DecidedBy string
 	DecidedAt *time.Time
@@ -67,13 +70,21 @@ type Store interface {
 	RemoveOwner(ctx context.Context, listingID, email string, ch listing.Change) error
 }
 
+// NumberAdopter gives a listing without an organisation number the one
+// from an approved claim (see listing.Service.AdoptOrgNumber).
+type NumberAdopter interface {
+	AdoptOrgNumber(ctx context.Context, listingID, orgnr string, ch listing.Change) error
+}
+
 // Service takes and decides claims, and says who may edit what.
 type Service struct {
 	Store Store
 	// Listings names the listings claims are about.
 	Listings listing.Store
-	Now      func() time.Time
-	Log      *slog.Logger
+	// Numbers, when set, writes an approved claim's organisation number.
+	Numbers NumberAdopter
+	Now     func() time.Time
+	Log     *slog.Logger
 }
 
 // Named is a claim with the name of its listing.
@@ -173,14 +184,17 @@ func (s *Service) OwnerEmails(ctx context.Context, listingID string) ([]string, 
 // municipality, or from the business register): a website anyone can
 // write, such as OpenStreetMap's, would hand the listing to whoever wrote
 // it. Every other claim waits for the municipality.
-func (s *Service) Submit(ctx context.Context, user auth.User, l *listing.Listing, name, role string) (Claim, error) {
+func (s *Service) Submit(ctx context.Context, user auth.User, l *listing.Listing, name, role, orgnr string) (Claim, error) {
 	c := Claim{ListingID: l.ID, UserID: user.ID, Email: user.Email, Name: strings.TrimSpace(name), Role: role,
-		Status: StatusPending, CreatedAt: s.Now().UTC()}
+		OrgNumber: strings.ReplaceAll(strings.TrimSpace(orgnr), " ", ""), Status: StatusPending, CreatedAt: s.Now().UTC()}
 	if c.Name == "" || utf8.RuneCountInString(c.Name) > maxName {
 		return c, apperr.Invalid("name", "err.owner.name_missing")
 	}
 	if !slices.Contains(Roles, c.Role) {
 		return c, apperr.Invalid("role", "err.owner.role_missing")
+	}
+	if c.OrgNumber != "" && !listing.ValidOrgNumber(c.OrgNumber) {
+		return c, apperr.Invalid("org_number", "err.listing.org_number")
 	}
 	owns, err := s.Store.Owns(ctx, user.ID, l.ID)
 	if err != nil {
@@ -198,6 +212,7 @@ func (s *Service) Submit(ctx context.Context, user auth.User, l *listing.Listing
 	if c.Status == StatusApproved {
 		s.Log.Info("claim: approved automatically: the e-mail domain is the website's domain",
 			"claim_id", c.ID, "listing_id", l.ID, "email", c.Email, "website", l.Website)
+		return c, s.adoptNumber(ctx, c, AutoApprover)
 	} else {
 		s.Log.Info("claim: waiting for the municipality", "claim_id", c.ID, "listing_id", l.ID)
 	}
@@ -215,7 +230,20 @@ func (s *Service) Decide(ctx context.Context, id string, approve bool, by string
 		return c, fmt.Errorf("owner: decide claim %s: %w", id, err)
 	}
 	s.Log.Info("claim: decided", "claim_id", id, "status", status, "by", by)
+	if approve {
+		return c, s.adoptNumber(ctx, c, by)
+	}
 	return c, nil
+}
+
+// adoptNumber writes an approved claim's organisation number to a listing
+// that has none, so its new owner can save their first edit at once.
+func (s *Service) adoptNumber(ctx context.Context, c Claim, by string) error {
+	if s.Numbers == nil || c.OrgNumber == "" {
+		return nil
+	}
+	return s.Numbers.AdoptOrgNumber(ctx, c.ListingID, c.OrgNumber, listing.Change{Actor: by,
+		Action: listing.ActionClaimApproved, Note: "organisasjonsnummer fra kravet til " + c.Email})
 }
 
 // Remove takes a listing away from an owner. Access is checked against

@@ -55,7 +55,7 @@ func TestEditableOnlyToOwnersAndTheMunicipality(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	owns := f.user(t, "post@sko.example", auth.RoleOwner)
-	if _, err := f.owners.Submit(ctx, owns, f.sko, "Per", "owner"); err != nil { // same domain: approved at once
+	if _, err := f.owners.Submit(ctx, owns, f.sko, "Per", "owner", ""); err != nil { // same domain: approved at once
 		t.Fatal(err)
 	}
 	other := f.user(t, "annen@gmail.example", auth.RoleOwner)
@@ -89,10 +89,10 @@ func TestOverviewAndPendingNameTheirListings(t *testing.T) {
 	ctx := context.Background()
 	f := newFixture(t)
 	u := f.user(t, "post@sko.example", auth.RoleOwner)
-	if _, err := f.owners.Submit(ctx, u, f.sko, "Per", "owner"); err != nil {
+	if _, err := f.owners.Submit(ctx, u, f.sko, "Per", "owner", ""); err != nil {
 		t.Fatal(err)
 	}
-	waiting, err := f.owners.Submit(ctx, u, f.ur, "Per", "employee")
+	waiting, err := f.owners.Submit(ctx, u, f.ur, "Per", "employee", "")
 	if err != nil || waiting.Status != owner.StatusPending {
 		t.Fatalf("claim on another domain: %+v %v", waiting, err)
 	}

@@ -125,8 +125,8 @@ func (s *Service) Add(ctx context.Context, orgnr, by string) (*listing.Listing, 
 		return nil, apperr.Conflict("err.register.outside_bergen")
 	}
 	l := &listing.Listing{Name: u.Name, OrgNumber: u.OrgNumber, Categories: categories(u.Codes),
-		Address:  listing.Address{Street: u.Address.Street, Postcode: u.Address.Postcode, City: pc.Name},
-		Status: listing.StatusPending, WheelchairAccessible: listing.WheelchairUnknown,
+		Address: listing.Address{Street: u.Address.Street, Postcode: u.Address.Postcode, City: pc.Name},
+		Status:  listing.StatusPending, WheelchairAccessible: listing.WheelchairUnknown,
 		Source: listing.Source{Kind: listing.SourceRegister, Ref: "orgnr:" + u.OrgNumber, Attribution: "Enhetsregisteret, NLOD"}}
 	l.Location, l.ApproximatePosition = s.place(ctx, u.Address)
 	if err := s.Listings.Create(ctx, l, listing.Change{Actor: by, Action: listing.ActionImport, Note: "Enhetsregisteret " + u.OrgNumber}); err != nil {

@@ -31,9 +31,9 @@ func addOwner(ctx context.Context, tx *sql.Tx, listingID, userID string, since t
 func (s *DB) CreateClaim(ctx context.Context, c *owner.Claim) error {
 	c.ID = uuid.NewString()
 	return s.inTx(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO claims (id, listing_id, user_id, name, role, status, decided_by, decided_at, created_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ListingID, c.UserID, c.Name, c.Role, c.Status, c.DecidedBy,
-			optionalTime(c.DecidedAt), formatTime(c.CreatedAt))
+		_, err := tx.ExecContext(ctx, `INSERT INTO claims (id, listing_id, user_id, name, role, status, decided_by, decided_at, created_at, org_number)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ListingID, c.UserID, c.Name, c.Role, c.Status, c.DecidedBy,
+			optionalTime(c.DecidedAt), formatTime(c.CreatedAt), c.OrgNumber)
 		if err != nil {
 			if isUniqueViolation(err) {
 				return apperr.Conflict("err.store.claim_waiting")
@@ -95,10 +95,10 @@ func (s *DB) claims(ctx context.Context, where string, args ...any) ([]owner.Cla
 	return collect(ctx, s.db, "read claims", func(row scanner) (owner.Claim, error) {
 		var c owner.Claim
 		err := row.Scan(&c.ID, &c.ListingID, &c.UserID, &c.Email, &c.Name, &c.Role, &c.Status, &c.DecidedBy,
-			optionalTimeIn(&c.DecidedAt), timeIn(&c.CreatedAt))
+			optionalTimeIn(&c.DecidedAt), timeIn(&c.CreatedAt), &c.OrgNumber)
 		return c, err
 	}, `SELECT c.id, c.listing_id, c.user_id, u.email, c.name, c.role, c.status,
-		c.decided_by, c.decided_at, c.created_at FROM claims c JOIN users u ON u.id = c.user_id `+where, args...)
+		c.decided_by, c.decided_at, c.created_at, c.org_number FROM claims c JOIN users u ON u.id = c.user_id `+where, args...)
 }
 
 // Owns reports whether the user owns the listing.

@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -16,9 +17,12 @@ import (
 type claimBody struct {
 	Name, ListingURL, Action, Email, Next string
 	SignedIn                              bool
-	ClaimantName                          string
-	Roles                                 []view.Check
-	Error                                 *form.Error
+	ClaimantName, OrgNumber               string
+	// AskOrgNumber: the listing has none; the claimant's, checked against
+	// the register, is written to it when the claim is approved.
+	AskOrgNumber bool
+	Roles        []view.Check
+	Error        *form.Error
 }
 
 // claimForm is "Er dette din bedrift?". A visitor who is not signed in is
@@ -28,7 +32,7 @@ func (a *account) claimForm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return a.renderClaim(c, fiber.StatusOK, lst, "", "", nil)
+	return a.renderClaim(c, fiber.StatusOK, lst, claimInput{}, nil)
 }
 
 func (a *account) claimSubmit(c *fiber.Ctx) error {
@@ -37,18 +41,24 @@ func (a *account) claimSubmit(c *fiber.Ctx) error {
 		return err
 	}
 	v := postValues(c)
-	name, role := v.Get("name"), v.Get("role")
-	cl, err := a.owners.Submit(c.UserContext(), *currentUser(c), lst, name, role)
+	in := claimInput{name: v.Get("name"), role: v.Get("role")}
+	if lst.OrgNumber == "" {
+		in.orgnr = strings.ReplaceAll(strings.TrimSpace(v.Get("org_number")), " ", "")
+	}
+	if e := checkOrgNumber(c, a.register, in.orgnr, "", lst.Name); e != nil {
+		return a.renderClaim(c, fiber.StatusBadRequest, lst, in, &form.Error{Field: "org_number", Message: a.lang(c).T(e.Key, e.Args...)})
+	}
+	cl, err := a.owners.Submit(c.UserContext(), *currentUser(c), lst, in.name, in.role, in.orgnr)
 	var ae *apperr.Error
 	if errors.As(err, &ae) && (ae.Code == apperr.CodeInvalidParameter || ae.Code == apperr.CodeConflict) {
-		field, key := "name", "claim.error."+ae.Field
+		field, key := ae.Field, "claim.error."+ae.Field
 		if ae.Field == "role" {
 			field = "role-" + owner.Roles[0]
 		}
 		if ae.Code == apperr.CodeConflict {
-			key = "claim.error.conflict"
+			field, key = "name", "claim.error.conflict"
 		}
-		return a.renderClaim(c, fiber.StatusBadRequest, lst, name, role, &form.Error{Field: field, Message: a.lang(c).T(key)})
+		return a.renderClaim(c, fiber.StatusBadRequest, lst, in, &form.Error{Field: field, Message: a.lang(c).T(key)})
 	} else if err != nil {
 		return err
 	}
@@ -59,11 +69,15 @@ func (a *account) claimSubmit(c *fiber.Ctx) error {
 	return c.Redirect(paths.AccountNotice(notice), fiber.StatusSeeOther)
 }
 
-func (a *account) renderClaim(c *fiber.Ctx, status int, lst *listing.Listing, name, role string, ferr *form.Error) error {
+// claimInput is what a claimant wrote.
+type claimInput struct{ name, role, orgnr string }
+
+func (a *account) renderClaim(c *fiber.Ctx, status int, lst *listing.Listing, in claimInput, ferr *form.Error) error {
 	l := a.lang(c)
 	path := paths.Claim(lst.Slug)
+	role := in.role
 	body := claimBody{Name: lst.Name, ListingURL: paths.Listing(lst.Slug), Action: path, Next: path,
-		ClaimantName: name, Error: ferr}
+		ClaimantName: in.name, OrgNumber: in.orgnr, AskOrgNumber: lst.OrgNumber == "", Error: ferr}
 	if u := currentUser(c); u != nil {
 		body.SignedIn, body.Email = true, u.Email
 	}

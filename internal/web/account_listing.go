@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
@@ -8,6 +9,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/registersync"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
 )
@@ -61,10 +63,10 @@ func (a *account) registerSubmit(c *fiber.Ctx) error {
 	f := form.ParseListing(postValues(c))
 	l := &listing.Listing{Status: listing.StatusPending, Source: listing.Source{Kind: listing.SourceOwner}}
 	if bad := f.Apply(l, form.Listing{}, a.postcodes); len(bad) > 0 {
-		return a.refuseListingForm(c, nil, f, bad, a.writes.CheckOwned(l))
+		return a.refuseListingForm(c, nil, f, bad, a.writes.CheckOwned(l, nil))
 	}
-	if key := a.checkOrgNumber(c, l.OrgNumber, ""); key != "" {
-		return a.refuseListingForm(c, nil, f, map[string]string{"org_number": key}, nil)
+	if e := checkOrgNumber(c, a.register, l.OrgNumber, "", l.Name); e != nil {
+		return a.refuseOrgNumber(c, nil, f, e)
 	}
 	err := a.writes.Register(c.UserContext(), l, editor(u))
 	if len(listing.Problems(err)) > 0 {
@@ -93,10 +95,10 @@ func (a *account) editSubmit(c *fiber.Ctx) error {
 	f := form.ParseListing(postValues(c))
 	edited := *current
 	if bad := f.Apply(&edited, form.FromListing(current, a.now().In(openinghours.Oslo)), a.postcodes); len(bad) > 0 {
-		return a.refuseListingForm(c, current, f, bad, a.writes.CheckOwned(&edited))
+		return a.refuseListingForm(c, current, f, bad, a.writes.CheckOwned(&edited, current))
 	}
-	if key := a.checkOrgNumber(c, edited.OrgNumber, current.OrgNumber); key != "" {
-		return a.refuseListingForm(c, current, f, map[string]string{"org_number": key}, nil)
+	if e := checkOrgNumber(c, a.register, edited.OrgNumber, current.OrgNumber, edited.Name); e != nil {
+		return a.refuseOrgNumber(c, current, f, e)
 	}
 	err = a.writes.Edit(c.UserContext(), current, &edited, f.Version, editor(u))
 	switch {
@@ -139,22 +141,31 @@ func (a *account) renderListingForm(c *fiber.Ctx, status int, lst *listing.Listi
 }
 
 // checkOrgNumber checks a new or changed organisation number against the
-// register and returns the message key when it is refused: one the
-// register does not know, or a deleted, closed or bankrupt unit. A
-// register that does not answer (or is switched off) does not stop the
-// save.
-func (a *account) checkOrgNumber(c *fiber.Ctx, number, before string) string {
-	if a.register == nil || number == "" || number == before {
-		return ""
+// register: it must exist, not be deleted, closed or bankrupt, and belong
+// to a business whose name plausibly is the one given (a mistyped number
+// names another). A register that does not answer (or is switched off)
+// does not stop the save.
+func checkOrgNumber(c *fiber.Ctx, register *registersync.Service, number, before, name string) *apperr.Error {
+	if register == nil || number == "" || number == before || !listing.ValidOrgNumber(number) {
+		return nil
 	}
-	_, err := a.register.Lookup(c.UserContext(), number)
-	if apperr.Is(err, apperr.CodeNotFound) {
-		return "err.register.not_found"
+	p, err := register.Lookup(c.UserContext(), number)
+	var ae *apperr.Error
+	switch {
+	case errors.As(err, &ae) && (ae.Code == apperr.CodeNotFound || ae.Code == apperr.CodeConflict):
+		return ae
+	case err != nil:
+		return nil
+	case !registersync.NamesMatch(p.Name, name):
+		return apperr.Invalid("org_number", "err.register.name_mismatch", "name", p.Name)
 	}
-	if apperr.Is(err, apperr.CodeConflict) {
-		return "err.register.removed"
-	}
-	return ""
+	return nil
+}
+
+// refuseOrgNumber shows the form with the register's objection at the
+// organisation number.
+func (a *account) refuseOrgNumber(c *fiber.Ctx, lst *listing.Listing, f form.Listing, e *apperr.Error) error {
+	return a.renderListingForm(c, fiber.StatusBadRequest, lst, f, map[string]string{"org_number": a.lang(c).T(e.Key, e.Args...)}, nil)
 }
 
 // orgLookup answers the register form's "fill in from the organisation

@@ -42,6 +42,7 @@ type listingRow struct {
 
 type claimRow struct {
 	ID, ListingName, AdminURL, Name, Role, Email, Since string
+	OrgNumber                                           string
 }
 
 type reportRow struct {
@@ -62,7 +63,7 @@ func (a *admin) queue(c *fiber.Ctx) error {
 	}
 	for _, cl := range q.Claims {
 		d.Claims = append(d.Claims, claimRow{ID: cl.ID, ListingName: cl.ListingName, AdminURL: paths.AdminListing(cl.ListingID),
-			Name: cl.Name, Role: l.T("claim.role." + cl.Role), Email: cl.Email, Since: view.Moment(l, cl.CreatedAt)})
+			Name: cl.Name, Role: l.T("claim.role." + cl.Role), Email: cl.Email, Since: view.Moment(l, cl.CreatedAt), OrgNumber: cl.OrgNumber})
 	}
 	ids := make([]int64, 0, len(q.Edits))
 	for _, e := range q.Edits {
