@@ -88,3 +88,46 @@ test('editing on a phone: the form fits 390 px and passes axe, in English too', 
   await page.goto(base + '/min-side?lang=nb');
   await axe(page, 'Min side');
 });
+
+test('onboarding on a phone: the organisation number fills the form, the address completes by keyboard, and it is sent', async (t) => {
+  const page = await open(t, { signedIn: true, viewport: { width: 390, height: 844 } });
+  await page.goto(base + '/min-side/ny');
+  const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  assert.ok((await overflow()) <= 0, 'no sideways scrolling at 390 px');
+  // The number fills name, address and category from the register.
+  await page.locator('#org_number').fill('912 000 028');
+  await page.keyboard.press('Tab');
+  await page.waitForFunction(() => /FIKS/.test(document.querySelector('#orgnr-status').textContent));
+  assert.equal(await page.locator('#name').inputValue(), 'FIKS MOBIL BERGEN');
+  assert.equal(await page.locator('#postcode').inputValue(), '5013');
+  assert.equal(await page.locator('input[name=category][value=mobil-data]').isChecked(), true);
+  assert.match(await page.locator('#orgnr-status').textContent(), /FIKS MOBIL BERGEN/);
+  // The street completes from the address API, by keyboard alone.
+  const street = page.locator('#street');
+  assert.equal(await street.getAttribute('role'), 'combobox');
+  await street.focus();
+  await page.keyboard.press('ControlOrMeta+A');
+  await page.keyboard.type('Strandgaten 3', { delay: 20 });
+  await page.locator('#street-suggestions li').first().waitFor();
+  assert.equal(await street.getAttribute('aria-expanded'), 'true');
+  await axe(page, 'the register form with address suggestions open');
+  await page.keyboard.press('ArrowDown');
+  assert.match(await street.getAttribute('aria-activedescendant'), /^street-suggestions-0$/);
+  await page.keyboard.press('Enter');
+  assert.equal(await street.inputValue(), 'Strandgaten 3');
+  assert.equal(await page.locator('#postcode').inputValue(), '5013');
+  assert.equal(await page.locator('#lat').inputValue(), '60.394800', 'the pin is at the door');
+  assert.equal(await street.getAttribute('aria-expanded'), 'false');
+  // Hours in two taps: Monday, then the same for Tuesday to Friday; closed
+  // on public holidays is one more.
+  await page.locator('#h0_0_from').fill('10:00');
+  await page.locator('#h0_0_to').fill('17:00');
+  await page.locator('button.copy-monday').click();
+  assert.equal(await page.locator('#h3_0_to').inputValue(), '17:00');
+  await page.locator('#holidays_closed').check();
+  assert.ok((await overflow()) <= 0, 'still no sideways scrolling with everything filled in');
+  await axe(page, 'the filled-in register form on a phone');
+  await page.locator('button[type=submit].button-primary').click();
+  await page.waitForURL(/\/min-side\?melding=registered/);
+  assert.match(await page.locator('main').textContent(), /FIKS MOBIL BERGEN/);
+});

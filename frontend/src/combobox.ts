@@ -1,7 +1,7 @@
 import { t } from './config';
 
 export interface Suggestion {
-  kind: 'category' | 'word' | 'service';
+  kind?: 'category' | 'word' | 'service'; // shown before the label when set
   value: string; // category slug or service word
   label: string;
 }
@@ -9,8 +9,8 @@ export interface Suggestion {
 // Combobox turns the search field into an ARIA 1.2 combobox with a list of
 // suggestions: arrow keys move, Enter picks, Escape closes, and the field
 // keeps focus throughout.
-export class Combobox {
-  private items: Suggestion[] = [];
+export class Combobox<T extends Suggestion = Suggestion> {
+  private items: T[] = [];
   private active = -1;
   private seq = 0;
   private timer?: number;
@@ -18,8 +18,8 @@ export class Combobox {
   constructor(
     private input: HTMLInputElement,
     private list: HTMLUListElement,
-    private fetchSuggestions: (q: string) => Promise<Suggestion[]>,
-    private onPick: (s: Suggestion) => void,
+    private fetchSuggestions: (q: string) => Promise<T[]>,
+    private onPick: (s: T) => void,
   ) {
     input.setAttribute('role', 'combobox');
     input.setAttribute('aria-autocomplete', 'list');
@@ -53,7 +53,7 @@ export class Combobox {
     }, 150);
   }
 
-  private open(items: Suggestion[]): void {
+  private open(items: T[]): void {
     this.items = items;
     this.active = -1;
     this.input.removeAttribute('aria-activedescendant');
@@ -64,10 +64,13 @@ export class Combobox {
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', 'false');
         li.dataset.index = String(i);
-        const kind = document.createElement('span');
-        kind.className = 'suggestion-kind';
-        kind.textContent = t(s.kind === 'category' ? 'suggest_category' : s.kind === 'word' ? 'suggest_word' : 'suggest_service');
-        li.append(kind, ' ', s.label);
+        if (s.kind) {
+          const kind = document.createElement('span');
+          kind.className = 'suggestion-kind';
+          kind.textContent = t(s.kind === 'category' ? 'suggest_category' : s.kind === 'word' ? 'suggest_word' : 'suggest_service');
+          li.append(kind, ' ');
+        }
+        li.append(s.label);
         return li;
       }),
     );

@@ -1,5 +1,6 @@
 import L from './leaflet-global';
 import { addBaseLayers, bergenBounds, pin } from './basemap';
+import { Combobox, Suggestion } from './combobox';
 import { t } from './config';
 
 // initListingForm adds to the register/edit form what needs a script: a
@@ -9,6 +10,7 @@ import { t } from './config';
 export function initListingForm(form: HTMLFormElement): void {
   initPin(form);
   initOrgLookup(form);
+  initAddressCompletion(form);
   form.querySelectorAll<HTMLButtonElement>('button.add-slot').forEach((button) => {
     button.hidden = false;
     button.addEventListener('click', () => addRow(button, '.slot', /^(h\d+_)(\d+)/));
@@ -105,6 +107,13 @@ function initPin(form: HTMLFormElement): void {
     show(at.lat, at.lng, 17);
     write(L.latLng(at.lat, at.lng));
   });
+  // An address picked from the completion is the door: the pin goes there.
+  form.addEventListener('address:chosen', (e) => {
+    const at = (e as CustomEvent<{ lat: number; lng: number }>).detail;
+    placedByHand = true;
+    show(at.lat, at.lng, 17);
+    write(L.latLng(at.lat, at.lng));
+  });
   map.on('click', (e: L.LeafletMouseEvent) => {
     placedByHand = true;
     marker.setLatLng(e.latlng).addTo(map);
@@ -157,11 +166,14 @@ function initOrgLookup(form: HTMLFormElement): void {
     const input = form.querySelector<HTMLInputElement>('#' + id);
     if (input && input.value.trim() === '' && value) input.value = value;
   };
+  let asked = '';
   orgnr.addEventListener('change', async () => {
     const n = orgnr.value.replace(/\s/g, '');
-    if (!/^\d{9}$/.test(n)) return;
+    if (!/^\d{9}$/.test(n) || n === asked) return; // a second change event asks nothing new
+    asked = n;
     const r = await fetch(`/_/orgnr/${n}`, { headers: { Accept: 'application/json' } });
     if (!r.ok) {
+      if (r.status >= 500) asked = ''; // the register was down: asking again may help
       status.textContent = t(r.status === 404 ? 'orgnr_unknown' : r.status === 409 ? 'orgnr_closed' : 'orgnr_unavailable');
       return;
     }
@@ -175,4 +187,44 @@ function initOrgLookup(form: HTMLFormElement): void {
     if (p.location) form.dispatchEvent(new CustomEvent('register:location', { detail: p.location }));
     status.textContent = t('orgnr_filled', { name: p.name });
   });
+}
+
+interface Address {
+  street: string;
+  postcode: string;
+  city: string;
+  location: { lat: number; lng: number };
+}
+
+// initAddressCompletion offers Bergen addresses from the address API as the
+// repairer types the street (a keyboard-operable combobox, like the
+// search's); picking one fills street, postcode and city and places the
+// pin at the door. Without the API the field is a plain text field.
+function initAddressCompletion(form: HTMLFormElement): void {
+  const street = form.querySelector<HTMLInputElement>('#street');
+  const list = document.getElementById('street-suggestions') as HTMLUListElement | null;
+  if (!street || !list) return;
+  street.autocomplete = 'off'; // the browser's own list would cover ours
+  const set = (id: string, value: string) => {
+    const input = form.querySelector<HTMLInputElement>('#' + id);
+    if (input) input.value = value;
+  };
+  new Combobox<Suggestion & { address: Address }>(
+    street,
+    list,
+    async (q) => {
+      const r = await fetch(`/_/adresse?q=${encodeURIComponent(q)}`, { headers: { Accept: 'application/json' } });
+      if (!r.ok) return [];
+      const body = (await r.json()) as { addresses: Address[] };
+      return body.addresses.map((a) => ({ value: a.street, label: `${a.street}, ${a.postcode} ${a.city}`, address: a }));
+    },
+    (s) => {
+      set('street', s.address.street);
+      set('postcode', s.address.postcode);
+      set('city', s.address.city);
+      form.dispatchEvent(new CustomEvent('address:chosen', { detail: s.address.location }));
+      const status = document.getElementById('orgnr-status');
+      if (status) status.textContent = t('address_placed', { address: s.label });
+    },
+  );
 }

@@ -186,6 +186,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Tips:         a.Store,
 		Suggestions:  suggestions,
 		Register:     a.Register,
+		Positions:    positions,
 		Vocabulary:   a.Vocabulary,
 		Reader:       a.Reader,
 		Districts:    a.Districts,

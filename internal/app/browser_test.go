@@ -9,8 +9,10 @@ import (
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/auth"
+	"github.com/bergenreparerer/reparerer/internal/geocoder/geocodertest"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/register/registertest"
 	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/suggestion"
 	"github.com/bergenreparerer/reparerer/internal/testenv"
@@ -39,7 +41,13 @@ func TestBrowser(t *testing.T) {
 		t.Fatalf("no chromium at %s: run scripts/provision-browser.sh (scripts/test.sh does)", chromium)
 	}
 
-	e := start(t, setup{})
+	// Stand-ins for the register and the address API, for onboarding.
+	register := registertest.Start(t, registertest.Unit{OrgNumber: "912000028", Name: "FIKS MOBIL BERGEN", OrgForm: "BEDR",
+		Street: "Strandgaten 1", Postcode: "5013", City: "Bergen", Municipality: "4601", Codes: []string{"95.12"}})
+	addresses := geocodertest.Start(t,
+		geocodertest.Address{Text: "Strandgaten 1", Postcode: "5013", City: "BERGEN", Municipality: "4601", Lat: 60.3946, Lon: 5.3241},
+		geocodertest.Address{Text: "Strandgaten 3", Postcode: "5013", City: "BERGEN", Municipality: "4601", Lat: 60.3948, Lon: 5.3239})
+	e := start(t, setup{registerURL: register.URL, geocoderURL: addresses.URL})
 	importRealData(t, e)
 	bike := place("Sykkelfikseren Møhlenpris", nordnes, []string{"sykkel"}, "Mo-Fr 08:00-16:00; Sa 10:00-14:00; PH off; Dec 24 off")
 	bike.Services = []string{"punktering", "girjustering"}

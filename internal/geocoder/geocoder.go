@@ -9,10 +9,13 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/bergenreparerer/reparerer/internal/extapi"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/position"
 )
 
 // DefaultURL is Kartverket's public address API.
@@ -31,6 +34,60 @@ func New(baseURL string, log *slog.Logger) *Geocoder {
 	return &Geocoder{extapi.New("geocoder", strings.TrimRight(baseURL, "/"), log)}
 }
 
+// MaxSuggestions bounds the addresses Suggest returns.
+const MaxSuggestions = 6
+
+// Suggest returns up to MaxSuggestions addresses in Bergen that begin with
+// text (the API's wildcard search), for a form's address completion. An
+// error is an outage; the form then works as it does without a script.
+func (g *Geocoder) Suggest(ctx context.Context, text string) ([]position.Address, error) {
+	text = strings.TrimSpace(strings.ReplaceAll(text, "*", ""))
+	if len([]rune(text)) < 3 {
+		return nil, nil
+	}
+	q := url.Values{"sok": {text + "*"}, "kommunenummer": {Bergen}, "treffPerSide": {strconv.Itoa(MaxSuggestions)},
+		"utkoordsys": {"4258"}}
+	var resp answer
+	status, err := g.GetJSON(ctx, "/sok?"+q.Encode(), &resp)
+	if err != nil || status != http.StatusOK {
+		return nil, err
+	}
+	out := []position.Address{}
+	for _, a := range resp.Addresses {
+		if a.Point == nil || a.Municipality != Bergen || len(out) == MaxSuggestions {
+			continue
+		}
+		out = append(out, position.Address{Street: a.Text, Postcode: a.Postcode, City: titleCase(a.City),
+			Location: listing.Location{Lat: a.Point.Lat, Lng: a.Point.Lon}})
+	}
+	return out, nil
+}
+
+// answer is the part of the API's answer the service reads.
+type answer struct {
+	Addresses []struct {
+		Text         string `json:"adressetekst"`
+		Postcode     string `json:"postnummer"`
+		City         string `json:"poststed"`
+		Municipality string `json:"kommunenummer"`
+		Point        *struct {
+			Lat float64 `json:"lat"`
+			Lon float64 `json:"lon"`
+		} `json:"representasjonspunkt"`
+	} `json:"adresser"`
+}
+
+// titleCase writes the register's "BERGEN" as "Bergen".
+func titleCase(s string) string {
+	words := strings.Fields(strings.ToLower(s))
+	for i, w := range words {
+		r := []rune(w)
+		r[0] = unicode.ToUpper(r[0])
+		words[i] = string(r)
+	}
+	return strings.Join(words, " ")
+}
+
 // Locate returns the position of a street address in Bergen. ok is false
 // when the API finds no address that matches the street and postcode in
 // Bergen, or several that lie apart (ambiguous): the caller falls back to
@@ -43,17 +100,7 @@ func (g *Geocoder) Locate(ctx context.Context, street, postcode string) (listing
 	}
 	q := url.Values{"sok": {street}, "postnummer": {postcode}, "kommunenummer": {Bergen}, "treffPerSide": {"10"},
 		"utkoordsys": {"4258"}}
-	var resp struct {
-		Addresses []struct {
-			Text         string `json:"adressetekst"`
-			Postcode     string `json:"postnummer"`
-			Municipality string `json:"kommunenummer"`
-			Point        *struct {
-				Lat float64 `json:"lat"`
-				Lon float64 `json:"lon"`
-			} `json:"representasjonspunkt"`
-		} `json:"adresser"`
-	}
+	var resp answer
 	status, err := g.GetJSON(ctx, "/sok?"+q.Encode(), &resp)
 	if err != nil || status != http.StatusOK {
 		return listing.Location{}, false, err

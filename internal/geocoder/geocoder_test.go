@@ -44,3 +44,34 @@ func TestLocate(t *testing.T) {
 		t.Errorf("slow: %v", err)
 	}
 }
+
+// Address completion: the beginning of an address, in Bergen only, a few
+// at most; the API's wildcard never comes from the person typing.
+func TestSuggest(t *testing.T) {
+	s := geocodertest.Start(t,
+		geocodertest.Address{Text: "Marken 37", Postcode: "5017", City: "BERGEN", Municipality: "4601", Lat: 60.39245, Lon: 5.33012},
+		geocodertest.Address{Text: "Marken 38", Postcode: "5017", City: "BERGEN", Municipality: "4601", Lat: 60.3925, Lon: 5.3302},
+		geocodertest.Address{Text: "Markeveien 1", Postcode: "5012", City: "BERGEN", Municipality: "4601", Lat: 60.3935, Lon: 5.3231},
+		geocodertest.Address{Text: "Marken 1", Postcode: "6900", City: "FLORØ", Municipality: "4602", Lat: 61.6, Lon: 5.03},
+	)
+	g := geocoder.New(s.URL, slog.New(slog.DiscardHandler))
+	g.Backoff = time.Millisecond
+	ctx := context.Background()
+	got, err := g.Suggest(ctx, "mark*en 3")
+	if err != nil || len(got) != 2 || got[0].Street != "Marken 37" || got[0].City != "Bergen" || got[0].Postcode != "5017" || got[0].Location.Lat != 60.39245 {
+		t.Errorf("Marken 3: %+v %v", got, err)
+	}
+	if got, err := g.Suggest(ctx, "Mar"); err != nil || len(got) != 3 {
+		t.Errorf("Mar: %d in Bergen, want 3 (not Florø's): %+v %v", len(got), got, err)
+	}
+	if got, _ := g.Suggest(ctx, "Ma"); got != nil {
+		t.Errorf("two letters asked the API: %+v", got)
+	}
+	if last := s.Queries[len(s.Queries)-1]; last != "Mar*" {
+		t.Errorf("sent %q", last)
+	}
+	s.Garbage = true
+	if _, err := g.Suggest(ctx, "Marken"); !errors.Is(err, extapi.ErrUnavailable) {
+		t.Errorf("garbage: %v", err)
+	}
+}

@@ -17,11 +17,26 @@ import (
 // is better than an exact position after half a minute.
 const DefaultWait = 4 * time.Second
 
+// Address is one address the address API suggests for what someone is
+// typing.
+type Address struct {
+	Street   string           `json:"street"`
+	Postcode string           `json:"postcode"`
+	City     string           `json:"city"`
+	Location listing.Location `json:"location"`
+}
+
+// Geocoder is the address API (package geocoder).
+type Geocoder interface {
+	listing.Locator
+	Suggest(ctx context.Context, text string) ([]Address, error)
+}
+
 // Finder places addresses.
 type Finder struct {
 	// Geocoder finds exact positions; nil places every address at its
 	// postcode's centre.
-	Geocoder  listing.Locator
+	Geocoder  Geocoder
 	Postcodes *postcode.Book
 	Wait      time.Duration // 0: DefaultWait
 }
@@ -45,4 +60,20 @@ func (f *Finder) Place(ctx context.Context, street, code string) (at listing.Loc
 		}
 	}
 	return listing.Location{Lat: pc.Lat, Lng: pc.Lng}, false, true
+}
+
+// SuggestWait bounds an address completion: a suggestion that comes later
+// than this is no help to someone typing.
+const SuggestWait = 2 * time.Second
+
+// Suggest completes a Bergen address being typed; ok is false when the
+// address API is switched off.
+func (f *Finder) Suggest(ctx context.Context, text string) (out []Address, ok bool, err error) {
+	if f.Geocoder == nil {
+		return nil, false, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, SuggestWait)
+	defer cancel()
+	out, err = f.Geocoder.Suggest(ctx, text)
+	return out, true, err
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/owner"
+	"github.com/bergenreparerer/reparerer/internal/position"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 )
@@ -27,8 +28,10 @@ type account struct {
 	postcodes *postcode.Book
 	// register fills forms from Enhetsregisteret; nil when switched off.
 	register *registersync.Service
-	now      func() time.Time
-	log      *slog.Logger
+	// positions completes addresses on the form.
+	positions *position.Finder
+	now       func() time.Time
+	log       *slog.Logger
 }
 
 // editor is the signed-in user as the listing service knows editors.

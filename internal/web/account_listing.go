@@ -3,6 +3,7 @@ package web
 import (
 	"errors"
 	"github.com/gofiber/fiber/v2"
+	"unicode/utf8"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/audit"
@@ -180,4 +181,23 @@ func (a *account) orgLookup(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(p)
+}
+
+// addressSuggest completes the address a repairer is typing from the
+// address API, for the form's combobox; without it (switched off, or not
+// answering) the form works as it does without a script.
+func (a *account) addressSuggest(c *fiber.Ctx) error {
+	q := queryValues(c).Get("q")
+	if utf8.RuneCountInString(q) > 100 {
+		return apperr.Invalid("q", "err.listing.address_too_long")
+	}
+	found, on, err := a.positions.Suggest(c.UserContext(), q)
+	switch {
+	case !on:
+		return apperr.NotFound("err.geocoder.off")
+	case err != nil:
+		return apperr.Unavailable(err, "err.geocoder.unavailable")
+	}
+	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+	return c.JSON(fiber.Map{"addresses": found})
 }

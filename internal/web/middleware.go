@@ -131,10 +131,15 @@ func (m *middleware) reportLimit() fiber.Handler {
 	})
 }
 
-// lookupLimit holds back register lookups per client: a form needs a few.
-func (m *middleware) lookupLimit() fiber.Handler {
+// lookupLimit holds back a signed-in form's lookups in the public
+// services (the register, the address API) to perMinute per account: a
+// form needs a few, and counting per account rather than per address
+// keeps colleagues behind one office address from holding each other
+// back.
+func (m *middleware) lookupLimit(perMinute int) fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max: 30, Expiration: time.Minute,
+		Max: perMinute, Expiration: time.Minute,
+		KeyGenerator: func(c *fiber.Ctx) string { return currentUser(c).ID },
 		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") },
 	})
 }

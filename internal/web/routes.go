@@ -62,7 +62,9 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	app.Get("/_/postnummer/:code", pub.postcodeCentre) // the register form's map
 	// The register form's "fill in from Enhetsregisteret": for signed-in
 	// repairers only, and held back per client.
-	app.Get("/_/orgnr/:orgnr", mw.withUser, mw.requireUser, mw.lookupLimit(), acct.orgLookup)
+	app.Get("/_/orgnr/:orgnr", mw.withUser, mw.requireUser, mw.lookupLimit(30), acct.orgLookup)
+	// Its address completion (Kartverket's address API): the same.
+	app.Get("/_/adresse", mw.withUser, mw.requireUser, mw.lookupLimit(120), acct.addressSuggest)
 
 	// The municipality's console: every route, read or write, is for
 	// admins only (requireAdmin), and every form post is CSRF-checked.

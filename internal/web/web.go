@@ -33,6 +33,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/owner"
+	"github.com/bergenreparerer/reparerer/internal/position"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/printout"
 	"github.com/bergenreparerer/reparerer/internal/registersync"
@@ -85,6 +86,8 @@ type Deps struct {
 	Suggestions *suggestion.Service
 	// Register discovers repair businesses; nil when it is switched off.
 	Register *registersync.Service
+	// Positions places and completes addresses (the address API, when on).
+	Positions *position.Finder
 	// Vocabulary keeps the search vocabulary; Reader reads queries with it.
 	Vocabulary *vocabulary.Service
 	Reader     *search.Reader
@@ -130,7 +133,7 @@ func New(d Deps) (*fiber.App, error) {
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
 		now: d.Now, log: d.Log}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
-		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, register: d.Register, now: d.Now, log: d.Log}
+		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, register: d.Register, positions: d.Positions, now: d.Now, log: d.Log}
 	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, register: d.Register, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
 		imports: d.Imports, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
 
