@@ -194,7 +194,7 @@ func (s *Service) Submit(ctx context.Context, user auth.User, l *listing.Listing
 		return c, apperr.Invalid("role", "err.owner.role_missing")
 	}
 	if c.OrgNumber != "" && !listing.ValidOrgNumber(c.OrgNumber) {
-		return c, apperr.Invalid("org_number", "err.listing.org_number")
+		return c, apperr.Invalid("org_number", "err.listing.org_number_invalid")
 	}
 	owns, err := s.Store.Owns(ctx, user.ID, l.ID)
 	if err != nil {
