@@ -49,9 +49,9 @@ export function escapeHTML(s: string): string {
 }
 
 // pin is the marker icon: an SVG drop, no image files to fetch.
-export function pin(selected = false): L.DivIcon {
+export function pin(selected = false, approximate = false): L.DivIcon {
   return L.divIcon({
-    className: selected ? 'pin pin-selected' : 'pin',
+    className: (selected ? 'pin pin-selected' : 'pin') + (approximate ? ' pin-approximate' : ''),
     html: '<svg viewBox="0 0 24 34" width="24" height="34" aria-hidden="true" focusable="false"><path d="M12 33s11-12.3 11-21A11 11 0 0 0 1 12c0 8.7 11 21 11 21z"/><circle cx="12" cy="12" r="4.2" fill="#fff"/></svg>',
     iconSize: [24, 34],
     iconAnchor: [12, 33],

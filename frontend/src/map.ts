@@ -9,6 +9,8 @@ export interface Place {
   url: string;
   lat: number;
   lng: number;
+  // approximate: the position is the postcode's centre, not the door.
+  approximate?: boolean;
   // What the pop-up says, when the map has it (see /_/kart).
   status?: string;
   status_class?: string;
@@ -24,6 +26,7 @@ function popup(p: Place): string {
   const parts = [`<a href="${escapeHTML(p.url)}">${escapeHTML(p.name)}</a>`];
   if (p.status) parts.push(`<span class="badge badge-${escapeHTML(p.status_class ?? '')}">${escapeHTML(p.status)}</span>`);
   if (p.distance) parts.push(escapeHTML(p.distance));
+  if (p.approximate) parts.push(`<em>${escapeHTML(t('approximate'))}</em>`);
   const links: string[] = [];
   if (p.tel) links.push(`<a href="${escapeHTML(p.tel)}">${escapeHTML(t('call'))} ${escapeHTML(p.phone ?? '')}</a>`);
   if (p.directions) links.push(`<a href="${escapeHTML(p.directions)}" rel="noopener" target="_blank">${escapeHTML(t('directions'))}</a>`);
@@ -37,6 +40,7 @@ export class ResultMap {
   readonly map: L.Map;
   private cluster: L.MarkerClusterGroup;
   private markers = new Map<string, L.Marker>();
+  private approximate = new Set<string>();
   private selected?: string;
   private userGesture = false;
 
@@ -81,8 +85,11 @@ export class ResultMap {
   show(places: Place[], fit: boolean): void {
     this.cluster.clearLayers();
     this.markers.clear();
+    this.approximate.clear();
     for (const p of places) {
-      const marker = L.marker([p.lat, p.lng], { icon: pin(p.slug === this.selected), title: p.name, keyboard: false });
+      if (p.approximate) this.approximate.add(p.slug);
+      const title = p.approximate ? `${p.name} (${t('approximate')})` : p.name;
+      const marker = L.marker([p.lat, p.lng], { icon: pin(p.slug === this.selected, p.approximate), title, keyboard: false });
       marker.bindPopup(popup(p));
       marker.on('click', () => {
         this.highlight(p.slug);
@@ -99,9 +106,10 @@ export class ResultMap {
 
   // highlight marks the marker of slug (and unmarks the last one).
   highlight(slug: string | undefined): void {
-    if (this.selected) this.markers.get(this.selected)?.setIcon(pin(false));
+    const prev = this.selected;
+    if (prev) this.markers.get(prev)?.setIcon(pin(false, this.approximate.has(prev)));
     this.selected = slug;
-    if (slug) this.markers.get(slug)?.setIcon(pin(true));
+    if (slug) this.markers.get(slug)?.setIcon(pin(true, this.approximate.has(slug)));
   }
 
   // reveal zooms to the marker of slug (out of its cluster) and opens it.

@@ -239,6 +239,7 @@ export class SearchPage {
       url: li.dataset.url!,
       lat: Number(li.dataset.lat),
       lng: Number(li.dataset.lng),
+      approximate: li.dataset.approximate !== undefined,
     }));
   }
 

@@ -223,3 +223,34 @@ func TestClaimChecksTheOrganisationNumber(t *testing.T) {
 		t.Errorf("after approval: number %q from %s", got.OrgNumber, got.FieldOrigin("org_number").Source)
 	}
 }
+
+// A listing at its postcode's centre says so in the API, the list and the
+// map's places, so nobody walks to the centre of a postcode.
+func TestApproximatePositionsAreShown(t *testing.T) {
+	e := start(t, setup{})
+	at := place("Skredder Omtrent", nordnes, []string{"klaer"}, "Mo-Fr 10:00-17:00")
+	at.ApproximatePosition = true
+	e.create(at)
+	exact := place("Skredder Presis", nordnes, []string{"klaer"}, "Mo-Fr 10:00-17:00")
+	e.create(exact)
+	e.waitIndexed()
+	body := func(path string) string {
+		status, b := e.get(path)
+		if status != 200 {
+			t.Fatalf("%s: %d", path, status)
+		}
+		return string(b)
+	}
+	api := body("/api/v1/search?category=klaer")
+	if !regexp.MustCompile(`"name":"Skredder Omtrent".*?"approximate_position":true`).MatchString(api) ||
+		!regexp.MustCompile(`"name":"Skredder Presis".*?"approximate_position":false`).MatchString(api) {
+		t.Errorf("the API does not tell approximate positions: %s", api)
+	}
+	if page := body("/?kategori=klaer"); !regexp.MustCompile(`(?s)data-slug="skredder-omtrent"[^>]*data-approximate.*?omtrentlig plassering`).MatchString(page) ||
+		regexp.MustCompile(`data-slug="skredder-presis"[^>]*data-approximate`).MatchString(page) {
+		t.Error("the result list does not mark the approximate position")
+	}
+	if places := body("/_/kart?kategori=klaer"); !regexp.MustCompile(`"slug":"skredder-omtrent"[^}]*"approximate":true`).MatchString(places) {
+		t.Errorf("the map's places do not mark it: %s", places)
+	}
+}

@@ -52,6 +52,8 @@ type document struct {
 	// municipality's last check, so the check no longer covers it.
 	ChangedSinceVerification bool   `json:"changed_since_verification"`
 	Phone                    string `json:"phone"`
+	// ApproximatePosition: _geo is the postcode's centre, not the door.
+	ApproximatePosition bool `json:"approximate_position"`
 	// Anchor is the same word in every document: a search for it and
 	// more words finds every listing (of the categories filtered to),
 	// those with more of the words first. See searchImplied.
@@ -95,7 +97,7 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 		Address: l.Address, District: l.District,
 		Geo:                  geo{Lat: l.Location.Lat, Lng: l.Location.Lng},
 		AcceptsRepairVoucher: l.AcceptsRepairVoucher, VerifiedAt: l.VerifiedAt, HoursKnown: l.OpeningHours.Known(),
-		Phone: l.Phone, Anchor: anchor,
+		Phone: l.Phone, Anchor: anchor, ApproximatePosition: l.ApproximatePosition,
 	}
 	if _, _, changed := l.ChangedSinceVerification(); changed {
 		d.ChangedSinceVerification = true

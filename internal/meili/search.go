@@ -14,7 +14,7 @@ import (
 )
 
 var retrieved = []string{"id", "slug", "name", "categories", "services", "district", "address", "_geo",
-	"accepts_repair_voucher", "verified_at", "changed_since_verification", "hours_known", "open_spans", "phone"}
+	"accepts_repair_voucher", "verified_at", "changed_since_verification", "approximate_position", "hours_known", "open_spans", "phone"}
 
 // Search runs a validated query. A query whose words imply categories
 // lists those categories' listings first and then the other listings that

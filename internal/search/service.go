@@ -41,7 +41,10 @@ type Hit struct {
 	// ChangedSinceVerification: an identifying fact changed after the
 	// municipality's last check.
 	ChangedSinceVerification bool   `json:"changed_since_verification"`
-	URL                      string `json:"url"`
+	// ApproximatePosition: Location is the postcode's centre, not the
+	// door (no exact match for the address yet).
+	ApproximatePosition bool   `json:"approximate_position"`
+	URL                 string `json:"url"`
 	// HoursKnown and OpenSpans (flat pairs of unix minutes [start, end))
 	// come from the index, so that OpenNow is computed for each answer.
 	HoursKnown bool    `json:"-"`

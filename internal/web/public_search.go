@@ -290,6 +290,7 @@ type mapPlace struct {
 	Lat         float64 `json:"lat"`
 	Lng         float64 `json:"lng"`
 	Status      string  `json:"status"`
+	Approximate bool    `json:"approximate,omitempty"`
 	StatusClass string  `json:"status_class"`
 	Distance    string  `json:"distance,omitempty"`
 	Phone       string  `json:"phone,omitempty"`
@@ -316,7 +317,7 @@ func (p *public) mapPlaces(c *fiber.Ctx) error {
 	places := make([]mapPlace, 0, len(res.Hits))
 	for _, h := range res.Hits {
 		v := view.NewHit(l, h, p.districts.Name(h.District), p.now())
-		places = append(places, mapPlace{Slug: h.Slug, Name: h.Name, URL: h.URL, Lat: h.Location.Lat, Lng: h.Location.Lng,
+		places = append(places, mapPlace{Slug: h.Slug, Name: h.Name, URL: h.URL, Lat: h.Location.Lat, Lng: h.Location.Lng, Approximate: h.ApproximatePosition,
 			Status: v.StatusText, StatusClass: v.StatusClass, Distance: v.Distance, Phone: v.Phone, Tel: v.Tel, Directions: v.Directions})
 	}
 	return c.JSON(fiber.Map{"places": places, "total": res.Total})

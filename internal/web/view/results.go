@@ -16,6 +16,8 @@ type Hit struct {
 	CategoryText, AddressText, Distance string
 	StatusText, StatusClass             string
 	Voucher, Verified                   bool
+	// Approximate: the position is the postcode's centre, not the door.
+	Approximate bool
 	// Phone is shown as typed; Tel is its tel: link.
 	Phone, Tel string
 	// Directions is a route to the place on OpenStreetMap: a link, never
@@ -30,7 +32,7 @@ func NewHit(l *i18n.Localizer, h search.Hit, districtName string, now time.Time)
 		Lat: strconv.FormatFloat(h.Location.Lat, 'f', -1, 64), Lng: strconv.FormatFloat(h.Location.Lng, 'f', -1, 64),
 		CategoryText: CategoryNames(h.Categories, l), AddressText: AddressText(h.Address.Street, h.Address.Postcode, h.Address.City, districtName),
 		Voucher: h.AcceptsRepairVoucher, Verified: h.VerifiedAt != nil && !h.ChangedSinceVerification,
-		Phone: h.Phone, Tel: TelLink(h.Phone),
+		Phone: h.Phone, Tel: TelLink(h.Phone), Approximate: h.ApproximatePosition,
 		Directions: "https://www.openstreetmap.org/directions?to=" + url.QueryEscape(
 			strconv.FormatFloat(h.Location.Lat, 'f', 5, 64)+","+strconv.FormatFloat(h.Location.Lng, 'f', 5, 64)),
 	}
