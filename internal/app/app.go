@@ -167,7 +167,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		log.Info("register: REPARERER_REGISTER_URL is empty; no register discovery or checks")
 	} else {
 		a.Register = &registersync.Service{Register: register.New(cfg.RegisterURL, log), Listings: a.Listings, Suggestions: suggestions,
-			Postcodes: postcodes, ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: now, Placer: positions}
+			Postcodes: postcodes, ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: now, Placer: positions, Matches: a.Store}
 		log.Info("register: checks listings against the business register", "url", cfg.RegisterURL, "every", cfg.RegisterCheck.String())
 	}
 	planner := &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes, Suggestions: a.Store}
@@ -179,33 +179,34 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		log.Info("linkcheck: REPARERER_LINKCHECK is off; websites are not checked")
 	}
 	deps := web.Deps{
-		Listings:     a.Store,
-		Writes:       a.Listings,
-		Search:       &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages},
-		Reports:      a.Store,
-		Tips:         a.Store,
-		Suggestions:  suggestions,
-		Register:     a.Register,
-		Positions:    positions,
-		Vocabulary:   a.Vocabulary,
-		Reader:       a.Reader,
-		Districts:    a.Districts,
-		Postcodes:    postcodes,
-		Messages:     messages,
-		Auth:         a.Auth,
-		Owners:       a.Owners,
-		History:      a.Store,
-		Reminders:    a.Reminders,
-		Moderation:   moderator,
-		Imports:      &importer.Service{Planner: planner, Uploads: a.Store, Now: now, Log: log},
-		Scans:        a.Store,
-		Misses:       &coverage.Recorder{Store: a.Store, Districts: a.Districts, Now: now, Log: log},
-		FreshnessAge: cfg.FreshnessAge,
-		Readiness:    a.readiness,
-		Now:          now,
-		Log:          log,
-		BaseURL:      cfg.BaseURL,
-		TileURL:      cfg.TileURL, TileAttribution: cfg.TileAttribution,
+		Listings:        a.Store,
+		Writes:          a.Listings,
+		Search:          &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages},
+		Reports:         a.Store,
+		Tips:            a.Store,
+		Suggestions:     suggestions,
+		Register:        a.Register,
+		Positions:       positions,
+		Vocabulary:      a.Vocabulary,
+		Reader:          a.Reader,
+		Districts:       a.Districts,
+		Postcodes:       postcodes,
+		Messages:        messages,
+		Auth:            a.Auth,
+		Owners:          a.Owners,
+		History:         a.Store,
+		Reminders:       a.Reminders,
+		Moderation:      moderator,
+		Imports:         &importer.Service{Planner: planner, Uploads: a.Store, Now: now, Log: log},
+		Scans:           a.Store,
+		RegisterMatches: a.Store,
+		Misses:          &coverage.Recorder{Store: a.Store, Districts: a.Districts, Now: now, Log: log},
+		FreshnessAge:    cfg.FreshnessAge,
+		Readiness:       a.readiness,
+		Now:             now,
+		Log:             log,
+		BaseURL:         cfg.BaseURL,
+		TileURL:         cfg.TileURL, TileAttribution: cfg.TileAttribution,
 	}
 	if cfg.TileURL == config.DefaultTileURL {
 		deps.TileAttributionURL = "https://www.kartverket.no/"

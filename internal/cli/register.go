@@ -43,7 +43,7 @@ func registerCmd(ctx context.Context, args, env []string, stdout, stderr io.Writ
 	listings := &listing.Service{Store: db, Districts: districts, Now: time.Now, Placer: positions}
 	s := &registersync.Service{Register: register.New(cfg.RegisterURL, newLogger(cfg, stderr)), Listings: listings,
 		Suggestions: &suggestion.Service{Store: db, Listings: listings, Owners: db, Now: time.Now}, Postcodes: postcodes,
-		ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: time.Now, Placer: positions}
+		ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: time.Now, Placer: positions, Matches: db}
 	switch {
 	case rest[0] == "discover" && len(rest) == 1:
 		candidates, err := s.Discover(ctx)

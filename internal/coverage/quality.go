@@ -14,7 +14,9 @@ type QualityRow struct {
 	Key, Name string
 	Listings  int
 	// Checked: verified or confirmed within CheckedWithin.
-	Checked, KnownHours, ExactPosition, Phone, OrgNumber int
+	// RegisterMatch: the organisation number is one the register knows,
+	// alive (see registersync).
+	Checked, KnownHours, ExactPosition, Phone, RegisterMatch int
 }
 
 // CheckedWithin is how recent a verification or confirmation counts; the
@@ -22,8 +24,10 @@ type QualityRow struct {
 const CheckedWithin = 365 * 24 * time.Hour
 
 // Quality measures the published listings by district and by category,
-// with a total row last.
-func Quality(ls []*listing.Listing, districts, categories [][2]string, now time.Time) (byDistrict, byCategory []QualityRow) {
+// with a total row last. matched is, by listing, the organisation number
+// the last register check found alive; a number changed since does not
+// count.
+func Quality(ls []*listing.Listing, matched map[string]string, districts, categories [][2]string, now time.Time) (byDistrict, byCategory []QualityRow) {
 	type counts struct{ n, checked, hours, exact, phone, org int }
 	tally := func(keep func(*listing.Listing) bool) counts {
 		var c counts
@@ -44,7 +48,7 @@ func Quality(ls []*listing.Listing, districts, categories [][2]string, now time.
 			if l.Phone != "" {
 				c.phone++
 			}
-			if l.OrgNumber != "" {
+			if l.OrgNumber != "" && matched[l.ID] == l.OrgNumber {
 				c.org++
 			}
 		}
@@ -58,7 +62,7 @@ func Quality(ls []*listing.Listing, districts, categories [][2]string, now time.
 			return (k*100 + c.n/2) / c.n
 		}
 		return QualityRow{Key: key, Name: name, Listings: c.n, Checked: pct(c.checked), KnownHours: pct(c.hours),
-			ExactPosition: pct(c.exact), Phone: pct(c.phone), OrgNumber: pct(c.org)}
+			ExactPosition: pct(c.exact), Phone: pct(c.phone), RegisterMatch: pct(c.org)}
 	}
 	for _, d := range districts {
 		byDistrict = append(byDistrict, row(d[0], d[1], tally(func(l *listing.Listing) bool { return l.District == d[0] })))

@@ -32,7 +32,21 @@ type Service struct {
 	Postcodes   *postcode.Book
 	// ExtraCodes extend RepairCodes (REPARERER_REGISTER_CODES).
 	ExtraCodes []string
-	Now        func() time.Time
+	// Matches keeps what each check found (nil: not kept).
+	Matches MatchStore
+	Now     func() time.Time
+}
+
+// Outcomes of a check of one organisation number.
+const (
+	OutcomeMatch    = "match"     // known to the register, alive
+	OutcomeNotFound = "not_found" // the register does not know it
+	OutcomeClosed   = "closed"    // deleted, bankrupt or winding up
+)
+
+// MatchStore keeps the outcome of the last check of each listing.
+type MatchStore interface {
+	SaveRegisterMatch(ctx context.Context, listingID, orgnr, outcome string, at time.Time) error
 }
 
 // Candidate is a register unit the directory does not know.
@@ -159,12 +173,23 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 		}
 		u, err := s.Register.Unit(ctx, l.OrgNumber)
 		if errors.Is(err, ErrNotFound) {
-			continue // not in the register: nothing to compare
+			// Not in the register: nothing to compare, and no match.
+			if err := s.record(ctx, l, OutcomeNotFound); err != nil {
+				return r, err
+			}
+			continue
 		} else if err != nil {
 			r.Unreachable = true
 			return r, fmt.Errorf("registersync: check %s: %w", l.OrgNumber, err)
 		}
 		r.Checked++
+		outcome := OutcomeMatch
+		if u.Removed || u.Bankrupt || u.WindingUp {
+			outcome = OutcomeClosed
+		}
+		if err := s.record(ctx, l, outcome); err != nil {
+			return r, err
+		}
 		found := findings(l, u)
 		for i := range found {
 			if found[i].Field == suggestion.FieldAddress {
@@ -178,6 +203,13 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 		r.Suggested += n
 	}
 	return r, nil
+}
+
+func (s *Service) record(ctx context.Context, l *listing.Listing, outcome string) error {
+	if s.Matches == nil {
+		return nil
+	}
+	return s.Matches.SaveRegisterMatch(ctx, l.ID, l.OrgNumber, outcome, s.Now().UTC())
 }
 
 // FieldClosed is the suggestion to hide a listing as permanently closed.

@@ -53,7 +53,7 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 	}
 	reg := register.New(srv.URL, slog.New(slog.DiscardHandler))
 	suggestions := &suggestion.Service{Store: db, Listings: listings, Now: now}
-	s := &registersync.Service{Register: reg, Placer: positions, Listings: listings,
+	s := &registersync.Service{Register: reg, Placer: positions, Listings: listings, Matches: db,
 		Suggestions: suggestions, Postcodes: testenv.Postcodes(t), Now: now}
 
 	candidates, err := s.Discover(ctx)
@@ -89,8 +89,17 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 		t.Errorf("after adding two: %d candidates, want 3", len(again))
 	}
 
+	// A first check finds the three numbers alive in the register: the
+	// data-quality panel's register matches.
+	if _, err := s.Check(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if matched, err := db.RegisterMatches(ctx); err != nil || len(matched) != 3 || matched[marken.ID] != "912000001" {
+		t.Errorf("register matches %v %v", matched, err)
+	}
+
 	// The register reports a bankruptcy and a new name: suggestions, not
-	// changes.
+	// changes; a closed unit is no longer a match.
 	srv.Set(registertest.Unit{OrgNumber: "999000118", Name: "MORSELSKAP AS", OrgForm: "AS", Entity: true, Municipality: "4601", Bankrupt: true})
 	srv.Set(bergen("912000001", "SKOMAKEREN I MARKEN AS", "BEDR", "Marken 37", "5017", "95.23"))
 	report, err := s.Check(ctx)
@@ -99,6 +108,9 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 	}
 	if again, _ := s.Check(ctx); again.Suggested != 0 {
 		t.Errorf("a second check raised %d again", again.Suggested)
+	}
+	if matched, _ := db.RegisterMatches(ctx); len(matched) != 0 {
+		t.Errorf("closed units still match: %v", matched)
 	}
 	if l, _ := db.Get(ctx, marken.ID); l.Status != listing.StatusPublished || l.Name != "Skomakeren i Marken" {
 		t.Errorf("the check changed the listing: %+v", l)

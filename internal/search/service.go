@@ -40,7 +40,7 @@ type Hit struct {
 	VerifiedAt           *time.Time `json:"verified_at"`
 	// ChangedSinceVerification: an identifying fact changed after the
 	// municipality's last check.
-	ChangedSinceVerification bool   `json:"changed_since_verification"`
+	ChangedSinceVerification bool `json:"changed_since_verification"`
 	// ApproximatePosition: Location is the postcode's centre, not the
 	// door (no exact match for the address yet).
 	ApproximatePosition bool   `json:"approximate_position"`

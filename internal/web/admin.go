@@ -24,20 +24,23 @@ import (
 // voucher and the statistics.
 type admin struct {
 	*renderer
-	listings     ListingReader
-	moderation   *moderation.Service
-	tips         tip.Store
-	suggestions  *suggestion.Service
-	register     *registersync.Service
-	vocabulary   *vocabulary.Service
-	reader       *search.Reader
-	reminders    *reminder.Service
-	imports      *importer.Service
-	misses       *coverage.Recorder
-	districts    *district.Map
-	freshnessAge time.Duration
-	now          func() time.Time
-	log          *slog.Logger
+	listings    ListingReader
+	moderation  *moderation.Service
+	tips        tip.Store
+	suggestions *suggestion.Service
+	register    *registersync.Service
+	vocabulary  *vocabulary.Service
+	reader      *search.Reader
+	reminders   *reminder.Service
+	imports     *importer.Service
+	misses      *coverage.Recorder
+	// registerMatches is what the register checks found, for the
+	// data-quality panel.
+	registerMatches RegisterMatches
+	districts       *district.Map
+	freshnessAge    time.Duration
+	now             func() time.Time
+	log             *slog.Logger
 }
 
 // adminBody is what every admin page shares: the sub-navigation, a

@@ -129,7 +129,11 @@ func (a *admin) stats(c *fiber.Ctx) error {
 	for _, cat := range category.All() {
 		categories = append(categories, [2]string{cat.Slug, view.CategoryName(cat, l)})
 	}
-	d.QualityByDistrict, d.QualityByCategory = coverage.Quality(published, districts, categories, a.now())
+	matched, err := a.registerMatches.RegisterMatches(ctx)
+	if err != nil {
+		return err
+	}
+	d.QualityByDistrict, d.QualityByCategory = coverage.Quality(published, matched, districts, categories, a.now())
 	open, err := a.suggestions.Open(ctx)
 	if err != nil {
 		return err

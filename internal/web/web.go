@@ -75,6 +75,12 @@ type ReportTaker interface {
 	CreateReport(ctx context.Context, r *report.Report) error
 }
 
+// RegisterMatches reads, by listing, the organisation number the last
+// register check found alive.
+type RegisterMatches interface {
+	RegisterMatches(ctx context.Context) (map[string]string, error)
+}
+
 // Deps is everything the handlers need, as the app wires it.
 type Deps struct {
 	Listings ListingReader
@@ -103,7 +109,9 @@ type Deps struct {
 	Moderation *moderation.Service
 	Imports    *importer.Service
 	Scans      printout.Scans
-	Misses     *coverage.Recorder
+	// RegisterMatches is what the register checks found.
+	RegisterMatches RegisterMatches
+	Misses          *coverage.Recorder
 	// FreshnessAge puts a listing on the freshness list.
 	FreshnessAge time.Duration
 	Readiness    func(ctx context.Context) Readiness
@@ -134,7 +142,7 @@ func New(d Deps) (*fiber.App, error) {
 		now: d.Now, log: d.Log}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
 		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, register: d.Register, positions: d.Positions, now: d.Now, log: d.Log}
-	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, register: d.Register, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
+	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, register: d.Register, registerMatches: d.RegisterMatches, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
 		imports: d.Imports, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
 
 	app := fiber.New(fiber.Config{
