@@ -3,18 +3,28 @@ package app_test
 import (
 	"context"
 	"encoding/json"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/geocoder/geocodertest"
+	"github.com/bergenreparerer/reparerer/internal/linkcheck"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/register/registertest"
 	"github.com/bergenreparerer/reparerer/internal/registersync"
+	"github.com/bergenreparerer/reparerer/internal/suggestion"
 )
 
-// An editor discovers repair businesses from the register, adds one with a
-// click, and the daily check turns a bankruptcy into a suggestion.
+// The editor's day (issue 14's walk-through): five repair businesses the
+// directory does not know come from the register and become pending
+// listings in five clicks, placed at their doors (or marked approximate);
+// a bankruptcy arrives as suggestions; a dead website too; nothing
+// changes until the editor accepts, in the console.
 func TestEditorDiscoversFromTheRegisterAndTheCheckSuggests(t *testing.T) {
 	units := []registertest.Unit{{OrgNumber: "999000118", Name: "MORSELSKAP AS", OrgForm: "AS", Entity: true, Municipality: "4601"}}
 	for _, u := range []struct{ orgnr, name, form, street, postcode, code string }{
@@ -28,36 +38,54 @@ func TestEditorDiscoversFromTheRegisterAndTheCheckSuggests(t *testing.T) {
 			City: "Bergen", Municipality: "4601", Parent: "999000118", Codes: []string{u.code}})
 	}
 	srv := registertest.Start(t, units...)
-	e := start(t, setup{registerURL: srv.URL, registerCheck: 50 * time.Millisecond})
+	addresses := geocodertest.Start(t, // four of the five addresses; Laguneveien 1 has no match
+		geocodertest.Address{Text: "Strandgaten 1", Postcode: "5013", Municipality: "4601", Lat: 60.3946, Lon: 5.3241},
+		geocodertest.Address{Text: "Kokstadvegen 1", Postcode: "5257", Municipality: "4601", Lat: 60.2935, Lon: 5.2610},
+		geocodertest.Address{Text: "Nygårdsgaten 1", Postcode: "5015", Municipality: "4601", Lat: 60.3887, Lon: 5.3280},
+		geocodertest.Address{Text: "Sandviksveien 1", Postcode: "5035", Municipality: "4601", Lat: 60.4025, Lon: 5.3225})
+	e := start(t, setup{registerURL: srv.URL, registerCheck: 50 * time.Millisecond, geocoderURL: addresses.URL})
+	ctx := context.Background()
 	admin := e.adminVisitor()
 	page := admin.get("/admin/enhetsregisteret")
 	if page.Status != 200 || !strings.Contains(page.Body, "5 reparasjonsbedrifter i Bergen") || !strings.Contains(page.Body, "Enkeltpersonforetak") {
 		t.Fatalf("discovery page: %d", page.Status)
 	}
-	add := regexp.MustCompile(`action="(/admin/enhetsregisteret/912000036)"`).FindStringSubmatch(page.Body)
-	if add == nil {
-		t.Fatal("no add button")
+	for i := 0; i < 5; i++ {
+		add := regexp.MustCompile(`action="(/admin/enhetsregisteret/\d{9})"`).FindStringSubmatch(page.Body)
+		if add == nil {
+			t.Fatalf("no add button after %d", i)
+		}
+		added := admin.post(add[1], map[string][]string{"_csrf": {csrfOf(t, page)}})
+		if added.Status != 303 || !strings.HasPrefix(added.Location, "/admin/oppforing/") {
+			t.Fatalf("add %s: %d %q", add[1], added.Status, added.Location)
+		}
+		page = admin.get("/admin/enhetsregisteret")
 	}
-	added := admin.post(add[1], map[string][]string{"_csrf": {csrfOf(t, page)}})
-	if added.Status != 303 || !strings.HasPrefix(added.Location, "/admin/oppforing/") {
-		t.Fatalf("add: %d %q", added.Status, added.Location)
+	if strings.Contains(page.Body, `action="/admin/enhetsregisteret/9`) {
+		t.Error("added businesses are still offered")
 	}
-	l, err := e.app.Store.GetBySource(context.Background(), listing.SourceRegister, "orgnr:912000036")
-	if err != nil || l.Status != listing.StatusPending || l.Name != "HVITEVARESERVICE VEST" {
+	l, err := e.app.Store.GetBySource(ctx, listing.SourceRegister, "orgnr:912000036")
+	if err != nil || l.Status != listing.StatusPending || l.Name != "HVITEVARESERVICE VEST" || l.ApproximatePosition ||
+		l.Location != (listing.Location{Lat: 60.2935, Lng: 5.2610}) || l.District != "ytrebygda" {
 		t.Fatalf("added listing %+v %v", l, err)
 	}
-	if page := admin.get("/admin/enhetsregisteret"); !strings.Contains(page.Body, "4 reparasjonsbedrifter") {
-		t.Error("the added business is still offered")
+	// The one address without a match is at its postcode's centre, and the
+	// finder shows the editor which to place by hand.
+	if found := admin.get("/admin/oppforinger?omtrentlig=1"); !strings.Contains(found.Body, "1 oppføring") || !strings.Contains(found.Body, "URMAKER LAGUNEN") {
+		t.Error("the finder does not list the approximate position")
 	}
 
 	// The register reports the parent bankrupt; the background check
-	// raises the suggestion, and nothing is hidden by itself.
+	// raises the suggestions, and nothing is hidden by itself.
 	srv.Set(registertest.Unit{OrgNumber: "999000118", Name: "MORSELSKAP AS", OrgForm: "AS", Entity: true, Municipality: "4601", Bankrupt: true})
+	var closure suggestion.Suggestion
 	deadline := time.Now().Add(10 * time.Second)
-	for {
-		open, _ := e.app.Store.OpenSuggestions(context.Background())
-		if len(open) == 1 && open[0].Field == registersync.FieldClosed && strings.Contains(open[0].Evidence, "konkurs") {
-			break
+	for closure.ID == "" {
+		open, _ := e.app.Store.OpenSuggestions(ctx)
+		for _, sg := range open {
+			if sg.ListingID == l.ID && sg.Field == registersync.FieldClosed && strings.Contains(sg.Evidence, "konkurs") {
+				closure = sg
+			}
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("no bankruptcy suggestion after 10 s: %+v", open)
@@ -66,6 +94,48 @@ func TestEditorDiscoversFromTheRegisterAndTheCheckSuggests(t *testing.T) {
 	}
 	if got := e.listing(l.ID); got.Status != listing.StatusPending {
 		t.Errorf("the check changed the listing's status: %s", got.Status)
+	}
+
+	// A dead website: three failed weekly checks in a row.
+	dead := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusServiceUnavailable) }))
+	defer dead.Close()
+	shop := place("Skomaker Død Lenke", nordnes, []string{"sko"}, "Mo-Fr 10:00-17:00")
+	shop.Website = dead.URL + "/"
+	e.create(shop)
+	links := &linkcheck.Checker{Store: e.app.Store, Listings: e.app.Store, Log: slog.New(slog.DiscardHandler), Now: e.clock.Now,
+		AllowPrivate: true, Suggestions: &suggestion.Service{Store: e.app.Store, Listings: e.app.Listings, Now: e.clock.Now}}
+	for week := 0; week < 3; week++ {
+		if _, err := links.Run(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e.clock.Set(e.clock.Now().Add(8 * 24 * time.Hour))
+	}
+
+	// Three weeks on, the editor signs in again; the queue shows both,
+	// with their evidence; accepting one hides the bankrupt listing, the
+	// other removes the dead link.
+	admin = e.adminVisitor()
+	queue := admin.get("/admin")
+	if !strings.Contains(queue.Body, "konkurs") || !strings.Contains(queue.Body, "3 ganger") {
+		t.Fatal("the queue does not show the bankruptcy and the dead website with their evidence")
+	}
+	open, _ := e.app.Store.OpenSuggestions(ctx)
+	var deadLink suggestion.Suggestion
+	for _, sg := range open {
+		if sg.ListingID == shop.ID && sg.Field == "website" {
+			deadLink = sg
+		}
+	}
+	for _, sg := range []suggestion.Suggestion{closure, deadLink} {
+		if a := admin.post(paths.AcceptSuggestion(sg.ID), map[string][]string{"_csrf": {csrfOf(t, queue)}}); a.Status != 303 {
+			t.Fatalf("accepting %s: %d", sg.Field, a.Status)
+		}
+	}
+	if got := e.listing(l.ID); got.Status != listing.StatusHidden || got.HideReason != "permanently_closed" {
+		t.Errorf("after accepting the bankruptcy: %s %s", got.Status, got.HideReason)
+	}
+	if got := e.listing(shop.ID); got.Website != "" {
+		t.Errorf("after accepting the dead link: website %q", got.Website)
 	}
 }
 
