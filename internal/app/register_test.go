@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -73,6 +74,25 @@ func TestEditorDiscoversFromTheRegisterAndTheCheckSuggests(t *testing.T) {
 	// finder shows the editor which to place by hand.
 	if found := admin.get("/admin/oppforinger?omtrentlig=1"); !strings.Contains(found.Body, "1 oppføring") || !strings.Contains(found.Body, "URMAKER LAGUNEN") {
 		t.Error("the finder does not list the approximate position")
+	}
+
+	// The sole proprietorship's name may be its owner's own: it is not
+	// published until the editor confirms the owner agreed.
+	kari, err := e.app.Store.GetBySource(ctx, listing.SourceRegister, "orgnr:912000044")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dossier := admin.get("/admin/oppforing/" + kari.ID)
+	if !strings.Contains(dossier.Body, `name="name_consent"`) {
+		t.Error("the review page does not ask for consent to publish a sole proprietor's name")
+	}
+	verify := map[string][]string{"_csrf": {csrfOf(t, dossier)}, "version": {strconv.Itoa(kari.Version)}}
+	if a := admin.post("/admin/oppforing/"+kari.ID+"/verifiser", verify); a.Status != 400 || !strings.Contains(a.Body, "samtykket") {
+		t.Errorf("verifying without consent: %d", a.Status)
+	}
+	verify["name_consent"] = []string{"1"}
+	if a := admin.post("/admin/oppforing/"+kari.ID+"/verifiser", verify); a.Status != 303 || e.listing(kari.ID).Status != listing.StatusPublished {
+		t.Errorf("verifying with consent: %d", a.Status)
 	}
 
 	// The register reports the parent bankrupt; the background check

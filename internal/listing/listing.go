@@ -136,3 +136,14 @@ type Store interface {
 	// id; unknown ids are left out.
 	Names(ctx context.Context, ids []string) (map[string]string, error)
 }
+
+// AttributionSoleProprietorship marks a listing the register gave for a
+// sole proprietorship, whose name is often its owner's own: personal
+// data, published only with the owner's or an editor's consent.
+const AttributionSoleProprietorship = "Enhetsregisteret, NLOD; enkeltpersonforetak"
+
+// NeedsNameConsent reports whether publishing l waits for consent to
+// show its name (see AttributionSoleProprietorship).
+func (l *Listing) NeedsNameConsent() bool {
+	return l.Source.Kind == SourceRegister && l.Source.Attribution == AttributionSoleProprietorship
+}

@@ -80,13 +80,25 @@ func (s *Service) write(ctx context.Context, l *listing.Listing, admin auth.User
 
 // Verify says the municipality has checked the listing: it is published
 // (a waiting registration goes live) and shows the date publicly.
-func (s *Service) Verify(ctx context.Context, admin auth.User, id string, version int) (*listing.Listing, error) {
+func (s *Service) Verify(ctx context.Context, admin auth.User, id string, version int, nameConsent bool) (*listing.Listing, error) {
 	l, err := s.load(ctx, id, version)
 	if err != nil {
 		return nil, err
 	}
 	if l.Status == listing.StatusHidden {
 		return nil, apperr.Conflict("err.moderation.verify_hidden")
+	}
+	if l.NeedsNameConsent() && !nameConsent {
+		// A sole proprietorship's name from the register may be a person's:
+		// published when its owner has claimed it, or the editor confirms
+		// the owner agreed.
+		owners, err := s.Claims.OwnerEmails(ctx, l.ID)
+		if err != nil {
+			return nil, err
+		}
+		if len(owners) == 0 {
+			return nil, apperr.Invalid("name_consent", "err.moderation.name_consent")
+		}
 	}
 	l.Status = listing.StatusPublished
 	l.RecordVerification(admin.Email, s.Now().UTC())

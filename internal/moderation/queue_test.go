@@ -69,7 +69,7 @@ func TestQueueAndDossier(t *testing.T) {
 		t.Errorf("reports %+v", q.Reports)
 	}
 
-	if _, err := svc.Verify(ctx, editor, waiting.ID, waiting.Version); err != nil {
+	if _, err := svc.Verify(ctx, editor, waiting.ID, waiting.Version, false); err != nil {
 		t.Fatal(err)
 	}
 	d, err := svc.Dossier(ctx, waiting.ID)

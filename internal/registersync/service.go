@@ -142,6 +142,9 @@ func (s *Service) Add(ctx context.Context, orgnr, by string) (*listing.Listing, 
 		Address: listing.Address{Street: u.Address.Street, Postcode: u.Address.Postcode, City: pc.Name},
 		Status:  listing.StatusPending, WheelchairAccessible: listing.WheelchairUnknown,
 		Source: listing.Source{Kind: listing.SourceRegister, Ref: "orgnr:" + u.OrgNumber, Attribution: "Enhetsregisteret, NLOD"}}
+	if u.OrgForm == "ENK" {
+		l.Source.Attribution = listing.AttributionSoleProprietorship
+	}
 	l.Location, l.ApproximatePosition = s.place(ctx, u.Address)
 	if err := s.Listings.Create(ctx, l, listing.Change{Actor: by, Action: listing.ActionImport, Note: "Enhetsregisteret " + u.OrgNumber}); err != nil {
 		return nil, err

@@ -152,15 +152,13 @@ func checkOrgNumber(c *fiber.Ctx, register *registersync.Service, number, before
 	}
 	p, err := register.Lookup(c.UserContext(), number)
 	var ae *apperr.Error
-	switch {
-	case errors.As(err, &ae) && (ae.Code == apperr.CodeNotFound || ae.Code == apperr.CodeConflict):
+	if errors.As(err, &ae) && (ae.Code == apperr.CodeNotFound || ae.Code == apperr.CodeConflict) {
 		return ae
-	case err != nil:
-		return nil
-	case !registersync.NamesMatch(p.Name, name):
+	}
+	if err == nil && !registersync.NamesMatch(p.Name, name) {
 		return apperr.Invalid("org_number", "err.register.name_mismatch", "name", p.Name)
 	}
-	return nil
+	return nil // a register that does not answer does not stop the save
 }
 
 // refuseOrgNumber shows the form with the register's objection at the

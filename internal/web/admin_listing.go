@@ -35,6 +35,9 @@ type listingData struct {
 	Facts view.Listing
 	// PosterURL is its district's poster.
 	PosterURL string
+	// NeedsNameConsent: a sole proprietorship from the register, its name
+	// perhaps a person's; verifying asks the editor to confirm consent.
+	NeedsNameConsent bool
 }
 
 type provenanceRow struct{ Field, Value, Source, When, By string }
@@ -57,7 +60,8 @@ func (a *admin) renderListing(c *fiber.Ctx, status int, id string, ferr *form.Er
 		DistrictName: a.districts.Name(lst.District), VerifiedText: view.VerifiedText(l, lst), ConfirmedText: view.ConfirmedText(l, lst),
 		UnconfirmedText: view.UnconfirmedText(l, d.UnansweredSince), Owners: d.Owners, Scans: d.Scans,
 		StickerSVG: paths.Sticker(lst.ID, "svg"), StickerPDF: paths.Sticker(lst.ID, "pdf"), RemoveOwnerURL: paths.AdminAction(lst.ID, "eier/fjern"), Approximate: lst.ApproximatePosition,
-		Facts: view.NewListing(l, lst, a.districts.Name(lst.District), a.now()), PosterURL: paths.Poster(lst.District)}
+		Facts: view.NewListing(l, lst, a.districts.Name(lst.District), a.now()), PosterURL: paths.Poster(lst.District),
+		NeedsNameConsent: lst.NeedsNameConsent() && len(d.Owners) == 0}
 	if lst.HideReason != "" {
 		data.HideReasonText = l.T("admin.hide." + lst.HideReason)
 	}
@@ -102,8 +106,11 @@ func (a *admin) act(c *fiber.Ctx, notice string, do func(version int, v func(str
 	key := "admin.error.conflict"
 	switch ae.Code {
 	case apperr.CodeConflict:
-	case apperr.CodeInvalidParameter: // a reason missing or not on the list
+	case apperr.CodeInvalidParameter: // a reason missing or not on the list, consent not given
 		key = "admin.error.invalid"
+		if ae.Field == "name_consent" {
+			key = ae.Key
+		}
 	default:
 		return err
 	}
@@ -111,8 +118,8 @@ func (a *admin) act(c *fiber.Ctx, notice string, do func(version int, v func(str
 }
 
 func (a *admin) verify(c *fiber.Ctx) error {
-	return a.act(c, "verified", func(version int, _ func(string) string) (*listing.Listing, error) {
-		return a.moderation.Verify(c.UserContext(), *currentUser(c), c.Params("id"), version)
+	return a.act(c, "verified", func(version int, v func(string) string) (*listing.Listing, error) {
+		return a.moderation.Verify(c.UserContext(), *currentUser(c), c.Params("id"), version, v("name_consent") == "1")
 	})
 }
 

@@ -38,6 +38,9 @@ type tipRow struct {
 type listingRow struct {
 	ID, Name, AdminURL, District, Since string
 	Version                             int
+	// NeedsNameConsent: verified only from its page, where the editor
+	// confirms consent to publish a sole proprietor's name.
+	NeedsNameConsent bool
 }
 
 type claimRow struct {
@@ -59,7 +62,8 @@ func (a *admin) queue(c *fiber.Ctx) error {
 	var d queueData
 	for _, p := range q.Pending {
 		d.Pending = append(d.Pending, listingRow{ID: p.ID, Name: p.Name, AdminURL: paths.AdminListing(p.ID),
-			District: a.districts.Name(p.District), Since: view.Moment(l, p.CreatedAt), Version: p.Version})
+			District: a.districts.Name(p.District), Since: view.Moment(l, p.CreatedAt), Version: p.Version,
+			NeedsNameConsent: p.NeedsNameConsent()})
 	}
 	for _, cl := range q.Claims {
 		d.Claims = append(d.Claims, claimRow{ID: cl.ID, ListingName: cl.ListingName, AdminURL: paths.AdminListing(cl.ListingID),
