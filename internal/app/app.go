@@ -120,7 +120,8 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, err
 	}
 	a.Reader = search.NewReader(vocabulary.New(builtIn), places)
-	if a.Store, err = store.Open(ctx, cfg.DB); err != nil {
+	maxMB, _ := strconv.Atoi(cfg.DBMaxMB) // validated by config
+	if a.Store, err = store.OpenSized(ctx, cfg.DB, int64(maxMB)<<20); err != nil {
 		return nil, err
 	}
 	a.Store.Now = now
@@ -200,6 +201,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Imports:         &importer.Service{Planner: planner, Uploads: a.Store, Now: now, Log: log},
 		Scans:           a.Store,
 		RegisterMatches: a.Store,
+		Unwritable:      a.Store.Unwritable,
 		Misses:          &coverage.Recorder{Store: a.Store, Districts: a.Districts, Now: now, Log: log},
 		FreshnessAge:    cfg.FreshnessAge,
 		Readiness:       a.readiness,
@@ -420,29 +422,68 @@ func (g generations) Bump(ctx context.Context) {
 }
 
 func (a *App) readiness(ctx context.Context) web.Readiness {
-	ctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-	defer cancel()
 	r := web.Readiness{Store: "ok", Index: "ok", Cache: "disabled", CacheBackend: "memory"}
-	if err := a.Store.Ping(ctx); err != nil {
-		r.Store = "down"
-	}
-	if err := a.Index.Health(ctx); err != nil {
-		r.Index = "down"
-	}
 	if a.redis {
 		r.CacheBackend, r.Cache = "redis", "ok"
-		if err := a.cache.Ping(ctx); err != nil {
-			r.Cache = "down"
+	}
+	// Each dependency is asked at once, with its own short deadline: a hung
+	// one is reported as down without holding the others or the probe.
+	check := func(probe func(context.Context) error) <-chan error {
+		done := make(chan error, 1)
+		go func() {
+			ctx, cancel := context.WithTimeout(ctx, readinessDeadline)
+			defer cancel()
+			done <- probe(ctx)
+		}()
+		return done
+	}
+	var pending, parked int // read only after the store's answer came
+	store := check(func(ctx context.Context) error {
+		if err := a.Store.Ping(ctx); err != nil {
+			return err
+		}
+		var err1, err2 error
+		pending, err1 = a.Store.PendingCount(ctx)
+		parked, err2 = a.Store.ParkedCount(ctx)
+		return errors.Join(err1, err2)
+	})
+	writable := check(a.Store.Writable)
+	index := check(a.Index.Health)
+	cache := check(func(ctx context.Context) error {
+		if !a.redis {
+			return nil
+		}
+		return a.cache.Ping(ctx)
+	})
+	wait := func(done <-chan error) error {
+		select {
+		case err := <-done:
+			return err
+		case <-time.After(readinessDeadline + 100*time.Millisecond):
+			return context.DeadlineExceeded
 		}
 	}
-	var err1, err2 error
-	r.OutboxPending, err1 = a.Store.PendingCount(ctx)
-	r.OutboxParked, err2 = a.Store.ParkedCount(ctx)
-	if err1 != nil || err2 != nil {
+	storeErr, writeErr, indexErr, cacheErr := wait(store), wait(writable), wait(index), wait(cache)
+	switch {
+	case storeErr != nil:
 		r.Store = "down"
+	case writeErr != nil:
+		r.Store, r.OutboxPending, r.OutboxParked = "read_only", pending, parked
+	default:
+		r.OutboxPending, r.OutboxParked = pending, parked
+	}
+	if indexErr != nil {
+		r.Index = "down"
+	}
+	if cacheErr != nil {
+		r.Cache = "down"
 	}
 	return r
 }
+
+// readinessDeadline bounds each of readiness's checks; they run at once,
+// so /readyz answers within about this long.
+const readinessDeadline = 800 * time.Millisecond
 
 // Close releases everything New opened.
 func (a *App) Close() error {

@@ -53,6 +53,8 @@ type setup struct {
 	registerCheck time.Duration
 	// geocoderURL is a stand-in address API; empty: switched off.
 	geocoderURL string
+	// dbMaxMB caps the database file, standing for a small disk.
+	dbMaxMB string
 }
 
 func start(t *testing.T, s setup) *env {
@@ -68,7 +70,7 @@ func start(t *testing.T, s setup) *env {
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: testenv.Name(t),
 		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
 		SessionIdle: time.Hour, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour, FreshnessAge: 365 * 24 * time.Hour,
-		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL,
+		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB,
 	}
 	if cfg.RegisterCheck == 0 {
 		cfg.RegisterCheck = 24 * time.Hour

@@ -23,6 +23,7 @@ const (
 	CodeRateLimited      Code = "rate_limited"
 	CodeUnavailable      Code = "search_unavailable"
 	CodeMailUnavailable  Code = "mail_unavailable"
+	CodeReadOnly         Code = "read_only" // the store cannot write now (disk full, read-only)
 	CodeNotOwner         Code = "not_owner"
 	CodeNotAdmin         Code = "not_admin"
 	CodeMethodNotAllowed Code = "method_not_allowed"

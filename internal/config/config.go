@@ -54,6 +54,9 @@ type Config struct {
 
 	// SMTP; an empty SMTPHost logs e-mails instead of sending them.
 	SMTPHost, SMTPPort, SMTPUser, SMTPPassword, SMTPFrom, SMTPTLS string
+	// DBMaxMB caps the SQLite file in megabytes (REPARERER_DB_MAX_MB; 0:
+	// no cap).
+	DBMaxMB string
 	// SessionIdle ends a session unused for this long (REPARERER_SESSION_IDLE).
 	SessionIdle time.Duration
 	// ReminderInterval is how often owners are asked "still correct?"
@@ -120,6 +123,7 @@ func (c *Config) settings() []setting {
 	return []setting{
 		{"REPARERER_ADDR", "addr", ":8080", "listen address", &c.Addr},
 		{"REPARERER_DB", "db", "./data/reparerer.db", "SQLite file (created with its folder)", &c.DB},
+		{"REPARERER_DB_MAX_MB", "db-max-mb", "0", "cap on the SQLite file in MB; writes past it answer 503 (0: no cap)", &c.DBMaxMB},
 		{"REPARERER_BASE_URL", "base-url", "http://localhost:8080", "public URL, used in links", &c.BaseURL},
 		{"MEILI_URL", "meili-url", "http://127.0.0.1:7700", "Meilisearch URL", &c.MeiliURL},
 		{"MEILI_MASTER_KEY", "meili-key", "", "Meilisearch key", &c.MeiliKey},
@@ -262,6 +266,9 @@ func (c Config) validateSMTP() []error {
 		return nil
 	}
 	var errs []error
+	if mb, err := strconv.Atoi(c.DBMaxMB); c.DBMaxMB != "" && (err != nil || mb < 0) {
+		errs = append(errs, fmt.Errorf("REPARERER_DB_MAX_MB=%q: want a whole number of megabytes (0: no cap)", c.DBMaxMB))
+	}
 	if port, err := strconv.Atoi(c.SMTPPort); err != nil || port < 1 || port > 65535 {
 		errs = append(errs, fmt.Errorf("REPARERER_SMTP_PORT=%q is not a port number", c.SMTPPort))
 	}

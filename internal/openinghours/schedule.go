@@ -27,6 +27,17 @@ func mustLoadLocation(name string) *time.Location {
 
 const minutesPerDay = 24 * 60
 
+// The bounds of a schedule, so that no write can store an unbounded one:
+// a shop open in six separate spells a day is already unusual; a year's
+// dated exceptions (holidays, a summer closure, a year of renovation) fit
+// in MaxExceptions dates; the OSM text of the real data is under 200
+// characters.
+const (
+	MaxIntervals  = 6
+	MaxExceptions = 400
+	MaxText       = 1000
+)
+
 // Interval is an opening interval in minutes after local midnight. End is
 // after Start and may pass midnight; only 00:00-24:00 may last a whole day
 // (another 24-hour range cannot be written unambiguously in OSM syntax), so "Fr 22:00-02:00" is
@@ -78,9 +89,19 @@ func (s *Schedule) Known() bool {
 	return s.Text != ""
 }
 
-// Validate checks that every interval is well-formed.
+// Validate checks that every interval is well-formed and the schedule
+// within its bounds.
 func (s *Schedule) Validate() error {
+	if len(s.Exceptions) > MaxExceptions {
+		return fmt.Errorf("%d dated exceptions; at most %d", len(s.Exceptions), MaxExceptions)
+	}
+	if len(s.Text) > MaxText {
+		return fmt.Errorf("the text is longer than %d characters", MaxText)
+	}
 	check := func(where string, ivs []Interval) error {
+		if len(ivs) > MaxIntervals {
+			return fmt.Errorf("%s: %d intervals; at most %d", where, len(ivs), MaxIntervals)
+		}
 		for _, iv := range ivs {
 			if iv.Start < 0 || iv.Start >= minutesPerDay || iv.End <= iv.Start || iv.End-iv.Start > minutesPerDay ||
 				(iv.End-iv.Start == minutesPerDay && iv.Start != 0) {

@@ -14,6 +14,9 @@ import (
 
 var _ audit.Store = (*DB)(nil)
 
+// MaxAuditEntry bounds one audit entry (its changes and note) in bytes.
+const MaxAuditEntry = 128 << 10
+
 func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, listingID string, ch listing.Change, version int, changes []listing.FieldChange) error {
 	if ch.Actor == "" || ch.Action == "" {
 		return fmt.Errorf("store: write to listing %s without an actor and an action for the audit log", listingID)
@@ -21,6 +24,11 @@ func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, listingID string, ch l
 	body, err := json.Marshal(changes)
 	if err != nil {
 		return fmt.Errorf("store: encode audit entry: %w", err)
+	}
+	if len(body)+len(ch.Note) > MaxAuditEntry {
+		// The log cannot be trimmed, so nothing may make it grow without
+		// bound; validated listings stay far below this.
+		return apperr.Invalid("listing", "err.store.entry_too_large", "max", MaxAuditEntry)
 	}
 	if _, err := tx.ExecContext(ctx, `INSERT INTO audit_log (listing_id, actor, action, version, at, changes, note) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		listingID, ch.Actor, ch.Action, version, formatTime(s.Now()), string(body), ch.Note); err != nil {

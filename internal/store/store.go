@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
@@ -28,11 +29,21 @@ type DB struct {
 	db *sql.DB
 	// Now stamps outbox rows; tests may pin it.
 	Now func() time.Time
+	// refusedAt is when a write was last refused as unwritable (unix ns).
+	refusedAt atomic.Int64
 }
 
 // Open opens (creating if needed) the SQLite file at path, in WAL mode, and
 // applies pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) {
+func Open(ctx context.Context, path string) (*DB, error) { return OpenSized(ctx, path, 0) }
+
+// pageSize is SQLite's default page size, for a size limit in pages.
+const pageSize = 4096
+
+// OpenSized is Open with the database file held to maxBytes (0: no limit),
+// a quota that keeps a flood of writes from filling the disk the host
+// shares; writes past it are refused as from a full disk.
+func OpenSized(ctx context.Context, path string, maxBytes int64) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
@@ -40,6 +51,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+	if maxBytes > 0 {
+		dsn += fmt.Sprintf("&_pragma=max_page_count(%d)", max(1, maxBytes/pageSize))
+	}
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)

@@ -24,6 +24,7 @@ var statusOf = map[apperr.Code]int{
 	apperr.CodeRateLimited:      fiber.StatusTooManyRequests,
 	apperr.CodeUnavailable:      fiber.StatusServiceUnavailable,
 	apperr.CodeMailUnavailable:  fiber.StatusServiceUnavailable,
+	apperr.CodeReadOnly:         fiber.StatusServiceUnavailable,
 	apperr.CodeNotOwner:         fiber.StatusForbidden,
 	apperr.CodeNotAdmin:         fiber.StatusForbidden,
 	apperr.CodeMethodNotAllowed: fiber.StatusMethodNotAllowed,
@@ -33,6 +34,9 @@ var statusOf = map[apperr.Code]int{
 type errorHandler struct {
 	*renderer
 	log *slog.Logger
+	// unwritable recognises the store refusing writes (a full disk, a
+	// read-only file); nil: never.
+	unwritable func(error) bool
 }
 
 // jsonError is an error as the API answers it.
@@ -48,6 +52,9 @@ type jsonError struct {
 // message, so internal details never reach the client.
 func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 	ae := asAppError(err)
+	if ae.Code == apperr.CodeInternal && h.unwritable != nil && h.unwritable(err) {
+		ae = apperr.New(apperr.CodeReadOnly, "err.store.read_only").Wrap(err)
+	}
 	status, ok := statusOf[ae.Code]
 	if !ok {
 		status = fiber.StatusInternalServerError

@@ -28,6 +28,12 @@ const (
 	linksPerAddress  = 3
 	linksPerClient   = 10
 	linkWindow       = 15 * time.Minute
+	// A repairer's listing writes, an hour: per account, and per client
+	// address (an office shares one).
+	registrationsPerHour       = 10
+	registrationsPerClientHour = 30
+	editsPerHour               = 60
+	editsPerClientHour         = 300
 )
 
 var (
@@ -142,6 +148,20 @@ func (m *middleware) lookupLimit(perMinute int) fiber.Handler {
 		KeyGenerator: func(c *fiber.Ctx) string { return currentUser(c).ID },
 		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") },
 	})
+}
+
+// writeLimits bound a repairer's listing writes (registrations or edits)
+// per account and per client address, so no one fills the store: a
+// business registers once and edits now and then; an office of repairers
+// shares an address, so its limit is wider. The municipality's editors
+// are not held back per account.
+func (m *middleware) writeLimits(perAccount, perClient int, window time.Duration) (client, account fiber.Handler) {
+	reached := func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.writes_rate_limited") }
+	client = limiter.New(limiter.Config{Max: perClient, Expiration: window, LimitReached: reached})
+	account = limiter.New(limiter.Config{Max: perAccount, Expiration: window, LimitReached: reached,
+		KeyGenerator: func(c *fiber.Ctx) string { return currentUser(c).ID },
+		Next:         func(c *fiber.Ctx) bool { return currentUser(c) == nil || currentUser(c).Admin() }})
+	return client, account
 }
 
 // linkLimits hold back sign-in e-mails per client address and per e-mail

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
 )
@@ -56,9 +58,11 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	my.Post("/logg-ut", mw.requireUser, csrf, acct.signOut)
 	my.Get("/", mw.requireUser, csrf, acct.overview)
 	my.Get("/ny", mw.requireUser, csrf, acct.registerForm)
-	my.Post("/ny", mw.requireUser, csrf, acct.registerSubmit)
+	registrationsByClient, registrationsByAccount := mw.writeLimits(registrationsPerHour, registrationsPerClientHour, time.Hour)
+	my.Post("/ny", mw.requireUser, csrf, registrationsByClient, registrationsByAccount, acct.registerSubmit)
 	my.Get("/oppforing/:id", mw.requireUser, csrf, acct.editForm)
-	my.Post("/oppforing/:id", mw.requireUser, csrf, acct.editSubmit)
+	editsByClient, editsByAccount := mw.writeLimits(editsPerHour, editsPerClientHour, time.Hour)
+	my.Post("/oppforing/:id", mw.requireUser, csrf, editsByClient, editsByAccount, acct.editSubmit)
 	app.Get("/_/postnummer/:code", pub.postcodeCentre) // the register form's map
 	// The register form's "fill in from Enhetsregisteret": for signed-in
 	// repairers only, and held back per client.

@@ -47,7 +47,7 @@ import (
 
 // Readiness is the answer of /readyz.
 type Readiness struct {
-	Store         string `json:"store"`
+	Store         string `json:"store"` // ok, read_only (reads work, writes do not) or down
 	Index         string `json:"index"`
 	Cache         string `json:"cache"`
 	CacheBackend  string `json:"cache_backend"`
@@ -57,8 +57,8 @@ type Readiness struct {
 	OutboxParked int `json:"outbox_parked"`
 }
 
-// Ready reports whether the service can answer: the store and the index
-// are reachable (the cache is optional).
+// Ready reports whether the service can answer: the store can read and
+// write and the index is reachable (the cache is optional).
 func (r Readiness) Ready() bool { return r.Store == "ok" && r.Index == "ok" }
 
 // ListingReader reads listings; nothing in web writes one except through
@@ -111,7 +111,9 @@ type Deps struct {
 	Scans      printout.Scans
 	// RegisterMatches is what the register checks found.
 	RegisterMatches RegisterMatches
-	Misses          *coverage.Recorder
+	// Unwritable recognises the store refusing writes, answered 503.
+	Unwritable func(error) bool
+	Misses     *coverage.Recorder
 	// FreshnessAge puts a listing on the freshness list.
 	FreshnessAge time.Duration
 	Readiness    func(ctx context.Context) Readiness
@@ -135,7 +137,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	r := &renderer{pages: p, messages: d.Messages, baseURL: d.BaseURL,
 		tileURL: d.TileURL, tileAttribution: d.TileAttribution, tileAttributionURL: d.TileAttributionURL}
-	errs := &errorHandler{renderer: r, log: d.Log}
+	errs := &errorHandler{renderer: r, log: d.Log, unwritable: d.Unwritable}
 	mw := &middleware{auth: d.Auth, renderer: r}
 	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, suggestions: d.Suggestions, districts: d.Districts,
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,

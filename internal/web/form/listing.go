@@ -26,6 +26,10 @@ const (
 	maxClosureDays  = 366
 )
 
+// TooManyDates is Schedule's answer when the exceptions name more dates
+// than a schedule holds (openinghours.MaxExceptions).
+const TooManyDates = "too-many-dates"
+
 // Listing is the register/edit form as typed, so that a refused form
 // comes back exactly as it was sent.
 type Listing struct {
@@ -195,6 +199,9 @@ func (f *Listing) Schedule() (openinghours.Schedule, string) {
 			ivs = append(ivs, iv)
 		}
 		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+			if len(s.Exceptions) >= openinghours.MaxExceptions {
+				return s, TooManyDates
+			}
 			key := [3]int{d.Year(), int(d.Month()), d.Day()}
 			if r.Yearly {
 				key[0] = 0
@@ -284,7 +291,9 @@ func (f *Listing) Apply(l *listing.Listing, original Listing, postcodes *postcod
 		l.Location, l.ApproximatePosition = at, unmoved || atCentre
 	}
 	hours, row := f.Schedule()
-	if row != "" {
+	if row == TooManyDates {
+		bad["x0_from"] = "form.error.too_many_dates"
+	} else if row != "" {
 		bad[row] = "form.error.hours"
 	} else if before, _ := original.Schedule(); !reflect.DeepEqual(hours, before) {
 		// Only a change in the editor replaces the hours, so the original

@@ -1,0 +1,117 @@
+package app_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
+)
+
+// The security and reliability suite (issue 15): each test reproduces a
+// finding of the black-box test and shows it fixed.
+
+// Finding 1: one POST of the edit form with 60 exception rows of 365 days
+// each stored 1.55 MB of hours and a 1.8 MB audit entry. Now the form is
+// refused at the exceptions with nothing stored, and edits are limited
+// per account.
+func TestWritesAreBounded(t *testing.T) {
+	e := start(t, setup{})
+	ctx := context.Background()
+	shop := place("Skomaker Grense", nordnes, []string{"sko"}, "Mo-Fr 10:00-17:00")
+	shop.OrgNumber = "923609016"
+	e.owned(shop, "eier@grense.example")
+	owner := e.signIn(t, "eier@grense.example")
+	editPath := "/min-side/oppforing/" + shop.ID
+	values := formValues(t, owner.get(editPath).Body, "listing-form")
+	for i := 0; i < 60; i++ {
+		values.Set(fmt.Sprintf("x%d_from", i), fmt.Sprintf("%d-01-01", 2027+i))
+		values.Set(fmt.Sprintf("x%d_to", i), fmt.Sprintf("%d-12-31", 2027+i))
+	}
+	before, _ := e.app.Store.History(ctx, shop.ID)
+	refused := owner.post(editPath, values)
+	if refused.Status != 400 || !strings.Contains(refused.Body, "for mange datoer") {
+		t.Fatalf("60 year-long exceptions: %d, want 400 at the exceptions", refused.Status)
+	}
+	after, _ := e.app.Store.History(ctx, shop.ID)
+	if got := e.listing(shop.ID); len(after) != len(before) || len(got.OpeningHours.Exceptions) != 0 || got.Version != shop.Version {
+		t.Errorf("something was stored: %d audit entries (was %d), %d exceptions", len(after), len(before), len(got.OpeningHours.Exceptions))
+	}
+	// Past the service: the listing service refuses an oversized schedule
+	// from any writer.
+	big := e.listing(shop.ID)
+	for d := 0; d < 401; d++ {
+		big.OpeningHours.Exceptions = append(big.OpeningHours.Exceptions, listingException(2027, d))
+	}
+	if err := e.app.Listings.Update(ctx, big, listing.Change{Actor: "cli", Action: listing.ActionAdminEdit}); len(listing.Problems(err)) == 0 {
+		t.Errorf("401 dated exceptions through the service: %v", err)
+	}
+
+	// Edits per account: the 61st within the hour is held back.
+	values = formValues(t, owner.get(editPath).Body, "listing-form")
+	values.Set("phone", "12") // refused, but counted: a flood of bad posts is a flood too
+	status := 0
+	for i := 0; i < 61 && status != 429; i++ {
+		status = owner.post(editPath, values).Status
+	}
+	if status != 429 {
+		t.Errorf("61 edits in an hour: last %d, want 429", status)
+	}
+}
+
+func listingException(year, day int) openinghours.Exception {
+	d := time.Date(year, time.January, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, day)
+	return openinghours.Exception{Year: d.Year(), Month: int(d.Month()), Day: d.Day()}
+}
+
+// Finding 1 (continued): with the disk full every write answered 500 while
+// /readyz said "store":"ok". Now writes answer 503 with a clear message,
+// readiness says read_only, and reads keep working.
+func TestAFullDiskRefusesWritesAndSaysSo(t *testing.T) {
+	e := start(t, setup{dbMaxMB: "1"}) // the cap stands for a full disk
+	ctx := context.Background()
+	shop := place("Skomaker Fullt", nordnes, []string{"sko"}, "Mo-Fr 10:00-17:00")
+	shop.OrgNumber = "923609016"
+	e.owned(shop, "eier@fullt.example")
+	owner := e.signIn(t, "eier@fullt.example")
+	e.waitIndexed()
+	filler := strings.Repeat("reparasjon ", 180)
+	// Fill it with big listings, then smaller ones into what is left.
+	n := 0
+	for _, words := range []int{180, 20, 1} {
+		for ; ; n++ {
+			l := place(fmt.Sprintf("Fyll %d", n), nordnes, []string{"sko"}, "")
+			l.DescriptionNB = strings.Repeat("reparasjon ", words)
+			err := e.app.Listings.Create(ctx, l, listing.Change{Actor: "cli", Action: listing.ActionCreate})
+			if err != nil {
+				if !e.app.Store.Unwritable(err) {
+					t.Fatalf("after %d listings: %v, want the store refusing to write", n, err)
+				}
+				break
+			}
+			if n > 5000 {
+				t.Fatal("the store never filled up")
+			}
+		}
+	}
+	editPath := "/min-side/oppforing/" + shop.ID
+	values := formValues(t, owner.get(editPath).Body, "listing-form")
+	values.Set("description_nb", filler)
+	if a := owner.post(editPath, values); a.Status != 503 || !strings.Contains(a.Body, "Kan ikke lagre akkurat nå") {
+		t.Errorf("an edit on a full disk: %d, want 503 saying so", a.Status)
+	}
+	status, body := e.get("/readyz")
+	if status != 503 || !strings.Contains(string(body), `"store":"read_only"`) {
+		t.Errorf("readyz on a full disk: %d %s", status, body)
+	}
+	if status, page := e.get("/reparator/" + shop.Slug); status != 200 || !strings.Contains(string(page), "Skomaker Fullt") {
+		t.Errorf("reading a listing on a full disk: %d", status)
+	}
+	if r := e.search(url.Values{"q": {"skomaker"}}); r.Total == 0 {
+		t.Error("search on a full disk found nothing")
+	}
+}
