@@ -115,3 +115,42 @@ func TestAFullDiskRefusesWritesAndSaysSo(t *testing.T) {
 		t.Error("search on a full disk found nothing")
 	}
 }
+
+// mailsTo counts the e-mails sent to an address.
+func mailsTo(e *env, address string) int {
+	n := 0
+	for _, m := range e.mail.All() {
+		if m.To == address {
+			n++
+		}
+	}
+	return n
+}
+
+// Finding 2: three requests for an editor's address from one client made
+// the editor's own request from another client answer 429. Now the
+// editor's request is answered as always and a link already in their
+// inbox signs them in.
+func TestOthersCannotLockAnAddressOut(t *testing.T) {
+	e := start(t, setup{})
+	attacker := e.visitor()
+	for i := 0; i < 5; i++ {
+		form := attacker.get("/min-side/logg-inn")
+		attacker.post("/min-side/logg-inn", url.Values{"_csrf": {csrfOf(t, form)}, "email": {editorEmail}})
+	}
+	if n := mailsTo(e, editorEmail); n != 3 {
+		t.Errorf("five requests by someone else mailed the editor %d links, want at most 3", n)
+	}
+	editor := e.visitor()
+	form := editor.get("/min-side/logg-inn")
+	asked := editor.post("/min-side/logg-inn", url.Values{"_csrf": {csrfOf(t, form)}, "email": {editorEmail}})
+	if asked.Status != 200 || !strings.Contains(asked.Body, editorEmail) {
+		t.Fatalf("the editor's own request: %d, want the usual answer", asked.Status)
+	}
+	link := signInLink(t, e.mail.WaitFor(t, editorEmail).Text)
+	opened := editor.get(link)
+	token := strings.TrimPrefix(link, "/min-side/logg-inn/lenke?token=")
+	if a := editor.post("/min-side/logg-inn/lenke", url.Values{"_csrf": {csrfOf(t, opened)}, "token": {token}}); a.Status != 303 {
+		t.Errorf("signing in with a link from the inbox: %d", a.Status)
+	}
+}

@@ -1,10 +1,13 @@
 package web
 
 import (
+	"strings"
+
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/auth"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
 )
@@ -39,6 +42,20 @@ func (a *account) linkLimitReached(c *fiber.Ctx) error {
 	return a.renderSignIn(c, fiber.StatusTooManyRequests, signInBody{State: "form", Email: v.Get("email"),
 		Next:  auth.SafeNext(v.Get("next")),
 		Error: &form.Error{Field: "email", Message: l.T("signin.error.rate_limited", "minutes", l.Int(int(linkWindow.Minutes())))}})
+}
+
+// linksAlreadySent answers a request for an address that has had its
+// links lately exactly as a sent link is answered, sending nothing: the
+// person at that address uses a link already in their inbox, whoever
+// else asked.
+func (a *account) linksAlreadySent(c *fiber.Ctx) error {
+	l, v := a.lang(c), postValues(c)
+	address, ok := listing.NormalizeEmail(strings.TrimSpace(v.Get("email")))
+	if !ok {
+		return a.renderSignIn(c, fiber.StatusBadRequest, signInBody{State: "form", Email: v.Get("email"), Next: auth.SafeNext(v.Get("next")),
+			Error: &form.Error{Field: "email", Message: l.T("signin.error.email")}})
+	}
+	return a.renderSignIn(c, fiber.StatusOK, signInBody{State: "sent", Email: address})
 }
 
 // signInSubmit sends a sign-in link; the answer is the same whether or

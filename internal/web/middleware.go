@@ -165,11 +165,15 @@ func (m *middleware) writeLimits(perAccount, perClient int, window time.Duration
 }
 
 // linkLimits hold back sign-in e-mails per client address and per e-mail
-// address; reached answers the request that went over.
-func (m *middleware) linkLimits(reached fiber.Handler) []fiber.Handler {
+// address. A client over its limit is told so (clientReached); an address
+// that has had its links is answered as if one were sent (addressReached)
+// and mailed nothing more, so others asking for someone's address can
+// neither flood their inbox nor lock them out: the links already sent
+// still work.
+func (m *middleware) linkLimits(clientReached, addressReached fiber.Handler) []fiber.Handler {
 	return []fiber.Handler{
-		limiter.New(limiter.Config{Max: linksPerClient, Expiration: linkWindow, LimitReached: reached}),
-		limiter.New(limiter.Config{Max: linksPerAddress, Expiration: linkWindow, LimitReached: reached,
+		limiter.New(limiter.Config{Max: linksPerClient, Expiration: linkWindow, LimitReached: clientReached}),
+		limiter.New(limiter.Config{Max: linksPerAddress, Expiration: linkWindow, LimitReached: addressReached,
 			KeyGenerator: func(c *fiber.Ctx) string {
 				return "address:" + strings.ToLower(strings.TrimSpace(c.FormValue("email")))
 			}}),

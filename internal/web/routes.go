@@ -50,7 +50,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	// every form post carries a checked CSRF token.
 	my := app.Group("/min-side", mw.withUser)
 	my.Get("/logg-inn", csrf, acct.signInForm)
-	my.Post("/logg-inn", append(append([]fiber.Handler{csrf}, mw.linkLimits(acct.linkLimitReached)...), acct.signInSubmit)...)
+	my.Post("/logg-inn", append(append([]fiber.Handler{csrf}, mw.linkLimits(acct.linkLimitReached, acct.linksAlreadySent)...), acct.signInSubmit)...)
 	my.Get("/logg-inn/lenke", csrf, acct.signInLink)
 	my.Post("/logg-inn/lenke", csrf, acct.signInSpend)
 	my.Get("/bekreft", csrf, acct.confirmLink)
