@@ -154,3 +154,37 @@ func TestOthersCannotLockAnAddressOut(t *testing.T) {
 		t.Errorf("signing in with a link from the inbox: %d", a.Status)
 	}
 }
+
+// Finding 3: a leading "+" or "-", or a formula after a ";" inside a cell,
+// reached the editor's CSV files; anyone could plant one in the missed
+// searches by searching three times. Every export now defuses them.
+func TestExportsRunNoFormulas(t *testing.T) {
+	e := start(t, setup{})
+	shop := place("Skomaker Formel", nordnes, []string{"sko"}, "Mo-Fr 10:00-17:00")
+	shop.Services = []string{"såling", "=1+1"} // what a careless import might bring
+	e.create(shop)
+	e.waitIndexed()
+	planted := `+hyperlink("http://evil.example";"klikk")`
+	for i := 0; i < 3; i++ {
+		e.get("/?q=" + url.QueryEscape(planted))
+	}
+	admin := e.adminVisitor()
+	deadline := time.Now().Add(5 * time.Second)
+	var missed string
+	for !strings.Contains(missed, "hyperlink") && time.Now().Before(deadline) {
+		missed = admin.get("/admin/statistikk/sok-uten-treff.csv").Body
+		time.Sleep(20 * time.Millisecond) // polling the recorder's flush, not waiting for time to pass
+	}
+	if !strings.Contains(missed, `'+hyperlink`) {
+		t.Errorf("the missed searches CSV:\n%s", missed)
+	}
+	for _, cell := range strings.FieldsFunc(missed, func(r rune) bool { return r == ';' || r == ',' || r == '\n' }) {
+		if c := strings.TrimLeft(cell, ` "`); c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
+			t.Errorf("a cell a spreadsheet would run in the missed searches: %q", c)
+		}
+	}
+	_, open := e.get("/data/repairers.csv")
+	if !strings.Contains(string(open), "såling|'=1+1") {
+		t.Errorf("open data: services not joined with | and defused:\n%s", open)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/spreadsheet"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
 )
 
@@ -46,7 +47,7 @@ func (a *admin) vouchersCSV(c *fiber.Ctx) error {
 	for _, p := range published {
 		if p.AcceptsRepairVoucher {
 			rows = append(rows, []string{p.Name, p.OrgNumber, p.Address.Street, p.Address.Postcode, p.Address.City,
-				a.districts.Name(p.District), strings.Join(p.Categories, ";"), p.Phone, p.Email, p.Website,
+				a.districts.Name(p.District), spreadsheet.List(p.Categories), p.Phone, p.Email, p.Website,
 				paths.Absolute(a.baseURL, paths.Listing(p.Slug)), view.TimeText(p.VerifiedAt)})
 		}
 	}

@@ -13,8 +13,8 @@ import (
 	"github.com/bergenreparerer/reparerer/frontend"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/spreadsheet"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
-	"github.com/bergenreparerer/reparerer/internal/web/view"
 )
 
 const langCookie = "lang"
@@ -208,9 +208,9 @@ func (r *renderer) renderPart(c *fiber.Ctx, status int, name, part string, data 
 	return nil
 }
 
-// sendCSV answers with a CSV download (cells defused by view.CSV).
+// sendCSV answers with a CSV download (cells defused by spreadsheet).
 func sendCSV(c *fiber.Ctx, filename string, header []string, rows [][]string) error {
-	body, err := view.CSV(header, rows)
+	body, err := spreadsheet.Write(header, rows)
 	if err != nil {
 		return err
 	}

@@ -1,16 +1,14 @@
 package view
 
 import (
-	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/spreadsheet"
 )
 
 // Public is what the public may see of a listing: no moderation state, no
@@ -146,11 +144,11 @@ func OpenDataRow(l *listing.Listing, baseURL string) []string {
 		attribution = "Bergen Reparerer, NLOD 2.0"
 	}
 	return []string{l.ID, l.Slug, paths.Absolute(baseURL, paths.Listing(l.Slug)), l.Name, l.OrgNumber,
-		strings.Join(l.Categories, ";"), strings.Join(l.Services, ";"), l.Address.Street, l.Address.Postcode, l.Address.City,
+		spreadsheet.List(l.Categories), spreadsheet.List(l.Services), l.Address.Street, l.Address.Postcode, l.Address.City,
 		l.District, strconv.FormatFloat(l.Location.Lat, 'f', -1, 64), strconv.FormatFloat(l.Location.Lng, 'f', -1, 64),
 		l.Phone, l.Email, l.Website, hours, l.PriceInfo, price,
 		strconv.FormatBool(l.AcceptsRepairVoucher), l.WheelchairAccessible, TimeText(l.VerifiedAt),
-		strings.Join(l.VerifiedFieldNames(), ";"), strconv.FormatBool(changedSinceVerification(l)), TimeText(l.ConfirmedAt),
+		spreadsheet.List(l.VerifiedFieldNames()), strconv.FormatBool(changedSinceVerification(l)), TimeText(l.ConfirmedAt),
 		l.Source.Kind, attribution}
 }
 
@@ -160,34 +158,4 @@ func TimeText(t *time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// CSV writes a CSV file; every cell is defused so that a spreadsheet
-// never runs it as a formula.
-func CSV(header []string, rows [][]string) ([]byte, error) {
-	var buf bytes.Buffer
-	w := csv.NewWriter(&buf)
-	if err := w.Write(header); err != nil {
-		return nil, err
-	}
-	for _, r := range rows {
-		cells := make([]string, len(r))
-		for i, v := range r {
-			cells[i] = DefuseFormula(v)
-		}
-		if err := w.Write(cells); err != nil {
-			return nil, err
-		}
-	}
-	w.Flush()
-	return buf.Bytes(), w.Error()
-}
-
-// DefuseFormula keeps spreadsheet programs from running a cell as a
-// formula. "+" is left alone: E.164 phone numbers start with it.
-func DefuseFormula(v string) string {
-	if v != "" && strings.ContainsRune("=@\t\r", rune(v[0])) {
-		return "'" + v
-	}
-	return v
 }
