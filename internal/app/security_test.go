@@ -188,3 +188,41 @@ func TestExportsRunNoFormulas(t *testing.T) {
 		t.Errorf("open data: services not joined with | and defused:\n%s", open)
 	}
 }
+
+// Finding 4: concurrent registrations of one name answered 500 (3 of 10),
+// and the 101st listing of one name in one district too. Now every one
+// gets its own slug, the 1,000th as well.
+func TestSlugsHaveNoRaceAndNoCeiling(t *testing.T) {
+	e := start(t, setup{})
+	ctx := context.Background()
+	errs := make(chan error, 10)
+	for i := 0; i < 10; i++ {
+		go func() {
+			l := place("Samme Navn", nordnes, []string{"sko"}, "")
+			errs <- e.app.Listings.Create(ctx, l, listing.Change{Actor: "cli", Action: listing.ActionCreate})
+		}()
+	}
+	for i := 0; i < 10; i++ {
+		if err := <-errs; err != nil {
+			t.Errorf("concurrent create: %v", err)
+		}
+	}
+	var last *listing.Listing
+	for i := 10; i < 1000; i++ {
+		last = place("Samme Navn", nordnes, []string{"sko"}, "")
+		if err := e.app.Listings.Create(ctx, last, listing.Change{Actor: "cli", Action: listing.ActionCreate}); err != nil {
+			t.Fatalf("listing %d of one name: %v", i+1, err)
+		}
+	}
+	if last.Slug != "samme-navn-bergenhus-999" {
+		t.Errorf("the 1,000th slug: %q", last.Slug)
+	}
+	all, _ := e.app.Store.All(ctx)
+	seen := map[string]bool{}
+	for _, l := range all {
+		if seen[l.Slug] {
+			t.Errorf("slug %q twice", l.Slug)
+		}
+		seen[l.Slug] = true
+	}
+}

@@ -123,6 +123,8 @@ type Store interface {
 	// GetBySource finds the listing imported from a source record.
 	GetBySource(ctx context.Context, kind, ref string) (*Listing, error)
 	SlugTaken(ctx context.Context, slug string) (bool, error)
+	// LastSlugNumber is the highest n of the slugs "prefix-n" (0: none).
+	LastSlugNumber(ctx context.Context, prefix string) (int, error)
 	// Published returns all published listings ordered by slug.
 	Published(ctx context.Context) ([]*Listing, error)
 	// WithStatus returns the listings in one status, newest first.

@@ -14,6 +14,12 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/district"
 )
 
+// ErrSlugTaken is the store refusing a slug another listing took first.
+var ErrSlugTaken = errors.New("listing: slug taken")
+
+// maxSlugAttempts bounds how often a create picks its slug again.
+const maxSlugAttempts = 20
+
 // Service writes listings: it normalises and validates them, derives the
 // district, assigns id and slug, and stamps times before the store sees them.
 type Service struct {
@@ -168,12 +174,20 @@ func (s *Service) create(ctx context.Context, l *Listing, ch Change) error {
 		return err
 	}
 	l.ID = id
-	if l.Slug, err = s.uniqueSlug(ctx, l); err != nil {
-		return err
-	}
 	now := s.Now().UTC()
 	l.CreatedAt, l.UpdatedAt, l.Version = now, now, 1
-	if err := s.Store.Create(ctx, l, ch); err != nil {
+	// Two writers may pick the same free slug at once; the store takes
+	// one, and the other picks again.
+	for attempt := 0; ; attempt++ {
+		if l.Slug, err = s.uniqueSlug(ctx, l); err != nil {
+			return err
+		}
+		err = s.Store.Create(ctx, l, ch)
+		if !errors.Is(err, ErrSlugTaken) || attempt == maxSlugAttempts {
+			break
+		}
+	}
+	if err != nil {
 		return fmt.Errorf("listing: create %q: %w", l.Name, err)
 	}
 	s.written()
@@ -208,17 +222,14 @@ func (s *Service) update(ctx context.Context, l *Listing, ch Change) error {
 }
 
 // uniqueSlug derives the slug from the name; a name already taken gets the
-// district added ("xxl-asane"), then a number.
+// district added ("xxl-asane"), then the next free number
+// ("xxl-asane-2", …, without end).
 func (s *Service) uniqueSlug(ctx context.Context, l *Listing) (string, error) {
 	base := slug.Make(l.Name) // å→a, ø→o like the district slugs
 	if base == "" {
 		base = "reparator"
 	}
-	candidates := []string{base, base + "-" + l.District}
-	for i := 2; i < 100; i++ {
-		candidates = append(candidates, base+"-"+l.District+"-"+strconv.Itoa(i))
-	}
-	for _, c := range candidates {
+	for _, c := range []string{base, base + "-" + l.District} {
 		taken, err := s.Store.SlugTaken(ctx, c)
 		if err != nil {
 			return "", fmt.Errorf("listing: check slug %q: %w", c, err)
@@ -227,7 +238,12 @@ func (s *Service) uniqueSlug(ctx context.Context, l *Listing) (string, error) {
 			return c, nil
 		}
 	}
-	return "", fmt.Errorf("listing: no free slug for %q", l.Name)
+	prefix := base + "-" + l.District
+	n, err := s.Store.LastSlugNumber(ctx, prefix)
+	if err != nil {
+		return "", fmt.Errorf("listing: number slug %q: %w", prefix, err)
+	}
+	return prefix + "-" + strconv.Itoa(max(n, 1)+1), nil
 }
 
 func newID() (string, error) {

@@ -32,7 +32,9 @@ func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) 
 	return s.inTx(ctx, func(tx *sql.Tx) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO listings (`+listingColumns+`)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
-		if err != nil {
+		if isUniqueViolation(err) && strings.Contains(err.Error(), "listings.slug") {
+			return listing.ErrSlugTaken
+		} else if err != nil {
 			return fmt.Errorf("store: insert listing %q: %w", l.Slug, err)
 		}
 		if err := s.appendAudit(ctx, tx, l.ID, ch, l.Version, listing.Diff(nil, l)); err != nil {
@@ -114,6 +116,18 @@ func (s *DB) SlugTaken(ctx context.Context, slug string) (bool, error) {
 		return false, fmt.Errorf("store: check slug %q: %w", slug, err)
 	}
 	return n > 0, nil
+}
+
+// LastSlugNumber is the highest n of the slugs "prefix-n" (0: none).
+func (s *DB) LastSlugNumber(ctx context.Context, prefix string) (int, error) {
+	var n sql.NullInt64
+	// GLOB, unlike LIKE, has no escape to forget: a slug is [a-z0-9-].
+	err := s.db.QueryRowContext(ctx, `SELECT max(CAST(substr(slug, ?) AS INTEGER)) FROM listings
+		WHERE slug GLOB ? AND substr(slug, ?) NOT GLOB '*[^0-9]*'`, len(prefix)+2, prefix+"-[0-9]*", len(prefix)+2).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("store: number slug %q: %w", prefix, err)
+	}
+	return int(n.Int64), nil
 }
 
 // Published returns every published listing, ordered by slug.
