@@ -10,6 +10,7 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 // The security and reliability suite (issue 15): each test reproduces a
@@ -224,5 +225,46 @@ func TestSlugsHaveNoRaceAndNoCeiling(t *testing.T) {
 			t.Errorf("slug %q twice", l.Slug)
 		}
 		seen[l.Slug] = true
+	}
+}
+
+// Finding 5: after Redis restarted empty and counted its generation from 1
+// again, an instance kept serving answers cached under its higher
+// generation for about a minute. Now the generation never goes back: the
+// very next browse after an edit shows it.
+func TestARedisRestartServesNothingStale(t *testing.T) {
+	redis := testenv.StartRedis(t)
+	e := start(t, setup{redisURL: redis.URL()})
+	e.seed() // several writes: the generation is well past 1
+	browse := url.Values{"district": {"bergenhus"}, "category": {"klaer"}}
+	e.search(browse)
+	if r := e.search(browse); r.Cache != "hit" {
+		t.Fatalf("before the restart: cache %q, want hit", r.Cache)
+	}
+	redis.Restart(t)
+	// Wait until the instance is watching the generation again, as it is
+	// in the finding.
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		if _, r := readyz(t, e); r["cache"] == "ok" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the cache is not back 10 s after Redis restarted")
+		}
+		time.Sleep(20 * time.Millisecond) // polling a condition
+	}
+	e.search(browse) // cached again, under whatever generation is current
+	l, err := e.app.Store.GetBySlug(context.Background(), "nordnes-som")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Name = "Nordnes Søm etter omstart"
+	if err := e.app.Listings.Update(context.Background(), l, testChange); err != nil {
+		t.Fatal(err)
+	}
+	e.waitIndexed()
+	if r := e.search(browse); len(r.Hits) != 1 || r.Hits[0].Name != "Nordnes Søm etter omstart" {
+		t.Errorf("the first browse after the edit: cache %q %v, want the new name", r.Cache, names(r))
 	}
 }

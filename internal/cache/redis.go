@@ -44,10 +44,32 @@ local gen = redis.call('GET', KEYS[1]) or '0'
 return {gen, redis.call('GET', ARGV[1] .. gen .. ':' .. ARGV[2])}
 `)
 
-// bumpScript moves the generation on and tells every instance.
+// bumpScript moves the generation on and tells every instance. A Redis
+// restarted empty counts from 1 again; ARGV[1] is the generation the
+// bumping instance knows, and the new one is always past it, so no
+// instance ever sees the generation go back to numbers it has answers
+// cached under.
 var bumpScript = redis.NewScript(`
 local gen = redis.call('INCR', KEYS[1])
+local known = tonumber(ARGV[1])
+if gen <= known then
+  gen = known + 1
+  redis.call('SET', KEYS[1], gen)
+end
 redis.call('PUBLISH', KEYS[1], gen)
+return gen
+`)
+
+// raiseScript moves a generation that went back (Redis restarted empty)
+// past the one ARGV[1] an instance knows, and tells every instance.
+var raiseScript = redis.NewScript(`
+local gen = tonumber(redis.call('GET', KEYS[1]) or '0')
+local known = tonumber(ARGV[1])
+if gen <= known then
+  gen = known + 1
+  redis.call('SET', KEYS[1], gen)
+  redis.call('PUBLISH', KEYS[1], gen)
+end
 return gen
 `)
 
@@ -104,6 +126,13 @@ func (r *Redis) watch(ctx context.Context) {
 				g, err := r.client.Get(ctx, r.genKey()).Uint64()
 				if err != nil && !errors.Is(err, redis.Nil) {
 					break receive
+				}
+				if known := r.gen.Load(); g < known {
+					// Redis restarted empty: every instance moves past what
+					// any of them has cached.
+					if g, err = raiseScript.Run(ctx, r.client, []string{r.genKey()}, known).Uint64(); err != nil {
+						break receive
+					}
 				}
 				r.advance(g)
 				r.genKnown.Store(true)
@@ -187,7 +216,7 @@ func (r *Redis) Set(ctx context.Context, key string, gen uint64, value []byte) e
 
 // Bump moves to a new generation, for every instance sharing this Redis.
 func (r *Redis) Bump(ctx context.Context) error {
-	g, err := bumpScript.Run(ctx, r.client, []string{r.genKey()}).Uint64()
+	g, err := bumpScript.Run(ctx, r.client, []string{r.genKey()}, r.gen.Load()).Uint64()
 	if err != nil {
 		r.bumpOwed.Store(true)
 		return fmt.Errorf("cache: redis bump generation: %w", err)

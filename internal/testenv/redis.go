@@ -77,3 +77,16 @@ func startRedis(tb testing.TB) (*Redis, error) {
 
 // Stop kills the server.
 func (r *Redis) Stop() { r.p.stop() }
+
+// Restart kills the server and starts it again on the same port, empty,
+// as a Redis without persistence comes back after a crash.
+func (r *Redis) Restart(tb testing.TB) {
+	tb.Helper()
+	r.p.stop()
+	if err := r.p.start(); err != nil {
+		tb.Fatal(err)
+	}
+	if err := waitTCP(r.Addr, 10*time.Second); err != nil {
+		tb.Fatalf("%v\nredis log:\n%s", err, r.p.tail())
+	}
+}
