@@ -204,6 +204,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Unwritable:      a.Store.Unwritable,
 		Misses:          &coverage.Recorder{Store: a.Store, Districts: a.Districts, Now: now, Log: log},
 		FreshnessAge:    cfg.FreshnessAge,
+		RequestTimeout:  cfg.RequestTimeout,
 		Readiness:       a.readiness,
 		Now:             now,
 		Log:             log,

@@ -268,3 +268,44 @@ func TestARedisRestartServesNothingStale(t *testing.T) {
 		t.Errorf("the first browse after the edit: cache %q %v, want the new name", r.Cache, names(r))
 	}
 }
+
+// Finding 6: with Meilisearch hung (SIGSTOP) every uncached search held
+// its connection 10 s, and /readyz said the store and the cache were down
+// with 0 edits pending. Now a search answers 503 within 2 s; listing
+// pages, open data and writes keep working; /readyz answers within a
+// second, truthfully.
+func TestAHungIndexHoldsNothing(t *testing.T) {
+	meili := testenv.StartMeili(t)
+	e := start(t, setup{meili: meili})
+	e.seed()
+	shop := place("Skomaker Heng", nordnes, []string{"sko"}, "Mo-Fr 10:00-17:00")
+	shop.OrgNumber = "923609016"
+	e.owned(shop, "eier@heng.example")
+	owner := e.signIn(t, "eier@heng.example")
+	e.waitIndexed()
+	meili.Hang(t)
+
+	started := time.Now()
+	status, _ := e.get("/api/v1/search?q=glidel%C3%A5s&district=fana")
+	if took := time.Since(started); status != 503 || took > 2500*time.Millisecond {
+		t.Errorf("a search with the index hung: %d after %v, want 503 within 2 s", status, took)
+	}
+	if status, page := e.get("/reparator/" + shop.Slug); status != 200 || !strings.Contains(string(page), "Skomaker Heng") {
+		t.Errorf("a listing page with the index hung: %d", status)
+	}
+	if status, _ := e.get("/data/repairers.geojson"); status != 200 {
+		t.Errorf("open data with the index hung: %d", status)
+	}
+	editPath := "/min-side/oppforing/" + shop.ID
+	values := formValues(t, owner.get(editPath).Body, "listing-form")
+	values.Set("price_info", "Såling fra 400 kr")
+	if a := owner.post(editPath, values); a.Status != 303 {
+		t.Errorf("an edit with the index hung: %d", a.Status)
+	}
+	started = time.Now()
+	code, r := readyz(t, e)
+	if took := time.Since(started); took > 1500*time.Millisecond || code != 503 || r["store"] != "ok" || r["index"] != "down" ||
+		r["cache"] != "disabled" || r["outbox_pending"].(float64) < 1 {
+		t.Errorf("readyz with the index hung: %d %v after %v, want 503 at once: store ok, index down, the edit pending", code, r, took)
+	}
+}

@@ -45,6 +45,8 @@ type Config struct {
 	// RegisterCheck is how often the listings are checked against the
 	// register (REPARERER_REGISTER_CHECK).
 	RegisterCheck time.Duration
+	// RequestTimeout is every request's deadline (REPARERER_REQUEST_TIMEOUT).
+	RequestTimeout time.Duration
 	// TileAttribution credits the tiles on the map (REPARERER_TILE_ATTRIBUTION).
 	TileAttribution string
 	// SlotRefresh is how often every listing's open-time slots are
@@ -81,6 +83,7 @@ func (c *Config) durations() []durationSetting {
 		{"REPARERER_FRESHNESS_AGE", "freshness-age", "365d", "age of the last check that puts a listing on the freshness list", &c.FreshnessAge},
 		{"REPARERER_REMINDER_CHECK", "reminder-check", "1h", "how often the reminder job looks for due listings", &c.ReminderCheck},
 		{"REPARERER_REGISTER_CHECK", "register-check", "1d", "how often every organisation number is checked against the register", &c.RegisterCheck},
+		{"REPARERER_REQUEST_TIMEOUT", "request-timeout", "5s", "every request's deadline, carried to the store, the cache and the index (imports: 2m)", &c.RequestTimeout},
 	}
 }
 
@@ -235,6 +238,9 @@ func (c Config) Validate() error {
 	}
 	if c.SlotRefresh < time.Minute || c.SlotRefresh > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("REPARERER_SLOT_REFRESH=%s must be between 1m and 24h", c.SlotRefresh))
+	}
+	if c.RequestTimeout < 500*time.Millisecond || c.RequestTimeout > time.Minute {
+		errs = append(errs, fmt.Errorf("REPARERER_REQUEST_TIMEOUT=%s must be between 500ms and 1m", c.RequestTimeout))
 	}
 	if c.SessionIdle < time.Minute || c.SessionIdle > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("REPARERER_SESSION_IDLE=%s must be between 1m and 24h", c.SessionIdle))

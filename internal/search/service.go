@@ -104,6 +104,9 @@ type Service struct {
 	Reader *Reader
 	// Messages labels the alternatives in the language asked for.
 	Messages *i18n.Catalogue
+	// IndexWait bounds the index's part of one answer (0: DefaultIndexWait):
+	// a hung index is answered 503 at once, not when the request times out.
+	IndexWait time.Duration
 
 	cacheDown atomic.Bool
 
@@ -115,6 +118,8 @@ type Service struct {
 // SearchJSON returns the encoded answer to q, as sent to clients, with
 // the alternatives labelled in lang.
 func (s *Service) SearchJSON(ctx context.Context, q Query, lang i18n.Lang) ([]byte, error) {
+	ctx, cancel := s.indexDeadline(ctx)
+	defer cancel()
 	started := time.Now()
 	now := s.Now()
 	if s.Reader != nil {
@@ -182,6 +187,17 @@ func (s *Service) Search(ctx context.Context, q Query, lang i18n.Lang) (Result, 
 	return r, nil
 }
 
+// DefaultIndexWait is how long an answer waits for the index.
+const DefaultIndexWait = 1500 * time.Millisecond
+
+func (s *Service) indexDeadline(ctx context.Context) (context.Context, context.CancelFunc) {
+	wait := s.IndexWait
+	if wait == 0 {
+		wait = DefaultIndexWait
+	}
+	return context.WithTimeout(ctx, wait)
+}
+
 // Suggestions complete what a resident is typing.
 type Suggestions struct {
 	Categories []category.Category
@@ -199,6 +215,8 @@ const MaxSuggestionText = 50
 // that begin with it; text must have passed ParseSuggestText. A category
 // nobody in the directory repairs is not offered: it would find nothing.
 func (s *Service) Suggest(ctx context.Context, text string) (Suggestions, error) {
+	ctx, cancel := s.indexDeadline(ctx)
+	defer cancel()
 	services, err := s.Index.Services(ctx, text, 6)
 	if err != nil {
 		return Suggestions{}, err

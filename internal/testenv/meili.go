@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -116,3 +117,12 @@ func (m *Meili) Start() error {
 
 // Stop kills the server, as a crash would.
 func (m *Meili) Stop() { m.p.stop() }
+
+// Hang stops the server without killing it (SIGSTOP): connections are
+// accepted by the kernel and never answered, as a hung server does. The
+// test's cleanup resumes it.
+func (m *Meili) Hang(tb testing.TB) {
+	tb.Helper()
+	m.p.signal(tb, syscall.SIGSTOP)
+	tb.Cleanup(func() { m.p.signal(tb, syscall.SIGCONT) })
+}

@@ -175,6 +175,17 @@ func (p *process) stop() {
 	p.cmd = nil
 }
 
+func (p *process) signal(tb testing.TB, sig os.Signal) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.cmd == nil {
+		return
+	}
+	if err := p.cmd.Process.Signal(sig); err != nil {
+		tb.Errorf("testenv: signal %s: %v", p.name, err)
+	}
+}
+
 func (p *process) tail() string {
 	b, _ := os.ReadFile(p.log)
 	s := string(b)

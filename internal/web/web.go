@@ -22,6 +22,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/helmet"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/valyala/fasthttp"
 
 	"github.com/bergenreparerer/reparerer/frontend"
 	"github.com/bergenreparerer/reparerer/internal/audit"
@@ -33,6 +34,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/owner"
+	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/position"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/printout"
@@ -117,9 +119,11 @@ type Deps struct {
 	// FreshnessAge puts a listing on the freshness list.
 	FreshnessAge time.Duration
 	Readiness    func(ctx context.Context) Readiness
-	Now          func() time.Time
-	Log          *slog.Logger
-	BaseURL      string
+	// RequestTimeout is every request's deadline (0: 5 s).
+	RequestTimeout time.Duration
+	Now            func() time.Time
+	Log            *slog.Logger
+	BaseURL        string
 	// TileURL is the map tile template; empty shows no tiles.
 	TileURL, TileAttribution, TileAttributionURL string
 }
@@ -151,12 +155,20 @@ func New(d Deps) (*fiber.App, error) {
 		AppName:               "reparerer",
 		ErrorHandler:          errs.handle,
 		DisableStartupMessage: true,
-		ReadTimeout:           10 * time.Second,
-		WriteTimeout:          30 * time.Second,
-		IdleTimeout:           120 * time.Second,
+		// Headers must arrive within HeaderTimeout (a slow or malformed
+		// request is cut off at once); the body then has BodyTimeout (see
+		// readBody below).
+		ReadTimeout:  HeaderTimeout,
+		WriteTimeout: 30 * time.Second,
+		IdleTimeout:  120 * time.Second,
 	})
+	// Once the headers are in, the body may take longer than they may.
+	app.Server().HeaderReceived = func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
+		return fasthttp.RequestConfig{ReadTimeout: BodyTimeout}
+	}
 	app.Use(recover.New())
 	app.Use(requestid.New())
+	app.Use(withDeadline(d.RequestTimeout))
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: contentSecurityPolicy(d.TileURL),
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
@@ -172,6 +184,36 @@ func New(d Deps) (*fiber.App, error) {
 	routes(app, mw, a, pub, acct, adm)
 	app.Use(func(*fiber.Ctx) error { return errNoSuchPage })
 	return app, nil
+}
+
+// HeaderTimeout and BodyTimeout bound reading a request: its headers, then
+// its body (an upload of up to 2 MB from a phone).
+const (
+	HeaderTimeout = 2 * time.Second
+	BodyTimeout   = 30 * time.Second
+)
+
+// SlowRequestTimeout is the deadline of the console's imports, which
+// place every row through the address API.
+const SlowRequestTimeout = 2 * time.Minute
+
+// withDeadline gives every request a deadline in its context, which the
+// store, the cache and the index calls carry: nothing a hung dependency
+// does can hold a request longer. Imports get SlowRequestTimeout.
+func withDeadline(timeout time.Duration) fiber.Handler {
+	if timeout == 0 {
+		timeout = 5 * time.Second
+	}
+	return func(c *fiber.Ctx) error {
+		d := timeout
+		if strings.HasPrefix(c.Path(), paths.AdminImport) {
+			d = SlowRequestTimeout
+		}
+		ctx, cancel := context.WithTimeout(c.UserContext(), d)
+		defer cancel()
+		c.SetUserContext(ctx)
+		return c.Next()
+	}
 }
 
 // earlyScript marks the page as scripted before its first paint. The site's
