@@ -73,8 +73,12 @@ func TestClaimSignInAndEdit(t *testing.T) {
 			t.Errorf("session cookie %q lacks %s", cookie, want)
 		}
 	}
-	// The link works once.
-	if again := owner.post("/min-side/logg-inn/lenke", url.Values{"_csrf": {csrfOf(t, opened)}, "token": {token}}); again.Status != 410 {
+	// The form token changed with the session: the page's old one is
+	// refused, and the link works once.
+	if stale := owner.post("/min-side/logg-inn/lenke", url.Values{"_csrf": {csrfOf(t, opened)}, "token": {token}}); stale.Status != 403 {
+		t.Errorf("a form token from before sign-in: %d, want 403", stale.Status)
+	}
+	if again := owner.post("/min-side/logg-inn/lenke", url.Values{"_csrf": {csrfOf(t, owner.get("/min-side"))}, "token": {token}}); again.Status != 410 {
 		t.Errorf("a spent link, same browser: %d, want 410", again.Status)
 	}
 

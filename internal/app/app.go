@@ -217,6 +217,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if cfg.TileURL == "" {
 		log.Info("map: REPARERER_TILE_URL is empty; maps show district outlines without tiles")
 	}
+	if deps.FormKey, err = a.Store.Secret(ctx, "csrf"); err != nil {
+		return nil, errors.Join(err, a.Close())
+	}
 	if a.fiber, err = web.New(deps); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}

@@ -176,8 +176,8 @@ func (p *Planner) csvRow(line int, get func(string) string) Row {
 		l.ApproximatePosition = true // until Plan finds the address (see Planner.Geocoder)
 	case lat == "" && lng == "":
 	default:
-		la, err1 := strconv.ParseFloat(strings.Replace(lat, ",", ".", 1), 64)
-		ln, err2 := strconv.ParseFloat(strings.Replace(lng, ",", ".", 1), 64)
+		la, err1 := listing.ParseDecimal(strings.Replace(lat, ",", ".", 1))
+		ln, err2 := listing.ParseDecimal(strings.Replace(lng, ",", ".", 1))
 		if err1 != nil || err2 != nil {
 			row.Problems = append(row.Problems, Problem{Field: "location", Code: "location", Value: lat + " " + lng})
 		}

@@ -88,8 +88,8 @@ var fieldText = []fieldTextEntry{
 	}, func(l *Listing, v string) error {
 		lat, lng, _ := strings.Cut(v, ", ")
 		var err1, err2 error
-		l.Location.Lat, err1 = strconv.ParseFloat(lat, 64)
-		l.Location.Lng, err2 = strconv.ParseFloat(lng, 64)
+		l.Location.Lat, err1 = ParseDecimal(lat)
+		l.Location.Lng, err2 = ParseDecimal(lng)
 		return errors.Join(err1, err2)
 	}},
 	{"phone", func(l *Listing) string { return l.Phone }, func(l *Listing, v string) error { l.Phone = v; return nil }},

@@ -4,6 +4,8 @@ package listing
 
 import (
 	"context"
+	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
@@ -148,4 +150,27 @@ const AttributionSoleProprietorship = "Enhetsregisteret, NLOD; enkeltpersonforet
 // show its name (see AttributionSoleProprietorship).
 func (l *Listing) NeedsNameConsent() bool {
 	return l.Source.Kind == SourceRegister && l.Source.Attribution == AttributionSoleProprietorship
+}
+
+// ParseDecimal reads a coordinate or other decimal number as people and
+// forms write it: digits with an optional sign and decimal point. Unlike
+// strconv.ParseFloat it refuses hex floats ("0x1.ep5"), exponents, "Inf"
+// and "NaN", which no one means.
+func ParseDecimal(s string) (float64, error) {
+	digits, point := 0, false
+	for i, r := range s {
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+		case r == '.' && !point:
+			point = true
+		case (r == '-' || r == '+') && i == 0:
+		default:
+			return 0, fmt.Errorf("listing: %q is not a decimal number", s)
+		}
+	}
+	if digits == 0 || len(s) > 40 {
+		return 0, fmt.Errorf("listing: %q is not a decimal number", s)
+	}
+	return strconv.ParseFloat(s, 64)
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
@@ -112,6 +113,7 @@ func Normalize(l *Listing, districts *district.Map) error {
 	}
 	add(normalizeContact(l))
 	add(normalizePlace(l, districts))
+	add(refuseControlCharacters(l))
 	if err := l.OpeningHours.Validate(); err != nil {
 		add(apperr.Invalid("opening_hours", "err.listing.hours_invalid", "detail", err))
 	}
@@ -270,4 +272,52 @@ func DisplayPhone(e164 string) string {
 		return phonenumbers.Format(n, phonenumbers.NATIONAL)
 	}
 	return phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+}
+
+// refuseControlCharacters refuses line breaks and other control
+// characters in the one-line fields (a name with CR/LF would add lines to
+// the e-mails and files it is written into) and any but line breaks in
+// the descriptions, whose CRLF become LF.
+func refuseControlCharacters(l *Listing) error {
+	var errs []error
+	oneLine := []struct {
+		field string
+		text  string
+	}{{"name", l.Name}, {"address.street", l.Address.Street}, {"address.city", l.Address.City}, {"price_info", l.PriceInfo},
+		{"phone", l.Phone}, {"email", l.Email}, {"website", l.Website}}
+	for _, s := range l.Services {
+		oneLine = append(oneLine, struct {
+			field string
+			text  string
+		}{"services", s})
+	}
+	for _, f := range oneLine {
+		if hasControl(f.text, false) {
+			errs = append(errs, apperr.Invalid(f.field, "err.listing.control_characters"))
+		}
+	}
+	for _, d := range []struct {
+		field string
+		text  *string
+	}{{"description_nb", &l.DescriptionNB}, {"description_en", &l.DescriptionEN}} {
+		*d.text = strings.ReplaceAll(*d.text, "\r\n", "\n")
+		if hasControl(*d.text, true) {
+			errs = append(errs, apperr.Invalid(d.field, "err.listing.control_characters"))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// hasControl reports control characters (and the Unicode line and
+// paragraph separators), or text that is not UTF-8.
+func hasControl(s string, newlines bool) bool {
+	if !utf8.ValidString(s) {
+		return true
+	}
+	for _, r := range s {
+		if (unicode.IsControl(r) && !(newlines && r == '\n')) || r == '\u2028' || r == '\u2029' {
+			return true
+		}
+	}
+	return false
 }

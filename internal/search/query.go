@@ -15,6 +15,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 )
 
 // Limits of the public search API.
@@ -255,7 +256,7 @@ func parseBBox(s string) (BBox, error) {
 	}
 	var n [4]float64
 	for i, p := range parts {
-		f, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
+		f, err := listing.ParseDecimal(strings.TrimSpace(p))
 		if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 			return BBox{}, apperr.Invalid("bbox", "err.search.bbox_not_a_number")
 		}
@@ -328,7 +329,7 @@ func parseInt(v url.Values, field string, lo, hi, def int) (int, error) {
 }
 
 func parseFloat(v url.Values, field string, lo, hi float64) (float64, error) {
-	f, err := strconv.ParseFloat(v.Get(field), 64)
+	f, err := listing.ParseDecimal(v.Get(field))
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
 		return 0, apperr.Invalid(field, "err.search.not_a_number")
 	}

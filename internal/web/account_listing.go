@@ -196,6 +196,6 @@ func (a *account) addressSuggest(c *fiber.Ctx) error {
 	case err != nil:
 		return apperr.Unavailable(err, "err.geocoder.unavailable")
 	}
-	c.Set(fiber.HeaderCacheControl, "private, max-age=300")
+	// no-store (route): an account's lookups are not kept
 	return c.JSON(fiber.Map{"addresses": found})
 }

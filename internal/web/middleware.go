@@ -1,11 +1,15 @@
 package web
 
 import (
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
-	"github.com/gofiber/fiber/v2/middleware/csrf"
 	"github.com/gofiber/fiber/v2/middleware/limiter"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
@@ -46,6 +50,8 @@ var (
 type middleware struct {
 	*renderer
 	auth *auth.Service
+	// formKey signs form tokens (shared by the instances).
+	formKey []byte
 }
 
 // sessionCookie is the cookie's name; on https the __Host- prefix makes
@@ -72,6 +78,21 @@ func (m *middleware) withUser(c *fiber.Ctx) error {
 	default:
 		return err
 	}
+	return c.Next()
+}
+
+// noStore keeps browsers and proxies from storing an answer: a signed-in
+// person's pages, the console and its CSV files, and the pages that carry
+// a sign-in or confirmation token.
+func noStore(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	return c.Next()
+}
+
+// strictTransport tells browsers to use https only, once the service is
+// served over it.
+func strictTransport(c *fiber.Ctx) error {
+	c.Set(fiber.HeaderStrictTransportSecurity, "max-age=31536000")
 	return c.Next()
 }
 
@@ -117,16 +138,55 @@ func (m *middleware) clearSessionCookie(c *fiber.Ctx) {
 		SameSite: fiber.CookieSameSiteLaxMode, Secure: m.secureCookies(), Expires: time.Unix(1, 0), MaxAge: -1})
 }
 
-// csrf checks the token of every form post against its cookie; one token
-// store serves every form.
+// csrf gives every form a token bound to who holds it — the session, or
+// before sign-in a random browser cookie — and refuses a post whose token
+// is not the holder's. The token is an HMAC of that binding under a key
+// all instances share, so it needs no storage, and it changes when the
+// session does: at sign-in and sign-out.
 func (m *middleware) csrf() fiber.Handler {
-	return csrf.New(csrf.Config{
-		KeyLookup: "form:_csrf", CookieName: "csrf_", CookieSameSite: fiber.CookieSameSiteLaxMode,
-		CookieHTTPOnly: true, CookieSecure: m.secureCookies(), Expiration: 2 * time.Hour, ContextKey: csrfKey,
-		ErrorHandler: func(_ *fiber.Ctx, err error) error {
-			return apperr.New(apperr.CodeForbidden, "err.form_expired").Wrap(err)
-		},
-	})
+	return func(c *fiber.Ctx) error {
+		token := m.csrfToken(c)
+		c.Locals(csrfKey, token)
+		switch c.Method() {
+		case fiber.MethodGet, fiber.MethodHead, fiber.MethodOptions:
+			return c.Next()
+		}
+		if sent := c.FormValue("_csrf"); subtle.ConstantTimeCompare([]byte(sent), []byte(token)) != 1 {
+			return apperr.New(apperr.CodeForbidden, "err.form_expired")
+		}
+		return c.Next()
+	}
+}
+
+// csrfToken is the form token of the request's holder, setting the
+// browser cookie a visitor without a session is known by.
+func (m *middleware) csrfToken(c *fiber.Ctx) string {
+	binding := c.Cookies(m.sessionCookie())
+	if binding != "" {
+		binding = "session:" + binding
+	} else {
+		browser := c.Cookies(m.browserCookie())
+		if len(browser) != 43 { // 32 random bytes, base64url
+			b := make([]byte, 32)
+			_, _ = rand.Read(b) // crypto/rand does not fail on supported platforms
+			browser = base64.RawURLEncoding.EncodeToString(b)
+			c.Cookie(&fiber.Cookie{Name: m.browserCookie(), Value: browser, Path: "/", HTTPOnly: true,
+				SameSite: fiber.CookieSameSiteLaxMode, Secure: m.secureCookies(), SessionOnly: true})
+		}
+		binding = "browser:" + browser
+	}
+	mac := hmac.New(sha256.New, m.formKey)
+	mac.Write([]byte(binding))
+	return base64.RawURLEncoding.EncodeToString(mac.Sum(nil))
+}
+
+// browserCookie names the cookie a visitor without a session is known by
+// for form tokens; __Host- on https, like the session's.
+func (m *middleware) browserCookie() string {
+	if m.secureCookies() {
+		return "__Host-csrf"
+	}
+	return "csrf_"
 }
 
 // reportLimit holds back error reports per client address.

@@ -20,7 +20,7 @@ func TestEveryPathIsARoute(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := New(Deps{Messages: messages, Log: slog.New(slog.DiscardHandler), Now: time.Now})
+	app, err := New(Deps{Messages: messages, Log: slog.New(slog.DiscardHandler), Now: time.Now, FormKey: make([]byte, 32)})
 	if err != nil {
 		t.Fatal(err)
 	}

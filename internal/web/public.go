@@ -24,9 +24,11 @@ import (
 type public struct {
 	*renderer
 	listings ListingReader
-	search   *search.Service
-	reports  ReportTaker
-	tips     tip.Store
+	// scansSeen counts a sticker visit once a day per client.
+	scansSeen seenToday
+	search    *search.Service
+	reports   ReportTaker
+	tips      tip.Store
 	// suggestions takes the values the public proposes in a report.
 	suggestions *suggestion.Service
 	districts   *district.Map

@@ -1,7 +1,9 @@
 package web
 
 import (
+	"crypto/sha256"
 	"errors"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -50,10 +52,14 @@ func (p *public) listingPage(c *fiber.Ctx) error {
 	return p.render(c, fiber.StatusOK, "listing", v)
 }
 
-// countScan counts a visit from a sticker and sends the visitor on to the
-// clean address, so reloads and shared links are not counted again.
+// countScan counts a visit from a sticker — once a day per listing and
+// client, so repeated requests are one visit — and sends the visitor on to
+// the clean address, so reloads and shared links are not counted again.
 func (p *public) countScan(c *fiber.Ctx, lst *listing.Listing) error {
 	day := p.now().In(openinghours.Oslo).Format(time.DateOnly)
+	if !p.scansSeen.first(day, lst.ID, c.IP()) {
+		return c.Redirect(paths.Listing(lst.Slug), fiber.StatusFound)
+	}
 	if err := p.scans.CountScan(c.UserContext(), lst.ID, day); err != nil {
 		p.log.Warn("qr: visit not counted", "listing_id", lst.ID, "error", err)
 	}
@@ -146,3 +152,33 @@ func (p *public) renderReport(c *fiber.Ctx, lst *listing.Listing, r report.Repor
 // filledHoneypot reports whether a public form's post filled the field
 // people never see: a robot's.
 func filledHoneypot(c *fiber.Ctx) bool { return c.FormValue("website") != "" }
+
+// seenToday remembers which clients a day's sticker visits came from, as
+// hashes of day, listing and address kept in memory for that day only, so
+// a visit is counted once without keeping anyone's address.
+type seenToday struct {
+	mu   sync.Mutex
+	day  string
+	seen map[[sha256.Size]byte]struct{}
+}
+
+// maxSeen bounds the memory: past it, visits are counted unchecked.
+const maxSeen = 200_000
+
+// first reports whether this is the day's first visit of the client to
+// the listing.
+func (s *seenToday) first(day, listingID, client string) bool {
+	key := sha256.Sum256([]byte(day + "|" + listingID + "|" + client))
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.day != day || s.seen == nil {
+		s.day, s.seen = day, map[[sha256.Size]byte]struct{}{}
+	}
+	if _, ok := s.seen[key]; ok {
+		return false
+	}
+	if len(s.seen) < maxSeen {
+		s.seen[key] = struct{}{}
+	}
+	return true
+}

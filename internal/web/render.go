@@ -199,8 +199,11 @@ func (r *renderer) renderPart(c *fiber.Ctx, status int, name, part string, data 
 		return fmt.Errorf("web: render %s/%s: %w", name, part, err)
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	// Pages carry live "open now" lines and follow the language cookie.
-	c.Set(fiber.HeaderCacheControl, "no-cache")
+	// Pages carry live "open now" lines and follow the language cookie;
+	// a signed-in person's pages are not kept at all (noStore).
+	if len(c.Response().Header.Peek(fiber.HeaderCacheControl)) == 0 {
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+	}
 	c.Set(fiber.HeaderVary, "Cookie, Accept-Encoding")
 	// SetBody copies: the pooled buffer is reused as soon as this returns,
 	// while fasthttp may still be writing the response.

@@ -42,13 +42,13 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	app.Get("/tips-oss", csrf, pub.tipForm)
 	app.Post("/tips-oss", mw.reportLimit(), csrf, pub.tipSubmit)
 	// "Er dette din bedrift?": a claim needs a signed-in (proven) address.
-	app.Get("/reparator/:slug/eier", mw.withUser, csrf, acct.claimForm)
+	app.Get("/reparator/:slug/eier", noStore, mw.withUser, csrf, acct.claimForm)
 	app.Post("/reparator/:slug/eier", mw.withUser, mw.requireUser, csrf, acct.claimSubmit)
 
 	// Min side: repairers keep their own listings. Signing in and the
 	// "still correct?" link need no session; everything else does, and
 	// every form post carries a checked CSRF token.
-	my := app.Group("/min-side", mw.withUser)
+	my := app.Group("/min-side", noStore, mw.withUser)
 	my.Get("/logg-inn", csrf, acct.signInForm)
 	my.Post("/logg-inn", append(append([]fiber.Handler{csrf}, mw.linkLimits(acct.linkLimitReached, acct.linksAlreadySent)...), acct.signInSubmit)...)
 	my.Get("/logg-inn/lenke", csrf, acct.signInLink)
@@ -66,13 +66,13 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	app.Get("/_/postnummer/:code", pub.postcodeCentre) // the register form's map
 	// The register form's "fill in from Enhetsregisteret": for signed-in
 	// repairers only, and held back per client.
-	app.Get("/_/orgnr/:orgnr", mw.withUser, mw.requireUser, mw.lookupLimit(30), acct.orgLookup)
+	app.Get("/_/orgnr/:orgnr", noStore, mw.withUser, mw.requireUser, mw.lookupLimit(30), acct.orgLookup)
 	// Its address completion (Kartverket's address API): the same.
-	app.Get("/_/adresse", mw.withUser, mw.requireUser, mw.lookupLimit(120), acct.addressSuggest)
+	app.Get("/_/adresse", noStore, mw.withUser, mw.requireUser, mw.lookupLimit(120), acct.addressSuggest)
 
 	// The municipality's console: every route, read or write, is for
 	// admins only (requireAdmin), and every form post is CSRF-checked.
-	console := app.Group("/admin", mw.withUser, mw.requireAdmin)
+	console := app.Group("/admin", noStore, mw.withUser, mw.requireAdmin)
 	console.Get("/", csrf, adm.queue)
 	console.Get("/oppforing/:id", csrf, adm.listing)
 	console.Post("/oppforing/:id/verifiser", csrf, adm.verify)

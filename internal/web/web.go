@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
+	"errors"
 	"log/slog"
 	"net/url"
 	"strings"
@@ -119,6 +120,8 @@ type Deps struct {
 	// FreshnessAge puts a listing on the freshness list.
 	FreshnessAge time.Duration
 	Readiness    func(ctx context.Context) Readiness
+	// FormKey signs form tokens; every instance must have the same.
+	FormKey []byte
 	// RequestTimeout is every request's deadline (0: 5 s).
 	RequestTimeout time.Duration
 	Now            func() time.Time
@@ -142,7 +145,10 @@ func New(d Deps) (*fiber.App, error) {
 	r := &renderer{pages: p, messages: d.Messages, baseURL: d.BaseURL,
 		tileURL: d.TileURL, tileAttribution: d.TileAttribution, tileAttributionURL: d.TileAttributionURL}
 	errs := &errorHandler{renderer: r, log: d.Log, unwritable: d.Unwritable}
-	mw := &middleware{auth: d.Auth, renderer: r}
+	if len(d.FormKey) < 32 {
+		return nil, errors.New("web: FormKey must be at least 32 bytes")
+	}
+	mw := &middleware{auth: d.Auth, renderer: r, formKey: d.FormKey}
 	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, suggestions: d.Suggestions, districts: d.Districts,
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
 		now: d.Now, log: d.Log}
@@ -169,6 +175,9 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(withDeadline(d.RequestTimeout))
+	if strings.HasPrefix(d.BaseURL, "https://") {
+		app.Use(strictTransport)
+	}
 	app.Use(helmet.New(helmet.Config{
 		ContentSecurityPolicy: contentSecurityPolicy(d.TileURL),
 		ReferrerPolicy:        "strict-origin-when-cross-origin",

@@ -266,8 +266,8 @@ func (f *Listing) Apply(l *listing.Listing, original Listing, postcodes *postcod
 			l.PriceFromNOK = &p
 		}
 	}
-	lat, err1 := strconv.ParseFloat(f.Lat, 64)
-	lng, err2 := strconv.ParseFloat(f.Lng, 64)
+	lat, err1 := listing.ParseDecimal(f.Lat)
+	lng, err2 := listing.ParseDecimal(f.Lng)
 	centre, known := listing.Location{}, false
 	if postcodes != nil {
 		place, ok := postcodes.Lookup(f.Postcode)
@@ -316,7 +316,7 @@ func Problems(bad map[string]string, err error, l *i18n.Localizer) map[string]st
 	for id, key := range bad {
 		out[id] = l.T(key)
 	}
-	for field := range listing.Problems(err) {
+	for field, e := range listing.Problems(err) {
 		if _, unread := bad["postcode"]; field == "location" && (unread || bad["lat"] != "") {
 			continue // no position could be read; that is already said
 		}
@@ -326,6 +326,9 @@ func Problems(bad map[string]string, err error, l *i18n.Localizer) map[string]st
 		}
 		if _, taken := out[id]; !taken {
 			out[id] = l.T("form.error." + strings.ReplaceAll(field, ".", "_"))
+			if e.Key == "err.listing.control_characters" || e.Key == "err.store.entry_too_large" {
+				out[id] = l.T(e.Key) // what is wrong is not what is usually wrong there
+			}
 		}
 	}
 	return out
