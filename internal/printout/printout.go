@@ -15,6 +15,8 @@ import (
 
 	"github.com/go-pdf/fpdf"
 	qrcode "github.com/skip2/go-qrcode"
+	"golang.org/x/image/font/gofont/gobold"
+	"golang.org/x/image/font/gofont/goregular"
 )
 
 // Brand colours, as on the site.
@@ -108,11 +110,10 @@ func (s Sticker) PDF() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	pdf := fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: stickerW, Ht: stickerH}})
+	pdf := withFonts(fpdf.NewCustom(&fpdf.InitType{UnitStr: "mm", Size: fpdf.SizeType{Wd: stickerW, Ht: stickerH}}))
 	pdf.SetTitle(s.Mark+" – "+s.Name, true)
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.AddPage()
-	tr := pdf.UnicodeTranslatorFromDescriptor("") // cp1252 has æ, ø and å
 	pdf.SetDrawColor(brandR, brandG, brandB)
 	pdf.SetFillColor(brandR, brandG, brandB)
 	pdf.SetLineWidth(2)
@@ -120,14 +121,14 @@ func (s Sticker) PDF() ([]byte, error) {
 	pdf.RoundedRect(1, 1, stickerW-2, 20, 6, "12", "F")
 	// line writes a centred line, in a smaller size when it would not fit.
 	line := func(y, size float64, style string, r, g, bl int, t string) {
-		pdf.SetFont("Helvetica", style, size)
-		for size > 6 && pdf.GetStringWidth(tr(t)) > stickerW-12 {
+		pdf.SetFont(font, style, size)
+		for size > 6 && pdf.GetStringWidth(t) > stickerW-12 {
 			size -= 0.5
 			pdf.SetFontSize(size)
 		}
 		pdf.SetTextColor(r, g, bl)
 		pdf.SetXY(6, y)
-		pdf.CellFormat(stickerW-12, size*0.45, tr(t), "", 0, "C", false, 0, "")
+		pdf.CellFormat(stickerW-12, size*0.45, t, "", 0, "C", false, 0, "")
 	}
 	line(7, 20, "B", 255, 255, 255, s.Mark)
 	first, second, _ := strings.Cut(s.Headline, " / ")
@@ -193,42 +194,41 @@ func (p Poster) PDF() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	pdf := fpdf.New("P", "mm", p.Size, "")
+	pdf := withFonts(fpdf.New("P", "mm", p.Size, ""))
 	w, h := pdf.GetPageSize()
 	scale := w / 210 // A3 is A4 scaled by √2
 	margin := 15 * scale
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(true, margin)
 	pdf.SetTitle(p.Title, true)
-	tr := pdf.UnicodeTranslatorFromDescriptor("")
 	pdf.AddPage()
 	pdf.SetFillColor(brandR, brandG, brandB)
 	pdf.Rect(0, 0, w, 38*scale, "F")
 	pdf.SetTextColor(255, 255, 255)
-	pdf.SetFont("Helvetica", "B", 26*scale)
+	pdf.SetFont(font, "B", 26*scale)
 	pdf.SetXY(margin, 9*scale)
-	pdf.MultiCell(w-2*margin, 11*scale, tr(p.Title), "", "L", false)
-	pdf.SetFont("Helvetica", "", 13*scale)
+	pdf.MultiCell(w-2*margin, 11*scale, p.Title, "", "L", false)
+	pdf.SetFont(font, "", 13*scale)
 	pdf.SetX(margin)
-	pdf.MultiCell(w-2*margin, 7*scale, tr(p.Subtitle), "", "L", false)
+	pdf.MultiCell(w-2*margin, 7*scale, p.Subtitle, "", "L", false)
 	pdf.SetY(46 * scale)
 	pdf.SetTextColor(26, 26, 26)
 	if len(p.Groups) == 0 {
-		pdf.SetFont("Helvetica", "", 14*scale)
-		pdf.MultiCell(w-2*margin, 7*scale, tr(p.Empty), "", "L", false)
+		pdf.SetFont(font, "", 14*scale)
+		pdf.MultiCell(w-2*margin, 7*scale, p.Empty, "", "L", false)
 	}
 	text := w - 2*margin - 55*scale // room for the code on the right of the first page
 	for _, g := range p.Groups {
-		pdf.SetFont("Helvetica", "B", 15*scale)
+		pdf.SetFont(font, "B", 15*scale)
 		pdf.SetTextColor(brandR, brandG, brandB)
-		pdf.MultiCell(text, 8*scale, tr(g.Heading), "", "L", false)
+		pdf.MultiCell(text, 8*scale, g.Heading, "", "L", false)
 		pdf.SetTextColor(26, 26, 26)
 		for _, e := range g.Entries {
-			pdf.SetFont("Helvetica", "B", 11*scale)
-			pdf.MultiCell(text, 5.5*scale, tr(e.Name), "", "L", false)
-			pdf.SetFont("Helvetica", "", 10*scale)
+			pdf.SetFont(font, "B", 11*scale)
+			pdf.MultiCell(text, 5.5*scale, e.Name, "", "L", false)
+			pdf.SetFont(font, "", 10*scale)
 			detail := strings.Join(nonEmpty(e.Address, e.Phone), " · ")
-			pdf.MultiCell(text, 5*scale, tr(detail), "", "L", false)
+			pdf.MultiCell(text, 5*scale, detail, "", "L", false)
 			pdf.Ln(1.5 * scale)
 		}
 		pdf.Ln(3 * scale)
@@ -237,19 +237,19 @@ func (p Poster) PDF() ([]byte, error) {
 	side := 45 * scale
 	x, y := w-margin-side, 50*scale
 	drawQR(pdf, bits, x, y, side)
-	pdf.SetFont("Helvetica", "B", 11*scale)
+	pdf.SetFont(font, "B", 11*scale)
 	pdf.SetXY(x-5*scale, y+side+3*scale)
-	pdf.MultiCell(side+10*scale, 5*scale, tr(p.Scan), "", "C", false)
-	pdf.SetFont("Helvetica", "", 8*scale)
+	pdf.MultiCell(side+10*scale, 5*scale, p.Scan, "", "C", false)
+	pdf.SetFont(font, "", 8*scale)
 	pdf.SetX(x - 5*scale)
-	pdf.MultiCell(side+10*scale, 4*scale, tr(p.ShortURL), "", "C", false)
+	pdf.MultiCell(side+10*scale, 4*scale, p.ShortURL, "", "C", false)
 	pdf.SetAutoPageBreak(false, 0) // the footer sits in the bottom margin
 	for i := 1; i <= pdf.PageCount(); i++ {
 		pdf.SetPage(i)
-		pdf.SetFont("Helvetica", "", 9*scale)
+		pdf.SetFont(font, "", 9*scale)
 		pdf.SetTextColor(90, 90, 90)
 		pdf.SetXY(margin, h-margin+3*scale)
-		pdf.CellFormat(w-2*margin, 5*scale, tr(p.Footer), "", 0, "L", false, 0, "")
+		pdf.CellFormat(w-2*margin, 5*scale, p.Footer, "", 0, "L", false, 0, "")
 	}
 	return output(pdf)
 }
@@ -268,4 +268,16 @@ func nonEmpty(vs ...string) []string {
 type Scans interface {
 	CountScan(ctx context.Context, listingID, day string) error
 	Scans(ctx context.Context, listingID string) (int, error)
+}
+
+// font is the typeface of the PDFs: the Go fonts (BSD licence, in the
+// binary), whose Unicode coverage (WGL4) prints every name people write
+// here — Norwegian, Sámi (č, ŋ, ŧ), Cyrillic — where the PDF core fonts'
+// cp1252 printed a dot.
+const font = "Go"
+
+func withFonts(pdf *fpdf.Fpdf) *fpdf.Fpdf {
+	pdf.AddUTF8FontFromBytes(font, "", goregular.TTF)
+	pdf.AddUTF8FontFromBytes(font, "B", gobold.TTF)
+	return pdf
 }

@@ -2,6 +2,8 @@ package printout
 
 import (
 	"bytes"
+	"compress/zlib"
+	"io"
 	"image"
 	"image/color"
 	"regexp"
@@ -90,6 +92,33 @@ func TestPosterSizes(t *testing.T) {
 		}
 		if pages := bytes.Count(pdf, []byte("/Type /Page\n")); pages < 2 && size == "A4" {
 			t.Errorf("72 repairers on one A4 page (%d pages): the list is cut off", pages)
+		}
+	}
+}
+
+// Names outside cp1252 — Sámi, Cyrillic — are printed with their own
+// letters: the PDF embeds a Unicode font (the CIDs of its text are the
+// code points), where the core fonts printed a dot.
+func TestStickerPrintsEveryName(t *testing.T) {
+	s := Sticker{Mark: "Bergen Reparerer", Headline: "Vi reparerer / Reparer før du kaster", Name: "Čáhppes Ŋuolla Ŧ Дмитрий",
+		URL: "https://reparerer.bergen.kommune.no/reparator/x?kilde=qr", ShortURL: "reparerer.bergen.kommune.no"}
+	pdf, err := s.PDF()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(pdf, []byte("/FontFile2")) {
+		t.Error("no embedded font")
+	}
+	var text []byte // every content stream, inflated
+	for _, m := range regexp.MustCompile(`(?s)/FlateDecode[^>]*>>\nstream\n(.*?)\nendstream`).FindAllSubmatch(pdf, -1) {
+		if r, err := zlib.NewReader(bytes.NewReader(m[1])); err == nil {
+			b, _ := io.ReadAll(r)
+			text = append(text, b...)
+		}
+	}
+	for _, r := range "ČŋŦД" {
+		if !bytes.Contains(text, []byte{byte(r >> 8), byte(r)}) {
+			t.Errorf("%c (U+%04X) is not printed", r, r)
 		}
 	}
 }
