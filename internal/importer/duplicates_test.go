@@ -3,6 +3,7 @@ package importer_test
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -194,5 +195,21 @@ func TestCSVRowsAreGeocoded(t *testing.T) {
 	}
 	if !b.Approximate || !b.Listing.ApproximatePosition {
 		t.Errorf("an unknown address: approximate %v", b.Approximate)
+	}
+}
+
+// A file that is not GeoJSON is explained in words, without the decoder's
+// Go type names.
+func TestGeoJSONProblemsInWords(t *testing.T) {
+	p := &importer.Planner{}
+	for body, want := range map[string]string{
+		`{"type":"FeatureCollection","features":[1]}`: `the field "features" has a number`,
+		`{"type":"FeatureCollection","features":{"a"`: `not valid JSON`,
+		`{"type":"FeatureCollection","features":"x"}`: `the field "features" has a string`,
+	} {
+		_, err := p.ReadGeoJSON([]byte(body))
+		if err == nil || !strings.Contains(err.Error(), want) || strings.Contains(err.Error(), "importer.") || strings.Contains(err.Error(), "Go ") {
+			t.Errorf("%s: %v, want %q", body, err, want)
+		}
 	}
 }

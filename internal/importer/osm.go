@@ -6,6 +6,7 @@ package importer
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"regexp"
 	"sort"
@@ -87,7 +88,7 @@ func readFeatures(data []byte) ([]feature, error) {
 		Features []feature `json:"features"`
 	}
 	if err := json.Unmarshal(data, &fc); err != nil {
-		return nil, fmt.Errorf("importer: not GeoJSON: %w", err)
+		return nil, errors.New(jsonProblem(err))
 	}
 	if fc.Type != "FeatureCollection" {
 		return nil, fmt.Errorf("importer: want a GeoJSON FeatureCollection, got %q", fc.Type)
@@ -383,4 +384,21 @@ func describeTags(tags map[string]string) string {
 		}
 	}
 	return strings.Join(parts, ";")
+}
+
+// jsonProblem says what is wrong with a file in words an editor reads:
+// where it stops being JSON, or which field has the wrong kind of value —
+// never the decoder's Go type names.
+func jsonProblem(err error) string {
+	var syntax *json.SyntaxError
+	var kind *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("not valid JSON (at character %d)", syntax.Offset)
+	case errors.As(err, &kind) && kind.Field != "":
+		return fmt.Sprintf("the field %q has a %s where GeoJSON wants another kind of value (at character %d)", kind.Field, kind.Value, kind.Offset)
+	case errors.As(err, &kind):
+		return fmt.Sprintf("a %s where GeoJSON wants an object (at character %d)", kind.Value, kind.Offset)
+	}
+	return "not GeoJSON"
 }
