@@ -217,6 +217,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if cfg.TileURL == "" {
 		log.Info("map: REPARERER_TILE_URL is empty; maps show district outlines without tiles")
 	}
+	deps.TrustedProxies, _ = config.ParseProxies(cfg.TrustedProxies) // validated by config
 	if deps.FormKey, err = a.Store.Secret(ctx, "csrf"); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}

@@ -55,6 +55,8 @@ type setup struct {
 	geocoderURL string
 	// dbMaxMB caps the database file, standing for a small disk.
 	dbMaxMB string
+	// trustedProxies is REPARERER_TRUSTED_PROXIES.
+	trustedProxies string
 }
 
 func start(t *testing.T, s setup) *env {
@@ -70,7 +72,7 @@ func start(t *testing.T, s setup) *env {
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: testenv.Name(t),
 		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
 		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour, FreshnessAge: 365 * 24 * time.Hour,
-		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB,
+		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB, TrustedProxies: s.trustedProxies,
 	}
 	if cfg.RegisterCheck == 0 {
 		cfg.RegisterCheck = 24 * time.Hour

@@ -3,6 +3,7 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"net/http"
 	"net/url"
 	"strings"
 	"testing"
@@ -308,4 +309,51 @@ func TestAHungIndexHoldsNothing(t *testing.T) {
 		r["cache"] != "disabled" || r["outbox_pending"].(float64) < 1 {
 		t.Errorf("readyz with the index hung: %d %v after %v, want 503 at once: store ok, index down, the edit pending", code, r, took)
 	}
+}
+
+// Finding 8: behind the usual reverse proxy every client had the proxy's
+// address, so "10 links per client" was 10 for the whole city. With the
+// proxy trusted, each forwarded client has its own limit, and what a
+// client writes before the proxy's own entry is not believed; without
+// it, X-Forwarded-For is ignored.
+func TestTrustedProxiesNameTheClient(t *testing.T) {
+	ask := func(e *env, forwardedFor string) int {
+		v := e.visitor()
+		form := v.get("/min-side/logg-inn")
+		body := url.Values{"_csrf": {csrfOf(t, form)}, "email": {"kontor@verksted.no"}}.Encode()
+		req, err := http.NewRequest("POST", e.base+"/min-side/logg-inn", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("X-Forwarded-For", forwardedFor)
+		return v.do(req).Status
+	}
+	t.Run("trusted", func(t *testing.T) {
+		e := start(t, setup{trustedProxies: "127.0.0.1/32"})
+		// Eleven colleagues behind one office's proxy: each is let through.
+		for i := 1; i <= 11; i++ {
+			if status := ask(e, fmt.Sprintf("203.0.113.%d", i)); status == 429 {
+				t.Fatalf("colleague %d of one office: 429", i)
+			}
+		}
+		// One client is still held back after 10, however it dresses up
+		// its requests: the proxy's entry is the last one.
+		for i := 1; i <= 10; i++ {
+			ask(e, fmt.Sprintf("10.9.9.%d, 198.51.100.7", i))
+		}
+		if status := ask(e, "10.9.9.99, 198.51.100.7"); status != 429 {
+			t.Errorf("the 11th request of one client with invented hops: %d, want 429", status)
+		}
+	})
+	t.Run("not trusted", func(t *testing.T) {
+		e := start(t, setup{})
+		status := 0
+		for i := 1; i <= 11; i++ {
+			status = ask(e, fmt.Sprintf("203.0.113.%d", i))
+		}
+		if status != 429 {
+			t.Errorf("X-Forwarded-For from an untrusted peer was believed: the 11th request answered %d", status)
+		}
+	})
 }

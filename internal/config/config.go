@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/mail"
+	"net/netip"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -59,6 +60,9 @@ type Config struct {
 	// DBMaxMB caps the SQLite file in megabytes (REPARERER_DB_MAX_MB; 0:
 	// no cap).
 	DBMaxMB string
+	// TrustedProxies are the reverse proxies (CIDRs, comma-separated) whose
+	// X-Forwarded-For names the client (REPARERER_TRUSTED_PROXIES).
+	TrustedProxies string
 	// SessionIdle ends a session unused for this long (REPARERER_SESSION_IDLE).
 	SessionIdle time.Duration
 	// ReminderInterval is how often owners are asked "still correct?"
@@ -126,6 +130,7 @@ func (c *Config) settings() []setting {
 	return []setting{
 		{"REPARERER_ADDR", "addr", ":8080", "listen address", &c.Addr},
 		{"REPARERER_DB", "db", "./data/reparerer.db", "SQLite file (created with its folder)", &c.DB},
+		{"REPARERER_TRUSTED_PROXIES", "trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client, as CIDRs (e.g. 127.0.0.1/32,10.0.0.0/8); empty: none", &c.TrustedProxies},
 		{"REPARERER_DB_MAX_MB", "db-max-mb", "0", "cap on the SQLite file in MB; writes past it answer 503 (0: no cap)", &c.DBMaxMB},
 		{"REPARERER_BASE_URL", "base-url", "http://localhost:8080", "public URL, used in links", &c.BaseURL},
 		{"MEILI_URL", "meili-url", "http://127.0.0.1:7700", "Meilisearch URL", &c.MeiliURL},
@@ -272,6 +277,9 @@ func (c Config) validateSMTP() []error {
 		return nil
 	}
 	var errs []error
+	if _, err := ParseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, err)
+	}
 	if mb, err := strconv.Atoi(c.DBMaxMB); c.DBMaxMB != "" && (err != nil || mb < 0) {
 		errs = append(errs, fmt.Errorf("REPARERER_DB_MAX_MB=%q: want a whole number of megabytes (0: no cap)", c.DBMaxMB))
 	}
@@ -287,4 +295,25 @@ func (c Config) validateSMTP() []error {
 		errs = append(errs, fmt.Errorf("REPARERER_SMTP_TLS=%q must be starttls, tls or none", c.SMTPTLS))
 	}
 	return errs
+}
+
+// ParseProxies reads REPARERER_TRUSTED_PROXIES: CIDRs or single
+// addresses, comma-separated.
+func ParseProxies(list string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if a, err := netip.ParseAddr(f); err == nil {
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(f)
+		if err != nil {
+			return nil, fmt.Errorf("REPARERER_TRUSTED_PROXIES: %q is not an address or CIDR", f)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -3,9 +3,9 @@ package printout
 import (
 	"bytes"
 	"compress/zlib"
-	"io"
 	"image"
 	"image/color"
+	"io"
 	"regexp"
 	"strconv"
 	"testing"

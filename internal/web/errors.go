@@ -60,7 +60,7 @@ func (h *errorHandler) handle(c *fiber.Ctx, err error) error {
 		status = fiber.StatusInternalServerError
 	}
 	if status >= 500 {
-		h.log.Error("request failed", "error", err, "status", status, "path", c.Path(),
+		h.log.Error("request failed", "error", err, "status", status, "path", c.Path(), "client", clientIP(c),
 			"request_id", c.GetRespHeader(fiber.HeaderXRequestID))
 	}
 	if wantsHTML(c) {

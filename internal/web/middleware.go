@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -19,8 +20,9 @@ import (
 
 // What the middleware keeps in a request's locals.
 const (
-	userKey = "user"
-	csrfKey = "csrf"
+	userKey   = "user"
+	csrfKey   = "csrf"
+	clientKey = "client"
 )
 
 // Limits on what anybody can make the service do. Reports are
@@ -52,6 +54,8 @@ type middleware struct {
 	auth *auth.Service
 	// formKey signs form tokens (shared by the instances).
 	formKey []byte
+	// proxies are the trusted reverse proxies (see withClient).
+	proxies []netip.Prefix
 }
 
 // sessionCookie is the cookie's name; on https the __Host- prefix makes
@@ -79,6 +83,47 @@ func (m *middleware) withUser(c *fiber.Ctx) error {
 		return err
 	}
 	return c.Next()
+}
+
+// withClient finds the address a request came from: the TCP peer, or —
+// when the peer is one of the trusted proxies — the last address in
+// X-Forwarded-For that is not a trusted proxy (the proxies append; what
+// comes before may be the client's own invention). Limits and logs use it.
+func (m *middleware) withClient(c *fiber.Ctx) error {
+	client, _ := netip.ParseAddr(c.Context().RemoteIP().String())
+	client = client.Unmap()
+	if m.trusted(client) {
+		hops := strings.Split(string(c.Request().Header.Peek(fiber.HeaderXForwardedFor)), ",")
+		for i := len(hops) - 1; i >= 0; i-- {
+			hop, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+			if err != nil {
+				break // a malformed hop: keep the last address known
+			}
+			client = hop.Unmap()
+			if !m.trusted(client) {
+				break
+			}
+		}
+	}
+	c.Locals(clientKey, client.String())
+	return c.Next()
+}
+
+func (m *middleware) trusted(a netip.Addr) bool {
+	for _, p := range m.proxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// clientIP is the client's address (see withClient).
+func clientIP(c *fiber.Ctx) string {
+	if ip, ok := c.Locals(clientKey).(string); ok {
+		return ip
+	}
+	return c.IP()
 }
 
 // noStore keeps browsers and proxies from storing an answer: a signed-in
@@ -192,7 +237,7 @@ func (m *middleware) browserCookie() string {
 // reportLimit holds back error reports per client address.
 func (m *middleware) reportLimit() fiber.Handler {
 	return limiter.New(limiter.Config{
-		Max: reportsPerWindow, Expiration: reportWindow,
+		Max: reportsPerWindow, Expiration: reportWindow, KeyGenerator: clientIP,
 		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") },
 	})
 }
@@ -217,7 +262,7 @@ func (m *middleware) lookupLimit(perMinute int) fiber.Handler {
 // are not held back per account.
 func (m *middleware) writeLimits(perAccount, perClient int, window time.Duration) (client, account fiber.Handler) {
 	reached := func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.writes_rate_limited") }
-	client = limiter.New(limiter.Config{Max: perClient, Expiration: window, LimitReached: reached})
+	client = limiter.New(limiter.Config{Max: perClient, Expiration: window, LimitReached: reached, KeyGenerator: clientIP})
 	account = limiter.New(limiter.Config{Max: perAccount, Expiration: window, LimitReached: reached,
 		KeyGenerator: func(c *fiber.Ctx) string { return currentUser(c).ID },
 		Next:         func(c *fiber.Ctx) bool { return currentUser(c) == nil || currentUser(c).Admin() }})
@@ -232,7 +277,7 @@ func (m *middleware) writeLimits(perAccount, perClient int, window time.Duration
 // still work.
 func (m *middleware) linkLimits(clientReached, addressReached fiber.Handler) []fiber.Handler {
 	return []fiber.Handler{
-		limiter.New(limiter.Config{Max: linksPerClient, Expiration: linkWindow, LimitReached: clientReached}),
+		limiter.New(limiter.Config{Max: linksPerClient, Expiration: linkWindow, LimitReached: clientReached, KeyGenerator: clientIP}),
 		limiter.New(limiter.Config{Max: linksPerAddress, Expiration: linkWindow, LimitReached: addressReached,
 			KeyGenerator: func(c *fiber.Ctx) string {
 				return "address:" + strings.ToLower(strings.TrimSpace(c.FormValue("email")))

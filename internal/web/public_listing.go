@@ -57,7 +57,7 @@ func (p *public) listingPage(c *fiber.Ctx) error {
 // the clean address, so reloads and shared links are not counted again.
 func (p *public) countScan(c *fiber.Ctx, lst *listing.Listing) error {
 	day := p.now().In(openinghours.Oslo).Format(time.DateOnly)
-	if !p.scansSeen.first(day, lst.ID, c.IP()) {
+	if !p.scansSeen.first(day, lst.ID, clientIP(c)) {
 		return c.Redirect(paths.Listing(lst.Slug), fiber.StatusFound)
 	}
 	if err := p.scans.CountScan(c.UserContext(), lst.ID, day); err != nil {

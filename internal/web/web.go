@@ -14,6 +14,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"log/slog"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -122,6 +123,9 @@ type Deps struct {
 	Readiness    func(ctx context.Context) Readiness
 	// FormKey signs form tokens; every instance must have the same.
 	FormKey []byte
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
+	// the client.
+	TrustedProxies []netip.Prefix
 	// RequestTimeout is every request's deadline (0: 5 s).
 	RequestTimeout time.Duration
 	Now            func() time.Time
@@ -148,7 +152,7 @@ func New(d Deps) (*fiber.App, error) {
 	if len(d.FormKey) < 32 {
 		return nil, errors.New("web: FormKey must be at least 32 bytes")
 	}
-	mw := &middleware{auth: d.Auth, renderer: r, formKey: d.FormKey}
+	mw := &middleware{auth: d.Auth, renderer: r, formKey: d.FormKey, proxies: d.TrustedProxies}
 	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, suggestions: d.Suggestions, districts: d.Districts,
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
 		now: d.Now, log: d.Log}
@@ -175,6 +179,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(recover.New())
 	app.Use(requestid.New())
 	app.Use(withDeadline(d.RequestTimeout))
+	app.Use(mw.withClient)
 	if strings.HasPrefix(d.BaseURL, "https://") {
 		app.Use(strictTransport)
 	}
