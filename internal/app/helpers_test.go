@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"log/slog"
@@ -57,6 +58,8 @@ type setup struct {
 	dbMaxMB string
 	// trustedProxies is REPARERER_TRUSTED_PROXIES.
 	trustedProxies string
+	// baseURL is REPARERER_BASE_URL (default http://localhost:8080).
+	baseURL string
 }
 
 func start(t *testing.T, s setup) *env {
@@ -68,7 +71,7 @@ func start(t *testing.T, s setup) *env {
 		s.now = mustTime("2026-11-23T11:00:00+01:00") // a Monday, 11:00 in Bergen
 	}
 	cfg := config.Config{
-		Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "reparerer.db"), BaseURL: "http://localhost:8080",
+		Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "reparerer.db"), BaseURL: cmp.Or(s.baseURL, "http://localhost:8080"),
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: testenv.Name(t),
 		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
 		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour, FreshnessAge: 365 * 24 * time.Hour,

@@ -3,6 +3,8 @@ package app_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -356,4 +358,80 @@ func TestTrustedProxiesNameTheClient(t *testing.T) {
 			t.Errorf("X-Forwarded-For from an untrusted peer was believed: the 11th request answered %d", status)
 		}
 	})
+}
+
+// Finding 7, the smaller ones, each as it was reproduced.
+func TestSmallerFindings(t *testing.T) {
+	t.Run("https: HSTS and __Host- cookies", func(t *testing.T) {
+		e := start(t, setup{baseURL: "https://reparerer.example.no"})
+		a := e.visitor().get("/min-side/logg-inn")
+		if got := a.Header.Get("Strict-Transport-Security"); !strings.Contains(got, "max-age=") {
+			t.Errorf("no HSTS on https: %q", got)
+		}
+		cookies := strings.Join(a.Header.Values("Set-Cookie"), "\n")
+		if !strings.Contains(cookies, "__Host-csrf=") || !strings.Contains(strings.ToLower(cookies), "; secure") {
+			t.Errorf("the form cookie on https: %s", cookies)
+		}
+	})
+	e := start(t, setup{})
+	if h := e.visitor().get("/").Header.Get("Strict-Transport-Security"); h != "" {
+		t.Errorf("HSTS over plain http: %q", h)
+	}
+	shop := place("Skomaker Liten", nordnes, []string{"sko"}, "Mo-Fr 10:00-17:00")
+	shop.OrgNumber = "923609016"
+	e.owned(shop, "eier@liten.example")
+	owner := e.signIn(t, "eier@liten.example")
+	other := e.signIn(t, "annen@liten.example")
+
+	// Signed-in pages and the console's CSV files are not stored.
+	if cc := owner.get("/min-side").Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("Min side: Cache-Control %q, want no-store", cc)
+	}
+	if cc := e.adminVisitor().get("/admin/statistikk/dekning.csv").Header.Get("Cache-Control"); cc != "no-store" {
+		t.Errorf("a console CSV: Cache-Control %q, want no-store", cc)
+	}
+
+	// A form token belongs to its holder: another session's is refused.
+	editPath := "/min-side/oppforing/" + shop.ID
+	values := formValues(t, owner.get(editPath).Body, "listing-form")
+	values.Set("_csrf", csrfOf(t, other.get("/min-side")))
+	if a := owner.post(editPath, values); a.Status != 403 {
+		t.Errorf("an edit with another session's form token: %d, want 403", a.Status)
+	}
+
+	// A name with CR/LF would add lines to e-mails and files.
+	values = formValues(t, owner.get(editPath).Body, "listing-form")
+	values.Set("name", "Skomaker Liten\r\nBcc: alle@example.no")
+	if a := owner.post(editPath, values); a.Status != 400 || !strings.Contains(a.Body, "kontrolltegn") {
+		t.Errorf("a name with a line break: %d", a.Status)
+	}
+	if got := e.listing(shop.ID); got.Name != "Skomaker Liten" {
+		t.Errorf("the name became %q", got.Name)
+	}
+
+	// Hex floats are not coordinates.
+	if status, _ := e.get("/api/v1/search?lat=0x1.ep5&lng=5.32"); status != 400 {
+		t.Errorf("lat=0x1.ep5: %d, want 400", status)
+	}
+
+	// An unreadable GeoJSON is explained without Go type names.
+	if a := e.adminVisitor().upload("feil.geojson", `{"type":"FeatureCollection","features":[1]}`); a.Status != 400 ||
+		strings.Contains(a.Body, "importer.") || strings.Contains(a.Body, "unmarshal") {
+		t.Errorf("a bad GeoJSON: %d %s", a.Status, a.Body)
+	}
+
+	// A request whose headers never end is cut off within the header
+	// timeout, not after ten seconds.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.base, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte("GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")); err != nil {
+		t.Fatal(err)
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+	if _, err := io.ReadAll(conn); err != nil {
+		t.Errorf("a request without the end of its headers is still open after 5 s: %v", err)
+	}
 }
