@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -190,6 +191,16 @@ func TestExportsRunNoFormulas(t *testing.T) {
 	_, open := e.get("/data/repairers.csv")
 	if !strings.Contains(string(open), "såling|'=1+1") {
 		t.Errorf("open data: services not joined with | and defused:\n%s", open)
+	}
+	// The import's problems, as a file to mend: defused as well.
+	preview := admin.upload("liste.csv", "navn;postnummer;kategori\n=1+2 Sko;9999;sko\nSkomaker Riktig;5003;sko\n")
+	link := regexp.MustCompile(`href="(/admin/import/[^"]+/problemer\.csv)"`).FindStringSubmatch(preview.Body)
+	if link == nil {
+		t.Fatalf("no problems file offered: %d", preview.Status)
+	}
+	problems := admin.get(link[1]).Body
+	if !strings.Contains(problems, `'=1+2 Sko`) || !strings.Contains(problems, "9999") || strings.Contains(problems, "Skomaker Riktig") {
+		t.Errorf("the import's problems file:\n%s", problems)
 	}
 }
 

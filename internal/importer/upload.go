@@ -83,6 +83,21 @@ func (s *Service) Preview(ctx context.Context, filename string, body []byte, by 
 	return u, plan, err
 }
 
+// Review plans a kept file again against the listings as they are, writing
+// nothing (for its problems as a file the editor can mend).
+func (s *Service) Review(ctx context.Context, id string) (Upload, Plan, error) {
+	up, err := s.Uploads.Upload(ctx, id)
+	if err != nil {
+		return up, Plan{}, err
+	}
+	rows, err := s.Planner.Read(up)
+	if err != nil {
+		return up, Plan{}, err
+	}
+	plan, err := s.Planner.Plan(ctx, rows)
+	return up, plan, err
+}
+
 // Confirm writes a previewed file: it is planned again against the
 // listings as they are now, with decide's choice for each duplicate
 // (by line), so a file confirmed twice changes nothing the second time.

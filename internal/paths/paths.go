@@ -172,6 +172,9 @@ func CloseReport(id string) string { return "/admin/melding/" + url.PathEscape(i
 // ImportConfirm is where an editor confirms a previewed import.
 func ImportConfirm(id string) string { return AdminImport + "/" + url.PathEscape(id) }
 
+// ImportProblems is a previewed file's problems as CSV, to mend and upload again.
+func ImportProblems(id string) string { return ImportConfirm(id) + "/problemer.csv" }
+
 // Absolute joins the public base URL and a path, for e-mails, QR codes,
 // the sitemap and the open data.
 func Absolute(baseURL, path string) string { return strings.TrimSuffix(baseURL, "/") + path }

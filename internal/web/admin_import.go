@@ -12,6 +12,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/spreadsheet"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
 )
@@ -120,6 +121,24 @@ func previewOf(l *i18n.Localizer, u importer.Upload, plan importer.Plan) *previe
 		p.Rows = append(p.Rows, r)
 	}
 	return p
+}
+
+// importProblemsCSV lists the rows of a previewed file that cannot be
+// imported, with why, for the editor to mend in a spreadsheet.
+func (a *admin) importProblemsCSV(c *fiber.Ctx) error {
+	l := a.lang(c)
+	u, plan, err := a.imports.Review(c.UserContext(), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	p := previewOf(l, u, plan)
+	var rows [][]string
+	for _, r := range p.Rows {
+		if len(r.Problems) > 0 {
+			rows = append(rows, []string{strconv.Itoa(r.Line), r.Name, r.ActionText, spreadsheet.List(r.Problems)})
+		}
+	}
+	return sendCSV(c, "importproblemer.csv", []string{"linje", "navn", "handling", "problemer"}, rows)
 }
 
 // importConfirm writes the previewed file with the editor's choice for

@@ -169,10 +169,11 @@ func loadPages(a *assets) (*pages, error) {
 			}
 			return e.Field
 		},
-		"adminAction":   paths.AdminAction,
-		"adminClaim":    paths.AdminClaim,
-		"closeReport":   paths.CloseReport,
-		"importConfirm": paths.ImportConfirm,
+		"adminAction":    paths.AdminAction,
+		"adminClaim":     paths.AdminClaim,
+		"closeReport":    paths.CloseReport,
+		"importConfirm":  paths.ImportConfirm,
+		"importProblems": paths.ImportProblems,
 	}
 	p := &pages{sets: map[string]*template.Template{}, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
 	for _, name := range []string{"home", "listing", "page", "error", "report", "tip", "signin", "account", "listingform", "claim", "confirm", "admin"} {
