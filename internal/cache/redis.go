@@ -123,16 +123,9 @@ func (r *Redis) watch(ctx context.Context) {
 			case *redis.Subscription:
 				// Subscribed: from now on no bump is missed, so read the
 				// generation once and trust the messages after it.
-				g, err := r.client.Get(ctx, r.genKey()).Uint64()
-				if err != nil && !errors.Is(err, redis.Nil) {
+				g, err := r.current(ctx)
+				if err != nil {
 					break receive
-				}
-				if known := r.gen.Load(); g < known {
-					// Redis restarted empty: every instance moves past what
-					// any of them has cached.
-					if g, err = raiseScript.Run(ctx, r.client, []string{r.genKey()}, known).Uint64(); err != nil {
-						break receive
-					}
 				}
 				r.advance(g)
 				r.genKnown.Store(true)
@@ -151,6 +144,20 @@ func (r *Redis) watch(ctx context.Context) {
 		}
 		backoff = min(2*backoff, 2*time.Second)
 	}
+}
+
+// current reads the generation from Redis; one that went back below what
+// this instance knows (Redis restarted empty) is first raised past it, for
+// every instance.
+func (r *Redis) current(ctx context.Context) (uint64, error) {
+	g, err := r.client.Get(ctx, r.genKey()).Uint64()
+	if err != nil && !errors.Is(err, redis.Nil) {
+		return 0, err
+	}
+	if known := r.gen.Load(); g < known {
+		return raiseScript.Run(ctx, r.client, []string{r.genKey()}, known).Uint64()
+	}
+	return g, nil
 }
 
 // advance moves the known generation forward, never back.

@@ -244,9 +244,6 @@ func (c Config) Validate() error {
 	if c.SlotRefresh < time.Minute || c.SlotRefresh > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("REPARERER_SLOT_REFRESH=%s must be between 1m and 24h", c.SlotRefresh))
 	}
-	if c.RequestTimeout < 500*time.Millisecond || c.RequestTimeout > time.Minute {
-		errs = append(errs, fmt.Errorf("REPARERER_REQUEST_TIMEOUT=%s must be between 500ms and 1m", c.RequestTimeout))
-	}
 	if c.SessionIdle < time.Minute || c.SessionIdle > 24*time.Hour {
 		errs = append(errs, fmt.Errorf("REPARERER_SESSION_IDLE=%s must be between 1m and 24h", c.SessionIdle))
 	}
@@ -259,12 +256,7 @@ func (c Config) Validate() error {
 	if c.ReminderCheck < time.Second {
 		errs = append(errs, fmt.Errorf("REPARERER_REMINDER_CHECK=%s must be at least 1s", c.ReminderCheck))
 	}
-	if _, err := ParseProxies(c.TrustedProxies); err != nil {
-		errs = append(errs, err)
-	}
-	if mb, err := strconv.Atoi(c.DBMaxMB); c.DBMaxMB != "" && (err != nil || mb < 0) {
-		errs = append(errs, fmt.Errorf("REPARERER_DB_MAX_MB=%q: want a whole number of megabytes (0: no cap)", c.DBMaxMB))
-	}
+	errs = append(errs, c.validateLimits()...)
 	errs = append(errs, c.validateSMTP()...)
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
@@ -275,6 +267,22 @@ func (c Config) Validate() error {
 		return fmt.Errorf("config: %w", errors.Join(errs...))
 	}
 	return nil
+}
+
+// validateLimits checks the settings that bound requests, the store and
+// who counts as a client.
+func (c Config) validateLimits() []error {
+	var errs []error
+	if c.RequestTimeout < 500*time.Millisecond || c.RequestTimeout > time.Minute {
+		errs = append(errs, fmt.Errorf("REPARERER_REQUEST_TIMEOUT=%s must be between 500ms and 1m", c.RequestTimeout))
+	}
+	if _, err := ParseProxies(c.TrustedProxies); err != nil {
+		errs = append(errs, err)
+	}
+	if mb, err := strconv.Atoi(c.DBMaxMB); c.DBMaxMB != "" && (err != nil || mb < 0) {
+		errs = append(errs, fmt.Errorf("REPARERER_DB_MAX_MB=%q: want a whole number of megabytes (0: no cap)", c.DBMaxMB))
+	}
+	return errs
 }
 
 // validateSMTP checks the mail settings, which matter only with a host.

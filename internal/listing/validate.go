@@ -315,7 +315,7 @@ func hasControl(s string, newlines bool) bool {
 		return true
 	}
 	for _, r := range s {
-		if (unicode.IsControl(r) && !(newlines && r == '\n')) || r == '\u2028' || r == '\u2029' {
+		if (unicode.IsControl(r) && (!newlines || r != '\n')) || r == '\u2028' || r == '\u2029' {
 			return true
 		}
 	}
