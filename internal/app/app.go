@@ -124,10 +124,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	a.Reader = search.NewReader(vocabulary.New(builtIn), places)
 	maxMB, _ := strconv.Atoi(cfg.DBMaxMB) // validated by config
-	if a.Store, err = store.OpenSized(ctx, cfg.DB, int64(maxMB)<<20); err != nil {
+	if a.Store, err = store.OpenWith(ctx, cfg.DB, store.Options{MaxBytes: int64(maxMB) << 20, ReadOnly: cfg.ReadOnly == "on"}); err != nil {
 		return nil, err
 	}
 	a.Store.Now = now
+	if cfg.ReadOnly == "on" {
+		log.Warn("store: REPARERER_READ_ONLY=on: reads are served, every write answers 503")
+	}
 	a.Vocabulary = &vocabulary.Service{Store: a.Store, BuiltIn: builtIn, Consumer: a.Reader, Now: now}
 	if err := a.Vocabulary.Load(ctx); err != nil {
 		return nil, errors.Join(err, a.Store.Close())

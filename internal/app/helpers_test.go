@@ -60,6 +60,11 @@ type setup struct {
 	trustedProxies string
 	// baseURL is REPARERER_BASE_URL (default http://localhost:8080).
 	baseURL string
+	// db is the database file (default: a new one); readOnly is
+	// REPARERER_READ_ONLY.
+	db, readOnly string
+	// index is the Meilisearch index (default: a new one for the test).
+	index string
 }
 
 func start(t *testing.T, s setup) *env {
@@ -71,11 +76,11 @@ func start(t *testing.T, s setup) *env {
 		s.now = mustTime("2026-11-23T11:00:00+01:00") // a Monday, 11:00 in Bergen
 	}
 	cfg := config.Config{
-		Addr: "127.0.0.1:0", DB: filepath.Join(t.TempDir(), "reparerer.db"), BaseURL: cmp.Or(s.baseURL, "http://localhost:8080"),
-		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: testenv.Name(t),
+		Addr: "127.0.0.1:0", DB: cmp.Or(s.db, filepath.Join(t.TempDir(), "reparerer.db")), BaseURL: cmp.Or(s.baseURL, "http://localhost:8080"),
+		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: cmp.Or(s.index, testenv.Name(t)),
 		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
 		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour, FreshnessAge: 365 * 24 * time.Hour,
-		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB, TrustedProxies: s.trustedProxies,
+		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB, TrustedProxies: s.trustedProxies, ReadOnly: s.readOnly,
 	}
 	if cfg.RegisterCheck == 0 {
 		cfg.RegisterCheck = 24 * time.Hour

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -444,5 +445,38 @@ func TestSmallerFindings(t *testing.T) {
 	_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
 	if _, err := io.ReadAll(conn); err != nil {
 		t.Errorf("a request without the end of its headers is still open after 5 s: %v", err)
+	}
+}
+
+// A read-only store (REPARERER_READ_ONLY=on, as for maintenance, or a
+// file the disk refuses to write): reads are served, writes answer 503,
+// and readiness says read_only.
+func TestAReadOnlyStoreServesReads(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "reparerer.db")
+	writer := start(t, setup{db: db})
+	writer.seed()
+	writer.waitIndexed()
+	e := start(t, setup{db: db, readOnly: "on", index: writer.index}) // another instance on the same data
+	l, err := e.app.Store.GetBySlug(context.Background(), "nordnes-som")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, page := e.get("/reparator/nordnes-som"); status != 200 || !strings.Contains(string(page), "Nordnes Søm") {
+		t.Errorf("a listing page, read-only: %d", status)
+	}
+	if r := e.search(url.Values{"category": {"klaer"}}); r.Total == 0 {
+		t.Error("search, read-only: nothing found")
+	}
+	v := e.visitor()
+	form := v.get("/reparator/nordnes-som/meld-feil")
+	a := v.post("/reparator/nordnes-som/meld-feil", url.Values{"_csrf": {csrfOf(t, form)}, "reason": {"hours"}, "message": {"Stengt i dag."}})
+	if a.Status != 503 || !strings.Contains(a.Body, "Kan ikke lagre akkurat nå") {
+		t.Errorf("a report, read-only: %d, want 503 saying so", a.Status)
+	}
+	if status, r := readyz(t, e); status != 503 || r["store"] != "read_only" {
+		t.Errorf("readyz, read-only: %d %v", status, r)
+	}
+	if got := e.listing(l.ID); got.Version != l.Version {
+		t.Error("the read-only instance wrote")
 	}
 }

@@ -60,6 +60,8 @@ type Config struct {
 	// DBMaxMB caps the SQLite file in megabytes (REPARERER_DB_MAX_MB; 0:
 	// no cap).
 	DBMaxMB string
+	// ReadOnly serves reads and refuses writes (REPARERER_READ_ONLY=on).
+	ReadOnly string
 	// TrustedProxies are the reverse proxies (CIDRs, comma-separated) whose
 	// X-Forwarded-For names the client (REPARERER_TRUSTED_PROXIES).
 	TrustedProxies string
@@ -131,6 +133,7 @@ func (c *Config) settings() []setting {
 		{"REPARERER_ADDR", "addr", ":8080", "listen address", &c.Addr},
 		{"REPARERER_DB", "db", "./data/reparerer.db", "SQLite file (created with its folder)", &c.DB},
 		{"REPARERER_TRUSTED_PROXIES", "trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client, as CIDRs (e.g. 127.0.0.1/32,10.0.0.0/8); empty: none", &c.TrustedProxies},
+		{"REPARERER_READ_ONLY", "read-only", "off", "on: serve reads and answer every write 503 (maintenance)", &c.ReadOnly},
 		{"REPARERER_DB_MAX_MB", "db-max-mb", "0", "cap on the SQLite file in MB; writes past it answer 503 (0: no cap)", &c.DBMaxMB},
 		{"REPARERER_BASE_URL", "base-url", "http://localhost:8080", "public URL, used in links", &c.BaseURL},
 		{"MEILI_URL", "meili-url", "http://127.0.0.1:7700", "Meilisearch URL", &c.MeiliURL},
@@ -213,6 +216,11 @@ var indexUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
 // Validate reports every bad setting at once.
 func (c Config) Validate() error {
 	var errs []error
+	switch c.ReadOnly {
+	case "", "on", "off":
+	default:
+		errs = append(errs, fmt.Errorf("REPARERER_READ_ONLY=%q: want on or off", c.ReadOnly))
+	}
 	switch c.LinkCheck {
 	case "", "on", "off":
 	default:

@@ -100,8 +100,16 @@ func (s *DB) MarkReminderUsed(ctx context.Context, id string, at time.Time) erro
 	return nil
 }
 
-// Secret returns the named key, making a random 32-byte one the first time.
+// Secret returns the named key, making a random 32-byte one the first time
+// (a store opened read-only can only read one made before).
 func (s *DB) Secret(ctx context.Context, name string) ([]byte, error) {
+	var key []byte
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&key)
+	if err == nil {
+		return key, nil
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return nil, fmt.Errorf("store: read key %s: %w", name, err)
+	}
 	fresh := make([]byte, 32)
 	if _, err := rand.Read(fresh); err != nil {
 		return nil, fmt.Errorf("store: random key: %w", err)
@@ -109,7 +117,6 @@ func (s *DB) Secret(ctx context.Context, name string) ([]byte, error) {
 	if _, err := s.db.ExecContext(ctx, `INSERT INTO secrets (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING`, name, fresh); err != nil {
 		return nil, fmt.Errorf("store: create key %s: %w", name, err)
 	}
-	var key []byte
 	if err := s.db.QueryRowContext(ctx, `SELECT value FROM secrets WHERE name = ?`, name).Scan(&key); err != nil {
 		return nil, fmt.Errorf("store: read key %s: %w", name, err)
 	}

@@ -35,15 +35,24 @@ type DB struct {
 
 // Open opens (creating if needed) the SQLite file at path, in WAL mode, and
 // applies pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) { return OpenSized(ctx, path, 0) }
+func Open(ctx context.Context, path string) (*DB, error) { return OpenWith(ctx, path, Options{}) }
+
+// Options are how a store is opened.
+type Options struct {
+	// MaxBytes holds the file to a size (0: no limit), a quota that keeps
+	// a flood of writes from filling the disk the host shares; writes past
+	// it are refused as from a full disk.
+	MaxBytes int64
+	// ReadOnly serves reads and refuses every write (maintenance: a copy
+	// being moved, a disk being replaced), as from a read-only file.
+	ReadOnly bool
+}
 
 // pageSize is SQLite's default page size, for a size limit in pages.
 const pageSize = 4096
 
-// OpenSized is Open with the database file held to maxBytes (0: no limit),
-// a quota that keeps a flood of writes from filling the disk the host
-// shares; writes past it are refused as from a full disk.
-func OpenSized(ctx context.Context, path string, maxBytes int64) (*DB, error) {
+// OpenWith is Open with options.
+func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
@@ -51,9 +60,26 @@ func OpenSized(ctx context.Context, path string, maxBytes int64) (*DB, error) {
 	}
 	dsn := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(NORMAL)&_txlock=immediate"
-	if maxBytes > 0 {
-		dsn += fmt.Sprintf("&_pragma=max_page_count(%d)", max(1, maxBytes/pageSize))
+	if opts.MaxBytes > 0 {
+		dsn += fmt.Sprintf("&_pragma=max_page_count(%d)", max(1, opts.MaxBytes/pageSize))
 	}
+	s, err := open(ctx, path, dsn)
+	if err != nil || !opts.ReadOnly {
+		return s, err
+	}
+	// Migrated; from now on every connection refuses writes.
+	if err := s.db.Close(); err != nil {
+		return nil, fmt.Errorf("store: reopen %s read-only: %w", path, err)
+	}
+	db, err := sql.Open("sqlite", dsn+"&_pragma=query_only(1)")
+	if err != nil {
+		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
+	}
+	s.db = db
+	return s, nil
+}
+
+func open(ctx context.Context, path, dsn string) (*DB, error) {
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
