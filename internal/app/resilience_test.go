@@ -56,15 +56,7 @@ func TestCacheHitAfterMissAndInvalidationAfterUpdate(t *testing.T) {
 			}
 
 			// Rename the tailor: the very next browse shows the new name.
-			l, err := e.app.Store.GetBySlug(context.Background(), "nordnes-som")
-			if err != nil {
-				t.Fatal(err)
-			}
-			l.Name = "Nordnes Søm og Reparasjon"
-			if err := e.app.Listings.Update(context.Background(), l, testChange); err != nil {
-				t.Fatal(err)
-			}
-			e.waitIndexed()
+			e.rename("nordnes-som", "Nordnes Søm og Reparasjon")
 			r := e.search(browse)
 			if r.Cache != "miss" || len(r.Hits) != 1 || r.Hits[0].Name != "Nordnes Søm og Reparasjon" {
 				t.Errorf("after update: cache %q %v, want a miss with the new name", r.Cache, names(r))
@@ -353,4 +345,19 @@ func (e *env) meiliTask(t *testing.T, method, path string) {
 		}
 		time.Sleep(10 * time.Millisecond) // polling a condition, not waiting for time to pass
 	}
+}
+
+// rename gives the listing with the slug a new name, as an editor would,
+// and waits until search has it.
+func (e *env) rename(slug, name string) {
+	e.t.Helper()
+	l, err := e.app.Store.GetBySlug(context.Background(), slug)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	l.Name = name
+	if err := e.app.Listings.Update(context.Background(), l, testChange); err != nil {
+		e.t.Fatal(err)
+	}
+	e.waitIndexed()
 }

@@ -102,15 +102,7 @@ func (s *Service) Review(ctx context.Context, id string) (Upload, Plan, error) {
 // listings as they are now, with decide's choice for each duplicate
 // (by line), so a file confirmed twice changes nothing the second time.
 func (s *Service) Confirm(ctx context.Context, id string, decide func(line int) string, by string) (Upload, Applied, error) {
-	up, err := s.Uploads.Upload(ctx, id)
-	if err != nil {
-		return up, Applied{}, err
-	}
-	rows, err := s.Planner.Read(up)
-	if err != nil {
-		return up, Applied{}, err
-	}
-	plan, err := s.Planner.Plan(ctx, rows)
+	up, plan, err := s.Review(ctx, id)
 	if err != nil {
 		return up, Applied{}, err
 	}
