@@ -34,6 +34,9 @@ Usage:
                                                  organisation number (closures, bankruptcies, new names and addresses
                                                  become suggestions in the console)
 
+  reparerer backup  [flags] FILE                 a consistent copy of the store while the service runs
+  reparerer restore [flags] [--force] FILE       make a backup the store (service stopped); then reindex
+
 Every flag has an environment variable; "reparerer serve -h" lists them.
 `
 
@@ -59,6 +62,10 @@ func Main(args []string, env []string, stdout, stderr io.Writer) int {
 		err = admin(ctx, args[1:], env, stdout, stderr)
 	case "register":
 		err = registerCmd(ctx, args[1:], env, stdout, stderr)
+	case "backup":
+		err = backup(ctx, args[1:], env, stdout, stderr)
+	case "restore":
+		err = restore(ctx, args[1:], env, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
