@@ -281,6 +281,11 @@ func (c Config) Validate() error {
 // who counts as a client.
 func (c Config) validateLimits() []error {
 	var errs []error
+	if u, err := url.Parse(c.DB); err == nil && len(u.Scheme) > 1 {
+		// A URL would otherwise become a SQLite file in a folder named
+		// after its scheme, served as if nothing were wrong.
+		errs = append(errs, fmt.Errorf("REPARERER_DB=%q: only a SQLite file path is supported (a PostgreSQL store is not part of this version)", redact(c.DB)))
+	}
 	if c.RequestTimeout < 500*time.Millisecond || c.RequestTimeout > time.Minute {
 		errs = append(errs, fmt.Errorf("REPARERER_REQUEST_TIMEOUT=%s must be between 500ms and 1m", c.RequestTimeout))
 	}
@@ -342,4 +347,12 @@ func (c Config) CheckServe() error {
 		return errors.New("config: REPARERER_SMTP_HOST is empty while REPARERER_BASE_URL is https: sign-in links would be written to the log; set an SMTP relay")
 	}
 	return nil
+}
+
+// redact hides a URL's password.
+func redact(raw string) string {
+	if u, err := url.Parse(raw); err == nil {
+		return u.Redacted()
+	}
+	return raw
 }

@@ -32,16 +32,20 @@ func TestLoadDefaultsEnvAndFlags(t *testing.T) {
 
 func TestLoadRefusesBadValues(t *testing.T) {
 	_, _, err := Load([]string{"MEILI_URL=localhost:7700", "REDIS_URL=http://x", "MEILI_INDEX=a b", "REPARERER_LOG_LEVEL=loud",
-		"REPARERER_TRUSTED_PROXIES=10.0.0.0/8,proxy.example", "REPARERER_REQUEST_TIMEOUT=1h", "REPARERER_DB_MAX_MB=-1"},
+		"REPARERER_TRUSTED_PROXIES=10.0.0.0/8,proxy.example", "REPARERER_REQUEST_TIMEOUT=1h", "REPARERER_DB_MAX_MB=-1",
+		"REPARERER_DB=postgres://reparerer:hemmelig@db.example/reparerer"}, // would have become a folder "postgres:"
 		nil, "test", io.Discard, nil)
 	if err == nil {
 		t.Fatal("bad config accepted")
 	}
 	for _, name := range []string{"MEILI_URL", "REDIS_URL", "MEILI_INDEX", "REPARERER_LOG_LEVEL", "REPARERER_TRUSTED_PROXIES",
-		"REPARERER_REQUEST_TIMEOUT", "REPARERER_DB_MAX_MB"} {
+		"REPARERER_REQUEST_TIMEOUT", "REPARERER_DB_MAX_MB", "REPARERER_DB"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
+	}
+	if strings.Contains(err.Error(), "hemmelig") {
+		t.Errorf("the error shows the database password: %v", err)
 	}
 	if _, _, err := Load([]string{"REPARERER_SLOT_REFRESH=soon"}, nil, "test", io.Discard, nil); err == nil {
 		t.Error("unparsable REPARERER_SLOT_REFRESH accepted")
