@@ -30,6 +30,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/meili"
+	"github.com/bergenreparerer/reparerer/internal/metrics"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/outbox"
 	"github.com/bergenreparerer/reparerer/internal/owner"
@@ -74,6 +75,8 @@ type App struct {
 	// Register checks and discovers with the business register; nil when
 	// REPARERER_REGISTER_URL is empty.
 	Register *registersync.Service
+	// Metrics is what /metrics serves.
+	Metrics *metrics.Registry
 	// Links checks the listings' websites; nil unless REPARERER_LINKCHECK=on.
 	Links    *linkcheck.Checker
 	cache    generationCache
@@ -101,7 +104,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err := cfg.CheckServe(); err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, now: now, indexReady: make(chan struct{})}
+	a := &App{cfg: cfg, log: log, now: now, indexReady: make(chan struct{}), Metrics: metrics.New()}
 	var err error
 	if a.Districts, err = district.Load(); err != nil {
 		return nil, err
@@ -158,7 +161,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		positions.Geocoder = geocoder.New(cfg.GeocoderURL, log)
 		log.Info("geocoder: addresses are placed through the address API", "url", cfg.GeocoderURL)
 	}
-	a.Listings = &listing.Service{Store: a.Store, Districts: a.Districts, Now: now, Notify: a.Worker, Placer: positions}
+	a.Listings = &listing.Service{Store: a.Store, Districts: a.Districts, Now: now, Notify: a.Worker, Placer: positions, Timer: a.Metrics}
 	mailer, err := newMailer(cfg, log)
 	if err != nil {
 		return nil, errors.Join(err, a.Close())
@@ -188,7 +191,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	deps := web.Deps{
 		Listings:        a.Store,
 		Writes:          a.Listings,
-		Search:          &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages},
+		Search:          &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages, Observer: a.Metrics},
 		Reports:         a.Store,
 		Tips:            a.Store,
 		Suggestions:     suggestions,
@@ -224,6 +227,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		log.Info("map: REPARERER_TILE_URL is empty; maps show district outlines without tiles")
 	}
 	deps.TrustedProxies, _ = config.ParseProxies(cfg.TrustedProxies) // validated by config
+	var registerClient any
+	if a.Register != nil {
+		registerClient = a.Register.Register
+	}
+	a.observe(positions.Geocoder, registerClient)
+	deps.Metrics, deps.MetricsToken = a.Metrics, cfg.MetricsToken
+	deps.AccessLog, deps.AccessLogIP = cfg.AccessLog == "on", cfg.AccessLogIP == "on"
 	if deps.FormKey, err = a.Store.Secret(ctx, "csrf"); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
@@ -352,10 +362,14 @@ func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(a.cfg.ReminderCheck)
 	defer t.Stop()
 	for {
-		if err := a.Reminders.SendDue(ctx); err != nil && ctx.Err() == nil {
+		err := a.Reminders.SendDue(ctx)
+		a.Metrics.Job("reminders", err)
+		if err != nil && ctx.Err() == nil {
 			a.log.Error("reminder: run failed", "error", err)
 		}
-		if err := a.Auth.Sweep(ctx); err != nil && ctx.Err() == nil {
+		err = a.Auth.Sweep(ctx)
+		a.Metrics.Job("sweep", err)
+		if err != nil && ctx.Err() == nil {
 			a.log.Error("auth: sweep failed", "error", err)
 		}
 		select {
@@ -380,6 +394,7 @@ func (a *App) registerChecks(ctx context.Context) {
 		case <-t.C:
 		}
 		r, err := a.Register.Check(ctx)
+		a.Metrics.Job("register_check", err)
 		if err != nil && ctx.Err() == nil {
 			a.log.Warn("register: check stopped; tried again next time", "checked", r.Checked, "error", err)
 			continue
@@ -395,6 +410,7 @@ func (a *App) linkChecks(ctx context.Context) {
 	defer t.Stop()
 	for {
 		r, err := a.Links.Run(ctx)
+		a.Metrics.Job("link_check", err)
 		if err != nil && ctx.Err() == nil {
 			a.log.Warn("linkcheck: run stopped", "error", err)
 		} else {
@@ -412,6 +428,7 @@ func (a *App) linkChecks(ctx context.Context) {
 // recomputed; the outbox gives it the same retries as any write.
 func (a *App) RefreshSlots(ctx context.Context) {
 	n, err := a.Store.EnqueuePublished(ctx)
+	a.Metrics.Job("slot_refresh", err)
 	if err != nil {
 		a.log.Error("index: queue slot refresh", "error", err)
 		return
@@ -520,4 +537,34 @@ func redactURL(raw string) string {
 		return "(unparsable)"
 	}
 	return u.Redacted()
+}
+
+// observe lets /metrics report what the store and the external services
+// count themselves: the outbox, and each service's calls and failures.
+func (a *App) observe(services ...any) {
+	outbox := func(count func(context.Context) (int, error)) func() float64 {
+		return func() float64 {
+			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+			defer cancel()
+			n, _ := count(ctx) // a store that does not answer shows 0; readiness says why
+			return float64(n)
+		}
+	}
+	a.Metrics.Gauge("reparerer_outbox_pending", "Listing writes waiting for the search index.", outbox(a.Store.PendingCount))
+	a.Metrics.Gauge("reparerer_outbox_parked", "Listing writes the index refused too often (need a person).", outbox(a.Store.ParkedCount))
+	type counted interface {
+		Stats() (calls, failures int64)
+		ServiceName() string
+	}
+	for _, s := range services {
+		c, ok := s.(counted)
+		if !ok {
+			continue // switched off
+		}
+		labels := map[string]string{"service": c.ServiceName()}
+		a.Metrics.Counter("reparerer_external_calls_total", "Calls to an external public service.", labels,
+			func() float64 { calls, _ := c.Stats(); return float64(calls) })
+		a.Metrics.Counter("reparerer_external_failures_total", "Calls to an external public service that failed after retries.", labels,
+			func() float64 { _, failed := c.Stats(); return float64(failed) })
+	}
 }

@@ -65,6 +65,8 @@ type setup struct {
 	db, readOnly string
 	// index is the Meilisearch index (default: a new one for the test).
 	index string
+	// metricsToken opens /metrics; accessLog is REPARERER_ACCESS_LOG.
+	metricsToken, accessLog string
 }
 
 func start(t *testing.T, s setup) *env {
@@ -81,6 +83,7 @@ func start(t *testing.T, s setup) *env {
 		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
 		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour, FreshnessAge: 365 * 24 * time.Hour,
 		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB, TrustedProxies: s.trustedProxies, ReadOnly: s.readOnly,
+		MetricsToken: s.metricsToken, AccessLog: s.accessLog,
 	}
 	if cfg.RegisterCheck == 0 {
 		cfg.RegisterCheck = 24 * time.Hour

@@ -62,6 +62,12 @@ type Config struct {
 	DBMaxMB string
 	// ReadOnly serves reads and refuses writes (REPARERER_READ_ONLY=on).
 	ReadOnly string
+	// MetricsToken opens /metrics to "Authorization: Bearer <token>"
+	// (REPARERER_METRICS_TOKEN; empty: no /metrics).
+	MetricsToken string
+	// AccessLog writes a line per request (REPARERER_ACCESS_LOG, on);
+	// AccessLogIP adds the client address (REPARERER_ACCESS_LOG_IP, off).
+	AccessLog, AccessLogIP string
 	// TrustedProxies are the reverse proxies (CIDRs, comma-separated) whose
 	// X-Forwarded-For names the client (REPARERER_TRUSTED_PROXIES).
 	TrustedProxies string
@@ -133,6 +139,9 @@ func (c *Config) settings() []setting {
 		{"REPARERER_ADDR", "addr", ":8080", "listen address", &c.Addr},
 		{"REPARERER_DB", "db", "./data/reparerer.db", "SQLite file (created with its folder)", &c.DB},
 		{"REPARERER_TRUSTED_PROXIES", "trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client, as CIDRs (e.g. 127.0.0.1/32,10.0.0.0/8); empty: none", &c.TrustedProxies},
+		{"REPARERER_METRICS_TOKEN", "metrics-token", "", "bearer token that opens /metrics (Prometheus); empty: no /metrics", &c.MetricsToken},
+		{"REPARERER_ACCESS_LOG", "access-log", "on", "one log line per request (method, route, status, time, request id): on or off", &c.AccessLog},
+		{"REPARERER_ACCESS_LOG_IP", "access-log-ip", "off", "on: the access log also records the client address", &c.AccessLogIP},
 		{"REPARERER_READ_ONLY", "read-only", "off", "on: serve reads and answer every write 503 (maintenance)", &c.ReadOnly},
 		{"REPARERER_DB_MAX_MB", "db-max-mb", "0", "cap on the SQLite file in MB; writes past it answer 503 (0: no cap)", &c.DBMaxMB},
 		{"REPARERER_BASE_URL", "base-url", "http://localhost:8080", "public URL, used in links", &c.BaseURL},
@@ -216,11 +225,6 @@ var indexUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
 // Validate reports every bad setting at once.
 func (c Config) Validate() error {
 	var errs []error
-	switch c.ReadOnly {
-	case "", "on", "off":
-	default:
-		errs = append(errs, fmt.Errorf("REPARERER_READ_ONLY=%q: want on or off", c.ReadOnly))
-	}
 	switch c.LinkCheck {
 	case "", "on", "off":
 	default:
@@ -281,6 +285,12 @@ func (c Config) Validate() error {
 // who counts as a client.
 func (c Config) validateLimits() []error {
 	var errs []error
+	for _, s := range []struct{ name, value string }{{"REPARERER_READ_ONLY", c.ReadOnly}, {"REPARERER_ACCESS_LOG", c.AccessLog},
+		{"REPARERER_ACCESS_LOG_IP", c.AccessLogIP}} {
+		if s.value != "" && s.value != "on" && s.value != "off" {
+			errs = append(errs, fmt.Errorf("%s=%q: want on or off", s.name, s.value))
+		}
+	}
 	if u, err := url.Parse(c.DB); err == nil && len(u.Scheme) > 1 {
 		// A URL would otherwise become a SQLite file in a folder named
 		// after its scheme, served as if nothing were wrong.

@@ -39,6 +39,9 @@ func New(name, baseURL string, log *slog.Logger) *Client {
 		Retries: 2, Backoff: 500 * time.Millisecond}
 }
 
+// ServiceName names the service in metrics: "register", "geocoder".
+func (c *Client) ServiceName() string { return c.Name }
+
 // Stats are the calls made and those that failed.
 func (c *Client) Stats() (calls, failures int64) { return c.calls.Load(), c.failures.Load() }
 

@@ -32,6 +32,19 @@ type Service struct {
 	// Placer, when set, positions every address that is new or changed
 	// (see place); nil keeps positions as written.
 	Placer Placer
+	// Timer, when set, hears how long each write took in the store.
+	Timer Timer
+}
+
+// Timer hears the store's write latency (package metrics).
+type Timer interface {
+	StoreWrite(operation string, took time.Duration)
+}
+
+func (s *Service) timed(operation string, started time.Time) {
+	if s.Timer != nil {
+		s.Timer.StoreWrite(operation, time.Since(started))
+	}
 }
 
 // Locator finds the exact position of a street address in Bergen (see
@@ -182,7 +195,9 @@ func (s *Service) create(ctx context.Context, l *Listing, ch Change) error {
 		if l.Slug, err = s.uniqueSlug(ctx, l); err != nil {
 			return err
 		}
+		started := time.Now()
 		err = s.Store.Create(ctx, l, ch)
+		s.timed("create", started)
 		if !errors.Is(err, ErrSlugTaken) || attempt == maxSlugAttempts {
 			break
 		}
@@ -214,7 +229,10 @@ func (s *Service) Update(ctx context.Context, l *Listing, ch Change) error {
 // update stores a normalised listing.
 func (s *Service) update(ctx context.Context, l *Listing, ch Change) error {
 	l.UpdatedAt = s.Now().UTC()
-	if err := s.Store.Update(ctx, l, ch); err != nil {
+	started := time.Now()
+	err := s.Store.Update(ctx, l, ch)
+	s.timed("update", started)
+	if err != nil {
 		return fmt.Errorf("listing: update %s: %w", l.ID, err)
 	}
 	s.written()

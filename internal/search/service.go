@@ -104,6 +104,9 @@ type Service struct {
 	Reader *Reader
 	// Messages labels the alternatives in the language asked for.
 	Messages *i18n.Catalogue
+	// Observer hears each answer's cache outcome and the index's time
+	// (package metrics); nil: nobody.
+	Observer Observer
 	// IndexWait bounds the index's part of one answer (0: DefaultIndexWait):
 	// a hung index is answered 503 at once, not when the request times out.
 	IndexWait time.Duration
@@ -131,15 +134,18 @@ func (s *Service) SearchJSON(ctx context.Context, q Query, lang i18n.Lang) ([]by
 		cached, g, err := s.Cache.Get(ctx, key)
 		if s.cacheHealthy(err) {
 			if cached != nil {
+				s.observe(CacheHit, 0)
 				return finish(cached, q.Interpreted, CacheHit, started)
 			}
 			status, gen = CacheMiss, g
 		}
 	}
+	asked := time.Now()
 	res, err := s.Index.Search(ctx, q)
 	if err != nil {
 		return nil, err
 	}
+	s.observe(status, time.Since(asked))
 	res.Hits = s.complete(res.Hits, now)
 	if res.Total == 0 {
 		if res.Alternatives, err = s.alternatives(ctx, q, lang, now); err != nil {
@@ -185,6 +191,22 @@ func (s *Service) Search(ctx context.Context, q Query, lang i18n.Lang) (Result, 
 		return r, fmt.Errorf("search: decode answer: %w", err)
 	}
 	return r, nil
+}
+
+// Observer hears how answers were made.
+type Observer interface {
+	Cache(outcome string)
+	Meilisearch(took time.Duration)
+}
+
+func (s *Service) observe(outcome string, indexTook time.Duration) {
+	if s.Observer == nil {
+		return
+	}
+	s.Observer.Cache(outcome)
+	if indexTook > 0 {
+		s.Observer.Meilisearch(indexTook)
+	}
 }
 
 // DefaultIndexWait is how long an answer waits for the index.

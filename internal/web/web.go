@@ -34,6 +34,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/metrics"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/paths"
@@ -123,6 +124,12 @@ type Deps struct {
 	Readiness    func(ctx context.Context) Readiness
 	// FormKey signs form tokens; every instance must have the same.
 	FormKey []byte
+	// Metrics counts requests and serves /metrics to MetricsToken (empty:
+	// no /metrics); nil counts nothing.
+	Metrics      *metrics.Registry
+	MetricsToken string
+	// AccessLog writes a line per request; AccessLogIP adds the client.
+	AccessLog, AccessLogIP bool
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For names
 	// the client.
 	TrustedProxies []netip.Prefix
@@ -180,6 +187,7 @@ func New(d Deps) (*fiber.App, error) {
 	app.Use(requestid.New())
 	app.Use(withDeadline(d.RequestTimeout))
 	app.Use(mw.withClient)
+	app.Use(observe(d.Metrics, d.AccessLog, d.AccessLogIP, d.Log))
 	if strings.HasPrefix(d.BaseURL, "https://") {
 		app.Use(strictTransport)
 	}
@@ -195,6 +203,7 @@ func New(d Deps) (*fiber.App, error) {
 		Level: compress.LevelBestSpeed,
 		Next:  func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/assets/") }, // stored compressed
 	}))
+	app.Get("/metrics", metricsHandler(d.Metrics, d.MetricsToken)) // Prometheus, to the token's bearer
 	routes(app, mw, a, pub, acct, adm)
 	app.Use(func(*fiber.Ctx) error { return errNoSuchPage })
 	return app, nil
