@@ -190,6 +190,7 @@ func (p *Planner) Plan(ctx context.Context, rows []Row) (Plan, error) {
 			bySource[listing.Source{Kind: l.Source.Kind, Ref: l.Source.Ref}] = l
 		}
 	}
+	byPlace := index(all)
 	var plan Plan
 	seen := map[string]int{} // source ref → line, to catch a row twice in a file
 	for _, row := range rows {
@@ -200,7 +201,7 @@ func (p *Planner) Plan(ctx context.Context, rows []Row) (Plan, error) {
 				step.Problems = []Problem{{Code: "duplicate_row", Value: fmt.Sprint(line)}}
 			} else {
 				seen[ref] = row.Line
-				p.planRow(&step, bySource, all)
+				p.planRow(&step, bySource, byPlace)
 			}
 		}
 		plan.Steps = append(plan.Steps, step)
@@ -208,7 +209,7 @@ func (p *Planner) Plan(ctx context.Context, rows []Row) (Plan, error) {
 	return plan, nil
 }
 
-func (p *Planner) planRow(step *Step, bySource map[listing.Source]*listing.Listing, all []*listing.Listing) {
+func (p *Planner) planRow(step *Step, bySource map[listing.Source]*listing.Listing, known *known) {
 	cand := step.Listing
 	if existing, ok := bySource[listing.Source{Kind: cand.Source.Kind, Ref: cand.Source.Ref}]; ok {
 		// The row's own listing from an earlier import: the file writes
@@ -218,7 +219,7 @@ func (p *Planner) planRow(step *Step, bySource map[listing.Source]*listing.Listi
 		step.setMatch(existing, merged, Update, "")
 		return
 	}
-	if dup, match, dist := findDuplicate(cand, all, step.Approximate); dup != nil {
+	if dup, match, dist := findDuplicate(cand, known, step.Approximate); dup != nil {
 		merged := *dup
 		fillEmpty(&merged, cand)
 		step.setMatch(dup, &merged, Duplicate, match)
@@ -279,17 +280,16 @@ func contains(vs []string, v string) bool {
 // little — a similar name at the same street address (or, without one, in
 // the same postcode). Two different organisation numbers are two
 // businesses, however alike their names.
-func findDuplicate(cand *listing.Listing, all []*listing.Listing, approximate bool) (*listing.Listing, string, int) {
+func findDuplicate(cand *listing.Listing, k *known, approximate bool) (*listing.Listing, string, int) {
 	here := orb.Point{cand.Location.Lng, cand.Location.Lat}
 	distance := func(l *listing.Listing) float64 { return geo.Distance(here, orb.Point{l.Location.Lng, l.Location.Lat}) }
-	for _, l := range all {
-		if cand.OrgNumber != "" && l.OrgNumber == cand.OrgNumber {
-			return l, "org_number", int(distance(l))
-		}
+	if i, ok := k.byOrg[cand.OrgNumber]; ok && cand.OrgNumber != "" {
+		return k.all[i], "org_number", int(distance(k.all[i]))
 	}
 	name, street := comparableName(cand.Name), comparableStreet(cand.Address.Street)
-	for _, l := range all {
-		if cand.OrgNumber != "" && l.OrgNumber != "" || !similarNames(name, comparableName(l.Name)) {
+	for _, i := range k.near(cand, approximate) {
+		l := k.all[i]
+		if cand.OrgNumber != "" && l.OrgNumber != "" || !similarNames(name, k.names[i]) {
 			continue
 		}
 		if d := distance(l); d <= DuplicateDistance {
