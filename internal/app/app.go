@@ -233,6 +233,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	a.observe(positions.Geocoder, registerClient)
 	deps.Metrics, deps.MetricsToken = a.Metrics, cfg.MetricsToken
+	if r, ok := a.cache.(*cache.Redis); ok {
+		deps.Limits = r.Counters() // limits hold across instances and restarts
+	}
 	deps.AccessLog, deps.AccessLogIP = cfg.AccessLog == "on", cfg.AccessLogIP == "on"
 	if deps.FormKey, err = a.Store.Secret(ctx, "csrf"); err != nil {
 		return nil, errors.Join(err, a.Close())

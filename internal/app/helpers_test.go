@@ -43,6 +43,8 @@ type env struct {
 	meili *testenv.Meili
 	index string
 	mail  *testenv.SMTP
+	// redisPrefix is the instance's REDIS_PREFIX, for a second instance.
+	redisPrefix string
 }
 
 type setup struct {
@@ -67,6 +69,8 @@ type setup struct {
 	index string
 	// metricsToken opens /metrics; accessLog is REPARERER_ACCESS_LOG.
 	metricsToken, accessLog string
+	// redisPrefix is REDIS_PREFIX (default: a new one for the test).
+	redisPrefix string
 }
 
 func start(t *testing.T, s setup) *env {
@@ -80,7 +84,7 @@ func start(t *testing.T, s setup) *env {
 	cfg := config.Config{
 		Addr: "127.0.0.1:0", DB: cmp.Or(s.db, filepath.Join(t.TempDir(), "reparerer.db")), BaseURL: cmp.Or(s.baseURL, "http://localhost:8080"),
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: cmp.Or(s.index, testenv.Name(t)),
-		RedisURL: s.redisURL, RedisPrefix: testenv.Name(t) + ":", SlotRefresh: time.Hour, LogLevel: "debug",
+		RedisURL: s.redisURL, RedisPrefix: cmp.Or(s.redisPrefix, testenv.Name(t)+":"), SlotRefresh: time.Hour, LogLevel: "debug",
 		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour, FreshnessAge: 365 * 24 * time.Hour,
 		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB, TrustedProxies: s.trustedProxies, ReadOnly: s.readOnly,
 		MetricsToken: s.metricsToken, AccessLog: s.accessLog,
@@ -114,7 +118,7 @@ func start(t *testing.T, s setup) *env {
 			t.Logf("service log:\n%s", logs.String())
 		}
 	})
-	e := &env{t: t, app: a, base: "http://" + a.Addr(), clock: c, logs: logs, meili: s.meili, index: cfg.MeiliIndex, mail: smtp}
+	e := &env{t: t, app: a, base: "http://" + a.Addr(), clock: c, logs: logs, meili: s.meili, index: cfg.MeiliIndex, mail: smtp, redisPrefix: cfg.RedisPrefix}
 	select {
 	case <-a.IndexReady():
 	case <-time.After(30 * time.Second):

@@ -251,3 +251,55 @@ func (r *Redis) Close() error {
 	<-r.done
 	return err
 }
+
+// Counters is a key-value store in the same Redis, under its own part of
+// the prefix, for what every instance must share: the rate limits' counts
+// (its methods are fiber's Storage). Keys expire as asked; Reset removes
+// only its own keys.
+type Counters struct{ r *Redis }
+
+// Counters returns the shared counter store.
+func (r *Redis) Counters() *Counters { return &Counters{r} }
+
+func (c *Counters) key(k string) string { return c.r.prefix + "limit:" + k }
+
+// Get returns the value of key, or nil.
+func (c *Counters) Get(key string) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	v, err := c.r.client.Get(ctx, c.key(key)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, nil
+	}
+	return v, err
+}
+
+// Set stores value under key for exp (0: without end).
+func (c *Counters) Set(key string, value []byte, exp time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return c.r.client.Set(ctx, c.key(key), value, exp).Err()
+}
+
+// Delete removes key.
+func (c *Counters) Delete(key string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	return c.r.client.Del(ctx, c.key(key)).Err()
+}
+
+// Reset removes every counter.
+func (c *Counters) Reset() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	iter := c.r.client.Scan(ctx, 0, c.key("*"), 500).Iterator()
+	for iter.Next(ctx) {
+		if err := c.r.client.Del(ctx, iter.Val()).Err(); err != nil {
+			return err
+		}
+	}
+	return iter.Err()
+}
+
+// Close does nothing: the connection is the cache's.
+func (c *Counters) Close() error { return nil }

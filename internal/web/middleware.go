@@ -56,6 +56,9 @@ type middleware struct {
 	formKey []byte
 	// proxies are the trusted reverse proxies (see withClient).
 	proxies []netip.Prefix
+	// limits counts the rate limits in a store all instances share (nil:
+	// in this process).
+	limits fiber.Storage
 }
 
 // sessionCookie is the cookie's name; on https the __Host- prefix makes
@@ -234,12 +237,27 @@ func (m *middleware) browserCookie() string {
 	return "csrf_"
 }
 
-// reportLimit holds back error reports per client address.
-func (m *middleware) reportLimit() fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max: reportsPerWindow, Expiration: reportWindow, KeyGenerator: clientIP,
-		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") },
-	})
+// limit is a rate limit named name (keys of different limits never
+// meet), keyed by the client address unless cfg says otherwise, counted in
+// the shared store when there is one (Redis: the limits then hold across
+// instances and restarts) or in this process.
+func (m *middleware) limit(name string, cfg limiter.Config) fiber.Handler {
+	key := cfg.KeyGenerator
+	if key == nil {
+		key = clientIP
+	}
+	cfg.KeyGenerator = func(c *fiber.Ctx) string { return name + ":" + key(c) }
+	if m.limits != nil {
+		cfg.Storage = m.limits
+	}
+	return limiter.New(cfg)
+}
+
+// reportLimit holds back the public's anonymous posts (name: "reports",
+// "tips") per client address.
+func (m *middleware) reportLimit(name string) fiber.Handler {
+	return m.limit(name, limiter.Config{Max: reportsPerWindow, Expiration: reportWindow,
+		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") }})
 }
 
 // lookupLimit holds back a signed-in form's lookups in the public
@@ -247,12 +265,10 @@ func (m *middleware) reportLimit() fiber.Handler {
 // form needs a few, and counting per account rather than per address
 // keeps colleagues behind one office address from holding each other
 // back.
-func (m *middleware) lookupLimit(perMinute int) fiber.Handler {
-	return limiter.New(limiter.Config{
-		Max: perMinute, Expiration: time.Minute,
+func (m *middleware) lookupLimit(name string, perMinute int) fiber.Handler {
+	return m.limit(name, limiter.Config{Max: perMinute, Expiration: time.Minute,
 		KeyGenerator: func(c *fiber.Ctx) string { return currentUser(c).ID },
-		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") },
-	})
+		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") }})
 }
 
 // writeLimits bound a repairer's listing writes (registrations or edits)
@@ -260,10 +276,10 @@ func (m *middleware) lookupLimit(perMinute int) fiber.Handler {
 // business registers once and edits now and then; an office of repairers
 // shares an address, so its limit is wider. The municipality's editors
 // are not held back per account.
-func (m *middleware) writeLimits(perAccount, perClient int, window time.Duration) (client, account fiber.Handler) {
+func (m *middleware) writeLimits(name string, perAccount, perClient int, window time.Duration) (client, account fiber.Handler) {
 	reached := func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.writes_rate_limited") }
-	client = limiter.New(limiter.Config{Max: perClient, Expiration: window, LimitReached: reached, KeyGenerator: clientIP})
-	account = limiter.New(limiter.Config{Max: perAccount, Expiration: window, LimitReached: reached,
+	client = m.limit(name+"-client", limiter.Config{Max: perClient, Expiration: window, LimitReached: reached})
+	account = m.limit(name+"-account", limiter.Config{Max: perAccount, Expiration: window, LimitReached: reached,
 		KeyGenerator: func(c *fiber.Ctx) string { return currentUser(c).ID },
 		Next:         func(c *fiber.Ctx) bool { return currentUser(c) == nil || currentUser(c).Admin() }})
 	return client, account
@@ -277,10 +293,8 @@ func (m *middleware) writeLimits(perAccount, perClient int, window time.Duration
 // still work.
 func (m *middleware) linkLimits(clientReached, addressReached fiber.Handler) []fiber.Handler {
 	return []fiber.Handler{
-		limiter.New(limiter.Config{Max: linksPerClient, Expiration: linkWindow, LimitReached: clientReached, KeyGenerator: clientIP}),
-		limiter.New(limiter.Config{Max: linksPerAddress, Expiration: linkWindow, LimitReached: addressReached,
-			KeyGenerator: func(c *fiber.Ctx) string {
-				return "address:" + strings.ToLower(strings.TrimSpace(c.FormValue("email")))
-			}}),
+		m.limit("links-client", limiter.Config{Max: linksPerClient, Expiration: linkWindow, LimitReached: clientReached}),
+		m.limit("links-address", limiter.Config{Max: linksPerAddress, Expiration: linkWindow, LimitReached: addressReached,
+			KeyGenerator: func(c *fiber.Ctx) string { return strings.ToLower(strings.TrimSpace(c.FormValue("email"))) }}),
 	}
 }

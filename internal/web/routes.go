@@ -37,10 +37,10 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	// CSRF-checked, with a honeypot field.
 	csrf := mw.csrf()
 	app.Get("/reparator/:slug/meld-feil", csrf, pub.reportForm)
-	app.Post("/reparator/:slug/meld-feil", mw.reportLimit(), csrf, pub.reportSubmit)
+	app.Post("/reparator/:slug/meld-feil", mw.reportLimit("reports"), csrf, pub.reportSubmit)
 	// "Tips oss": anonymous like "Meld fra om feil", and held back alike.
 	app.Get("/tips-oss", csrf, pub.tipForm)
-	app.Post("/tips-oss", mw.reportLimit(), csrf, pub.tipSubmit)
+	app.Post("/tips-oss", mw.reportLimit("tips"), csrf, pub.tipSubmit)
 	// "Er dette din bedrift?": a claim needs a signed-in (proven) address.
 	app.Get("/reparator/:slug/eier", noStore, mw.withUser, csrf, acct.claimForm)
 	app.Post("/reparator/:slug/eier", mw.withUser, mw.requireUser, csrf, acct.claimSubmit)
@@ -58,17 +58,17 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	my.Post("/logg-ut", mw.requireUser, csrf, acct.signOut)
 	my.Get("/", mw.requireUser, csrf, acct.overview)
 	my.Get("/ny", mw.requireUser, csrf, acct.registerForm)
-	registrationsByClient, registrationsByAccount := mw.writeLimits(registrationsPerHour, registrationsPerClientHour, time.Hour)
+	registrationsByClient, registrationsByAccount := mw.writeLimits("registrations", registrationsPerHour, registrationsPerClientHour, time.Hour)
 	my.Post("/ny", mw.requireUser, csrf, registrationsByClient, registrationsByAccount, acct.registerSubmit)
 	my.Get("/oppforing/:id", mw.requireUser, csrf, acct.editForm)
-	editsByClient, editsByAccount := mw.writeLimits(editsPerHour, editsPerClientHour, time.Hour)
+	editsByClient, editsByAccount := mw.writeLimits("edits", editsPerHour, editsPerClientHour, time.Hour)
 	my.Post("/oppforing/:id", mw.requireUser, csrf, editsByClient, editsByAccount, acct.editSubmit)
 	app.Get("/_/postnummer/:code", pub.postcodeCentre) // the register form's map
 	// The register form's "fill in from Enhetsregisteret": for signed-in
 	// repairers only, and held back per client.
-	app.Get("/_/orgnr/:orgnr", noStore, mw.withUser, mw.requireUser, mw.lookupLimit(30), acct.orgLookup)
+	app.Get("/_/orgnr/:orgnr", noStore, mw.withUser, mw.requireUser, mw.lookupLimit("orgnr", 30), acct.orgLookup)
 	// Its address completion (Kartverket's address API): the same.
-	app.Get("/_/adresse", noStore, mw.withUser, mw.requireUser, mw.lookupLimit(120), acct.addressSuggest)
+	app.Get("/_/adresse", noStore, mw.withUser, mw.requireUser, mw.lookupLimit("address", 120), acct.addressSuggest)
 
 	// The municipality's console: every route, read or write, is for
 	// admins only (requireAdmin), and every form post is CSRF-checked.

@@ -124,6 +124,9 @@ type Deps struct {
 	Readiness    func(ctx context.Context) Readiness
 	// FormKey signs form tokens; every instance must have the same.
 	FormKey []byte
+	// Limits counts the rate limits where every instance sees them (Redis);
+	// nil: in this process.
+	Limits fiber.Storage
 	// Metrics counts requests and serves /metrics to MetricsToken (empty:
 	// no /metrics); nil counts nothing.
 	Metrics      *metrics.Registry
@@ -159,7 +162,7 @@ func New(d Deps) (*fiber.App, error) {
 	if len(d.FormKey) < 32 {
 		return nil, errors.New("web: FormKey must be at least 32 bytes")
 	}
-	mw := &middleware{auth: d.Auth, renderer: r, formKey: d.FormKey, proxies: d.TrustedProxies}
+	mw := &middleware{auth: d.Auth, renderer: r, formKey: d.FormKey, proxies: d.TrustedProxies, limits: d.Limits}
 	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, suggestions: d.Suggestions, districts: d.Districts,
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
 		now: d.Now, log: d.Log}
