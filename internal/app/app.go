@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/google/uuid"
 
 	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/cache"
@@ -77,6 +78,8 @@ type App struct {
 	Register *registersync.Service
 	// Metrics is what /metrics serves.
 	Metrics *metrics.Registry
+	// instance names this process in the jobs' leases.
+	instance string
 	// Links checks the listings' websites; nil unless REPARERER_LINKCHECK=on.
 	Links    *linkcheck.Checker
 	cache    generationCache
@@ -104,7 +107,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err := cfg.CheckServe(); err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, now: now, indexReady: make(chan struct{}), Metrics: metrics.New()}
+	a := &App{cfg: cfg, log: log, now: now, indexReady: make(chan struct{}), Metrics: metrics.New(), instance: uuid.NewString()}
 	var err error
 	if a.Districts, err = district.Load(); err != nil {
 		return nil, err
@@ -309,13 +312,17 @@ func (a *App) Run(ctx context.Context) error {
 	a.log.Info("serving", "addr", a.Addr(), "base_url", a.cfg.BaseURL, "meili_index", a.cfg.MeiliIndex)
 	select {
 	case <-ctx.Done():
+		// In-flight requests finish (10 s at most); then the jobs stop and
+		// their leases go back, so another instance takes them at once.
 		err := a.fiber.ShutdownWithTimeout(10 * time.Second)
 		cancel()
 		a.wg.Wait()
+		a.releaseLeases()
 		return err
 	case err := <-errc:
 		cancel()
 		a.wg.Wait()
+		a.releaseLeases()
 		return err
 	}
 }
@@ -344,7 +351,9 @@ func (a *App) background(ctx context.Context) {
 	ticker := time.NewTicker(a.cfg.SlotRefresh)
 	defer ticker.Stop()
 	for {
-		a.RefreshSlots(ctx)
+		if a.holds(ctx, "slot_refresh", a.cfg.SlotRefresh) {
+			a.RefreshSlots(ctx)
+		}
 		select {
 		case <-ctx.Done():
 			return
@@ -365,20 +374,46 @@ func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(a.cfg.ReminderCheck)
 	defer t.Stop()
 	for {
-		err := a.Reminders.SendDue(ctx)
-		a.Metrics.Job("reminders", err)
-		if err != nil && ctx.Err() == nil {
-			a.log.Error("reminder: run failed", "error", err)
-		}
-		err = a.Auth.Sweep(ctx)
-		a.Metrics.Job("sweep", err)
-		if err != nil && ctx.Err() == nil {
-			a.log.Error("auth: sweep failed", "error", err)
+		if a.holds(ctx, "housekeeping", a.cfg.ReminderCheck) {
+			err := a.Reminders.SendDue(ctx)
+			a.Metrics.Job("reminders", err)
+			if err != nil && ctx.Err() == nil {
+				a.log.Error("reminder: run failed", "error", err)
+			}
+			err = a.Auth.Sweep(ctx)
+			a.Metrics.Job("sweep", err)
+			if err != nil && ctx.Err() == nil {
+				a.log.Error("auth: sweep failed", "error", err)
+			}
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+		}
+	}
+}
+
+// holds takes or renews the lease of a periodic job run every interval, so
+// that of several instances exactly one runs it; another takes it over
+// when the holder has not renewed it for an interval and a half (it
+// died). A store that does not answer runs nothing.
+func (a *App) holds(ctx context.Context, job string, interval time.Duration) bool {
+	ok, err := a.Store.TakeLease(ctx, job, a.instance, interval+interval/2)
+	if err != nil && ctx.Err() == nil {
+		a.log.Warn("jobs: could not take the lease; not run this time", "job", job, "error", err)
+	}
+	return ok
+}
+
+// releaseLeases hands the jobs back on a graceful stop, so another
+// instance takes them at once.
+func (a *App) releaseLeases() {
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
+	defer cancel()
+	for _, job := range []string{"housekeeping", "register_check", "link_check", "slot_refresh"} {
+		if err := a.Store.ReleaseLease(ctx, job, a.instance); err != nil {
+			a.log.Warn("jobs: could not hand the lease back; it lapses by itself", "job", job, "error", err)
 		}
 	}
 }
@@ -396,6 +431,9 @@ func (a *App) registerChecks(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		if !a.holds(ctx, "register_check", a.cfg.RegisterCheck) {
+			continue
+		}
 		r, err := a.Register.Check(ctx)
 		a.Metrics.Job("register_check", err)
 		if err != nil && ctx.Err() == nil {
@@ -412,12 +450,14 @@ func (a *App) linkChecks(ctx context.Context) {
 	t := time.NewTicker(24 * time.Hour)
 	defer t.Stop()
 	for {
-		r, err := a.Links.Run(ctx)
-		a.Metrics.Job("link_check", err)
-		if err != nil && ctx.Err() == nil {
-			a.log.Warn("linkcheck: run stopped", "error", err)
-		} else {
-			a.log.Info("linkcheck: checked", "websites", r.Checked, "waiting", r.Skipped, "new_suggestions", r.Suggested)
+		if a.holds(ctx, "link_check", 24*time.Hour) {
+			r, err := a.Links.Run(ctx)
+			a.Metrics.Job("link_check", err)
+			if err != nil && ctx.Err() == nil {
+				a.log.Warn("linkcheck: run stopped", "error", err)
+			} else {
+				a.log.Info("linkcheck: checked", "websites", r.Checked, "waiting", r.Skipped, "new_suggestions", r.Suggested)
+			}
 		}
 		select {
 		case <-ctx.Done():

@@ -45,6 +45,8 @@ type env struct {
 	mail  *testenv.SMTP
 	// redisPrefix is the instance's REDIS_PREFIX, for a second instance.
 	redisPrefix string
+	// stop shuts the instance down gracefully (as at the test's end).
+	stop func()
 }
 
 type setup struct {
@@ -71,6 +73,8 @@ type setup struct {
 	metricsToken, accessLog string
 	// redisPrefix is REDIS_PREFIX (default: a new one for the test).
 	redisPrefix string
+	// reminderCheck is REPARERER_REMINDER_CHECK (default 1h).
+	reminderCheck time.Duration
 }
 
 func start(t *testing.T, s setup) *env {
@@ -85,7 +89,7 @@ func start(t *testing.T, s setup) *env {
 		Addr: "127.0.0.1:0", DB: cmp.Or(s.db, filepath.Join(t.TempDir(), "reparerer.db")), BaseURL: cmp.Or(s.baseURL, "http://localhost:8080"),
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: cmp.Or(s.index, testenv.Name(t)),
 		RedisURL: s.redisURL, RedisPrefix: cmp.Or(s.redisPrefix, testenv.Name(t)+":"), SlotRefresh: time.Hour, LogLevel: "debug",
-		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: time.Hour, FreshnessAge: 365 * 24 * time.Hour,
+		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: cmp.Or(s.reminderCheck, time.Hour), FreshnessAge: 365 * 24 * time.Hour,
 		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB, TrustedProxies: s.trustedProxies, ReadOnly: s.readOnly,
 		MetricsToken: s.metricsToken, AccessLog: s.accessLog,
 	}
@@ -108,17 +112,24 @@ func start(t *testing.T, s setup) *env {
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- a.Run(ctx) }()
+	var stopOnce sync.Once
+	stop := func() {
+		stopOnce.Do(func() {
+			cancel()
+			if err := <-done; err != nil {
+				t.Errorf("Run: %v", err)
+			}
+			a.Close()
+		})
+	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
-			t.Errorf("Run: %v", err)
-		}
-		a.Close()
+		stop()
 		if t.Failed() {
 			t.Logf("service log:\n%s", logs.String())
 		}
 	})
-	e := &env{t: t, app: a, base: "http://" + a.Addr(), clock: c, logs: logs, meili: s.meili, index: cfg.MeiliIndex, mail: smtp, redisPrefix: cfg.RedisPrefix}
+	e := &env{t: t, app: a, base: "http://" + a.Addr(), clock: c, logs: logs, meili: s.meili, index: cfg.MeiliIndex, mail: smtp,
+		redisPrefix: cfg.RedisPrefix, stop: stop}
 	select {
 	case <-a.IndexReady():
 	case <-time.After(30 * time.Second):

@@ -1,12 +1,17 @@
 package app_test
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/store"
 	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
@@ -56,5 +61,60 @@ func TestTwoInstancesAreOneService(t *testing.T) {
 	a.rename("nordnes-som", "Nordnes Søm hos begge")
 	if r := b.search(browse); len(r.Hits) != 1 || r.Hits[0].Name != "Nordnes Søm hos begge" {
 		t.Errorf("b's browse after a's edit: cache %q %v", r.Cache, names(r))
+	}
+}
+
+// Of two instances, exactly one runs the periodic jobs. A holder that
+// died (its lease left behind) is taken over once the lease lapses; one
+// that stops hands the jobs over at once.
+func TestJobsRunOnceAndFailOver(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "reparerer.db")
+	dead, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ok, err := dead.TakeLease(context.Background(), "housekeeping", "an instance that was killed", 1500*time.Millisecond); !ok || err != nil {
+		t.Fatalf("the dead instance's lease: %v %v", ok, err)
+	}
+	dead.Close()
+	const token = "jobs-metrics-token"
+	each := setup{db: db, metricsToken: token, reminderCheck: time.Second}
+	a := start(t, each)
+	each.index = a.index
+	b := start(t, each)
+	runs := func(e *env) float64 {
+		req, err := http.NewRequest("GET", e.base+"/metrics", nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("Authorization", "Bearer "+token)
+		m := regexp.MustCompile(`reparerer_job_runs_total\{job="reminders",result="ok"\} (\d+)`).FindStringSubmatch(e.visitor().do(req).Body)
+		if m == nil {
+			return 0
+		}
+		n, _ := strconv.ParseFloat(m[1], 64)
+		return n
+	}
+	// The dead holder's lease lapses; then the jobs run every second, all
+	// on one instance.
+	deadline := time.Now().Add(15 * time.Second)
+	for runs(a)+runs(b) < 3 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond) // polling the job's progress
+	}
+	holder, other := a, b
+	if runs(b) > 0 {
+		holder, other = b, a
+	}
+	if runs(holder) < 3 || runs(other) != 0 {
+		t.Fatalf("jobs ran %v times on one instance and %v on the other, want all (at least 3) on one", runs(holder), runs(other))
+	}
+	// The holder stops and hands the lease back; the other takes over.
+	holder.stop()
+	deadline = time.Now().Add(10 * time.Second)
+	for runs(other) == 0 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond) // polling the takeover
+	}
+	if runs(other) == 0 {
+		t.Fatal("the other instance did not take the jobs over")
 	}
 }
