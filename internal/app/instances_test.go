@@ -118,3 +118,38 @@ func TestJobsRunOnceAndFailOver(t *testing.T) {
 		t.Fatal("the other instance did not take the jobs over")
 	}
 }
+
+// A search that finds nothing is kept for the statistics once it has been
+// seen three times that day in the whole service — across instances too —
+// and never before.
+func TestMissedSearchesCountAcrossInstances(t *testing.T) {
+	redis := testenv.SharedRedis(t)
+	db := filepath.Join(t.TempDir(), "reparerer.db")
+	a := start(t, setup{db: db, redisURL: redis.URL()})
+	b := start(t, setup{db: db, redisURL: redis.URL(), index: a.index, redisPrefix: a.redisPrefix})
+	a.seed()
+	a.waitIndexed()
+	miss := "/?q=" + url.QueryEscape("reparere grammofon")
+	kept := func() int {
+		all, err := a.app.Store.Missed(context.Background(), "2000-01-01", "2100-01-01")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, m := range all {
+			if m.Miss.Query == "reparere grammofon" {
+				n += m.Count
+			}
+		}
+		return n
+	}
+	a.get(miss)
+	b.get(miss)
+	if n := kept(); n != 0 {
+		t.Fatalf("seen twice in the service: %d kept, want none", n)
+	}
+	a.get(miss)
+	if n := kept(); n != 3 {
+		t.Errorf("seen three times, on two instances: %d kept, want 3", n)
+	}
+}

@@ -303,3 +303,14 @@ func (c *Counters) Reset() error {
 
 // Close does nothing: the connection is the cache's.
 func (c *Counters) Close() error { return nil }
+
+// Incr adds one to the count under key (kept for ttl from its first count)
+// and returns it: a tally every instance adds to.
+func (c *Counters) Incr(ctx context.Context, key string, ttl time.Duration) (int64, error) {
+	k := c.r.prefix + "tally:" + key
+	n, err := c.r.client.Incr(ctx, k).Result()
+	if err == nil && n == 1 {
+		err = c.r.client.Expire(ctx, k, ttl).Err()
+	}
+	return n, err
+}

@@ -2,6 +2,8 @@ package coverage
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"log/slog"
 	"slices"
 	"strings"
@@ -84,6 +86,10 @@ type Recorder struct {
 	Districts *district.Map
 	Now       func() time.Time
 	Log       *slog.Logger
+	// Tally, when set, counts in a store every instance adds to (Redis),
+	// so that the daily threshold holds for the service, not per instance;
+	// nil, or a tally that fails, counts in this process.
+	Tally Tally
 
 	mu     sync.Mutex
 	day    string
@@ -116,18 +122,12 @@ func (r *Recorder) Record(ctx context.Context, m Miss) {
 	}
 	m.Query = q
 	day := r.Now().In(oslo).Format(time.DateOnly)
-	r.mu.Lock()
-	if day != r.day || r.counts == nil {
-		r.day, r.counts = day, map[Miss]int{}
+	n, ok := r.shared(ctx, day, m)
+	if !ok {
+		if n, ok = r.local(day, m); !ok {
+			return
+		}
 	}
-	n, seen := r.counts[m]
-	if !seen && len(r.counts) >= maxKeys {
-		r.mu.Unlock()
-		return
-	}
-	n++
-	r.counts[m] = n
-	r.mu.Unlock()
 	add := 0
 	switch {
 	case n == MinDaily:
@@ -140,6 +140,43 @@ func (r *Recorder) Record(ctx context.Context, m Miss) {
 			r.Log.Warn("coverage: missed search not counted", "error", err)
 		}
 	}
+}
+
+// Tally is a count every instance adds to.
+type Tally interface {
+	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+}
+
+// shared counts the miss in the tally, under a hash of the day and the
+// miss (the query's text is not a key anywhere); ok is false without one.
+func (r *Recorder) shared(ctx context.Context, day string, m Miss) (int, bool) {
+	if r.Tally == nil {
+		return 0, false
+	}
+	sum := sha256.Sum256([]byte(strings.Join([]string{day, m.Query, m.District, m.Category, string(m.Cause)}, "\x00")))
+	n, err := r.Tally.Incr(ctx, "miss:"+hex.EncodeToString(sum[:16]), 48*time.Hour)
+	if err != nil {
+		r.Log.Warn("coverage: shared tally unreachable; counting in this instance", "error", err)
+		return 0, false
+	}
+	return int(n), true
+}
+
+// local counts the miss in this process; ok is false past the day's bound
+// of distinct misses.
+func (r *Recorder) local(day string, m Miss) (int, bool) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if day != r.day || r.counts == nil {
+		r.day, r.counts = day, map[Miss]int{}
+	}
+	n, seen := r.counts[m]
+	if !seen && len(r.counts) >= maxKeys {
+		return 0, false
+	}
+	n++
+	r.counts[m] = n
+	return n, true
 }
 
 var oslo = func() *time.Location {
