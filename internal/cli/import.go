@@ -133,6 +133,28 @@ func importCSV(ctx context.Context, svc *listing.Service, suggestions suggestion
 		fmt.Fprintln(w, "dry run: nothing written")
 		return nil
 	}
+	p.Progress = progress(w, time.Now, 2*time.Second)
 	_, err = p.Apply(ctx, plan, nil, listing.Change{Actor: "cli", Action: listing.ActionImport, Note: "import " + filepath.Base(file)})
 	return err
+}
+
+// progress reports, at most every interval, how many rows are written,
+// at what rate, and about how long the rest takes.
+func progress(w io.Writer, now func() time.Time, interval time.Duration) func(done, total int) {
+	start := now()
+	last := start
+	return func(done, total int) {
+		t := now()
+		if t.Sub(last) < interval && done < total {
+			return
+		}
+		last = t
+		took := t.Sub(start).Seconds()
+		if took <= 0 || done == 0 {
+			return
+		}
+		rate := float64(done) / took
+		left := time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second)
+		fmt.Fprintf(w, "import: %d of %d rows written, %.0f rows/s, about %s left\n", done, total, rate, left)
+	}
 }

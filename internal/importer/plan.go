@@ -103,6 +103,9 @@ type Planner struct {
 	Postcodes *postcode.Book
 	// Suggestions takes the values that differ from ones people set.
 	Suggestions suggestion.Store
+	// Progress, when set, hears after each row how many of how many are
+	// written (an import that takes a while says how far it is).
+	Progress func(done, total int)
 	// Geocoder places rows that have a street address but no coordinates;
 	// nil leaves them at their postcode's centre, marked approximate.
 	Geocoder listing.Locator
@@ -350,7 +353,7 @@ type Applied struct {
 // service with ch in the audit log.
 func (p *Planner) Apply(ctx context.Context, plan Plan, decisions map[int]string, ch listing.Change) (Applied, error) {
 	var out Applied
-	for _, s := range plan.Steps {
+	for i, s := range plan.Steps {
 		var err error
 		switch s.Action {
 		case Create:
@@ -380,6 +383,9 @@ func (p *Planner) Apply(ctx context.Context, plan Plan, decisions map[int]string
 		}
 		if err != nil {
 			return out, fmt.Errorf("importer: line %d (%s): %w", s.Line, s.Listing.Name, err)
+		}
+		if p.Progress != nil {
+			p.Progress(i+1, len(plan.Steps))
 		}
 	}
 	return out, nil
