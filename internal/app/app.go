@@ -157,6 +157,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		log.Info("cache: REDIS_URL is not set; using the in-process cache (fine for one instance)")
 	}
 	a.Worker = outbox.NewWorker(a.Store, a.Store, a.Index, generations{a.cache, log}, log)
+	// One instance drains the outbox; it renews the lease at each drain
+	// (at least every second), so another takes over within outboxLease
+	// of its death, and edits made on any instance reach the index within
+	// a second of its poll.
+	a.Worker.Gate = func(ctx context.Context) bool { return a.lease(ctx, "outbox", outboxLease) }
 	positions := &position.Finder{Postcodes: postcodes}
 	if cfg.GeocoderURL == "" {
 		log.Info("geocoder: REPARERER_GEOCODER_URL is empty; new addresses are placed at their postcode's centre, marked approximate")
@@ -402,7 +407,12 @@ func (a *App) housekeeping(ctx context.Context) {
 // when the holder has not renewed it for an interval and a half (it
 // died). A store that does not answer runs nothing.
 func (a *App) holds(ctx context.Context, job string, interval time.Duration) bool {
-	ok, err := a.Store.TakeLease(ctx, job, a.instance, interval+interval/2)
+	return a.lease(ctx, job, interval+interval/2)
+}
+
+// lease takes or renews the job's lease for ttl.
+func (a *App) lease(ctx context.Context, job string, ttl time.Duration) bool {
+	ok, err := a.Store.TakeLease(ctx, job, a.instance, ttl)
 	if err != nil && ctx.Err() == nil {
 		a.log.Warn("jobs: could not take the lease; not run this time", "job", job, "error", err)
 	}
@@ -414,7 +424,7 @@ func (a *App) holds(ctx context.Context, job string, interval time.Duration) boo
 func (a *App) releaseLeases() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	for _, job := range []string{"housekeeping", "register_check", "link_check", "slot_refresh"} {
+	for _, job := range []string{"housekeeping", "register_check", "link_check", "slot_refresh", "outbox"} {
 		if err := a.Store.ReleaseLease(ctx, job, a.instance); err != nil {
 			a.log.Warn("jobs: could not hand the lease back; it lapses by itself", "job", job, "error", err)
 		}
@@ -554,6 +564,9 @@ func (a *App) readiness(ctx context.Context) web.Readiness {
 	}
 	return r
 }
+
+// outboxLease is how long the outbox's drainer holds it unrenewed.
+const outboxLease = 5 * time.Second
 
 // readinessDeadline bounds each of readiness's checks; they run at once,
 // so /readyz answers within about this long.

@@ -59,6 +59,9 @@ type Worker struct {
 	Batch int
 	// MaxBackoff caps the wait between failed attempts.
 	MaxBackoff time.Duration
+	// Gate, when set, says whether this instance drains now (the one
+	// holding the outbox's lease); the others leave the queue to it.
+	Gate func(ctx context.Context) bool
 
 	kick chan struct{}
 }
@@ -139,6 +142,9 @@ type change struct {
 // index refuses the batch, each listing is pushed on its own, so a listing
 // the index cannot take holds up only itself.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
+	if w.Gate != nil && !w.Gate(ctx) {
+		return 0, nil
+	}
 	entries, err := w.Queue.Pending(ctx, w.Batch)
 	if err != nil || len(entries) == 0 {
 		return 0, err
