@@ -25,7 +25,8 @@ var categoryOfCode = map[string]string{
 // Service discovers, adds and checks listings against the register.
 type Service struct {
 	Register Register
-	// Placer places the register's addresses (package position).
+	// Placer places the register's addresses (package position; without
+	// an address API it places them at their postcode's centre).
 	Placer      listing.Placer
 	Listings    *listing.Service
 	Suggestions *suggestion.Service
@@ -145,7 +146,9 @@ func (s *Service) Add(ctx context.Context, orgnr, by string) (*listing.Listing, 
 	if u.OrgForm == "ENK" {
 		l.Source.Attribution = listing.AttributionSoleProprietorship
 	}
-	l.Location, l.ApproximatePosition = s.place(ctx, u.Address)
+	// At the postcode's centre until the listing service places it at the
+	// door (its Placer, one call to the address API).
+	l.Location, l.ApproximatePosition = listing.Location{Lat: pc.Lat, Lng: pc.Lng}, true
 	if err := s.Listings.Create(ctx, l, listing.Change{Actor: by, Action: listing.ActionImport, Note: "Enhetsregisteret " + u.OrgNumber}); err != nil {
 		return nil, err
 	}
@@ -259,12 +262,6 @@ func (s *Service) whereIs(ctx context.Context, a Address) string {
 // place positions a register address: at the door when the address API
 // finds it, else at the postcode's centre (approximate).
 func (s *Service) place(ctx context.Context, a Address) (listing.Location, bool) {
-	if s.Placer == nil {
-		if pc, ok := s.Postcodes.Lookup(a.Postcode); ok {
-			return listing.Location{Lat: pc.Lat, Lng: pc.Lng}, true
-		}
-		return listing.Location{}, true
-	}
 	at, exact, _ := s.Placer.Place(ctx, a.Street, a.Postcode)
 	return at, !exact
 }
@@ -280,17 +277,27 @@ type Prefill struct {
 	Categories []string          `json:"categories"`
 }
 
-// Lookup checks a number against the register (it must exist and not be
-// deleted, closed or bankrupt) and returns what a form can be filled with.
-func (s *Service) Lookup(ctx context.Context, orgnr string) (Prefill, error) {
+// Active checks a number against the register: it must exist and not be
+// deleted, closed or bankrupt.
+func (s *Service) Active(ctx context.Context, orgnr string) (Unit, error) {
 	u, err := s.Register.Unit(ctx, strings.ReplaceAll(orgnr, " ", ""))
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return Prefill{}, apperr.NotFound("err.register.not_found")
+		return u, apperr.NotFound("err.register.not_found")
 	case err != nil:
-		return Prefill{}, apperr.Unavailable(err, "err.register.unavailable")
+		return u, apperr.Unavailable(err, "err.register.unavailable")
 	case u.Removed || u.Bankrupt:
-		return Prefill{}, apperr.Conflict("err.register.removed")
+		return u, apperr.Conflict("err.register.removed")
+	}
+	return u, nil
+}
+
+// Lookup checks a number as Active does and returns what a form can be
+// filled with, its address placed.
+func (s *Service) Lookup(ctx context.Context, orgnr string) (Prefill, error) {
+	u, err := s.Active(ctx, orgnr)
+	if err != nil {
+		return Prefill{}, err
 	}
 	p := Prefill{Name: u.Name, Street: u.Address.Street, Postcode: u.Address.Postcode, City: u.Address.City, Categories: categories(u.Codes)}
 	if pc, ok := s.Postcodes.Lookup(u.Address.Postcode); ok {

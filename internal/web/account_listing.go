@@ -150,13 +150,13 @@ func checkOrgNumber(c *fiber.Ctx, register *registersync.Service, number, before
 	if register == nil || number == "" || number == before || !listing.ValidOrgNumber(number) {
 		return nil
 	}
-	p, err := register.Lookup(c.UserContext(), number)
+	u, err := register.Active(c.UserContext(), number)
 	var ae *apperr.Error
 	if errors.As(err, &ae) && (ae.Code == apperr.CodeNotFound || ae.Code == apperr.CodeConflict) {
 		return ae
 	}
-	if err == nil && !registersync.NamesMatch(p.Name, name) {
-		return apperr.Invalid("org_number", "err.register.name_mismatch", "name", p.Name)
+	if err == nil && !registersync.NamesMatch(u.Name, name) {
+		return apperr.Invalid("org_number", "err.register.name_mismatch", "name", u.Name)
 	}
 	return nil // a register that does not answer does not stop the save
 }
