@@ -198,7 +198,16 @@ func (s *Service) Check(ctx context.Context) (CheckReport, error) {
 		}
 		found := findings(l, u)
 		for i := range found {
-			if found[i].Field == suggestion.FieldAddress {
+			if found[i].Field != suggestion.FieldAddress {
+				continue
+			}
+			// Where the new address lies is asked once, for a move not yet
+			// raised, not at every daily check while it waits.
+			raised, err := s.Suggestions.Raised(ctx, found[i])
+			if err != nil {
+				return r, err
+			}
+			if !raised {
 				found[i].Evidence += s.whereIs(ctx, u.Address)
 			}
 		}

@@ -145,6 +145,11 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 		!strings.Contains(moved.Evidence, "funnet i adresseregisteret (60.39060, 5.32320)") {
 		t.Fatalf("the move: %+v", moved)
 	}
+	// While it waits, the daily check does not ask the address API again.
+	asked := addresses.Asked("Olav Kyrres gate 11")
+	if report, err := s.Check(ctx); err != nil || report.Suggested != 0 || addresses.Asked("Olav Kyrres gate 11") != asked {
+		t.Errorf("a second check of the waiting move: %+v %v, the address API asked %d more times", report, err, addresses.Asked("Olav Kyrres gate 11")-asked)
+	}
 	if err := suggestions.Accept(ctx, moved.ID, "red@bergen.kommune.no", nil); err != nil {
 		t.Fatal(err)
 	}

@@ -36,6 +36,17 @@ func (s *DB) RaiseSuggestions(ctx context.Context, ss []suggestion.Suggestion) (
 	return n, err
 }
 
+// SuggestionRaised reports whether a suggestion with sg's listing, field,
+// proposed value and source exists, decided or not.
+func (s *DB) SuggestionRaised(ctx context.Context, sg suggestion.Suggestion) (bool, error) {
+	var n int
+	if err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM suggestions WHERE listing_id = ? AND field = ? AND proposed = ? AND source = ?`,
+		sg.ListingID, sg.Field, sg.Proposed, sg.Source).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: find suggestion on %s: %w", sg.ListingID, err)
+	}
+	return n > 0, nil
+}
+
 // OpenSuggestions returns the suggestions nobody has decided, oldest first.
 func (s *DB) OpenSuggestions(ctx context.Context) ([]suggestion.Suggestion, error) {
 	return collect(ctx, s.db, "open suggestions", scanSuggestion,

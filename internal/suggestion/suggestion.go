@@ -45,6 +45,9 @@ type Store interface {
 	// listing, field, proposed value and source) is not raised again. It
 	// returns how many were new.
 	RaiseSuggestions(ctx context.Context, ss []Suggestion) (int, error)
+	// SuggestionRaised reports whether sg was raised before (open or
+	// decided), so RaiseSuggestions would not raise it again.
+	SuggestionRaised(ctx context.Context, sg Suggestion) (bool, error)
 	OpenSuggestions(ctx context.Context) ([]Suggestion, error)
 	Suggestion(ctx context.Context, id string) (Suggestion, error)
 	// DecideSuggestion records a decision on an open suggestion; a decided
@@ -103,6 +106,12 @@ type Service struct {
 // and returns how many were new.
 func (s *Service) Raise(ctx context.Context, ss []Suggestion) (int, error) {
 	return s.Store.RaiseSuggestions(ctx, ss)
+}
+
+// Raised reports whether sg was raised before: a check need not gather
+// evidence (ask an external service) for a suggestion it would not raise.
+func (s *Service) Raised(ctx context.Context, sg Suggestion) (bool, error) {
+	return s.Store.SuggestionRaised(ctx, sg)
 }
 
 // Open returns the suggestions waiting for a decision, oldest first.

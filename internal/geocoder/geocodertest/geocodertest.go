@@ -38,6 +38,19 @@ func Start(tb testing.TB, addresses ...Address) *Server {
 	return s
 }
 
+// Asked counts the searches for text.
+func (s *Server) Asked(text string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, q := range s.Queries {
+		if q == text {
+			n++
+		}
+	}
+	return n
+}
+
 // SetSlow makes every answer wait d (0: answer at once).
 func (s *Server) SetSlow(d time.Duration) {
 	s.mu.Lock()
