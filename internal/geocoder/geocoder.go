@@ -11,7 +11,10 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
+
+	"github.com/hashicorp/golang-lru/v2/expirable"
 
 	"github.com/bergenreparerer/reparerer/internal/extapi"
 	"github.com/bergenreparerer/reparerer/internal/listing"
@@ -27,11 +30,27 @@ const Bergen = "4601"
 // Geocoder finds addresses.
 type Geocoder struct {
 	*extapi.Client
+	recent *expirable.LRU[string, located]
 }
 
 // New returns a geocoder using the API at baseURL.
 func New(baseURL string, log *slog.Logger) *Geocoder {
-	return &Geocoder{extapi.New("geocoder", strings.TrimRight(baseURL, "/"), log)}
+	return &Geocoder{Client: extapi.New("geocoder", strings.TrimRight(baseURL, "/"), log),
+		recent: expirable.NewLRU[string, located](recentSize, nil, recentFor)}
+}
+
+// An address is asked for once in a while, not at every step that needs
+// it: an import's preview, its confirmation and the writes of its rows
+// all place the same addresses within minutes. Answers (a door or no
+// single match) are kept recentFor; an outage is not kept.
+const (
+	recentSize = 5000
+	recentFor  = 10 * time.Minute
+)
+
+type located struct {
+	at    listing.Location
+	found bool
 }
 
 // MaxSuggestions bounds the addresses Suggest returns.
@@ -98,6 +117,18 @@ func (g *Geocoder) Locate(ctx context.Context, street, postcode string) (listing
 	if street == "" || len(postcode) != 4 {
 		return listing.Location{}, false, nil
 	}
+	key := strings.ToLower(street) + "|" + postcode
+	if r, ok := g.recent.Get(key); ok {
+		return r.at, r.found, nil
+	}
+	at, found, err := g.locate(ctx, street, postcode)
+	if err == nil {
+		g.recent.Add(key, located{at, found})
+	}
+	return at, found, err
+}
+
+func (g *Geocoder) locate(ctx context.Context, street, postcode string) (listing.Location, bool, error) {
 	q := url.Values{"sok": {street}, "postnummer": {postcode}, "kommunenummer": {Bergen}, "treffPerSide": {"10"},
 		"utkoordsys": {"4258"}}
 	var resp answer

@@ -30,17 +30,24 @@ func TestLocate(t *testing.T) {
 			t.Errorf("%s: ok %v err %v, want no match", name, ok, err)
 		}
 	}
+	// An answer is kept a while: asking again asks the API nothing.
+	asked := s.Asked("marken 37") + s.Asked("Marken 37") // at 5017 and at 5003
+	if _, ok, err := g.Locate(ctx, "Marken 37", "5017"); !ok || err != nil || s.Asked("marken 37")+s.Asked("Marken 37") != asked {
+		t.Errorf("Marken 37 again: ok %v err %v, the API asked again", ok, err)
+	}
+	// Outages, each for an address not asked before (a kept answer would
+	// hide them), and never kept.
 	s.Down = true
-	if _, _, err := g.Locate(ctx, "Marken 37", "5017"); !errors.Is(err, extapi.ErrUnavailable) {
+	if _, _, err := g.Locate(ctx, "Marken 38", "5017"); !errors.Is(err, extapi.ErrUnavailable) {
 		t.Errorf("down: %v", err)
 	}
 	s.Down, s.Garbage = false, true
-	if _, _, err := g.Locate(ctx, "Marken 37", "5017"); !errors.Is(err, extapi.ErrUnavailable) {
-		t.Errorf("garbage: %v", err)
+	if _, _, err := g.Locate(ctx, "Marken 38", "5017"); !errors.Is(err, extapi.ErrUnavailable) {
+		t.Errorf("garbage: %v (an outage was kept as an answer?)", err)
 	}
 	s.Garbage, s.Slow = false, 200*time.Millisecond
 	g.HTTP.Timeout, g.Retries = 30*time.Millisecond, 0
-	if _, _, err := g.Locate(ctx, "Marken 37", "5017"); !errors.Is(err, extapi.ErrUnavailable) {
+	if _, _, err := g.Locate(ctx, "Marken 38", "5017"); !errors.Is(err, extapi.ErrUnavailable) {
 		t.Errorf("slow: %v", err)
 	}
 }
