@@ -10,7 +10,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 // Address is one address the stand-in knows.
@@ -22,10 +23,10 @@ type Address struct {
 // Server is the stand-in.
 type Server struct {
 	*httptest.Server
-	mu            sync.Mutex
-	addresses     []Address
-	Down, Garbage bool
-	Slow          time.Duration
+	// Faults make it answer 502, garbage or late.
+	testenv.Faults
+	mu        sync.Mutex
+	addresses []Address
 	// Queries are the sok values asked for, so tests see what left.
 	Queries []string
 }
@@ -51,29 +52,15 @@ func (s *Server) Asked(text string) int {
 	return n
 }
 
-// SetSlow makes every answer wait d (0: answer at once).
-func (s *Server) SetSlow(d time.Duration) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	s.Slow = d
-}
-
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	s.mu.Lock()
 	s.Queries = append(s.Queries, q.Get("sok"))
-	down, garbage, slow := s.Down, s.Garbage, s.Slow
 	s.mu.Unlock()
-	if slow > 0 {
-		time.Sleep(slow)
+	if s.Inject(w, http.StatusBadGateway, `{"adresser": [`) {
+		return
 	}
 	switch {
-	case down:
-		http.Error(w, "Bad Gateway", http.StatusBadGateway)
-		return
-	case garbage:
-		_, _ = w.Write([]byte("{\"adresser\": ["))
-		return
 	case r.URL.Path != "/sok":
 		http.NotFound(w, r)
 		return

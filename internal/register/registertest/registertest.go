@@ -14,7 +14,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
-	"time"
+
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 // Unit is one entry the stand-in knows.
@@ -32,11 +33,9 @@ type Server struct {
 	*httptest.Server
 	mu    sync.Mutex
 	units map[string]Unit
-	// Down answers 503 to everything; Slow delays every answer; Garbage
-	// answers 200 with a body that is not JSON.
-	Down, Garbage bool
-	Slow          time.Duration
-	Requests      int
+	// Faults make it answer 503, a body that is not JSON, or late.
+	testenv.Faults
+	Requests int
 }
 
 // Start starts the stand-in with the units; it stops with the test.
@@ -60,17 +59,8 @@ func (s *Server) Set(u Unit) {
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.mu.Lock()
 	s.Requests++
-	down, garbage, slow := s.Down, s.Garbage, s.Slow
 	s.mu.Unlock()
-	if slow > 0 {
-		time.Sleep(slow) // an answer that takes long, as the real one can
-	}
-	switch {
-	case down:
-		http.Error(w, "Service Unavailable", http.StatusServiceUnavailable)
-		return
-	case garbage:
-		_, _ = w.Write([]byte("<html>vedlikehold</html>"))
+	if s.Inject(w, http.StatusServiceUnavailable, "<html>vedlikehold</html>") {
 		return
 	}
 	path := r.URL.Path
