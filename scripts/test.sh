@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: the frontend's type check and build,
 # vet and the lint gate (.golangci.yml), unit, integration and browser tests (the tests start their own
-# Meilisearch and Redis on free ports; the browser tests drive Debian's
+# Meilisearch and Redis on free ports, and their own PostgreSQL databases;
+# the browser tests drive Debian's
 # chromium with playwright-core) with the race detector, then a short run of
 # each fuzzer. Screenshots and the page weight land in test-artifacts/.
 set -euo pipefail
@@ -14,6 +15,12 @@ scripts/provision-redis.sh
 go vet ./...
 "$(scripts/provision-lint.sh)" run ./...
 go test -race -count=1 ./...
+# The stores' shared contract: every package whose tests open a store runs
+# again on PostgreSQL ($REPARERER_TEST_POSTGRES, default the local server on
+# 127.0.0.1:5432; each test creates a database of its own and drops it).
+mapfile -t store_pkgs < <(grep -rl --include='*_test.go' -e 'testenv.Store(' -e 'testenv.StoreTarget(' internal |
+  xargs -n1 dirname | sort -u | sed 's|^|./|')
+REPARERER_TEST_STORE=postgres go test -race -count=1 -skip TestBrowser "${store_pkgs[@]}"
 # Fuzzing runs a number of inputs, not a duration: with a duration Go can
 # fail a healthy target with "context deadline exceeded" when the time runs
 # out while a worker is mid-input (go.dev/issue/75804), which a loaded

@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strconv"
 	"sync"
 	"testing"
@@ -86,7 +85,7 @@ func start(t *testing.T, s setup) *env {
 		s.now = mustTime("2026-11-23T11:00:00+01:00") // a Monday, 11:00 in Bergen
 	}
 	cfg := config.Config{
-		Addr: "127.0.0.1:0", DB: cmp.Or(s.db, filepath.Join(t.TempDir(), "reparerer.db")), BaseURL: cmp.Or(s.baseURL, "http://localhost:8080"),
+		Addr: "127.0.0.1:0", DB: cmp.Or(s.db, testenv.StoreTarget(t)), BaseURL: cmp.Or(s.baseURL, "http://localhost:8080"),
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: cmp.Or(s.index, testenv.Name(t)),
 		RedisURL: s.redisURL, RedisPrefix: cmp.Or(s.redisPrefix, testenv.Name(t)+":"), SlotRefresh: time.Hour, LogLevel: "debug",
 		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: cmp.Or(s.reminderCheck, time.Hour), FreshnessAge: 365 * 24 * time.Hour,

@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
@@ -21,7 +20,7 @@ import (
 // on the other.
 func TestTwoInstancesAreOneService(t *testing.T) {
 	redis := testenv.SharedRedis(t)
-	db := filepath.Join(t.TempDir(), "reparerer.db")
+	db := testenv.StoreTarget(t) // SQLite, or PostgreSQL in the contract run
 	a := start(t, setup{db: db, redisURL: redis.URL()})
 	shared := setup{db: db, redisURL: redis.URL(), index: a.index, redisPrefix: a.redisPrefix}
 	b := start(t, shared)
@@ -68,7 +67,7 @@ func TestTwoInstancesAreOneService(t *testing.T) {
 // died (its lease left behind) is taken over once the lease lapses; one
 // that stops hands the jobs over at once.
 func TestJobsRunOnceAndFailOver(t *testing.T) {
-	db := filepath.Join(t.TempDir(), "reparerer.db")
+	db := testenv.StoreTarget(t) // SQLite, or PostgreSQL in the contract run
 	dead, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)
@@ -124,7 +123,7 @@ func TestJobsRunOnceAndFailOver(t *testing.T) {
 // and never before.
 func TestMissedSearchesCountAcrossInstances(t *testing.T) {
 	redis := testenv.SharedRedis(t)
-	db := filepath.Join(t.TempDir(), "reparerer.db")
+	db := testenv.StoreTarget(t) // SQLite, or PostgreSQL in the contract run
 	a := start(t, setup{db: db, redisURL: redis.URL()})
 	b := start(t, setup{db: db, redisURL: redis.URL(), index: a.index, redisPrefix: a.redisPrefix})
 	a.seed()

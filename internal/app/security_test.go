@@ -78,7 +78,7 @@ func listingException(year, day int) openinghours.Exception {
 // /readyz said "store":"ok". Now writes answer 503 with a clear message,
 // readiness says read_only, and reads keep working.
 func TestAFullDiskRefusesWritesAndSaysSo(t *testing.T) {
-	e := start(t, setup{dbMaxMB: "1"}) // the cap stands for a full disk
+	e := start(t, setup{dbMaxMB: "1", db: filepath.Join(t.TempDir(), "full.db")}) // a SQLite cap stands for a full disk
 	ctx := context.Background()
 	shop := place("Skomaker Fullt", nordnes, []string{"sko"}, "Mo-Fr 10:00-17:00")
 	shop.OrgNumber = "923609016"

@@ -137,13 +137,13 @@ type setting struct {
 func (c *Config) settings() []setting {
 	return []setting{
 		{"REPARERER_ADDR", "addr", ":8080", "listen address", &c.Addr},
-		{"REPARERER_DB", "db", "./data/reparerer.db", "SQLite file (created with its folder)", &c.DB},
+		{"REPARERER_DB", "db", "./data/reparerer.db", "the store: a SQLite file (created with its folder) or a postgres:// URL", &c.DB},
 		{"REPARERER_TRUSTED_PROXIES", "trusted-proxies", "", "reverse proxies whose X-Forwarded-For names the client, as CIDRs (e.g. 127.0.0.1/32,10.0.0.0/8); empty: none", &c.TrustedProxies},
 		{"REPARERER_METRICS_TOKEN", "metrics-token", "", "bearer token that opens /metrics (Prometheus); empty: no /metrics", &c.MetricsToken},
 		{"REPARERER_ACCESS_LOG", "access-log", "on", "one log line per request (method, route, status, time, request id): on or off", &c.AccessLog},
 		{"REPARERER_ACCESS_LOG_IP", "access-log-ip", "off", "on: the access log also records the client address", &c.AccessLogIP},
 		{"REPARERER_READ_ONLY", "read-only", "off", "on: serve reads and answer every write 503 (maintenance)", &c.ReadOnly},
-		{"REPARERER_DB_MAX_MB", "db-max-mb", "0", "cap on the SQLite file in MB; writes past it answer 503 (0: no cap)", &c.DBMaxMB},
+		{"REPARERER_DB_MAX_MB", "db-max-mb", "0", "cap on the SQLite file in MB; writes past it answer 503 (0: no cap; SQLite only)", &c.DBMaxMB},
 		{"REPARERER_BASE_URL", "base-url", "http://localhost:8080", "public URL, used in links", &c.BaseURL},
 		{"MEILI_URL", "meili-url", "http://127.0.0.1:7700", "Meilisearch URL", &c.MeiliURL},
 		{"MEILI_MASTER_KEY", "meili-key", "", "Meilisearch key", &c.MeiliKey},
@@ -291,11 +291,7 @@ func (c Config) validateLimits() []error {
 			errs = append(errs, fmt.Errorf("%s=%q: want on or off", s.name, s.value))
 		}
 	}
-	if u, err := url.Parse(c.DB); err == nil && len(u.Scheme) > 1 {
-		// A URL would otherwise become a SQLite file in a folder named
-		// after its scheme, served as if nothing were wrong.
-		errs = append(errs, fmt.Errorf("REPARERER_DB=%q: only a SQLite file path is supported (a PostgreSQL store is not part of this version)", redact(c.DB)))
-	}
+	errs = append(errs, c.checkDB()...)
 	if c.RequestTimeout < 500*time.Millisecond || c.RequestTimeout > time.Minute {
 		errs = append(errs, fmt.Errorf("REPARERER_REQUEST_TIMEOUT=%s must be between 500ms and 1m", c.RequestTimeout))
 	}
@@ -365,4 +361,23 @@ func redact(raw string) string {
 		return u.Redacted()
 	}
 	return raw
+}
+
+// checkDB refuses a store URL the service does not speak: any URL but
+// PostgreSQL's would otherwise become a SQLite file in a folder named
+// after its scheme, served as if nothing were wrong.
+func (c *Config) checkDB() []error {
+	u, err := url.Parse(c.DB)
+	if err != nil || len(u.Scheme) <= 1 { // a path (C:\ on Windows has a one-letter scheme)
+		return nil
+	}
+	switch {
+	case u.Scheme != "postgres" && u.Scheme != "postgresql":
+		return []error{fmt.Errorf("REPARERER_DB=%q: want a SQLite file path or a postgres:// URL", redact(c.DB))}
+	case u.Host == "" && u.Query().Get("host") == "":
+		return []error{fmt.Errorf("REPARERER_DB=%q: the PostgreSQL URL names no host", redact(c.DB))}
+	case c.DBMaxMB != "" && c.DBMaxMB != "0":
+		return []error{fmt.Errorf("REPARERER_DB_MAX_MB caps a SQLite file; limit PostgreSQL with its own means")}
+	}
+	return nil
 }

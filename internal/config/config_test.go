@@ -33,7 +33,7 @@ func TestLoadDefaultsEnvAndFlags(t *testing.T) {
 func TestLoadRefusesBadValues(t *testing.T) {
 	_, _, err := Load([]string{"MEILI_URL=localhost:7700", "REDIS_URL=http://x", "MEILI_INDEX=a b", "REPARERER_LOG_LEVEL=loud",
 		"REPARERER_TRUSTED_PROXIES=10.0.0.0/8,proxy.example", "REPARERER_REQUEST_TIMEOUT=1h", "REPARERER_DB_MAX_MB=-1",
-		"REPARERER_DB=postgres://reparerer:hemmelig@db.example/reparerer"}, // would have become a folder "postgres:"
+		"REPARERER_DB=mysql://reparerer:hemmelig@db.example/reparerer"}, // would have become a folder "mysql:"
 		nil, "test", io.Discard, nil)
 	if err == nil {
 		t.Fatal("bad config accepted")
@@ -49,6 +49,22 @@ func TestLoadRefusesBadValues(t *testing.T) {
 	}
 	if _, _, err := Load([]string{"REPARERER_SLOT_REFRESH=soon"}, nil, "test", io.Discard, nil); err == nil {
 		t.Error("unparsable REPARERER_SLOT_REFRESH accepted")
+	}
+}
+
+func TestStoreIsAFileOrPostgreSQL(t *testing.T) {
+	for _, db := range []string{"./data/r.db", "/var/lib/r.db", "postgres://reparerer@db.internal/reparerer", "postgresql:///reparerer?host=/run/postgresql"} {
+		if _, _, err := Load([]string{"REPARERER_DB=" + db}, nil, "test", io.Discard, nil); err != nil {
+			t.Errorf("REPARERER_DB=%s refused: %v", db, err)
+		}
+	}
+	for _, env := range [][]string{
+		{"REPARERER_DB=postgres:///reparerer"}, // no host
+		{"REPARERER_DB=postgres://db.internal/reparerer", "REPARERER_DB_MAX_MB=100"}, // SQLite's cap
+	} {
+		if _, _, err := Load(env, nil, "test", io.Discard, nil); err == nil || !strings.Contains(err.Error(), "REPARERER_DB") {
+			t.Errorf("%v accepted (%v)", env, err)
+		}
 	}
 }
 

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -17,7 +16,7 @@ var _ audit.Store = (*DB)(nil)
 // MaxAuditEntry bounds one audit entry (its changes and note) in bytes.
 const MaxAuditEntry = 128 << 10
 
-func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, listingID string, ch listing.Change, version int, changes []listing.FieldChange) error {
+func (s *DB) appendAudit(ctx context.Context, tx *txn, listingID string, ch listing.Change, version int, changes []listing.FieldChange) error {
 	if ch.Actor == "" || ch.Action == "" {
 		return fmt.Errorf("store: write to listing %s without an actor and an action for the audit log", listingID)
 	}
@@ -41,7 +40,7 @@ func (s *DB) appendAudit(ctx context.Context, tx *sql.Tx, listingID string, ch l
 // listing made elsewhere (a claim, an error report), so that the log
 // holds every action taken on it.
 func (s *DB) Record(ctx context.Context, listingID string, ch listing.Change) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		var version int
 		if err := tx.QueryRowContext(ctx, `SELECT version FROM listings WHERE id = ?`, listingID).Scan(&version); err != nil {
 			return fmt.Errorf("store: record on listing %s: %w", listingID, err)

@@ -11,6 +11,9 @@ import (
 // service runs (SQLite's VACUUM INTO: one compacted file, which Open reads
 // as it is). An existing file is never overwritten.
 func (s *DB) Backup(ctx context.Context, path string) error {
+	if s.Postgres() {
+		return ErrBackupIsPgDump
+	}
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("store: backup: %s exists; choose a new file", path)
 	} else if !errors.Is(err, os.ErrNotExist) {
@@ -45,8 +48,16 @@ func (s *DB) Totals(ctx context.Context) (Totals, error) {
 	return t, nil
 }
 
-// Check runs SQLite's integrity check.
+// ErrBackupIsPgDump is what backing up a PostgreSQL store says: the
+// server's own tools do it (README, "Backups").
+var ErrBackupIsPgDump = errors.New("store: a PostgreSQL store is backed up with pg_dump --format=custom and restored with pg_restore (README, \"Backups\"); or copy it into a SQLite file with reparerer migrate-store")
+
+// Check runs SQLite's integrity check; PostgreSQL checks its pages itself
+// (data checksums), so there it checks that the database answers.
 func (s *DB) Check(ctx context.Context) error {
+	if s.Postgres() {
+		return s.Ping(ctx)
+	}
 	var result string
 	if err := s.db.QueryRowContext(ctx, `PRAGMA integrity_check`).Scan(&result); err != nil {
 		return fmt.Errorf("store: integrity check: %w", err)

@@ -53,7 +53,7 @@ func (s *DB) MarkUploadApplied(ctx context.Context, id string, at time.Time) err
 // CountScan counts one visit from a listing's QR code.
 func (s *DB) CountScan(ctx context.Context, listingID, day string) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO qr_scans (listing_id, day, count) VALUES (?, ?, 1)
-		ON CONFLICT (listing_id, day) DO UPDATE SET count = count + 1`, listingID, day)
+		ON CONFLICT (listing_id, day) DO UPDATE SET count = qr_scans.count + 1`, listingID, day)
 	if err != nil {
 		return fmt.Errorf("store: count scan: %w", err)
 	}
@@ -72,7 +72,7 @@ func (s *DB) Scans(ctx context.Context, listingID string) (int, error) {
 // AddMissed adds n to a day's count of a search that found nothing.
 func (s *DB) AddMissed(ctx context.Context, day string, m coverage.Miss, n int) error {
 	_, err := s.db.ExecContext(ctx, `INSERT INTO missed_searches (day, query, district, category, cause, count) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (day, query, district, category, cause) DO UPDATE SET count = count + excluded.count`,
+		ON CONFLICT (day, query, district, category, cause) DO UPDATE SET count = missed_searches.count + excluded.count`,
 		day, m.Query, m.District, m.Category, m.Cause, n)
 	if err != nil {
 		return fmt.Errorf("store: add missed search: %w", err)

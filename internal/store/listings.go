@@ -29,10 +29,10 @@ func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) 
 	if err != nil {
 		return err
 	}
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO listings (`+listingColumns+`)
 			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
-		if isUniqueViolation(err) && strings.Contains(err.Error(), "listings.slug") {
+		if isUniqueViolationOf(err, "listings", "slug") {
 			return listing.ErrSlugTaken
 		} else if err != nil {
 			return fmt.Errorf("store: insert listing %q: %w", l.Slug, err)
@@ -55,7 +55,7 @@ func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) 
 func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) error {
 	next := *l
 	next.Version++
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		before, err := scanListing(tx.QueryRowContext(ctx, `SELECT `+listingColumns+` FROM listings WHERE id = ?`, l.ID))
 		if errors.Is(err, sql.ErrNoRows) {
 			return apperr.NotFound("err.store.no_listing")
@@ -121,9 +121,17 @@ func (s *DB) SlugTaken(ctx context.Context, slug string) (bool, error) {
 // LastSlugNumber is the highest n of the slugs "prefix-n" (0: none).
 func (s *DB) LastSlugNumber(ctx context.Context, prefix string) (int, error) {
 	var n sql.NullInt64
-	// GLOB, unlike LIKE, has no escape to forget: a slug is [a-z0-9-].
+	start := len(prefix) + 2
+	// A slug is [a-z0-9-]; digits only after the prefix, and at most 9 of
+	// them: a longer number (a name such as "Sykkel 2000000000") is no
+	// counter and would overflow.
+	digitsOnly := `substr(slug, ?) NOT GLOB '*[^0-9]*'`
+	if s.Postgres() {
+		digitsOnly = `substr(slug, ?) ~ '^[0-9]+$'`
+	}
 	err := s.db.QueryRowContext(ctx, `SELECT max(CAST(substr(slug, ?) AS INTEGER)) FROM listings
-		WHERE slug GLOB ? AND substr(slug, ?) NOT GLOB '*[^0-9]*'`, len(prefix)+2, prefix+"-[0-9]*", len(prefix)+2).Scan(&n)
+		WHERE substr(slug, 1, ?) = ? AND length(slug) BETWEEN ? AND ? AND `+digitsOnly,
+		start, start-1, prefix+"-", start, start+8, start).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: number slug %q: %w", prefix, err)
 	}
@@ -156,7 +164,11 @@ func (s *DB) CountPublished(ctx context.Context) (listing.Counts, error) {
 	if err := s.countInto(ctx, c.ByDistrict, `SELECT district, count(*) FROM listings WHERE status = 'published' GROUP BY district`); err != nil {
 		return c, err
 	}
-	err := s.countInto(ctx, c.ByCategory, `SELECT c.value, count(*) FROM listings l, json_each(l.categories) c
+	each := `json_each(l.categories) c`
+	if s.Postgres() {
+		each = `jsonb_array_elements_text(l.categories::jsonb) c(value)`
+	}
+	err := s.countInto(ctx, c.ByCategory, `SELECT c.value, count(*) FROM listings l, `+each+`
 		WHERE l.status = 'published' GROUP BY c.value`)
 	return c, err
 }
@@ -304,7 +316,7 @@ func scanListing(row scanner) (*listing.Listing, error) {
 	return &l, nil
 }
 
-func (s *DB) inTx(ctx context.Context, fn func(*sql.Tx) error) error {
+func (s *DB) inTx(ctx context.Context, fn func(*txn) error) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)

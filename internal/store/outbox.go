@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 
@@ -11,7 +10,7 @@ import (
 
 var _ outbox.Queue = (*DB)(nil)
 
-func (s *DB) enqueue(ctx context.Context, tx *sql.Tx, listingID string) error {
+func (s *DB) enqueue(ctx context.Context, tx *txn, listingID string) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO outbox (listing_id, created_at) VALUES (?, ?)`,
 		listingID, formatTime(s.Now())); err != nil {
 		return fmt.Errorf("store: queue listing %s for the index: %w", listingID, err)

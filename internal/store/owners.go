@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/auth"
@@ -19,7 +17,7 @@ import (
 
 var _ owner.Store = (*DB)(nil)
 
-func addOwner(ctx context.Context, tx *sql.Tx, listingID, userID string, since time.Time) error {
+func addOwner(ctx context.Context, tx *txn, listingID, userID string, since time.Time) error {
 	if _, err := tx.ExecContext(ctx, `INSERT INTO listing_owners (listing_id, user_id, since) VALUES (?, ?, ?)
 		ON CONFLICT DO NOTHING`, listingID, userID, formatTime(since)); err != nil {
 		return fmt.Errorf("store: add owner of %s: %w", listingID, err)
@@ -30,7 +28,7 @@ func addOwner(ctx context.Context, tx *sql.Tx, listingID, userID string, since t
 // CreateClaim stores a claim; an approved one makes its user an owner.
 func (s *DB) CreateClaim(ctx context.Context, c *owner.Claim) error {
 	c.ID = uuid.NewString()
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO claims (id, listing_id, user_id, name, role, status, decided_by, decided_at, created_at, org_number)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.ListingID, c.UserID, c.Name, c.Role, c.Status, c.DecidedBy,
 			optionalTime(c.DecidedAt), formatTime(c.CreatedAt), c.OrgNumber)
@@ -61,7 +59,7 @@ func (s *DB) Claim(ctx context.Context, id string) (owner.Claim, error) {
 
 // DecideClaim approves or rejects a pending claim.
 func (s *DB) DecideClaim(ctx context.Context, id, status, by string, at time.Time) (owner.Claim, error) {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		var listingID, userID string
 		err := tx.QueryRowContext(ctx, `UPDATE claims SET status = ?, decided_by = ?, decided_at = ?
 			WHERE id = ? AND status = 'pending' RETURNING listing_id, user_id`, status, by, formatTime(at), id).Scan(&listingID, &userID)
@@ -121,16 +119,11 @@ func (s *DB) Owners(ctx context.Context, listingID string) ([]auth.User, error) 
 	return s.users(ctx, `JOIN listing_owners o ON o.user_id = u.id WHERE o.listing_id = ? ORDER BY u.email`, listingID)
 }
 
-func isUniqueViolation(err error) bool {
-	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
-}
-
 // RemoveOwner takes a listing away from an owner (by e-mail address) and
 // records it in the audit log. Access is checked against listing_owners on
 // every request, so the owner's open sessions lose it at once.
 func (s *DB) RemoveOwner(ctx context.Context, listingID, email string, ch listing.Change) error {
-	return s.inTx(ctx, func(tx *sql.Tx) error {
+	return s.inTx(ctx, func(tx *txn) error {
 		res, err := tx.ExecContext(ctx, `DELETE FROM listing_owners WHERE listing_id = ?
 			AND user_id = (SELECT id FROM users WHERE email = ?)`, listingID, email)
 		if err != nil {
@@ -151,7 +144,7 @@ func (s *DB) RemoveOwner(ctx context.Context, listingID, email string, ch listin
 // review each owner who was approved automatically because their e-mail
 // domain was the website's, when the website changes away from it: such an
 // approval is not kept silently.
-func (s *DB) reviewDomainOwners(ctx context.Context, tx *sql.Tx, listingID, oldWebsite, newWebsite string) error {
+func (s *DB) reviewDomainOwners(ctx context.Context, tx *txn, listingID, oldWebsite, newWebsite string) error {
 	if oldWebsite == newWebsite || oldWebsite == "" {
 		return nil
 	}

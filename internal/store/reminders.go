@@ -18,11 +18,15 @@ var _ reminder.Store = (*DB)(nil)
 // OwnedPublished lists published listings with owners and the start of
 // their current period: the last confirmation, else the first owner.
 func (s *DB) OwnedPublished(ctx context.Context) ([]reminder.Owned, error) {
+	greatest := "max" // SQLite's max of two values is PostgreSQL's greatest
+	if s.Postgres() {
+		greatest = "greatest"
+	}
 	return collect(ctx, s.db, "owned listings", func(row scanner) (reminder.Owned, error) {
 		var o reminder.Owned
 		err := row.Scan(&o.ListingID, timeIn(&o.Since))
 		return o, err
-	}, `SELECT l.id, max(coalesce(l.confirmed_at, ''), min(o.since))
+	}, `SELECT l.id, `+greatest+`(coalesce(l.confirmed_at, ''), min(o.since))
 		FROM listings l JOIN listing_owners o ON o.listing_id = l.id
 		WHERE l.status = 'published' GROUP BY l.id ORDER BY l.id`)
 }

@@ -1,6 +1,8 @@
-// Package store is the SQLite implementation of the listing store and the
-// search outbox. SQL lives in embedded migration files and in the queries
-// below; every value reaches SQLite as a placeholder argument.
+// Package store is the system of record: listings, accounts, the audit log
+// and the search outbox, in SQLite (embedded, the default) or PostgreSQL.
+// SQL lives in each engine's embedded migration files and in the queries of
+// this package, written once for both (see dialect.go); every value reaches
+// the database as a placeholder argument.
 package store
 
 import (
@@ -21,27 +23,35 @@ import (
 	_ "modernc.org/sqlite" // the pure-Go SQLite driver
 )
 
-//go:embed migrations/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
-// DB is the SQLite store.
+// DB is the store: SQLite, embedded, by default; PostgreSQL when opened
+// with a postgres:// URL.
 type DB struct {
-	db *sql.DB
+	db *conn
 	// Now stamps outbox rows; tests may pin it.
 	Now func() time.Time
 	// refusedAt is when a write was last refused as unwritable (unix ns).
 	refusedAt atomic.Int64
 }
 
-// Open opens (creating if needed) the SQLite file at path, in WAL mode, and
-// applies pending migrations.
-func Open(ctx context.Context, path string) (*DB, error) { return OpenWith(ctx, path, Options{}) }
+// IsPostgres reports whether target names a PostgreSQL database.
+func IsPostgres(target string) bool {
+	return strings.HasPrefix(target, "postgres://") || strings.HasPrefix(target, "postgresql://")
+}
+
+// Open opens the store at target: a PostgreSQL URL, or the path of a
+// SQLite file (created if needed, in WAL mode; "sqlite:" before the path
+// is allowed). Pending migrations are applied.
+func Open(ctx context.Context, target string) (*DB, error) { return OpenWith(ctx, target, Options{}) }
 
 // Options are how a store is opened.
 type Options struct {
-	// MaxBytes holds the file to a size (0: no limit), a quota that keeps
-	// a flood of writes from filling the disk the host shares; writes past
-	// it are refused as from a full disk.
+	// MaxBytes holds a SQLite file to a size (0: no limit), a quota that
+	// keeps a flood of writes from filling the disk the host shares;
+	// writes past it are refused as from a full disk. PostgreSQL has its
+	// own means (a tablespace on its own volume), so it refuses the option.
 	MaxBytes int64
 	// ReadOnly serves reads and refuses every write (maintenance: a copy
 	// being moved, a disk being replaced), as from a read-only file.
@@ -52,7 +62,11 @@ type Options struct {
 const pageSize = 4096
 
 // OpenWith is Open with options.
-func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
+func OpenWith(ctx context.Context, target string, opts Options) (*DB, error) {
+	if IsPostgres(target) {
+		return openPostgres(ctx, target, opts)
+	}
+	path := strings.TrimPrefix(target, "sqlite:")
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create folder for %s: %w", path, err)
@@ -63,7 +77,7 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if opts.MaxBytes > 0 {
 		dsn += fmt.Sprintf("&_pragma=max_page_count(%d)", max(1, opts.MaxBytes/pageSize))
 	}
-	s, err := open(ctx, path, dsn)
+	s, err := openSQL(ctx, path, "sqlite", dsn, sqliteDialect)
 	if err != nil || !opts.ReadOnly {
 		return s, err
 	}
@@ -75,16 +89,22 @@ func OpenWith(ctx context.Context, path string, opts Options) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: open %s read-only: %w", path, err)
 	}
-	s.db = db
+	s.db = &conn{DB: db, dialect: sqliteDialect}
 	return s, nil
 }
 
-func open(ctx context.Context, path, dsn string) (*DB, error) {
-	db, err := sql.Open("sqlite", dsn)
+func openSQL(ctx context.Context, name, driver, dsn string, d dialect) (*DB, error) {
+	db, err := sql.Open(driver, dsn)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", path, err)
+		return nil, fmt.Errorf("store: open %s: %w", name, err)
 	}
-	s := &DB{db: db, Now: time.Now}
+	return ready(ctx, db, d)
+}
+
+// ready migrates a freshly opened database and fills what older versions
+// left empty.
+func ready(ctx context.Context, db *sql.DB, d dialect) (*DB, error) {
+	s := &DB{db: &conn{DB: db, dialect: d}, Now: time.Now}
 	if err := s.migrate(ctx); err != nil {
 		return nil, errors.Join(err, db.Close())
 	}
@@ -100,14 +120,39 @@ func (s *DB) Close() error { return s.db.Close() }
 // Ping checks that the database answers.
 func (s *DB) Ping(ctx context.Context) error { return s.db.PingContext(ctx) }
 
+// Postgres reports whether the store is PostgreSQL.
+func (s *DB) Postgres() bool { return s.db.dialect == postgresDialect }
+
+// migrator is a database or one connection of it.
+type migrator interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	BeginTx(ctx context.Context, opts *sql.TxOptions) (*sql.Tx, error)
+}
+
 // migrate applies, in order and each in its own transaction, the embedded
-// migrations not yet recorded in schema_migrations.
+// migrations of the store's engine not yet recorded in schema_migrations.
+// On PostgreSQL an advisory lock makes instances that start together
+// migrate one after the other.
 func (s *DB) migrate(ctx context.Context) error {
-	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+	var m migrator = s.db.DB
+	dir := "migrations/sqlite"
+	if s.Postgres() {
+		c, err := s.db.DB.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("store: connect to migrate: %w", err)
+		}
+		defer c.Close()
+		if _, err := c.ExecContext(ctx, `SELECT pg_advisory_lock(`+migrationLock+`)`); err != nil {
+			return fmt.Errorf("store: lock migrations: %w", err)
+		}
+		defer c.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+migrationLock+`)`)
+		m, dir = c, "migrations/postgres"
+	}
+	if _, err := m.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`); err != nil {
 		return fmt.Errorf("store: create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	names, err := fs.Glob(migrations, dir+"/*.sql")
 	if err != nil {
 		return fmt.Errorf("store: list migrations: %w", err)
 	}
@@ -118,25 +163,29 @@ func (s *DB) migrate(ctx context.Context) error {
 		if err != nil {
 			return fmt.Errorf("store: migration %s has no version number", base)
 		}
-		if err := s.applyMigration(ctx, version, name); err != nil {
+		if err := s.applyMigration(ctx, m, version, name); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *DB) applyMigration(ctx context.Context, version int, name string) error {
+// migrationLock is the advisory lock key of PostgreSQL migrations.
+const migrationLock = "720101"
+
+func (s *DB) applyMigration(ctx context.Context, m migrator, version int, name string) error {
 	body, err := migrations.ReadFile(name)
 	if err != nil {
 		return fmt.Errorf("store: read %s: %w", name, err)
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	tx, err := m.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("store: begin migration %s: %w", name, err)
 	}
 	defer tx.Rollback()
 	var done int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE version = ?`, version).Scan(&done); err != nil {
+	d := s.db.dialect
+	if err := tx.QueryRowContext(ctx, d.rebind(`SELECT count(*) FROM schema_migrations WHERE version = ?`), version).Scan(&done); err != nil {
 		return fmt.Errorf("store: check migration %s: %w", name, err)
 	}
 	if done > 0 {
@@ -145,7 +194,7 @@ func (s *DB) applyMigration(ctx context.Context, version int, name string) error
 	if _, err := tx.ExecContext(ctx, string(body)); err != nil {
 		return fmt.Errorf("store: apply %s: %w", name, err)
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`,
+	if _, err := tx.ExecContext(ctx, d.rebind(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`),
 		version, filepath.Base(name), formatTime(time.Now())); err != nil {
 		return fmt.Errorf("store: record %s: %w", name, err)
 	}

@@ -12,11 +12,28 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/store"
+	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
-func TestStoreRoundTripOutboxAndVersions(t *testing.T) {
+// engines are the stores' shared contract: every test here runs on each.
+var engines = []struct {
+	name   string
+	target func(testing.TB) string
+}{
+	{"sqlite", func(tb testing.TB) string { return filepath.Join(tb.TempDir(), "sub", "r.db") }}, // the folder is created
+	{"postgres", testenv.PostgresURL},
+}
+
+func forEachEngine(t *testing.T, test func(t *testing.T, target string)) {
+	for _, e := range engines {
+		t.Run(e.name, func(t *testing.T) { test(t, e.target(t)) })
+	}
+}
+
+func TestStoreRoundTripOutboxAndVersions(t *testing.T) { forEachEngine(t, testRoundTrip) }
+
+func testRoundTrip(t *testing.T, path string) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "sub", "r.db") // the folder is created
 	db, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

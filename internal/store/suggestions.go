@@ -19,7 +19,7 @@ const suggestionColumns = `id, listing_id, field, current, proposed, source, evi
 // once (the table's unique key).
 func (s *DB) RaiseSuggestions(ctx context.Context, ss []suggestion.Suggestion) (int, error) {
 	n := 0
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
+	err := s.inTx(ctx, func(tx *txn) error {
 		for _, sg := range ss {
 			res, err := tx.ExecContext(ctx, `INSERT INTO suggestions (id, listing_id, field, current, proposed, source, evidence, created_at)
 				VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (listing_id, field, proposed, source) DO NOTHING`,

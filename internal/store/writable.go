@@ -5,9 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"time"
-
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
 )
 
 // recentRefusal is how long a refused write keeps readiness at read_only
@@ -19,23 +16,18 @@ const recentRefusal = 30 * time.Second
 // disk or size limit, a read-only file, an I/O error — and notes when, for
 // readiness. Reads go on working meanwhile.
 func (s *DB) Unwritable(err error) bool {
-	var se *sqlite.Error
-	if !errors.As(err, &se) {
+	if !refusesWrites(err) {
 		return false
 	}
-	switch se.Code() & 0xff {
-	case sqlite3.SQLITE_FULL, sqlite3.SQLITE_READONLY, sqlite3.SQLITE_IOERR, sqlite3.SQLITE_CANTOPEN:
-		s.refusedAt.Store(time.Now().UnixNano())
-		return true
-	}
-	return false
+	s.refusedAt.Store(time.Now().UnixNano())
+	return true
 }
 
 // Writable checks that the store can write now: it commits a small row
 // and deletes it. A write refused in the last recentRefusal counts too.
 func (s *DB) Writable(ctx context.Context) error {
-	_, err := s.db.ExecContext(ctx, `INSERT INTO health_probe (id, pad) VALUES (1, zeroblob(4096))
-		ON CONFLICT (id) DO UPDATE SET pad = excluded.pad`)
+	_, err := s.db.ExecContext(ctx, `INSERT INTO health_probe (id, pad) VALUES (1, ?)
+		ON CONFLICT (id) DO UPDATE SET pad = excluded.pad`, make([]byte, 4096))
 	if err == nil {
 		_, err = s.db.ExecContext(ctx, `DELETE FROM health_probe`)
 	}

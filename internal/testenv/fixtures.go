@@ -2,7 +2,6 @@ package testenv
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"github.com/bergenreparerer/reparerer/internal/district"
@@ -11,11 +10,11 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/store"
 )
 
-// Store opens a new SQLite store in the test's temporary folder; it is
-// closed when the test ends.
+// Store opens a new, empty store of the engine StoreEnv selects (SQLite by
+// default); it is closed when the test ends.
 func Store(tb testing.TB) *store.DB {
 	tb.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "test.db"))
+	db, err := store.Open(context.Background(), StoreTarget(tb))
 	if err != nil {
 		tb.Fatal(err)
 	}
