@@ -59,7 +59,7 @@ func TestStoreIsAFileOrPostgreSQL(t *testing.T) {
 		}
 	}
 	for _, env := range [][]string{
-		{"REPARERER_DB=postgres:///reparerer"}, // no host
+		{"REPARERER_DB=postgres:///reparerer"},                                       // no host
 		{"REPARERER_DB=postgres://db.internal/reparerer", "REPARERER_DB_MAX_MB=100"}, // SQLite's cap
 	} {
 		if _, _, err := Load(env, nil, "test", io.Discard, nil); err == nil || !strings.Contains(err.Error(), "REPARERER_DB") {
