@@ -6,7 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"path/filepath"
 
 	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/store"
@@ -42,13 +44,14 @@ func backup(ctx context.Context, args, env []string, stdout, stderr io.Writer) (
 }
 
 // restore makes a backup the store: the service must be stopped, and an
-// existing store is replaced only with --force. The backup file itself is
-// only read; the copy is migrated if it is older, checked for integrity,
-// and counted. Search is then rebuilt with "reparerer reindex".
+// existing SQLite store is replaced only with --force; a PostgreSQL store
+// must be an empty database. The backup file itself is only read; a copy
+// of it is migrated if it is older, checked for integrity, and counted.
+// Search is then rebuilt with "reparerer reindex".
 func restore(ctx context.Context, args, env []string, stdout, stderr io.Writer) (err error) {
 	var force bool
 	cfg, rest, err := config.Load(env, args, "restore", stderr, func(fs *flag.FlagSet) {
-		fs.BoolVar(&force, "force", false, "replace an existing store (stop the service first)")
+		fs.BoolVar(&force, "force", false, "replace an existing SQLite store (stop the service first)")
 	})
 	if err != nil {
 		return err
@@ -56,22 +59,14 @@ func restore(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 	if len(rest) != 1 {
 		return errors.New("want the backup file: reparerer restore [--force] FILE")
 	}
-	if _, err := os.Stat(cfg.DB); err == nil {
-		if !force {
-			return fmt.Errorf("%s exists; stop the service and add --force to replace it", cfg.DB)
-		}
-		for _, f := range []string{cfg.DB, cfg.DB + "-wal", cfg.DB + "-shm"} {
-			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
-				return err
-			}
-		}
+	var db *store.DB
+	if store.IsPostgres(cfg.DB) {
+		db, err = restoreInto(ctx, rest[0], cfg.DB)
+	} else {
+		db, err = restoreFile(ctx, rest[0], cfg.DB, force)
 	}
-	if err := copyFile(rest[0], cfg.DB); err != nil {
-		return err
-	}
-	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
-		return fmt.Errorf("%s is not a backup of the store: %w", rest[0], err)
+		return err
 	}
 	defer closeWith(&err, db)
 	if err := db.Check(ctx); err != nil {
@@ -82,8 +77,65 @@ func restore(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 		return err
 	}
 	fmt.Fprintf(stdout, "restored %s into %s: %d listings, %d audit entries, %d accounts; now run \"reparerer reindex\"\n",
-		rest[0], cfg.DB, got.Listings, got.AuditEntries, got.Users)
+		rest[0], redacted(cfg.DB), got.Listings, got.AuditEntries, got.Users)
 	return nil
+}
+
+// restoreFile makes a copy of the backup file the SQLite store.
+func restoreFile(ctx context.Context, backupFile, path string, force bool) (*store.DB, error) {
+	if _, err := os.Stat(path); err == nil {
+		if !force {
+			return nil, fmt.Errorf("%s exists; stop the service and add --force to replace it", path)
+		}
+		for _, f := range []string{path, path + "-wal", path + "-shm"} {
+			if err := os.Remove(f); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return nil, err
+			}
+		}
+	}
+	if err := copyFile(backupFile, path); err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a backup of the store: %w", backupFile, err)
+	}
+	return db, nil
+}
+
+// restoreInto copies the backup file's record into an empty PostgreSQL
+// database, checked by every table's sums; the file is read from a copy,
+// which is migrated if it is older.
+func restoreInto(ctx context.Context, backupFile, url string) (db *store.DB, err error) {
+	tmp, err := os.MkdirTemp("", "reparerer-restore-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	copied := filepath.Join(tmp, "backup.db")
+	if err := copyFile(backupFile, copied); err != nil {
+		return nil, err
+	}
+	from, err := store.Open(ctx, copied)
+	if err != nil {
+		return nil, fmt.Errorf("%s is not a backup of the store: %w", backupFile, err)
+	}
+	defer closeWith(&err, from)
+	if db, err = store.Open(ctx, url); err != nil {
+		return nil, err
+	}
+	if _, err := from.CopyTo(ctx, db); err != nil {
+		return nil, errors.Join(fmt.Errorf("%w (--force replaces only a SQLite file: create an empty database)", err), db.Close())
+	}
+	return db, nil
+}
+
+// redacted is a store's name without a password.
+func redacted(target string) string {
+	if u, err := url.Parse(target); err == nil && u.User != nil {
+		return u.Redacted()
+	}
+	return target
 }
 
 func copyFile(from, to string) (err error) {

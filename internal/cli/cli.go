@@ -36,6 +36,9 @@ Usage:
 
   reparerer backup  [flags] FILE                 a consistent copy of the store while the service runs
   reparerer restore [flags] [--force] FILE       make a backup the store (service stopped); then reindex
+  reparerer migrate-store --from STORE --to STORE
+                                                 copy everything into an empty store (e.g. sqlite:./data/reparerer.db
+                                                 to postgres://…), checked table by table by counts and checksums
 
 Every flag has an environment variable; "reparerer serve -h" lists them.
 `
@@ -66,6 +69,8 @@ func Main(args []string, env []string, stdout, stderr io.Writer) int {
 		err = backup(ctx, args[1:], env, stdout, stderr)
 	case "restore":
 		err = restore(ctx, args[1:], env, stdout, stderr)
+	case "migrate-store":
+		err = migrateStore(ctx, args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0

@@ -7,17 +7,25 @@ import (
 	"os"
 )
 
-// Backup writes a consistent copy of the database to path while the
-// service runs (SQLite's VACUUM INTO: one compacted file, which Open reads
-// as it is). An existing file is never overwritten.
-func (s *DB) Backup(ctx context.Context, path string) error {
-	if s.Postgres() {
-		return ErrBackupIsPgDump
-	}
+// Backup writes a consistent copy of the database to path, a SQLite file,
+// while the service runs: SQLite's VACUUM INTO (one compacted file, which
+// Open reads as it is), or PostgreSQL's record read in one snapshot and
+// copied into a new SQLite file with its sums checked. An existing file is
+// never overwritten. (pg_dump backs up PostgreSQL too: README, "Backups".)
+func (s *DB) Backup(ctx context.Context, path string) (err error) {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("store: backup: %s exists; choose a new file", path)
 	} else if !errors.Is(err, os.ErrNotExist) {
 		return fmt.Errorf("store: backup: %w", err)
+	}
+	if s.Postgres() {
+		file, err := Open(ctx, path)
+		if err != nil {
+			return fmt.Errorf("store: backup: %w", err)
+		}
+		defer func() { err = errors.Join(err, file.Close()) }()
+		_, err = s.CopyTo(ctx, file)
+		return err
 	}
 	if _, err := s.db.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
 		return fmt.Errorf("store: backup to %s: %w", path, err)
@@ -47,10 +55,6 @@ func (s *DB) Totals(ctx context.Context) (Totals, error) {
 	}
 	return t, nil
 }
-
-// ErrBackupIsPgDump is what backing up a PostgreSQL store says: the
-// server's own tools do it (README, "Backups").
-var ErrBackupIsPgDump = errors.New("store: a PostgreSQL store is backed up with pg_dump --format=custom and restored with pg_restore (README, \"Backups\"); or copy it into a SQLite file with reparerer migrate-store")
 
 // Check runs SQLite's integrity check; PostgreSQL checks its pages itself
 // (data checksums), so there it checks that the database answers.
