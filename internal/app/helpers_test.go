@@ -21,7 +21,10 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
-func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
+func TestMain(m *testing.M) {
+	serveIfAsked()
+	os.Exit(testenv.Main(m))
+}
 
 // clock is a settable test clock.
 type clock struct {
