@@ -33,6 +33,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/meili"
 	"github.com/bergenreparerer/reparerer/internal/metrics"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/outbox"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/position"
@@ -359,20 +360,36 @@ func (a *App) background(ctx context.Context) {
 	ticker := time.NewTicker(a.cfg.SlotRefresh)
 	defer ticker.Stop()
 	for {
-		if a.holds(ctx, "slot_refresh", a.cfg.SlotRefresh) {
-			a.RefreshSlots(ctx)
+		if a.holds(ctx, "open_times", a.cfg.SlotRefresh) {
+			a.RefreshOpenTimes(ctx)
 		}
 		select {
 		case <-ctx.Done():
 			return
 		case <-ticker.C:
 		}
-		// A Meilisearch that lost its data gets the index and its settings
-		// back here; the refresh that follows refills it.
-		if err := a.Index.Ensure(ctx); err != nil {
-			a.log.Warn("index: could not ensure the index and its settings", "error", err)
-		}
+		a.RestoreIndex(ctx)
 	}
+}
+
+// RestoreIndex gives a Meilisearch that lost its data the index and its
+// settings back, and refills it from the store.
+func (a *App) RestoreIndex(ctx context.Context) {
+	created, err := a.Index.Restore(ctx)
+	if err != nil {
+		a.log.Warn("index: could not ensure the index and its settings", "error", err)
+		return
+	}
+	if !created {
+		return
+	}
+	n, err := a.Store.EnqueuePublished(ctx)
+	if err != nil {
+		a.log.Error("index: the index was lost and could not be queued for refilling", "error", err)
+		return
+	}
+	a.log.Warn("index: the index was lost; refilling it from the store", "listings", n)
+	a.Worker.Kick()
 }
 
 // housekeeping sends due "still correct?" e-mails and sweeps expired
@@ -424,7 +441,7 @@ func (a *App) lease(ctx context.Context, job string, ttl time.Duration) bool {
 func (a *App) releaseLeases() {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	for _, job := range []string{"housekeeping", "register_check", "link_check", "slot_refresh", "outbox"} {
+	for _, job := range []string{"housekeeping", "register_check", "link_check", "open_times", "outbox"} {
 		if err := a.Store.ReleaseLease(ctx, job, a.instance); err != nil {
 			a.log.Warn("jobs: could not hand the lease back; it lapses by itself", "job", job, "error", err)
 		}
@@ -480,16 +497,45 @@ func (a *App) linkChecks(ctx context.Context) {
 	}
 }
 
-// RefreshSlots queues every published listing, so its open-time slots are
-// recomputed; the outbox gives it the same retries as any write.
-func (a *App) RefreshSlots(ctx context.Context) {
-	n, err := a.Store.EnqueuePublished(ctx)
-	a.Metrics.Job("slot_refresh", err)
+// openTimesFormat names how documents hold open times (meili/opentimes.go):
+// documents of another format are re-indexed once.
+const openTimesFormat = "week-v1"
+
+// openTimesMargin is how long before the documents' cover runs out they
+// are refreshed, beyond the farthest open_at may ask.
+const openTimesMargin = 30 * 24 * time.Hour
+
+// RefreshOpenTimes re-indexes every published listing when the documents'
+// open times are of an older format or about to stop covering the dates
+// open_at may ask — once a year, when the next year's holidays roll in.
+// Otherwise it does nothing: a listing's open times change when the
+// listing does, and its write re-indexes it. The outbox gives the
+// re-indexing the same retries as any write.
+func (a *App) RefreshOpenTimes(ctx context.Context) {
+	state, err := a.Store.IndexState(ctx, "open_times")
 	if err != nil {
-		a.log.Error("index: queue slot refresh", "error", err)
+		a.Metrics.Job("open_times", err)
+		a.log.Error("index: read the open times' state", "error", err)
 		return
 	}
-	a.log.Debug("index: slot refresh queued", "listings", n)
+	now := a.now()
+	format, year, _ := strings.Cut(state, ":")
+	indexedIn, _ := strconv.Atoi(year)
+	covered := meili.CoveredUntil(time.Date(indexedIn, time.June, 1, 0, 0, 0, 0, time.UTC))
+	if format == openTimesFormat && now.Add(search.OpenAtAhead+openTimesMargin).Before(covered) {
+		a.Metrics.Job("open_times", nil)
+		return
+	}
+	n, err := a.Store.EnqueuePublished(ctx)
+	if err == nil {
+		err = a.Store.SetIndexState(ctx, "open_times", fmt.Sprintf("%s:%d", openTimesFormat, now.In(openinghours.Oslo).Year()))
+	}
+	a.Metrics.Job("open_times", err)
+	if err != nil {
+		a.log.Error("index: queue the open times' refresh", "error", err)
+		return
+	}
+	a.log.Info("index: open times refreshed for the coming year", "listings", n, "was", state)
 	a.Worker.Kick()
 }
 

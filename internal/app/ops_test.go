@@ -47,7 +47,7 @@ func TestMetricsAndAccessLog(t *testing.T) {
 		`reparerer_search_cache_total{outcome="miss"} 1`,
 		`reparerer_meilisearch_duration_seconds_count 1`,
 		`reparerer_outbox_pending `,
-		`reparerer_job_runs_total{job="slot_refresh",result="ok"}`,
+		`reparerer_job_runs_total{job="open_times",result="ok"}`,
 		`reparerer_store_write_duration_seconds_count{operation="create"}`,
 		`go_goroutines `,
 	} {

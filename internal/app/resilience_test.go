@@ -244,10 +244,7 @@ func TestLostIndexIsRebuilt(t *testing.T) {
 	if status, body := e.get("/api/v1/search?q=sko"); status != http.StatusServiceUnavailable {
 		t.Fatalf("search on a deleted index: status %d, want 503: %s", status, body)
 	}
-	if err := e.app.Index.Ensure(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	e.app.RefreshSlots(context.Background())
+	e.app.RestoreIndex(context.Background())
 	e.waitIndexed()
 	if r := e.search(url.Values{"q": {"glidelås"}}); r.Total != 1 || r.Hits[0].Name != "Nordnes Søm" {
 		t.Errorf("after rebuilding: %v, want Nordnes Søm found by a synonym (the settings are back too)", names(r))

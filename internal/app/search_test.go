@@ -188,13 +188,14 @@ func TestSearchOpenAt(t *testing.T) {
 		{"Christmas Day public holiday: Sentrum (PH off) closed", "2026-12-21T08:00:00+01:00", "2026-12-25T11:00:00+01:00",
 			[]string{"Nordnes Søm", "Skomaker Lagunen", "Sykkelverksted Åsane"}},
 	}
-	e := start(t, setup{now: mustTime(tests[0].clock)})
+	// Indexed once, before the first of these nights: the index answers
+	// exactly through the year without being refreshed.
+	e := start(t, setup{now: mustTime("2026-03-26T08:00:00+01:00")})
 	e.seed()
+	e.waitIndexed()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			e.clock.Set(mustTime(tt.clock))
-			e.app.RefreshSlots(t.Context())
-			e.waitIndexed()
 			r := e.search(url.Values{"open_at": {tt.at}, "per_page": {"100"}})
 			got := names(r)
 			sort.Strings(got)
@@ -262,7 +263,7 @@ func TestSearchBadInput(t *testing.T) {
 		{"open_now=yes", "invalid_parameter", "open_now"},
 		{"open_now=true&open_at=2026-11-23T12:00:00%2B01:00", "invalid_parameter", "open_at"},
 		{"open_at=tomorrow", "invalid_parameter", "open_at"},
-		{"open_at=2026-12-23T12:00:00%2B01:00", "invalid_parameter", "open_at"}, // a month ahead
+		{"open_at=2027-02-23T12:00:00%2B01:00", "invalid_parameter", "open_at"}, // three months ahead
 		{"open_at=2026-11-01T12:00:00%2B01:00", "invalid_parameter", "open_at"}, // weeks ago
 		{"voucher=1", "invalid_parameter", "voucher"},
 		{"page=0", "invalid_parameter", "page"},

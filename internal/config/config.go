@@ -50,8 +50,8 @@ type Config struct {
 	RequestTimeout time.Duration
 	// TileAttribution credits the tiles on the map (REPARERER_TILE_ATTRIBUTION).
 	TileAttribution string
-	// SlotRefresh is how often every listing's open-time slots are
-	// re-indexed (REPARERER_SLOT_REFRESH).
+	// SlotRefresh is how often the index's open times are checked for
+	// their yearly refresh (REPARERER_SLOT_REFRESH).
 	SlotRefresh time.Duration
 	LogLevel    string // REPARERER_LOG_LEVEL: debug, info, warn, error
 
@@ -89,7 +89,7 @@ type durationSetting struct {
 
 func (c *Config) durations() []durationSetting {
 	return []durationSetting{
-		{"REPARERER_SLOT_REFRESH", "slot-refresh", "1h", "how often open-time slots are re-indexed", &c.SlotRefresh},
+		{"REPARERER_SLOT_REFRESH", "slot-refresh", "1h", "how often to check whether the index's open times need their yearly refresh (cheap: one read)", &c.SlotRefresh},
 		{"REPARERER_SESSION_IDLE", "session-idle", "1h", "a session unused this long ends", &c.SessionIdle},
 		{"REPARERER_REMINDER_INTERVAL", "reminder-interval", "90d", "how often owners are asked \"still correct?\"", &c.ReminderInterval},
 		{"REPARERER_FRESHNESS_AGE", "freshness-age", "365d", "age of the last check that puts a listing on the freshness list", &c.FreshnessAge},

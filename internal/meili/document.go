@@ -9,18 +9,6 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 )
 
-// Slot window: the open-time slots of a document cover this span around the
-// moment it was indexed. The periodic refresh re-indexes every listing well
-// before the window runs out (search.OpenAtAhead is one day shorter).
-const (
-	SlotWindowBefore = 2 * time.Hour
-	SlotWindowAfter  = 8 * 24 * time.Hour
-	slotMinutes      = 15
-	// spanWindowAfter is shorter: the spans returned with each hit only
-	// answer "open now" and "opens next", and every hit costs bytes.
-	spanWindowAfter = 3 * 24 * time.Hour
-)
-
 // anchor is the word of Document.Anchor: no resident types it.
 const anchor = "qqalleoppforinger"
 
@@ -58,19 +46,20 @@ type document struct {
 	// more words finds every listing (of the categories filtered to),
 	// those with more of the words first. See searchImplied.
 	Anchor string `json:"anchor"`
-	// HoursKnown is false when the opening hours are unknown; OpenSpans
-	// are then empty and "open now" is null rather than false.
+	// HoursKnown is false when the opening hours are unknown: "open now"
+	// is then null rather than false.
 	HoursKnown bool `json:"hours_known"`
-	// OpenSpans are the opening spans in the slot window as flat pairs of
-	// unix minutes [start, end), small enough to return with every hit.
-	OpenSpans []int64 `json:"open_spans"`
-	// OpenSlots are the 15-minute slots (unix time / 900) in which the
-	// listing is open the whole slot; OpenMinutes (unix time / 60) are the
-	// open minutes of slots it is open only part of. Together they make
-	// "open at T" an exact filter inside Meilisearch, so totals and pages
-	// stay right.
-	OpenSlots   []int64 `json:"open_slots"`
-	OpenMinutes []int64 `json:"open_minutes"`
+	// Hours is the schedule itself, returned with each hit: "open now" and
+	// "opens next" are computed from it for each answer, so they never go
+	// stale between indexings.
+	Hours openinghours.Schedule `json:"hours"`
+	// The open times that make "open at T" an exact filter inside
+	// Meilisearch, so totals and pages stay right (see opentimes.go).
+	WeekSlots     []int   `json:"week_slots"`
+	WeekMinutes   []int   `json:"week_minutes"`
+	IrregularDays []int   `json:"irregular_days"`
+	OpenSlots     []int64 `json:"open_slots"`
+	OpenMinutes   []int64 `json:"open_minutes"`
 }
 
 func (ix *Index) documents(ls []*listing.Listing) []document {
@@ -105,37 +94,11 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 	if dist, ok := ix.districts.Lookup(l.District); ok {
 		d.DistrictName = dist.Name
 	}
-	d.OpenSlots, d.OpenMinutes, d.OpenSpans = openSlots(&l.OpeningHours, now)
-	return d
-}
-
-// openSlots lists the whole open slots, the open minutes of partly open
-// slots, and the open spans, in the window around now.
-func openSlots(h *openinghours.Schedule, now time.Time) (slots, minutes, spans []int64) {
-	slots, minutes, spans = []int64{}, []int64{}, []int64{}
-	from := now.Add(-SlotWindowBefore).Truncate(time.Minute)
-	for _, sp := range h.Spans(from, now.Add(SlotWindowAfter)) {
-		a, b := sp.Start.Unix()/60, sp.End.Unix()/60 // [a, b) in minutes
-		if sp.Start.Before(now.Add(spanWindowAfter)) {
-			spans = append(spans, a, b)
-		}
-		firstFull := (a + slotMinutes - 1) / slotMinutes
-		endFull := b / slotMinutes
-		if firstFull >= endFull {
-			for m := a; m < b; m++ {
-				minutes = append(minutes, m)
-			}
-			continue
-		}
-		for m := a; m < firstFull*slotMinutes; m++ {
-			minutes = append(minutes, m)
-		}
-		for s := firstFull; s < endFull; s++ {
-			slots = append(slots, s)
-		}
-		for m := endFull * slotMinutes; m < b; m++ {
-			minutes = append(minutes, m)
-		}
+	ot := openTimesOf(&l.OpeningHours, now)
+	d.WeekSlots, d.WeekMinutes, d.IrregularDays, d.OpenSlots, d.OpenMinutes = ot.WeekSlots, ot.WeekMinutes, ot.IrregularDays, ot.Slots, ot.Minutes
+	if d.HoursKnown {
+		d.Hours = l.OpeningHours
+		d.Hours.Text = "" // the source text is the store's; hits need the parsed hours only
 	}
-	return slots, minutes, spans
+	return d
 }

@@ -19,9 +19,10 @@ func TestFilterIsBuiltFromValidatedValues(t *testing.T) {
 		BBox: &search.BBox{MinLng: 5.2, MinLat: 60.3, MaxLng: 5.4, MaxLat: 60.5}, OpenAt: &at,
 	}
 	minute := at.Unix() / 60
+	// Saturday 28 November, 11:07 in Bergen: minute 5*1440 + 667 of the week.
 	want := `categories IN ["klaer", "sko"] AND district IN ["fana"] AND accepts_repair_voucher = true AND ` +
 		`_geoRadius(60.39, 5.32, 1500) AND _geoBoundingBox([60.5, 5.4], [60.3, 5.2]) AND ` +
-		`(open_slots = ` + itoa(minute/15) + ` OR open_minutes = ` + itoa(minute) + `)`
+		`(((week_slots = 524 OR week_minutes = 7867) AND NOT irregular_days = 20261128) OR open_slots = ` + itoa(minute/15) + ` OR open_minutes = ` + itoa(minute) + `)`
 	if got := Filter(q); got != want {
 		t.Errorf("Filter =\n%s\nwant\n%s", got, want)
 	}
@@ -43,41 +44,103 @@ func TestDocumentGeoOrder(t *testing.T) {
 	}
 }
 
-func TestOpenSlotsAreExactToTheMinute(t *testing.T) {
-	h, err := openinghours.ParseOSM("Mo-Th 10:13-15:00; Fr 22:00-03:00")
+// The open times a document holds answer "open at T" exactly as the
+// schedule does, minute by minute, for the whole window open_at may ask
+// (an hour back, 60 days ahead), from documents indexed on days that make
+// it hard: before both daylight-saving changes, before Christmas and the
+// year's end (holidays, dated exceptions, next year's holidays), and with
+// nights past midnight, hours into the skipped and the repeated hour,
+// round the clock and holiday hours.
+func TestOpenTimesAnswerLikeTheScheduleToTheMinute(t *testing.T) {
+	schedules := []string{
+		"Mo-Th 10:13-15:00; Fr 22:00-03:00",
+		"Mo,We 09:00-12:00,13:00-16:00; Fr 22:00-02:00; PH off; Dec 24 off; 2026 Dec 31 10:00-13:00",
+		"Mo-Fr 10:00-17:00; PH 11:00-14:00; Dec 24 10:00-13:00; 2026 Jul 06-Jul 10 off",
+		"24/7",
+		"Mo-Su 01:00-04:00",
+		"Mo-Su 00:00-02:30; Sa 02:15-02:45",
+		"Sa-Su 23:00-02:30; PH off",
+	}
+	indexed := []time.Time{
+		time.Date(2026, 3, 23, 6, 0, 0, 0, time.UTC),    // a week before clocks go forward (Mar 29)
+		time.Date(2026, 10, 20, 13, 37, 0, 0, time.UTC), // before they go back (Oct 25)
+		time.Date(2026, 12, 20, 23, 30, 0, 0, time.UTC), // Christmas, the year's end, next year's Easter in reach
+	}
+	for _, text := range schedules {
+		h, err := openinghours.ParseOSM(text)
+		if err != nil {
+			t.Fatalf("%s: %v", text, err)
+		}
+		for _, now := range indexed {
+			d := openTimesDocument(&h, now)
+			for m := now.Add(-search.OpenAtBehind).Truncate(time.Minute); !m.After(now.Add(search.OpenAtAhead)); m = m.Add(time.Minute) {
+				if got, want := d.openAt(m), h.OpenAt(m); got != want {
+					t.Fatalf("%q indexed %s: at %s the index says %v, the schedule %v", text, now, m.In(openinghours.Oslo), got, want)
+				}
+			}
+		}
+	}
+}
+
+// The index stays exact for a year without re-indexing: a document indexed
+// in one year answers for the next year's holidays.
+func TestOpenTimesCoverNextYear(t *testing.T) {
+	h, err := openinghours.ParseOSM("Mo-Sa 10:00-18:00; PH off")
 	if err != nil {
 		t.Fatal(err)
 	}
-	now := time.Date(2026, 3, 23, 6, 0, 0, 0, time.UTC) // Monday before the DST change
-	slots, minutes, spans := openSlots(&h, now)
-	open := map[int64]bool{}
-	for _, s := range slots {
-		for m := s * slotMinutes; m < (s+1)*slotMinutes; m++ {
-			open[m] = true
-		}
+	d := openTimesDocument(&h, time.Date(2026, 1, 5, 12, 0, 0, 0, time.UTC))
+	easterMonday2027 := time.Date(2027, 3, 29, 12, 0, 0, 0, openinghours.Oslo)
+	if d.openAt(easterMonday2027) || !d.openAt(easterMonday2027.AddDate(0, 0, 1)) || !h.OpenAt(easterMonday2027.AddDate(0, 0, 1)) {
+		t.Error("the document indexed in January 2026 does not know Easter Monday 2027")
 	}
-	for _, m := range minutes {
-		if open[m] {
-			t.Fatalf("minute %d listed both in a full slot and alone", m)
-		}
-		open[m] = true
+	if n := len(d.IrregularDays); n < 15 || n > 30 {
+		t.Errorf("%d irregular dates over two years, want the holidays on open days only", n)
 	}
-	inSpan := func(m int64) bool {
-		for i := 0; i < len(spans); i += 2 {
-			if spans[i] <= m && m < spans[i+1] {
-				return true
-			}
-		}
-		return false
+}
+
+// An ordinary shop's document is small: the week once, no dated slots.
+func TestOpenTimesOfAnOrdinaryShopAreSmall(t *testing.T) {
+	h, err := openinghours.ParseOSM("Mo-Fr 10:00-17:00; Sa 10:00-15:00")
+	if err != nil {
+		t.Fatal(err)
 	}
-	from := now.Add(-SlotWindowBefore).Truncate(time.Minute)
-	for m := from; m.Before(now.Add(SlotWindowAfter)); m = m.Add(time.Minute) {
-		spanSays := inSpan(m.Unix() / 60)
-		if !m.Before(now.Add(spanWindowAfter)) {
-			spanSays = h.OpenAt(m) // spans stop after their shorter window
-		}
-		if got, want := open[m.Unix()/60], h.OpenAt(m); got != want || spanSays != want {
-			t.Fatalf("at %s slots say %v, spans say %v, OpenAt says %v", m.In(openinghours.Oslo), got, spanSays, want)
-		}
+	d := openTimesDocument(&h, time.Date(2026, 11, 29, 12, 0, 0, 0, time.UTC))
+	if len(d.WeekSlots) != 5*28+20 || len(d.WeekMinutes) != 0 || len(d.IrregularDays) != 0 || len(d.Slots) != 0 {
+		t.Errorf("week slots %d, minutes %d, irregular days %d, dated slots %d", len(d.WeekSlots), len(d.WeekMinutes), len(d.IrregularDays), len(d.Slots))
 	}
+}
+
+// openTimesSet is a document's open times as sets, and the filter of
+// openAtFilter as Meilisearch evaluates it.
+type openTimesSet struct {
+	openTimes
+	week, weekMinutes, days map[int]bool
+	slots, minutes          map[int64]bool
+}
+
+func openTimesDocument(h *openinghours.Schedule, now time.Time) openTimesSet {
+	ot := openTimesOf(h, now)
+	set := func(xs []int) map[int]bool {
+		m := map[int]bool{}
+		for _, x := range xs {
+			m[x] = true
+		}
+		return m
+	}
+	set64 := func(xs []int64) map[int64]bool {
+		m := map[int64]bool{}
+		for _, x := range xs {
+			m[x] = true
+		}
+		return m
+	}
+	return openTimesSet{ot, set(ot.WeekSlots), set(ot.WeekMinutes), set(ot.IrregularDays), set64(ot.Slots), set64(ot.Minutes)}
+}
+
+// openAt is openAtFilter's expression: ((week_slots = W OR week_minutes =
+// M) AND NOT irregular_days = D) OR open_slots = S OR open_minutes = A.
+func (d openTimesSet) openAt(t time.Time) bool {
+	week, minute := weekMinute(t), t.Unix()/60
+	return ((d.week[week/slotMinutes] || d.weekMinutes[week]) && !d.days[dateNumber(t)]) || d.slots[minute/slotMinutes] || d.minutes[minute]
 }

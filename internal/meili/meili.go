@@ -101,30 +101,37 @@ func (ix *Index) Health(ctx context.Context) error {
 
 // Ensure creates the index if it is missing and applies the settings.
 func (ix *Index) Ensure(ctx context.Context) error {
-	if err := ix.create(ctx, ix.uid); err != nil {
-		return err
-	}
-	if err := ix.applySettings(ctx, ix.uid); err != nil {
-		return err
-	}
-	ix.ready.Store(true)
-	return nil
+	_, err := ix.Restore(ctx)
+	return err
 }
 
-func (ix *Index) create(ctx context.Context, uid string) error {
+// Restore is Ensure, and reports whether the index had to be created: a
+// Meilisearch that lost its data, to be refilled from the store.
+func (ix *Index) Restore(ctx context.Context) (created bool, err error) {
+	if created, err = ix.create(ctx, ix.uid); err != nil {
+		return created, err
+	}
+	if err := ix.applySettings(ctx, ix.uid); err != nil {
+		return created, err
+	}
+	ix.ready.Store(true)
+	return created, nil
+}
+
+func (ix *Index) create(ctx context.Context, uid string) (bool, error) {
 	if _, err := ix.client.GetIndexWithContext(ctx, uid); err == nil {
-		return nil
+		return false, nil
 	} else if !isCode(err, "index_not_found") {
-		return fmt.Errorf("meili: look up index %s: %w", uid, err)
+		return false, fmt.Errorf("meili: look up index %s: %w", uid, err)
 	}
 	task, err := ix.client.CreateIndexWithContext(ctx, &meilisearch.IndexConfig{Uid: uid, PrimaryKey: "id"})
 	if err != nil {
-		return fmt.Errorf("meili: create index %s: %w", uid, err)
+		return false, fmt.Errorf("meili: create index %s: %w", uid, err)
 	}
 	if err := ix.wait(ctx, task); err != nil && !isCode(err, "index_already_exists") {
-		return fmt.Errorf("meili: create index %s: %w", uid, err)
+		return false, fmt.Errorf("meili: create index %s: %w", uid, err)
 	}
-	return nil
+	return true, nil
 }
 
 func (ix *Index) applySettings(ctx context.Context, uid string) error {
@@ -186,7 +193,7 @@ func (ix *Index) Reindex(ctx context.Context, src ChangeSource) (int, error) {
 		return 0, err
 	}
 	tmp := fmt.Sprintf("%s_reindex_%d", ix.uid, started.UnixNano())
-	if err := ix.create(ctx, tmp); err != nil {
+	if _, err := ix.create(ctx, tmp); err != nil {
 		return 0, err
 	}
 	cleanup := func() { _, _ = ix.client.DeleteIndexWithContext(context.WithoutCancel(ctx), tmp) }
@@ -201,7 +208,7 @@ func (ix *Index) Reindex(ctx context.Context, src ChangeSource) (int, error) {
 			return 0, err
 		}
 	}
-	if err := ix.create(ctx, ix.uid); err != nil { // swapping needs both to exist
+	if _, err := ix.create(ctx, ix.uid); err != nil { // swapping needs both to exist
 		cleanup()
 		return 0, err
 	}

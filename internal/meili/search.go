@@ -7,14 +7,16 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
 var retrieved = []string{"id", "slug", "name", "categories", "services", "district", "address", "_geo",
-	"accepts_repair_voucher", "verified_at", "changed_since_verification", "approximate_position", "hours_known", "open_spans", "phone"}
+	"accepts_repair_voucher", "verified_at", "changed_since_verification", "approximate_position", "hours_known", "hours", "phone"}
 
 // Search runs a validated query. A query whose words imply categories
 // lists those categories' listings first and then the other listings that
@@ -129,11 +131,11 @@ func (ix *Index) run(ctx context.Context, search func() error) error {
 
 type searchResponse struct {
 	Hits []struct {
-		search.Hit           // the fields stored under the same names
-		Geo         geo      `json:"_geo"`
-		GeoDistance *float64 `json:"_geoDistance"`
-		HoursKnown  bool     `json:"hours_known"`
-		OpenSpans   []int64  `json:"open_spans"`
+		search.Hit                        // the fields stored under the same names
+		Geo         geo                   `json:"_geo"`
+		GeoDistance *float64              `json:"_geoDistance"`
+		HoursKnown  bool                  `json:"hours_known"`
+		Hours       openinghours.Schedule `json:"hours"`
 	} `json:"hits"`
 	TotalHits         int                       `json:"totalHits"`
 	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
@@ -148,7 +150,10 @@ func (r *searchResponse) hits() []search.Hit {
 	for i, h := range r.Hits {
 		hit := h.Hit
 		hit.Location = listing.Location{Lat: h.Geo.Lat, Lng: h.Geo.Lng}
-		hit.HoursKnown, hit.OpenSpans = h.HoursKnown, h.OpenSpans
+		if h.HoursKnown {
+			hours := h.Hours
+			hit.Hours = &hours
+		}
 		if h.GeoDistance != nil {
 			d := int(math.Round(*h.GeoDistance))
 			hit.DistanceM = &d
@@ -216,11 +221,19 @@ func Filter(q search.Query) string {
 		parts = append(parts, "_geoBoundingBox(["+num(b.MaxLat)+", "+num(b.MaxLng)+"], ["+num(b.MinLat)+", "+num(b.MinLng)+"])")
 	}
 	if q.OpenAt != nil {
-		minute := q.OpenAt.Unix() / 60
-		parts = append(parts, "(open_slots = "+strconv.FormatInt(minute/slotMinutes, 10)+
-			" OR open_minutes = "+strconv.FormatInt(minute, 10)+")")
+		parts = append(parts, openAtFilter(*q.OpenAt))
 	}
 	return strings.Join(parts, " AND ")
+}
+
+// openAtFilter matches the documents open at t: by the regular week
+// unless t's date is irregular for the listing, else by that date's own
+// slots (see opentimes.go).
+func openAtFilter(t time.Time) string {
+	week, minute := weekMinute(t), t.Unix()/60
+	return "(((week_slots = " + strconv.Itoa(week/slotMinutes) + " OR week_minutes = " + strconv.Itoa(week) + ")" +
+		" AND NOT irregular_days = " + strconv.Itoa(dateNumber(t)) + ")" +
+		" OR open_slots = " + strconv.FormatInt(minute/slotMinutes, 10) + " OR open_minutes = " + strconv.FormatInt(minute, 10) + ")"
 }
 
 func quoted(slugs []string) string {

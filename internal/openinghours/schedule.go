@@ -135,6 +135,10 @@ func (iv Interval) String() string {
 
 func clock(m int) string { return fmt.Sprintf("%02d:%02d", m/60, m%60) }
 
+// IntervalsOn returns the intervals that start on the local date (y, m, d):
+// the date's exception, a holiday's hours, or the weekday's.
+func (s *Schedule) IntervalsOn(y int, m time.Month, d int) []Interval { return s.intervalsOn(y, m, d) }
+
 // intervalsOn returns the intervals that start on the local date (y, m, d).
 func (s *Schedule) intervalsOn(y int, m time.Month, d int) []Interval {
 	var yearly []Interval

@@ -61,7 +61,7 @@ func (s *Service) alternatives(ctx context.Context, q Query, lang i18n.Lang, now
 		wider := q
 		wider.OpenAt = nil
 		o.try(ctx, ReasonClosedNow, wider, []string{"open_now", "open_at", "open", "open_day", "open_time"}, func(r Result) string {
-			if first, ok := firstOpening(r.Hits, q.OpenAt.Unix()/60); ok {
+			if first, ok := firstOpening(r.Hits, *q.OpenAt); ok {
 				return l.N("alt.closed_now_opens", r.Total, "when", l.When(now.In(openinghours.Oslo), first.In(openinghours.Oslo)))
 			}
 			return l.N("alt.closed_now", r.Total)
@@ -220,15 +220,18 @@ func (a Alternative) Edit(v url.Values) url.Values {
 	return out
 }
 
-// firstOpening is the earliest opening after minute among the hits.
-func firstOpening(hits []Hit, minute int64) (time.Time, bool) {
-	best := int64(0)
+// firstOpening is the earliest opening after at among the hits.
+func firstOpening(hits []Hit, at time.Time) (time.Time, bool) {
+	var best time.Time
 	for _, h := range hits {
-		if next, ok := nextOpening(h.OpenSpans, minute); ok && (best == 0 || next < best) {
+		if h.Hours == nil || h.Hours.OpenAt(at) {
+			continue
+		}
+		if next, ok := nextOpening(h.Hours, at); ok && (best.IsZero() || next.Before(best)) {
 			best = next
 		}
 	}
-	return time.Unix(best*60, 0), best != 0
+	return best, !best.IsZero()
 }
 
 // Values are the search page's parameters for q, as the resident asked it

@@ -26,8 +26,8 @@ const (
 	DefaultPerPage = 20
 	MaxPage        = 1000
 	// OpenAtAhead is how far ahead open_at may ask; the index holds open
-	// slots for a little longer than this (see meili.SlotWindow).
-	OpenAtAhead = 7 * 24 * time.Hour
+	// times for far longer than this (see meili.CoveredUntil).
+	OpenAtAhead = 60 * 24 * time.Hour
 	// OpenAtBehind allows a link made a moment ago to keep working.
 	OpenAtBehind = time.Hour
 )

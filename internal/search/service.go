@@ -17,6 +17,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 )
 
@@ -45,10 +46,9 @@ type Hit struct {
 	// door (no exact match for the address yet).
 	ApproximatePosition bool   `json:"approximate_position"`
 	URL                 string `json:"url"`
-	// HoursKnown and OpenSpans (flat pairs of unix minutes [start, end))
-	// come from the index, so that OpenNow is computed for each answer.
-	HoursKnown bool    `json:"-"`
-	OpenSpans  []int64 `json:"-"`
+	// Hours come from the index (nil: unknown), so that OpenNow and
+	// NextOpen are computed for each answer.
+	Hours *openinghours.Schedule `json:"-"`
 }
 
 // Facets count the matching listings per category and per district.
@@ -164,14 +164,13 @@ func (s *Service) SearchJSON(ctx context.Context, q Query, lang i18n.Lang) ([]by
 
 // complete computes what each hit says about now: open now, opens next.
 func (s *Service) complete(hits []Hit, now time.Time) []Hit {
-	minute := now.Unix() / 60
 	for i := range hits {
 		h := &hits[i]
-		if h.HoursKnown {
-			open := spansContain(h.OpenSpans, minute)
+		if h.Hours != nil {
+			open := h.Hours.OpenAt(now)
 			h.OpenNow = &open
-			if next, ok := nextOpening(h.OpenSpans, minute); ok && !open {
-				t := time.Unix(next*60, 0).In(now.Location())
+			if next, ok := nextOpening(h.Hours, now); ok && !open {
+				t := next.In(now.Location())
 				h.NextOpen = &t
 			}
 		}
@@ -341,22 +340,14 @@ func finish(core []byte, in *Interpretation, status string, started time.Time) (
 }
 
 // nextOpening is the start of the first span after minute.
-func nextOpening(spans []int64, minute int64) (int64, bool) {
-	for i := 0; i+1 < len(spans); i += 2 {
-		if spans[i] > minute {
-			return spans[i], true
-		}
-	}
-	return 0, false
-}
+// nextOpeningWithin is how far ahead "opens next" looks.
+const nextOpeningWithin = 3 * 24 * time.Hour
 
-// spansContain reports whether minute lies in one of the flat pairs of
-// unix minutes [start, end).
-func spansContain(spans []int64, minute int64) bool {
-	for i := 0; i+1 < len(spans); i += 2 {
-		if spans[i] <= minute && minute < spans[i+1] {
-			return true
-		}
+// nextOpening is when a closed place next opens, within nextOpeningWithin.
+func nextOpening(h *openinghours.Schedule, now time.Time) (time.Time, bool) {
+	next, ok := h.NextChange(now)
+	if !ok || next.After(now.Add(nextOpeningWithin)) || !h.OpenAt(next) {
+		return time.Time{}, false
 	}
-	return false
+	return next, true
 }

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -90,4 +92,27 @@ func (s *DB) EnqueuePublished(ctx context.Context) (int, error) {
 	}
 	n, err := res.RowsAffected()
 	return int(n), err
+}
+
+// IndexState returns a named fact about the search index's documents
+// ("" when none is recorded).
+func (s *DB) IndexState(ctx context.Context, name string) (string, error) {
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM index_state WHERE name = ?`, name).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("store: index state %s: %w", name, err)
+	}
+	return v, nil
+}
+
+// SetIndexState records a named fact about the search index's documents.
+func (s *DB) SetIndexState(ctx context.Context, name, value string) error {
+	if _, err := s.db.ExecContext(ctx, `INSERT INTO index_state (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = excluded.value`, name, value); err != nil {
+		return fmt.Errorf("store: set index state %s: %w", name, err)
+	}
+	return nil
 }
