@@ -124,6 +124,9 @@ type Store interface {
 	GetBySlug(ctx context.Context, slug string) (*Listing, error)
 	// GetBySource finds the listing imported from a source record.
 	GetBySource(ctx context.Context, kind, ref string) (*Listing, error)
+	// GetMany returns the listings of ids by id, in one read; unknown ids
+	// are left out.
+	GetMany(ctx context.Context, ids []string) (map[string]*Listing, error)
 	SlugTaken(ctx context.Context, slug string) (bool, error)
 	// LastSlugNumber is the highest n of the slugs "prefix-n" (0: none).
 	LastSlugNumber(ctx context.Context, prefix string) (int, error)

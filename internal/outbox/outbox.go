@@ -9,7 +9,6 @@ import (
 	"log/slog"
 	"time"
 
-	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 )
 
@@ -55,8 +54,11 @@ type Worker struct {
 	Index       Index
 	Generations Generations
 	Log         *slog.Logger
-	// Batch is how many entries one push carries.
-	Batch int
+	// Batch is how many entries one push carries; while a backlog lasts
+	// (an import, a yearly refresh) each full push doubles the next, up to
+	// MaxBatch: Meilisearch indexes a few large batches far faster than
+	// many small ones.
+	Batch, MaxBatch int
 	// MaxBackoff caps the wait between failed attempts.
 	MaxBackoff time.Duration
 	// Gate, when set, says whether this instance drains now (the one
@@ -64,12 +66,13 @@ type Worker struct {
 	Gate func(ctx context.Context) bool
 
 	kick chan struct{}
+	size int // the current batch size, between Batch and MaxBatch
 }
 
 // NewWorker returns a worker with sensible batch size and backoff.
 func NewWorker(q Queue, listings listing.Store, index Index, generations Generations, log *slog.Logger) *Worker {
 	return &Worker{Queue: q, Listings: listings, Index: index, Generations: generations, Log: log,
-		Batch: 500, MaxBackoff: 30 * time.Second, kick: make(chan struct{}, 1)}
+		Batch: 500, MaxBatch: 8000, MaxBackoff: 30 * time.Second, kick: make(chan struct{}, 1)}
 }
 
 // ListingWritten wakes the worker (listing.Notifier): the listing service
@@ -145,9 +148,14 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 	if w.Gate != nil && !w.Gate(ctx) {
 		return 0, nil
 	}
-	entries, err := w.Queue.Pending(ctx, w.Batch)
+	size := max(w.size, w.Batch)
+	entries, err := w.Queue.Pending(ctx, size)
 	if err != nil || len(entries) == 0 {
 		return 0, err
+	}
+	w.size = w.Batch
+	if len(entries) == size { // a backlog: take more next time
+		w.size = min(2*size, max(w.MaxBatch, w.Batch))
 	}
 	changes, err := w.changes(ctx, entries)
 	if err != nil {
@@ -190,17 +198,21 @@ func (w *Worker) changes(ctx context.Context, entries []Entry) ([]change, error)
 			out[i].entryIDs = append(out[i].entryIDs, e.ID)
 			continue
 		}
-		c := change{listingID: e.ListingID, entryIDs: []int64{e.ID}}
-		l, err := w.Listings.Get(ctx, e.ListingID)
-		switch {
-		case apperr.Is(err, apperr.CodeNotFound):
-		case err != nil:
-			return nil, err
-		case l.Published():
-			c.upsert = l
-		}
 		at[e.ListingID] = len(out)
-		out = append(out, c)
+		out = append(out, change{listingID: e.ListingID, entryIDs: []int64{e.ID}})
+	}
+	ids := make([]string, len(out))
+	for i, c := range out {
+		ids[i] = c.listingID
+	}
+	current, err := w.Listings.GetMany(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if l, ok := current[out[i].listingID]; ok && l.Published() {
+			out[i].upsert = l
+		}
 	}
 	return out, nil
 }

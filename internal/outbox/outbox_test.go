@@ -91,3 +91,41 @@ func TestDrainPushesRetriesAndIsolatesARefusedListing(t *testing.T) {
 		t.Errorf("upserted %v", idx.upserted)
 	}
 }
+
+// A backlog is drained in growing batches (an import of thousands reaches
+// the index in a few large pushes), and a trickle in small ones again.
+func TestBacklogGrowsTheBatch(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.Store(t)
+	idx := &sizes{}
+	w := outbox.NewWorker(db, db, idx, &bumps{}, slog.New(slog.DiscardHandler))
+	w.Batch, w.MaxBatch = 10, 40
+	svc := &listing.Service{Store: db, Districts: testenv.Districts(t), Now: time.Now}
+	for i := 0; i < 125; i++ {
+		l := &listing.Listing{Name: fmt.Sprintf("Skomaker %d", i), Categories: []string{"sko"}, Status: listing.StatusPublished,
+			Source: listing.Source{Kind: listing.SourceMunicipality}, Location: listing.Location{Lat: 60.3929, Lng: 5.3241}}
+		if err := svc.Create(ctx, l, listing.Change{Actor: "cli", Action: listing.ActionCreate}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for {
+		n, err := w.Drain(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			break
+		}
+	}
+	if want := []int{10, 20, 40, 40, 15}; !slices.Equal(idx.pushes, want) {
+		t.Errorf("batches %v, want %v", idx.pushes, want)
+	}
+}
+
+// sizes records the size of each push.
+type sizes struct{ pushes []int }
+
+func (x *sizes) Apply(_ context.Context, upsert []*listing.Listing, remove []string) error {
+	x.pushes = append(x.pushes, len(upsert)+len(remove))
+	return nil
+}

@@ -106,7 +106,35 @@ func (s *DB) GetBySlug(ctx context.Context, slug string) (*listing.Listing, erro
 
 // GetBySource returns the listing imported from the given source record.
 func (s *DB) GetBySource(ctx context.Context, kind, ref string) (*listing.Listing, error) {
-	return s.one(ctx, `WHERE source_kind = ? AND source_ref = ?`, kind, ref)
+	if ref == "" {
+		return nil, apperr.NotFound("err.store.no_listing_found")
+	}
+	// "source_ref <> ''" lets the engine use the partial unique index on
+	// the source: a bound value alone does not prove it (a full scan per
+	// imported row made an import quadratic).
+	return s.one(ctx, `WHERE source_kind = ? AND source_ref = ? AND source_ref <> ''`, kind, ref)
+}
+
+// GetMany returns the listings of ids by id, reading at most 500 at a
+// time (SQLite's limit on bound values is far above, PostgreSQL's too).
+func (s *DB) GetMany(ctx context.Context, ids []string) (map[string]*listing.Listing, error) {
+	out := make(map[string]*listing.Listing, len(ids))
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		ls, err := s.many(ctx, `WHERE id IN (`+strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range ls {
+			out[l.ID] = l
+		}
+	}
+	return out, nil
 }
 
 // SlugTaken reports whether a listing already has the slug.
@@ -129,9 +157,11 @@ func (s *DB) LastSlugNumber(ctx context.Context, prefix string) (int, error) {
 	if s.Postgres() {
 		digitsOnly = `substr(slug, ?) ~ '^[0-9]+$'`
 	}
+	// The range "prefix-" ≤ slug < "prefix." (the byte after "-") reads
+	// the slug index, not every listing.
 	err := s.db.QueryRowContext(ctx, `SELECT max(CAST(substr(slug, ?) AS INTEGER)) FROM listings
-		WHERE substr(slug, 1, ?) = ? AND length(slug) BETWEEN ? AND ? AND `+digitsOnly,
-		start, start-1, prefix+"-", start, start+8, start).Scan(&n)
+		WHERE slug >= ? AND slug < ? AND length(slug) BETWEEN ? AND ? AND `+digitsOnly,
+		start, prefix+"-", prefix+".", start, start+8, start).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("store: number slug %q: %w", prefix, err)
 	}

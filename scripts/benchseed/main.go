@@ -1,9 +1,12 @@
 // Command benchseed fills a store with N synthetic listings spread over
-// Bergen's districts, for scripts/bench.sh. It is not part of the service.
+// Bergen's districts, for scripts/bench.sh, or (-osm) writes them as an
+// OpenStreetMap GeoJSON file for "reparerer import" to read. It is not part
+// of the service.
 package main
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"math/rand/v2"
@@ -23,15 +26,20 @@ var services = []string{"sålereparasjon", "glidelås", "skjermbytte", "batterib
 
 func main() {
 	n := flag.Int("n", 10000, "how many listings")
-	db := flag.String("db", "bench.db", "SQLite file")
+	db := flag.String("db", "bench.db", "the store: a SQLite file or a postgres:// URL")
+	osm := flag.String("osm", "", "write an OpenStreetMap GeoJSON file instead of filling the store")
 	flag.Parse()
-	if err := run(*n, *db); err != nil {
+	run := func() error { return fill(*n, *db) }
+	if *osm != "" {
+		run = func() error { return writeOSM(*n, *osm) }
+	}
+	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "benchseed:", err)
 		os.Exit(1)
 	}
 }
 
-func run(n int, path string) error {
+func fill(n int, path string) error {
 	ctx := context.Background()
 	districts, err := district.Load()
 	if err != nil {
@@ -72,5 +80,63 @@ func run(n int, path string) error {
 		i++
 	}
 	fmt.Printf("benchseed: %d listings in %s\n", n, path)
+	return nil
+}
+
+// osmKinds are tags of OSM repair places the importer maps to categories.
+var osmKinds = []map[string]string{
+	{"craft": "shoemaker"}, {"craft": "tailor"}, {"shop": "bicycle", "service:bicycle:repair": "yes"},
+	{"shop": "mobile_phone", "repair": "yes"}, {"craft": "watchmaker"}, {"craft": "electronics_repair"},
+	{"shop": "clothes", "clothes:repair": "yes"}, {"craft": "upholsterer"},
+}
+
+var streets = []string{"Strandgaten", "Olav Kyrres gate", "Nygårdsgaten", "Kalfarveien", "Åsane senter", "Fanavegen", "Lyderhornsveien", "Arnatveitvegen"}
+
+// writeOSM writes n repair places at points inside Bergen's districts as
+// the GeoJSON that scripts/data holds (the Overpass export's shape), with
+// addresses, so that an import geocodes nothing.
+func writeOSM(n int, path string) error {
+	districts, err := district.Load()
+	if err != nil {
+		return err
+	}
+	rng := rand.New(rand.NewPCG(3, 4)) // the same file every run
+	type feature struct {
+		Type       string            `json:"type"`
+		ID         string            `json:"id"`
+		Properties map[string]string `json:"properties"`
+		Geometry   struct {
+			Type        string     `json:"type"`
+			Coordinates [2]float64 `json:"coordinates"`
+		} `json:"geometry"`
+	}
+	features := make([]feature, 0, n)
+	for i := 0; len(features) < n; i++ {
+		lat, lng := 60.25+rng.Float64()*0.30, 5.10+rng.Float64()*0.55
+		if _, ok := districts.Locate(lat, lng); !ok {
+			continue
+		}
+		f := feature{Type: "Feature", ID: fmt.Sprintf("node/%d", 9000000000+i)}
+		f.Geometry.Type, f.Geometry.Coordinates = "Point", [2]float64{lng, lat}
+		f.Properties = map[string]string{"name": fmt.Sprintf("Verksted %d", i), "id": f.ID,
+			"addr:street": streets[rng.IntN(len(streets))], "addr:housenumber": fmt.Sprint(1 + rng.IntN(120)),
+			"addr:postcode": fmt.Sprintf("50%02d", 3+rng.IntN(90)), "addr:city": "Bergen",
+			"phone": fmt.Sprintf("+47 55 %02d %02d %02d", rng.IntN(100), rng.IntN(100), rng.IntN(100))}
+		if h := hours[rng.IntN(len(hours))]; h != "" {
+			f.Properties["opening_hours"] = h
+		}
+		for k, v := range osmKinds[rng.IntN(len(osmKinds))] {
+			f.Properties[k] = v
+		}
+		features = append(features, f)
+	}
+	body, err := json.Marshal(map[string]any{"type": "FeatureCollection", "features": features})
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, body, 0o644); err != nil {
+		return err
+	}
+	fmt.Printf("benchseed: %d OpenStreetMap places in %s\n", n, path)
 	return nil
 }
