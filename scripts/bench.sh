@@ -15,12 +15,28 @@
 # Usage: scripts/bench.sh [-n LISTINGS] [-c CONNECTIONS] [-d DURATION] [-r ROUNDS]
 # APP_GOMAXPROCS sets the service's GOMAXPROCS (default: Go's, the number of
 # cores), to see how it shares a small machine with a CPU-bound Meilisearch.
+#
+# scripts/bench.sh -m import [-s SIZES]   import + index throughput: a
+#   synthetic OpenStreetMap file of each size (default 10000,100000) imported
+#   with "reparerer import" into an empty store while the service runs, timed
+#   until /readyz shows the outbox empty (every place searchable).
+# scripts/bench.sh -m scale [-s SIZES]    the same imports (default
+#   100000,250000: several municipalities' worth), then the index's size on
+#   disk, the service's and Meilisearch's memory, and p50/p99 of text+geo
+#   search and cached browse against raw Meilisearch, in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=10000 conns=10 duration=10s rounds=3
-while getopts n:c:d:r: opt; do
-  case $opt in n) n=$OPTARG ;; c) conns=$OPTARG ;; d) duration=$OPTARG ;; r) rounds=$OPTARG ;; *) exit 2 ;; esac
+n=10000 conns=10 duration=10s rounds=3 mode=load sizes=""
+while getopts n:c:d:r:m:s: opt; do
+  case $opt in n) n=$OPTARG ;; c) conns=$OPTARG ;; d) duration=$OPTARG ;; r) rounds=$OPTARG ;;
+    m) mode=$OPTARG ;; s) sizes=$OPTARG ;; *) exit 2 ;; esac
 done
+case $mode in
+  load) ;;
+  import) sizes=${sizes:-10000,100000} ;;
+  scale) sizes=${sizes:-100000,250000} ;;
+  *) echo "bench: -m load, import or scale" >&2; exit 2 ;;
+esac
 
 if ! command -v wrk >/dev/null; then
   if [ "$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq wrk >/dev/null
@@ -48,6 +64,11 @@ wait_port "$meili_port"; wait_port "$redis_port"
 
 go build -o "$work/reparerer" ./cmd/reparerer
 go build -o "$work/benchseed" ./scripts/benchseed
+if [ "$mode" != load ]; then
+  WORK="$work" MEILI_PORT="$meili_port" REDIS_PORT="$redis_port" APP_PORT="$app_port" MEILI_KEY="$key" \
+    SIZES="$sizes" MODE="$mode" CONNS="$conns" DURATION="$duration" bash scripts/bench-scale.sh
+  exit
+fi
 export REPARERER_DB=$work/bench.db MEILI_URL=http://127.0.0.1:$meili_port MEILI_MASTER_KEY=$key MEILI_INDEX=bench
 export REDIS_URL=redis://127.0.0.1:$redis_port/0 REPARERER_ADDR=127.0.0.1:$app_port REPARERER_LOG_LEVEL=warn
 "$work/benchseed" -n "$n" -db "$work/bench.db"
@@ -71,7 +92,7 @@ cat >"$work/meili.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
-wrk.body = '{"q":"skomaker","facets":["categories","district"],"hitsPerPage":20,"page":1,"sort":["_geoPoint(60.3929,5.3241):asc"],"attributesToRetrieve":["id","slug","name","categories","services","district","address","_geo","accepts_repair_voucher","verified_at","hours_known","open_spans"]}'
+wrk.body = '{"q":"skomaker","facets":["categories","district"],"hitsPerPage":20,"page":1,"sort":["_geoPoint(60.3929,5.3241):asc"],"attributesToRetrieve":["id","slug","name","categories","services","district","address","_geo","accepts_repair_voucher","verified_at","changed_since_verification","approximate_position","hours_known","hours","phone"]}'
 LUA
 curl -fsS "$base$search_path" >/dev/null
 curl -fsS "$base$browse_path" >/dev/null # warm the cache

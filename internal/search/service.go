@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"io"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -121,8 +122,43 @@ type Service struct {
 // SearchJSON returns the encoded answer to q, as sent to clients, with
 // the alternatives labelled in lang.
 func (s *Service) SearchJSON(ctx context.Context, q Query, lang i18n.Lang) ([]byte, error) {
-	ctx, cancel := s.indexDeadline(ctx)
-	defer cancel()
+	a, err := s.answer(ctx, q, lang)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]byte, 0, len(a.core)+300)
+	out = append(out, a.core...)
+	return a.appendTail(out)
+}
+
+// WriteJSON writes SearchJSON's answer to w without assembling it first:
+// a cached answer goes from the cache to the response in one copy.
+func (s *Service) WriteJSON(ctx context.Context, q Query, lang i18n.Lang, w io.Writer) error {
+	a, err := s.answer(ctx, q, lang)
+	if err != nil {
+		return err
+	}
+	tail, err := a.appendTail(make([]byte, 0, 300))
+	if err != nil {
+		return err
+	}
+	if _, err := w.Write(a.core); err != nil {
+		return err
+	}
+	_, err = w.Write(tail)
+	return err
+}
+
+// encoded is an answer's core (hits, totals, facets, alternatives: what
+// the cache keeps) and what the tail added to each sending says.
+type encoded struct {
+	core    []byte
+	in      *Interpretation
+	status  string
+	started time.Time
+}
+
+func (s *Service) answer(ctx context.Context, q Query, lang i18n.Lang) (encoded, error) {
 	started := time.Now()
 	now := s.Now()
 	if s.Reader != nil {
@@ -135,31 +171,35 @@ func (s *Service) SearchJSON(ctx context.Context, q Query, lang i18n.Lang) ([]by
 		if s.cacheHealthy(err) {
 			if cached != nil {
 				s.observe(CacheHit, 0)
-				return finish(cached, q.Interpreted, CacheHit, started)
+				return encoded{cached, q.Interpreted, CacheHit, started}, nil
 			}
 			status, gen = CacheMiss, g
 		}
 	}
+	// The index's deadline is set only when the index is asked: a cached
+	// answer needs no timer.
+	ctx, cancel := s.indexDeadline(ctx)
+	defer cancel()
 	asked := time.Now()
 	res, err := s.Index.Search(ctx, q)
 	if err != nil {
-		return nil, err
+		return encoded{}, err
 	}
 	s.observe(status, time.Since(asked))
 	res.Hits = s.complete(res.Hits, now)
 	if res.Total == 0 {
 		if res.Alternatives, err = s.alternatives(ctx, q, lang, now); err != nil {
-			return nil, err
+			return encoded{}, err
 		}
 	}
 	core, err := encodeCore(res)
 	if err != nil {
-		return nil, err
+		return encoded{}, err
 	}
 	if status == CacheMiss {
 		s.cacheHealthy(s.Cache.Set(ctx, key, gen, core))
 	}
-	return finish(core, q.Interpreted, status, started)
+	return encoded{core, q.Interpreted, status, started}, nil
 }
 
 // complete computes what each hit says about now: open now, opens next.
@@ -323,19 +363,19 @@ func encodeCore(r Result) ([]byte, error) {
 	return b[:len(b)-1], nil
 }
 
-func finish(core []byte, in *Interpretation, status string, started time.Time) ([]byte, error) {
-	out := make([]byte, 0, len(core)+300)
-	out = append(out, core...)
+// appendTail appends what each sending adds to the core: the reading of
+// the text, the time taken and the cache's part, closing the object.
+func (a encoded) appendTail(out []byte) ([]byte, error) {
 	out = append(out, `,"interpreted":`...)
-	b, err := json.Marshal(in)
+	b, err := json.Marshal(a.in)
 	if err != nil {
 		return nil, fmt.Errorf("search: encode interpretation: %w", err)
 	}
 	out = append(out, b...)
 	out = append(out, `,"took_ms":`...)
-	out = strconv.AppendInt(out, time.Since(started).Milliseconds(), 10)
+	out = strconv.AppendInt(out, time.Since(a.started).Milliseconds(), 10)
 	out = append(out, `,"cache":"`...)
-	out = append(out, status...)
+	out = append(out, a.status...)
 	return append(out, `"}`...), nil
 }
 

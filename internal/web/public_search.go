@@ -26,12 +26,12 @@ func (p *public) apiSearch(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	body, err := p.search.SearchJSON(c.UserContext(), q, apiLang(c, p.messages).Lang)
-	if err != nil {
+	if err := p.search.WriteJSON(c.UserContext(), q, apiLang(c, p.messages).Lang, c.Response().BodyWriter()); err != nil {
+		c.Response().ResetBody()
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSONCharsetUTF8)
-	return c.Send(body)
+	return nil
 }
 
 // suggest completes the search field: categories (named in the language

@@ -181,6 +181,9 @@ func New(d Deps) (*fiber.App, error) {
 		ReadTimeout:  HeaderTimeout,
 		WriteTimeout: 30 * time.Second,
 		IdleTimeout:  120 * time.Second,
+		// A search answer of 20 hits is about 10 KB: with the default 4 KB
+		// buffer it left in three writes, with this in one.
+		WriteBufferSize: 16 << 10,
 	})
 	// Once the headers are in, the body may take longer than they may.
 	app.Server().HeaderReceived = func(*fasthttp.RequestHeader) fasthttp.RequestConfig {
