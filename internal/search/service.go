@@ -2,8 +2,8 @@ package search
 
 import (
 	"context"
-	"io"
 	"fmt"
+	"io"
 	"log/slog"
 	"slices"
 	"strconv"
