@@ -68,6 +68,22 @@ test('the import preview is accessible, with errors and a duplicate to decide', 
   await axe(page, 'the import preview');
 });
 
+test('an import being written shows its progress accessibly, in both languages', async (t) => {
+  const page = await open(t);
+  const path = process.env.IMPORT_RUN_PATH;
+  assert.ok(path, 'IMPORT_RUN_PATH must be set');
+  for (const [lang, text] of [['nb', /1\s200 av 5\s000 rader skrevet, 20 rader i sekundet, om lag 3 min 10 s igjen/], ['en', /1,200 of 5,000 rows written, 20 rows a second, about 3 min 10 s left/]]) {
+    await page.goto(base + path + '?lang=' + lang);
+    assert.match(await page.getByRole('status').textContent(), text);
+    const bar = page.getByRole('progressbar');
+    assert.equal(await bar.getAttribute('value'), '1200');
+    assert.match(await bar.evaluate((el) => el.labels.length ? '' : document.getElementById(el.getAttribute('aria-labelledby')).textContent), /1\s?[,\s]?200/);
+    await axe(page, `the import progress (${lang})`);
+  }
+  // The page's script follows the run without reloading (same figures here: the clock is pinned).
+  await page.waitForRequest((r) => r.url().endsWith(path + '/status'), { timeout: 5000 });
+});
+
 test('the statistics page works at 390 px without sideways scrolling of the page', async (t) => {
   const page = await open(t, { width: 390, height: 844 });
   await page.goto(base + '/admin/statistikk');

@@ -4,6 +4,7 @@ import { SearchPage } from './search';
 import { ResultMap } from './map';
 import { initListingMap } from './listing';
 import { initListingForm } from './listingform';
+import { followImport } from './importprogress';
 
 document.documentElement.classList.replace('no-js', 'js');
 
@@ -22,3 +23,6 @@ if (listingMap) initListingMap(listingMap);
 
 const listingForm = document.getElementById('listing-form') as HTMLFormElement | null;
 if (listingForm) initListingForm(listingForm);
+
+const importProgress = document.getElementById('import-progress');
+if (importProgress) followImport(importProgress);

@@ -70,6 +70,8 @@ type App struct {
 	Owners    *owner.Service
 	Reminders *reminder.Service
 	Worker    *outbox.Worker
+	// Imports are the console's uploads and their background runs.
+	Imports *importer.Service
 	// Reader reads search text with the vocabulary and the place names;
 	// Vocabulary keeps that vocabulary with the municipality's additions.
 	Reader     *search.Reader
@@ -191,6 +193,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	planner := &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes, Suggestions: a.Store}
 	planner.Geocoder = positions.Geocoder
+	a.Imports = &importer.Service{Planner: planner, Uploads: a.Store, Runs: a.Store, Now: now, Log: log}
 	if cfg.LinkCheck == "on" {
 		a.Links = &linkcheck.Checker{Store: a.Store, Listings: a.Store, Suggestions: suggestions, Log: log, Now: now}
 		log.Info("linkcheck: websites are checked daily, each at most weekly")
@@ -216,7 +219,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		History:         a.Store,
 		Reminders:       a.Reminders,
 		Moderation:      moderator,
-		Imports:         &importer.Service{Planner: planner, Uploads: a.Store, Now: now, Log: log},
+		Imports:         a.Imports,
 		Scans:           a.Store,
 		RegisterMatches: a.Store,
 		Unwritable:      a.Store.Unwritable,
@@ -324,6 +327,11 @@ func (a *App) Run(ctx context.Context) error {
 		// In-flight requests finish (10 s at most); then the jobs stop and
 		// their leases go back, so another instance takes them at once.
 		err := a.fiber.ShutdownWithTimeout(10 * time.Second)
+		// An import being written gets a while to finish; one cut short
+		// stalls and is confirmed again.
+		waitImports, stopWaiting := context.WithTimeout(context.Background(), 20*time.Second)
+		a.Imports.Wait(waitImports)
+		stopWaiting()
 		cancel()
 		a.wg.Wait()
 		a.releaseLeases()

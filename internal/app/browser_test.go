@@ -12,6 +12,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/geocoder/geocodertest"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/register/registertest"
 	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/suggestion"
@@ -61,6 +62,7 @@ func TestBrowser(t *testing.T) {
 	e.waitIndexed()
 	session := ownerSession(t, e, bike)
 	adminSession, pendingID := adminSetup(t, e)
+	importRun := importUnderWay(t, e)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -75,13 +77,33 @@ func TestBrowser(t *testing.T) {
 		"CHROMIUM="+chromium,
 		"ARTIFACTS="+filepath.Join(root, "test-artifacts"),
 		"SESSION="+session, "EDIT_PATH=/min-side/oppforing/"+bike.ID,
-		"ADMIN_SESSION="+adminSession, "PENDING_PATH=/admin/oppforing/"+pendingID,
+		"ADMIN_SESSION="+adminSession, "PENDING_PATH=/admin/oppforing/"+pendingID, "IMPORT_RUN_PATH="+importRun,
 	)
 	out, err := cmd.CombinedOutput()
 	t.Logf("browser tests:\n%s", out)
 	if err != nil {
 		t.Fatalf("browser tests failed: %v", err)
 	}
+}
+
+// importUnderWay is the progress page of an import being written (by
+// another instance, as it were: 1,200 of 5,000 rows in a minute; the
+// pinned clock keeps it from stalling).
+func importUnderWay(t *testing.T, e *env) string {
+	t.Helper()
+	ctx := context.Background()
+	up, _, err := e.app.Imports.Preview(ctx, "verksteder.csv", []byte("navn;postnummer;kategori\nSkomaker Kø;5003;sko\n"), editorEmail)
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := e.clock.Now()
+	if ok, err := e.app.Store.StartRun(ctx, up.ID, 5000, now.Add(-time.Minute), now.Add(-time.Minute)); !ok || err != nil {
+		t.Fatalf("start the run: %v %v", ok, err)
+	}
+	if err := e.app.Store.ProgressRun(ctx, up.ID, 1200, now); err != nil {
+		t.Fatal(err)
+	}
+	return paths.ImportConfirm(up.ID)
 }
 
 // ownerSession makes l owned by a repairer and returns a signed-in

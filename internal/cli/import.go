@@ -64,6 +64,9 @@ func importCmd(ctx context.Context, args, env []string, stdout, stderr io.Writer
 		Suggestions: db,
 		DryRun:      dryRun,
 	}
+	if !dryRun {
+		im.Progress = progress(stdout, time.Now, 2*time.Second)
+	}
 	report, err := im.ImportOSM(ctx, data, addresses)
 	printReport(stdout, rest[0], report)
 	return err
@@ -141,20 +144,9 @@ func importCSV(ctx context.Context, svc *listing.Service, suggestions suggestion
 // progress reports, at most every interval, how many rows are written,
 // at what rate, and about how long the rest takes.
 func progress(w io.Writer, now func() time.Time, interval time.Duration) func(done, total int) {
-	start := now()
-	last := start
-	return func(done, total int) {
-		t := now()
-		if t.Sub(last) < interval && done < total {
-			return
+	return importer.Reporter(now, interval, func(p importer.Progress) {
+		if left, ok := p.Left(); ok {
+			fmt.Fprintf(w, "import: %d of %d rows written, %.0f rows/s, about %s left\n", p.Done, p.Total, p.Rate(), left)
 		}
-		last = t
-		took := t.Sub(start).Seconds()
-		if took <= 0 || done == 0 {
-			return
-		}
-		rate := float64(done) / took
-		left := time.Duration(float64(total-done) / rate * float64(time.Second)).Round(time.Second)
-		fmt.Fprintf(w, "import: %d of %d rows written, %.0f rows/s, about %s left\n", done, total, rate, left)
-	}
+	})
 }

@@ -55,6 +55,8 @@ type Importer struct {
 	// Suggestions takes the values that differ from ones people set.
 	Suggestions suggestion.Store
 	DryRun      bool
+	// Progress, when set, hears after each feature how many are done.
+	Progress func(done, total int)
 }
 
 type feature struct {
@@ -74,9 +76,12 @@ func (im *Importer) ImportOSM(ctx context.Context, data []byte, addresses map[st
 		return Report{}, err
 	}
 	r := Report{DryRun: im.DryRun}
-	for _, f := range features {
+	for i, f := range features {
 		if err := im.importFeature(ctx, f, addresses, &r); err != nil {
 			return r, err
+		}
+		if im.Progress != nil {
+			im.Progress(i+1, len(features))
 		}
 	}
 	return r, nil

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"testing"
 	"time"
@@ -62,5 +63,48 @@ func TestPreviewWritesNothingAndConfirmTwiceChangesNothing(t *testing.T) {
 		if !errors.As(err, &ae) || ae.Code != apperr.CodeInvalidParameter || ae.Field != "file" {
 			t.Errorf("%s: %v, want invalid_parameter on file", name, err)
 		}
+	}
+}
+
+// A confirmation started in the background writes the file while the
+// request that started it is gone, notes its progress, and records what
+// it wrote; the service's stop waits for it.
+func TestStartWritesInTheBackground(t *testing.T) {
+	db := testenv.Store(t)
+	districts := testenv.Districts(t)
+	svc := &importer.Service{
+		Planner: &importer.Planner{Listings: &listing.Service{Store: db, Districts: districts, Now: time.Now}, Districts: districts,
+			Postcodes: testenv.Postcodes(t), Suggestions: db},
+		Uploads: db, Runs: db, Now: time.Now, Log: slog.New(slog.DiscardHandler),
+	}
+	var file bytes.Buffer
+	file.WriteString("navn;postnummer;kategori\n")
+	for i := 0; i < 300; i++ {
+		fmt.Fprintf(&file, "Skomaker %d;5003;sko\n", i)
+	}
+	up, _, err := svc.Preview(context.Background(), "mange.csv", file.Bytes(), "redaktor@bergen.kommune.no")
+	if err != nil {
+		t.Fatal(err)
+	}
+	request, cancel := context.WithCancel(context.Background())
+	ended, err := svc.Start(request, up.ID, func(int) string { return "" }, "redaktor@bergen.kommune.no")
+	if err != nil {
+		t.Fatal(err)
+	}
+	cancel() // the request is answered; the run goes on
+	wait, stop := context.WithTimeout(context.Background(), time.Minute)
+	defer stop()
+	svc.Wait(wait)
+	select {
+	case <-ended:
+	default:
+		t.Fatal("Wait returned before the run ended")
+	}
+	run, started, err := db.Run(context.Background(), up.ID)
+	if err != nil || !started || run.FinishedAt == nil || run.Failure != "" || run.Result == nil || run.Result.Created != 300 || run.Done != 300 || run.Total != 300 {
+		t.Fatalf("run %+v %v %v", run, started, err)
+	}
+	if all, _ := db.All(context.Background()); len(all) != 300 {
+		t.Errorf("%d listings written, want 300", len(all))
 	}
 }

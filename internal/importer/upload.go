@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -54,8 +55,12 @@ const MaxUpload = 2 << 20
 type Service struct {
 	Planner *Planner
 	Uploads Uploads
-	Now     func() time.Time
-	Log     *slog.Logger
+	// Runs keeps the progress of confirmations written in the background.
+	Runs Runs
+	Now  func() time.Time
+	Log  *slog.Logger
+
+	running sync.WaitGroup
 }
 
 // Preview keeps the file and plans it against the listings as they are.
@@ -102,9 +107,82 @@ func (s *Service) Review(ctx context.Context, id string) (Upload, Plan, error) {
 // listings as they are now, with decide's choice for each duplicate
 // (by line), so a file confirmed twice changes nothing the second time.
 func (s *Service) Confirm(ctx context.Context, id string, decide func(line int) string, by string) (Upload, Applied, error) {
-	up, plan, err := s.Review(ctx, id)
+	up, plan, decisions, err := s.confirmed(ctx, id, decide)
 	if err != nil {
 		return up, Applied{}, err
+	}
+	done, err := s.apply(ctx, s.Planner, up, plan, decisions, by)
+	return up, done, err
+}
+
+// ErrRunning is a confirmation of an upload whose run is under way.
+var ErrRunning = errors.New("importer: this import is being written")
+
+// Start is Confirm in the background: it plans the file, marks its run
+// started and returns; the rows are written meanwhile, with their
+// progress and the outcome kept with the upload (Runs). The returned
+// channel closes when the run ends. A run under way is not started twice.
+func (s *Service) Start(ctx context.Context, id string, decide func(line int) string, by string) (<-chan struct{}, error) {
+	up, plan, decisions, err := s.confirmed(ctx, id, decide)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now().UTC()
+	started, err := s.Runs.StartRun(ctx, id, len(plan.Steps), now, now.Add(-stallAfter))
+	if err != nil {
+		return nil, err
+	}
+	if !started {
+		return nil, ErrRunning
+	}
+	// The run outlives the request that started it, not the service: a
+	// stop waits for it (Wait), and a run cut short stalls and may be
+	// confirmed again.
+	runCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), maxRun)
+	planner := *s.Planner
+	planner.Progress = Reporter(s.Now, progressEvery, func(p Progress) {
+		if err := s.Runs.ProgressRun(runCtx, id, p.Done, s.Now().UTC()); err != nil {
+			s.Log.Warn("import: could not note progress", "upload_id", id, "error", err)
+		}
+	})
+	ended := make(chan struct{})
+	s.running.Add(1)
+	go func() {
+		defer s.running.Done()
+		defer close(ended)
+		defer cancel()
+		done, err := s.apply(runCtx, &planner, up, plan, decisions, by)
+		failure := ""
+		if err != nil {
+			failure = err.Error()
+			s.Log.Error("import: run stopped", "upload_id", id, "error", err)
+		}
+		if err := s.Runs.FinishRun(context.WithoutCancel(runCtx), id, &done, failure, s.Now().UTC()); err != nil {
+			s.Log.Error("import: could not record the run's outcome", "upload_id", id, "error", err)
+		}
+	}()
+	return ended, nil
+}
+
+// maxRun bounds one background import.
+const maxRun = 30 * time.Minute
+
+// Wait waits for the runs under way, or until ctx ends.
+func (s *Service) Wait(ctx context.Context) {
+	done := make(chan struct{})
+	go func() { s.running.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+	}
+}
+
+// confirmed plans an upload again against the listings as they are now,
+// with decide's choice for each duplicate.
+func (s *Service) confirmed(ctx context.Context, id string, decide func(line int) string) (Upload, Plan, map[int]string, error) {
+	up, plan, err := s.Review(ctx, id)
+	if err != nil {
+		return up, plan, nil, err
 	}
 	decisions := map[int]string{}
 	for _, st := range plan.Steps {
@@ -112,15 +190,19 @@ func (s *Service) Confirm(ctx context.Context, id string, decide func(line int) 
 			decisions[st.Line] = decide(st.Line)
 		}
 	}
-	done, err := s.Planner.Apply(ctx, plan, decisions, listing.Change{Actor: "admin:" + by, Action: listing.ActionImport,
+	return up, plan, decisions, nil
+}
+
+func (s *Service) apply(ctx context.Context, p *Planner, up Upload, plan Plan, decisions map[int]string, by string) (Applied, error) {
+	done, err := p.Apply(ctx, plan, decisions, listing.Change{Actor: "admin:" + by, Action: listing.ActionImport,
 		Note: "import " + up.ID + " " + up.Filename})
 	if err != nil {
-		return up, done, err
+		return done, err
 	}
 	if err := s.Uploads.MarkUploadApplied(ctx, up.ID, s.Now().UTC()); err != nil {
-		return up, done, err
+		return done, err
 	}
 	s.Log.Info("import: applied", "upload_id", up.ID, "file", up.Filename, "admin", by,
 		"created", done.Created, "updated", done.Updated, "merged", done.Merged, "skipped", done.Skipped)
-	return up, done, nil
+	return done, nil
 }

@@ -172,6 +172,9 @@ func CloseReport(id string) string { return "/admin/melding/" + url.PathEscape(i
 // ImportConfirm is where an editor confirms a previewed import.
 func ImportConfirm(id string) string { return AdminImport + "/" + url.PathEscape(id) }
 
+// ImportStatus is the progress of a confirmed import, for the page's script.
+func ImportStatus(id string) string { return ImportConfirm(id) + "/status" }
+
 // ImportProblems is a previewed file's problems as CSV, to mend and upload again.
 func ImportProblems(id string) string { return ImportConfirm(id) + "/problemer.csv" }
 

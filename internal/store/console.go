@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -88,4 +89,74 @@ func (s *DB) Missed(ctx context.Context, from, to string) ([]coverage.Missed, er
 		return m, err
 	}, `SELECT day, query, district, category, cause, count FROM missed_searches
 		WHERE day >= ? AND day <= ? ORDER BY count DESC, day DESC, query`, from, to)
+}
+
+var _ importer.Runs = (*DB)(nil)
+
+// StartRun marks the upload's run started unless one is under way: not
+// finished and updated since stalledBefore. One statement: two
+// confirmations at once cannot both start it.
+func (s *DB) StartRun(ctx context.Context, id string, total int, at, stalledBefore time.Time) (bool, error) {
+	res, err := s.db.ExecContext(ctx, `UPDATE imports SET run_total = ?, run_done = 0, run_started_at = ?, run_updated_at = ?,
+		run_finished_at = NULL, run_result = '', run_failure = ''
+		WHERE id = ? AND (run_started_at IS NULL OR run_finished_at IS NOT NULL OR run_updated_at < ?)`,
+		total, formatTime(at), formatTime(at), id, formatTime(stalledBefore))
+	if err != nil {
+		return false, fmt.Errorf("store: start import run: %w", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// ProgressRun notes how many rows the run has written.
+func (s *DB) ProgressRun(ctx context.Context, id string, done int, at time.Time) error {
+	if _, err := s.db.ExecContext(ctx, `UPDATE imports SET run_done = ?, run_updated_at = ? WHERE id = ?`, done, formatTime(at), id); err != nil {
+		return fmt.Errorf("store: note import progress: %w", err)
+	}
+	return nil
+}
+
+// FinishRun records the run's outcome: what it wrote, or why it stopped.
+func (s *DB) FinishRun(ctx context.Context, id string, result *importer.Applied, failure string, at time.Time) error {
+	encoded := ""
+	if result != nil {
+		b, err := json.Marshal(result)
+		if err != nil {
+			return fmt.Errorf("store: encode import result: %w", err)
+		}
+		encoded = string(b)
+	}
+	if _, err := s.db.ExecContext(ctx, `UPDATE imports SET run_finished_at = ?, run_updated_at = ?, run_result = ?, run_failure = ? WHERE id = ?`,
+		formatTime(at), formatTime(at), encoded, failure, id); err != nil {
+		return fmt.Errorf("store: finish import run: %w", err)
+	}
+	return nil
+}
+
+// Run returns the upload's run; false when it was never started.
+func (s *DB) Run(ctx context.Context, id string) (importer.Run, bool, error) {
+	var (
+		r                importer.Run
+		started, updated *time.Time
+		result           string
+	)
+	err := s.db.QueryRowContext(ctx, `SELECT run_total, run_done, run_started_at, run_updated_at, run_finished_at, run_result, run_failure
+		FROM imports WHERE id = ?`, id).Scan(&r.Total, &r.Done, optionalTimeIn(&started), optionalTimeIn(&updated),
+		optionalTimeIn(&r.FinishedAt), &result, &r.Failure)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, false, apperr.NotFound("err.store.no_upload")
+	} else if err != nil {
+		return r, false, fmt.Errorf("store: read import run: %w", err)
+	}
+	if started == nil || updated == nil {
+		return r, false, nil
+	}
+	r.StartedAt, r.UpdatedAt = *started, *updated
+	if result != "" {
+		r.Result = &importer.Applied{}
+		if err := json.Unmarshal([]byte(result), r.Result); err != nil {
+			return r, true, fmt.Errorf("store: decode import result: %w", err)
+		}
+	}
+	return r, true, nil
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -22,6 +23,17 @@ type importData struct {
 	Preview *previewData
 	// Done, when set, is what a confirmation wrote.
 	Done *importer.Applied
+	// Run, when set, is a confirmation being written (or stopped).
+	Run *runData
+}
+
+// runData is how far a background import is, in words and numbers.
+type runData struct {
+	ID                 string
+	Done, Total        int
+	Text               string
+	Stalled, Failed    bool
+	StatusURL, Confirm string
 }
 
 type previewData struct {
@@ -142,13 +154,103 @@ func (a *admin) importProblemsCSV(c *fiber.Ctx) error {
 }
 
 // importConfirm writes the previewed file with the editor's choice for
-// each duplicate.
+// each duplicate, in the background: a file written within a moment shows
+// its result at once; a longer one leads to its progress page.
 func (a *admin) importConfirm(c *fiber.Ctx) error {
 	posted := postValues(c)
 	decide := func(line int) string { return posted.Get("decision_" + strconv.Itoa(line)) }
-	_, done, err := a.imports.Confirm(c.UserContext(), c.Params("id"), decide, currentUser(c).Email)
+	id := c.Params("id")
+	ended, err := a.imports.Start(c.UserContext(), id, decide, currentUser(c).Email)
+	if errors.Is(err, importer.ErrRunning) {
+		return c.Redirect(paths.ImportConfirm(id), fiber.StatusSeeOther)
+	} else if err != nil {
+		return err
+	}
+	select {
+	case <-ended:
+		return a.importStatus(c)
+	case <-time.After(answerWithin):
+		return c.Redirect(paths.ImportConfirm(id), fiber.StatusSeeOther)
+	case <-c.UserContext().Done():
+		return c.Redirect(paths.ImportConfirm(id), fiber.StatusSeeOther)
+	}
+}
+
+// answerWithin is how long a confirmation waits for its run before it
+// leads to the progress page.
+const answerWithin = 2 * time.Second
+
+// importStatus shows a confirmed import: its result, its progress, or why
+// it stopped; an upload never confirmed shows its preview.
+func (a *admin) importStatus(c *fiber.Ctx) error {
+	l, id := a.lang(c), c.Params("id")
+	run, started, err := a.imports.Runs.Run(c.UserContext(), id)
 	if err != nil {
 		return err
 	}
-	return a.render(c, fiber.StatusOK, "import", a.lang(c).T("admin.import.done_heading"), importData{Done: &done}, nil)
+	if !started {
+		u, plan, err := a.imports.Review(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		return a.render(c, fiber.StatusOK, "import", l.T("admin.import.preview_heading"), importData{Preview: previewOf(l, u, plan)}, nil)
+	}
+	if run.FinishedAt != nil && run.Failure == "" && run.Result != nil {
+		return a.render(c, fiber.StatusOK, "import", l.T("admin.import.done_heading"), importData{Done: run.Result}, nil)
+	}
+	data := importData{Run: a.runData(l, id, run)}
+	if data.Run.Stalled || data.Run.Failed {
+		// Stopped: the file planned again against the listings as they
+		// are now, to be confirmed again (rows written are not written twice).
+		u, plan, err := a.imports.Review(c.UserContext(), id)
+		if err != nil {
+			return err
+		}
+		data.Preview = previewOf(l, u, plan)
+		return a.render(c, fiber.StatusOK, "import", l.T("admin.import.confirm_again"), data, nil)
+	}
+	return a.render(c, fiber.StatusOK, "import", l.T("admin.import.running_heading"), data, nil)
+}
+
+// importStatusJSON is importStatus for the progress page's script.
+func (a *admin) importStatusJSON(c *fiber.Ctx) error {
+	l, id := a.lang(c), c.Params("id")
+	run, started, err := a.imports.Runs.Run(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	if !started {
+		return c.JSON(fiber.Map{"started": false})
+	}
+	r := a.runData(l, id, run)
+	return c.JSON(fiber.Map{"started": true, "finished": run.FinishedAt != nil, "done": r.Done, "total": r.Total,
+		"text": r.Text, "stalled": r.Stalled, "failed": r.Failed})
+}
+
+func (a *admin) runData(l *i18n.Localizer, id string, run importer.Run) *runData {
+	r := &runData{ID: id, Done: run.Done, Total: run.Total, StatusURL: paths.ImportStatus(id), Confirm: paths.ImportConfirm(id)}
+	p := run.Progress()
+	switch {
+	case run.Failure != "":
+		r.Failed, r.Text = true, l.T("admin.import.failed", "done", l.Int(p.Done), "total", l.Int(p.Total), "reason", run.Failure)
+	case run.Stalled(a.now()):
+		r.Stalled, r.Text = true, l.T("admin.import.stalled", "done", l.Int(p.Done), "total", l.Int(p.Total))
+	default:
+		r.Text = l.T("admin.import.progress_starting", "done", l.Int(p.Done), "total", l.Int(p.Total))
+		if left, ok := p.Left(); ok {
+			r.Text = l.T("admin.import.progress", "done", l.Int(p.Done), "total", l.Int(p.Total),
+				"rate", l.Int(int(p.Rate()+0.5)), "left", duration(l, left))
+		}
+	}
+	return r
+}
+
+// duration says a span of time in minutes and seconds.
+func duration(l *i18n.Localizer, d time.Duration) string {
+	secs := int(d.Round(time.Second) / time.Second)
+	if secs < 60 {
+		return l.T("admin.import.seconds", "n", secs)
+	}
+	return l.T("admin.import.minutes", "m", secs/60, "s", secs%60)
 }

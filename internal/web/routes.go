@@ -103,6 +103,8 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	console.Get("/import", csrf, adm.importForm)
 	console.Post("/import", csrf, adm.importPreview)
 	console.Post("/import/:id", csrf, adm.importConfirm)
+	console.Get("/import/:id", csrf, adm.importStatus)
+	console.Get("/import/:id/status", adm.importStatusJSON)
 	console.Get("/import/:id/problemer.csv", adm.importProblemsCSV)
 	console.Get("/plakat/:district", adm.poster)
 	console.Get("/reparasjonsbonus", csrf, adm.vouchers)
