@@ -507,7 +507,7 @@ func (a *App) linkChecks(ctx context.Context) {
 
 // openTimesFormat names how documents hold open times (meili/opentimes.go):
 // documents of another format are re-indexed once.
-const openTimesFormat = "week-v1"
+const openTimesFormat = "week-v2"
 
 // openTimesMargin is how long before the documents' cover runs out they
 // are refreshed, beyond the farthest open_at may ask.

@@ -120,7 +120,7 @@ func (c *searchClient) post(ctx context.Context, uri string, r, into any) error 
 		return fmt.Errorf("meili: search: %w", err)
 	}
 	switch status := resp.StatusCode(); {
-	case status >= 500 || status == fasthttp.StatusNotFound || indexLost(resp.Body()): // down, or its index lost: an outage
+	case status >= 500 || status == fasthttp.StatusNotFound || (status != fasthttp.StatusOK && indexLost(resp.Body())): // down, or its index lost: an outage (an answer is not parsed twice)
 		return fmt.Errorf("meili: search: status %d: %.300s", status, resp.Body())
 	case status != fasthttp.StatusOK:
 		return fmt.Errorf("%w: status %d: %.300s", errSearchRefused, status, resp.Body())

@@ -6,7 +6,6 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/listing"
-	"github.com/bergenreparerer/reparerer/internal/openinghours"
 )
 
 // anchor is the word of Document.Anchor: no resident types it.
@@ -52,7 +51,7 @@ type document struct {
 	// Hours is the schedule itself, returned with each hit: "open now" and
 	// "opens next" are computed from it for each answer, so they never go
 	// stale between indexings.
-	Hours openinghours.Schedule `json:"hours"`
+	Hours []int `json:"hours"`
 	// The open times that make "open at T" an exact filter inside
 	// Meilisearch, so totals and pages stay right (see opentimes.go).
 	WeekSlots     []int   `json:"week_slots"`
@@ -96,9 +95,6 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 	}
 	ot := openTimesOf(&l.OpeningHours, now)
 	d.WeekSlots, d.WeekMinutes, d.IrregularDays, d.OpenSlots, d.OpenMinutes = ot.WeekSlots, ot.WeekMinutes, ot.IrregularDays, ot.Slots, ot.Minutes
-	if d.HoursKnown {
-		d.Hours = l.OpeningHours
-		d.Hours.Text = "" // the source text is the store's; hits need the parsed hours only
-	}
+	d.Hours = encodeHours(&l.OpeningHours)
 	return d
 }

@@ -1,6 +1,8 @@
 package meili
 
 import (
+	"encoding/json"
+	"reflect"
 	"strconv"
 	"testing"
 	"time"
@@ -143,4 +145,50 @@ func openTimesDocument(h *openinghours.Schedule, now time.Time) openTimesSet {
 func (d openTimesSet) openAt(t time.Time) bool {
 	week, minute := weekMinute(t), t.Unix()/60
 	return ((d.week[week/slotMinutes] || d.weekMinutes[week]) && !d.days[dateNumber(t)]) || d.slots[minute/slotMinutes] || d.minutes[minute]
+}
+
+// The schedule a hit carries comes back as it went in, and a list that is
+// not one (a document of another format) reads as unknown.
+func TestHoursTravelAsIntegers(t *testing.T) {
+	for _, text := range []string{"Mo-Fr 10:00-17:00; Sa 10:00-15:00", "Fr-Sa 22:00-03:00; PH off", "24/7",
+		"Mo,We 09:00-12:00,13:00-16:00; PH 11:00-14:00; Dec 24 off; 2026 Dec 31 10:00-13:00", "off"} {
+		h, err := openinghours.ParseOSM(text)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, ok := decodeHours(encodeHours(&h))
+		if !ok || got.HolidayRule != h.HolidayRule || !reflect.DeepEqual(got.Week, h.Week) || !reflect.DeepEqual(got.Holidays, h.Holidays) ||
+			!reflect.DeepEqual(got.Exceptions, h.Exceptions) || !got.Known() {
+			t.Errorf("%q came back as %+v (%v)", text, got, ok)
+		}
+	}
+	for _, bad := range [][]int{{}, {0, 2, 0, 600}, {0, 1, 9, 600, 700, 0, 0}, {0, 0, 0, 0, 5}} {
+		if _, ok := decodeHours(bad); ok {
+			t.Errorf("%v read as hours", bad)
+		}
+	}
+	var unknown openinghours.Schedule
+	if v := encodeHours(&unknown); len(v) != 0 {
+		t.Errorf("unknown hours encoded as %v", v)
+	}
+}
+
+// A hit from a document indexed before the integers (the schedule object)
+// still says when it is open, so an upgrade does not break search while
+// the documents are re-indexed.
+func TestHitHoursReadTheOlderFormat(t *testing.T) {
+	h, _ := openinghours.ParseOSM("Mo-Fr 10:00-17:00; PH off")
+	older, _ := json.Marshal(h)
+	newer, _ := json.Marshal(encodeHours(&h))
+	monday := time.Date(2026, 11, 23, 11, 0, 0, 0, openinghours.Oslo)
+	for _, raw := range [][]byte{older, newer} {
+		if got := hitHours(raw); got == nil || !got.OpenAt(monday) || got.OpenAt(monday.AddDate(0, 0, 5)) {
+			t.Errorf("%s read as %+v", raw, got)
+		}
+	}
+	for _, raw := range []string{``, `null`, `"x"`, `[1,2]`, `{"week":[null,null,null,null,null,null,null]}`} {
+		if got := hitHours(json.RawMessage(raw)); got != nil {
+			t.Errorf("%s read as %+v", raw, got)
+		}
+	}
 }

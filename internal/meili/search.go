@@ -2,6 +2,7 @@ package meili
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"math"
 	"sort"
@@ -11,7 +12,6 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/listing"
-	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
@@ -131,11 +131,11 @@ func (ix *Index) run(ctx context.Context, search func() error) error {
 
 type searchResponse struct {
 	Hits []struct {
-		search.Hit                        // the fields stored under the same names
-		Geo         geo                   `json:"_geo"`
-		GeoDistance *float64              `json:"_geoDistance"`
-		HoursKnown  bool                  `json:"hours_known"`
-		Hours       openinghours.Schedule `json:"hours"`
+		search.Hit                  // the fields stored under the same names
+		Geo         geo             `json:"_geo"`
+		GeoDistance *float64        `json:"_geoDistance"`
+		HoursKnown  bool            `json:"hours_known"`
+		Hours       json.RawMessage `json:"hours"`
 	} `json:"hits"`
 	TotalHits         int                       `json:"totalHits"`
 	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
@@ -151,8 +151,7 @@ func (r *searchResponse) hits() []search.Hit {
 		hit := h.Hit
 		hit.Location = listing.Location{Lat: h.Geo.Lat, Lng: h.Geo.Lng}
 		if h.HoursKnown {
-			hours := h.Hours
-			hit.Hours = &hours
+			hit.Hours = hitHours(h.Hours)
 		}
 		if h.GeoDistance != nil {
 			d := int(math.Round(*h.GeoDistance))

@@ -224,10 +224,10 @@ func (a Alternative) Edit(v url.Values) url.Values {
 func firstOpening(hits []Hit, at time.Time) (time.Time, bool) {
 	var best time.Time
 	for _, h := range hits {
-		if h.Hours == nil || h.Hours.OpenAt(at) {
+		if h.Hours == nil {
 			continue
 		}
-		if next, ok := nextOpening(h.Hours, at); ok && (best.IsZero() || next.Before(best)) {
+		if open, next, ok := openNow(h.Hours, at); !open && ok && (best.IsZero() || next.Before(best)) {
 			best = next
 		}
 	}

@@ -207,9 +207,9 @@ func (s *Service) complete(hits []Hit, now time.Time) []Hit {
 	for i := range hits {
 		h := &hits[i]
 		if h.Hours != nil {
-			open := h.Hours.OpenAt(now)
+			open, next, ok := openNow(h.Hours, now)
 			h.OpenNow = &open
-			if next, ok := nextOpening(h.Hours, now); ok && !open {
+			if ok && !open {
 				t := next.In(now.Location())
 				h.NextOpen = &t
 			}
@@ -379,15 +379,19 @@ func (a encoded) appendTail(out []byte) ([]byte, error) {
 	return append(out, `"}`...), nil
 }
 
-// nextOpening is the start of the first span after minute.
 // nextOpeningWithin is how far ahead "opens next" looks.
 const nextOpeningWithin = 3 * 24 * time.Hour
 
-// nextOpening is when a closed place next opens, within nextOpeningWithin.
-func nextOpening(h *openinghours.Schedule, now time.Time) (time.Time, bool) {
-	next, ok := h.NextChange(now)
-	if !ok || next.After(now.Add(nextOpeningWithin)) || !h.OpenAt(next) {
-		return time.Time{}, false
+// openNow says from one reading of the schedule whether the place is open
+// at now and, when it opens within nextOpeningWithin, when it next opens.
+func openNow(h *openinghours.Schedule, now time.Time) (open bool, next time.Time, ok bool) {
+	for _, sp := range h.Spans(now, now.Add(nextOpeningWithin)) {
+		switch {
+		case !sp.Start.After(now):
+			open = true // Spans clips to now: a span starting at now is open now
+		case !ok:
+			next, ok = sp.Start, true
+		}
 	}
-	return next, true
+	return open, next, ok
 }
