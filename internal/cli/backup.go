@@ -111,7 +111,7 @@ func restoreInto(ctx context.Context, backupFile, url string) (db *store.DB, err
 	if err != nil {
 		return nil, err
 	}
-	defer os.RemoveAll(tmp)
+	defer func() { err = errors.Join(err, os.RemoveAll(tmp)) }()
 	copied := filepath.Join(tmp, "backup.db")
 	if err := copyFile(backupFile, copied); err != nil {
 		return nil, err

@@ -5,7 +5,6 @@ import (
 	"crypto/sha256"
 	"database/sql"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"hash"
 	"sort"
@@ -114,19 +113,46 @@ func copyRecord(ctx context.Context, src *txn, to *DB) ([]TableSum, error) {
 }
 
 func copyTable(ctx context.Context, src, dst *txn, table, order string) (TableSum, error) {
+	insert := ""
+	return readTable(ctx, src, table, order, func(cols []string, values []any) error {
+		if insert == "" {
+			insert = `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES (` +
+				strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + `)`
+		}
+		if _, err := dst.ExecContext(ctx, insert, values...); err != nil {
+			return fmt.Errorf("store: copy: write %s: %w", table, err)
+		}
+		return nil
+	})
+}
+
+// Sums counts and checksums every table of the record.
+func (s *DB) Sums(ctx context.Context) ([]TableSum, error) {
+	var sums []TableSum
+	for _, t := range copied {
+		sum, err := readTable(ctx, s.db, t.table, t.order, nil)
+		if err != nil {
+			return nil, err
+		}
+		sums = append(sums, sum)
+	}
+	return sums, nil
+}
+
+// readTable reads a table's rows in key order and sums them, handing each
+// row to each (when set) as it goes.
+func readTable(ctx context.Context, q querier, table, order string, each func(cols []string, values []any) error) (TableSum, error) {
 	sum := TableSum{Table: table}
-	rows, err := src.QueryContext(ctx, `SELECT * FROM `+table+` ORDER BY `+order)
+	rows, err := q.QueryContext(ctx, `SELECT * FROM `+table+` ORDER BY `+order)
 	if err != nil {
-		return sum, fmt.Errorf("store: copy: read %s: %w", table, err)
+		return sum, fmt.Errorf("store: read %s: %w", table, err)
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return sum, err
+		return sum, fmt.Errorf("store: read %s: %w", table, err)
 	}
-	insert := `INSERT INTO ` + table + ` (` + strings.Join(cols, ", ") + `) VALUES (` +
-		strings.TrimSuffix(strings.Repeat("?, ", len(cols)), ", ") + `)`
-	h, byName := sha256.New(), byName(cols)
+	h, byColumn := sha256.New(), byName(cols)
 	values := make([]any, len(cols))
 	ptrs := make([]any, len(cols))
 	for i := range values {
@@ -134,54 +160,21 @@ func copyTable(ctx context.Context, src, dst *txn, table, order string) (TableSu
 	}
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
-			return sum, fmt.Errorf("store: copy: read %s: %w", table, err)
+			return sum, fmt.Errorf("store: read %s: %w", table, err)
 		}
-		hashRow(h, values, byName)
+		hashRow(h, values, byColumn)
 		sum.Rows++
-		if _, err := dst.ExecContext(ctx, insert, values...); err != nil {
-			return sum, fmt.Errorf("store: copy: write %s row %d: %w", table, sum.Rows, err)
+		if each != nil {
+			if err := each(cols, values); err != nil {
+				return sum, err
+			}
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return sum, fmt.Errorf("store: copy: read %s: %w", table, err)
+		return sum, fmt.Errorf("store: read %s: %w", table, err)
 	}
 	sum.Sum = hex.EncodeToString(h.Sum(nil))
 	return sum, nil
-}
-
-// Sums counts and checksums every table of the record.
-func (s *DB) Sums(ctx context.Context) ([]TableSum, error) {
-	var sums []TableSum
-	for _, t := range copied {
-		sum := TableSum{Table: t.table}
-		rows, err := s.db.QueryContext(ctx, `SELECT * FROM `+t.table+` ORDER BY `+t.order)
-		if err != nil {
-			return nil, fmt.Errorf("store: sum %s: %w", t.table, err)
-		}
-		cols, err := rows.Columns()
-		if err != nil {
-			return nil, errors.Join(err, rows.Close())
-		}
-		h, byName := sha256.New(), byName(cols)
-		values := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range values {
-			ptrs[i] = &values[i]
-		}
-		for rows.Next() {
-			if err := rows.Scan(ptrs...); err != nil {
-				return nil, errors.Join(fmt.Errorf("store: sum %s: %w", t.table, err), rows.Close())
-			}
-			hashRow(h, values, byName)
-			sum.Rows++
-		}
-		if err := errors.Join(rows.Err(), rows.Close()); err != nil {
-			return nil, fmt.Errorf("store: sum %s: %w", t.table, err)
-		}
-		sum.Sum = hex.EncodeToString(h.Sum(nil))
-		sums = append(sums, sum)
-	}
-	return sums, nil
 }
 
 // byName is the order of cols by name: a row is summed in that order, so

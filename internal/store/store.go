@@ -137,15 +137,17 @@ func (s *DB) migrate(ctx context.Context) error {
 	var m migrator = s.db.DB
 	dir := "migrations/sqlite"
 	if s.Postgres() {
-		c, err := s.db.DB.Conn(ctx)
+		c, err := s.db.Conn(ctx)
 		if err != nil {
 			return fmt.Errorf("store: connect to migrate: %w", err)
 		}
-		defer c.Close()
+		// Closing the connection ends its session, which releases the
+		// advisory lock too; unlocking first hands it on at once.
+		defer func() { _ = c.Close() }()
 		if _, err := c.ExecContext(ctx, `SELECT pg_advisory_lock(`+migrationLock+`)`); err != nil {
 			return fmt.Errorf("store: lock migrations: %w", err)
 		}
-		defer c.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+migrationLock+`)`)
+		defer func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+migrationLock+`)`) }()
 		m, dir = c, "migrations/postgres"
 	}
 	if _, err := m.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
