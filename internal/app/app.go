@@ -505,9 +505,10 @@ func (a *App) linkChecks(ctx context.Context) {
 	}
 }
 
-// openTimesFormat names how documents hold open times (meili/opentimes.go):
-// documents of another format are re-indexed once.
-const openTimesFormat = "week-v2"
+// openTimesFormat names how documents are shaped — their open times
+// (meili/opentimes.go), hours and repair conditions: documents of another
+// format are re-indexed once.
+const openTimesFormat = "week-v3"
 
 // openTimesMargin is how long before the documents' cover runs out they
 // are refreshed, beyond the farthest open_at may ask.

@@ -201,6 +201,9 @@ type searchResponse struct {
 	Facets  struct {
 		Category map[string]int `json:"category"`
 		District map[string]int `json:"district"`
+		Where    map[string]int `json:"where"`
+		Brand    map[string]int `json:"brand"`
+		Loaner   int            `json:"loaner"`
 	} `json:"facets"`
 	TookMS *int   `json:"took_ms"`
 	Cache  string `json:"cache"`

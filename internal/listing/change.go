@@ -116,6 +116,13 @@ var fieldText = []fieldTextEntry{
 	}},
 	{"accepts_repair_voucher", func(l *Listing) string { return strconv.FormatBool(l.AcceptsRepairVoucher) }, nil},
 	{"wheelchair_accessible", func(l *Listing) string { return l.WheelchairAccessible }, func(l *Listing, v string) error { l.WheelchairAccessible = v; return nil }},
+	{"conditions", func(l *Listing) string { return l.Conditions.AuditText() }, func(l *Listing, v string) error {
+		l.Conditions = Conditions{}
+		if v == "" {
+			return nil
+		}
+		return json.Unmarshal([]byte(v), &l.Conditions)
+	}},
 	{"status", func(l *Listing) string { return string(l.Status) }, nil},
 	{"hide_reason", func(l *Listing) string { return l.HideReason }, nil},
 	{"verified_at", func(l *Listing) string { return timeText(l.VerifiedAt) }, nil},

@@ -83,12 +83,15 @@ type Listing struct {
 	PriceFromNOK         *int                  `json:"price_from_nok,omitempty"`
 	AcceptsRepairVoucher bool                  `json:"accepts_repair_voucher"`
 	WheelchairAccessible string                `json:"wheelchair_accessible"`
-	Status               Status                `json:"status"`
-	HideReason           string                `json:"hide_reason,omitempty"`
-	VerifiedAt           *time.Time            `json:"verified_at"`
-	VerifiedBy           string                `json:"verified_by,omitempty"`
-	ConfirmedAt          *time.Time            `json:"confirmed_at"`
-	Source               Source                `json:"source"`
+	// Conditions are the repair conditions (turnaround, loaner, where,
+	// warranty, fees, brands, languages); unknown stays unknown.
+	Conditions  Conditions `json:"conditions"`
+	Status      Status     `json:"status"`
+	HideReason  string     `json:"hide_reason,omitempty"`
+	VerifiedAt  *time.Time `json:"verified_at"`
+	VerifiedBy  string     `json:"verified_by,omitempty"`
+	ConfirmedAt *time.Time `json:"confirmed_at"`
+	Source      Source     `json:"source"`
 	// Provenance is where each public field's value came from; it names
 	// editors, so it is for the console, never the public.
 	Provenance Provenance `json:"-"`

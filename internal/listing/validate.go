@@ -145,6 +145,7 @@ func Normalize(l *Listing, districts *district.Map) error {
 	default:
 		add(apperr.Invalid("source", "err.listing.source_unknown"))
 	}
+	errs = append(errs, normalizeConditions(&l.Conditions)...)
 	return errors.Join(errs...)
 }
 

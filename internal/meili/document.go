@@ -59,6 +59,14 @@ type document struct {
 	IrregularDays []int   `json:"irregular_days"`
 	OpenSlots     []int64 `json:"open_slots"`
 	OpenMinutes   []int64 `json:"open_minutes"`
+	// The repair conditions filters ask about (search.ConditionFilter):
+	// null or false when unknown, so that unknown never passes a filter.
+	WarrantyMonths    *int     `json:"warranty_months"`
+	TurnaroundMaxDays *int     `json:"turnaround_max_days"`
+	Loaner            bool     `json:"loaner"`
+	RepairWhere       []string `json:"repair_where"`
+	Brands            []string `json:"brands"`
+	OwnBrandOnly      bool     `json:"own_brand_only"`
 }
 
 func (ix *Index) documents(ls []*listing.Listing) []document {
@@ -96,5 +104,21 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 	ot := openTimesOf(&l.OpeningHours, now)
 	d.WeekSlots, d.WeekMinutes, d.IrregularDays, d.OpenSlots, d.OpenMinutes = ot.WeekSlots, ot.WeekMinutes, ot.IrregularDays, ot.Slots, ot.Minutes
 	d.Hours = encodeHours(&l.OpeningHours)
+	c := l.Conditions
+	d.WarrantyMonths, d.Loaner, d.RepairWhere, d.OwnBrandOnly = c.WarrantyMonths, c.Loaner == "yes", nonNilStrings(c.Where), c.OwnBrandOnly == "yes"
+	if days, ok := c.MaxDays(); ok {
+		d.TurnaroundMaxDays = &days
+	}
+	d.Brands = []string{}
+	for _, b := range c.Brands {
+		d.Brands = append(d.Brands, listing.BrandKey(b))
+	}
 	return d
+}
+
+func nonNilStrings(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
 }

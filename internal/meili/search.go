@@ -84,6 +84,13 @@ func (ix *Index) searchImplied(ctx context.Context, q search.Query) (search.Resu
 		for k, n := range second.FacetDistribution["district"] {
 			res.Facets.District[k] += n
 		}
+		for k, n := range second.FacetDistribution["repair_where"] {
+			res.Facets.Where[k] += n
+		}
+		for k, n := range second.FacetDistribution["brands"] {
+			res.Facets.Brand[k] += n
+		}
+		res.Facets.Loaner += second.FacetDistribution["loaner"]["true"]
 		from := max(0, offset-first.TotalHits)
 		more := second.hits()
 		if from < len(more) {
@@ -106,7 +113,7 @@ func and(filter string) string {
 
 // request is the search body for q with the given text and filter.
 func (ix *Index) request(q search.Query, text, filter string) *searchRequest {
-	req := &searchRequest{Q: text, Filter: filter, Facets: []string{"categories", "district"}, AttributesToRetrieve: retrieved}
+	req := &searchRequest{Q: text, Filter: filter, Facets: facetNames, AttributesToRetrieve: retrieved}
 	switch {
 	case q.Origin != nil:
 		req.Sort = []string{"_geoPoint(" + num(q.Origin.Lat) + "," + num(q.Origin.Lng) + "):asc"}
@@ -141,8 +148,13 @@ type searchResponse struct {
 	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
 }
 
+// facetNames are the attributes whose values each answer counts.
+var facetNames = []string{"categories", "district", "repair_where", "brands", "loaner"}
+
 func (r *searchResponse) facets() search.Facets {
-	return search.Facets{Category: copyCounts(r.FacetDistribution["categories"]), District: copyCounts(r.FacetDistribution["district"])}
+	return search.Facets{Category: copyCounts(r.FacetDistribution["categories"]), District: copyCounts(r.FacetDistribution["district"]),
+		Where: copyCounts(r.FacetDistribution["repair_where"]), Brand: copyCounts(r.FacetDistribution["brands"]),
+		Loaner: r.FacetDistribution["loaner"]["true"]}
 }
 
 func (r *searchResponse) hits() []search.Hit {
@@ -222,7 +234,33 @@ func Filter(q search.Query) string {
 	if q.OpenAt != nil {
 		parts = append(parts, openAtFilter(*q.OpenAt))
 	}
+	parts = append(parts, conditionFilter(q.Conditions)...)
 	return strings.Join(parts, " AND ")
+}
+
+// conditionFilter is the filter's part for the repair conditions; every
+// value is validated (numbers, closed sets, a brand of letters and digits).
+func conditionFilter(f search.ConditionFilter) []string {
+	var parts []string
+	if f.WarrantyMin > 0 {
+		parts = append(parts, "warranty_months >= "+strconv.Itoa(f.WarrantyMin))
+	}
+	if f.TurnaroundMax != nil {
+		parts = append(parts, "turnaround_max_days <= "+strconv.Itoa(*f.TurnaroundMax))
+	}
+	if f.Loaner {
+		parts = append(parts, "loaner = true")
+	}
+	if len(f.Where) > 0 {
+		parts = append(parts, "repair_where IN "+quoted(f.Where))
+	}
+	if f.Brand != "" {
+		parts = append(parts, "brands = "+strconv.Quote(f.Brand))
+	}
+	if f.HideOwnBrandOnly {
+		parts = append(parts, "NOT own_brand_only = true")
+	}
+	return parts
 }
 
 // openAtFilter matches the documents open at t: by the regular week

@@ -49,6 +49,8 @@ type Query struct {
 	BBox       *BBox
 	OpenAt     *time.Time // truncated to the minute
 	Voucher    bool
+	// Conditions narrow the search by the repairers' repair conditions.
+	Conditions ConditionFilter
 	Page       int
 	PerPage    int
 	// Literal searches Text as typed, without reading it (the page's
@@ -74,10 +76,11 @@ func (q Query) Cacheable() bool {
 var knownParams = map[string]bool{
 	"q": true, "category": true, "district": true, "lat": true, "lng": true, "radius_m": true, "bbox": true,
 	"open_now": true, "open_at": true, "voucher": true, "page": true, "per_page": true, "literal": true,
+	"warranty_min": true, "turnaround_max": true, "loaner": true, "where": true, "brand": true, "hide_own_brand": true,
 	"lang": true, // the language of error messages; the hits are the same
 }
 
-var repeatable = map[string]bool{"category": true, "district": true}
+var repeatable = map[string]bool{"category": true, "district": true, "where": true}
 
 // ParseQuery validates the URL parameters of /api/v1/search. now resolves
 // open_now and bounds open_at. Every problem is an apperr naming the field.
@@ -109,6 +112,9 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 		return Query{}, err
 	}
 	if q.Literal, err = parseBool(v, "literal"); err != nil {
+		return Query{}, err
+	}
+	if q.Conditions, err = parseConditionFilter(v); err != nil {
 		return Query{}, err
 	}
 	if q.Page, err = parseInt(v, "page", 1, MaxPage, 1); err != nil {
@@ -357,6 +363,8 @@ func (q Query) CacheKey(minute time.Time) string {
 	b.WriteString(strings.Join(q.Districts, ","))
 	b.WriteString("|v=")
 	b.WriteString(strconv.FormatBool(q.Voucher))
+	b.WriteString("|cf=")
+	b.WriteString(q.Conditions.key())
 	b.WriteString("|o=")
 	if q.OpenAt != nil {
 		b.WriteString(strconv.FormatInt(q.OpenAt.Unix()/60, 10))

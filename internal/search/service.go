@@ -56,6 +56,11 @@ type Hit struct {
 type Facets struct {
 	Category map[string]int `json:"category"`
 	District map[string]int `json:"district"`
+	// Where counts the places repairs happen (repair conditions), Brand
+	// the brands repaired, Loaner those that lend a replacement.
+	Where  map[string]int `json:"where"`
+	Brand  map[string]int `json:"brand"`
+	Loaner int            `json:"loaner"`
 }
 
 // Result is one page of an answer.

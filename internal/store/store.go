@@ -147,7 +147,9 @@ func (s *DB) migrate(ctx context.Context) error {
 		if _, err := c.ExecContext(ctx, `SELECT pg_advisory_lock(`+migrationLock+`)`); err != nil {
 			return fmt.Errorf("store: lock migrations: %w", err)
 		}
-		defer func() { _, _ = c.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+migrationLock+`)`) }()
+		defer func() {
+			_, _ = c.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(`+migrationLock+`)`)
+		}()
 		m, dir = c, "migrations/postgres"
 	}
 	if _, err := m.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (

@@ -77,6 +77,21 @@ type homeBody struct {
 	// results are in sight; FilterCount says how many are set.
 	HasQuery    bool
 	FilterCount int
+	// The repair conditions' choices.
+	WarrantyChoices, TurnaroundChoices, WhereChoices []view.Check
+}
+
+// conditionChoices fills the repair conditions' part of the filters.
+func conditionChoices(l *i18n.Localizer, f form.Search, body *homeBody) {
+	for _, m := range form.WarrantyChoices {
+		body.WarrantyChoices = append(body.WarrantyChoices, view.Check{Value: m, Label: l.T("form.warranty_months", "months", m), Checked: f.WarrantyMin == m})
+	}
+	for _, d := range form.TurnaroundChoices {
+		body.TurnaroundChoices = append(body.TurnaroundChoices, view.Check{Value: d, Label: l.T("filter.turnaround."+turnaroundKey(d), "days", d), Checked: f.TurnaroundMax == d})
+	}
+	for _, w := range []string{"at_home", "by_post", "pickup_delivery"} {
+		body.WhereChoices = append(body.WhereChoices, view.Check{Value: w, Label: l.T("conditions.where." + w), Checked: slices.Contains(f.Where, w)})
+	}
 }
 
 // openChoices are the "Åpen …" select's options.
@@ -105,7 +120,10 @@ func (p *public) home(c *fiber.Ctx) error {
 	query := f.Values()
 	body.HasQuery = len(query) > 0
 	body.FilterCount = len(f.Categories)
-	for _, set := range []bool{f.District != "", f.Postnr != "", f.Open != "", f.Voucher} {
+	conditionChoices(l, f, &body)
+	body.FilterCount += len(f.Where)
+	for _, set := range []bool{f.District != "", f.Postnr != "", f.Open != "", f.Voucher, f.WarrantyMin != "", f.TurnaroundMax != "",
+		f.Brand != "", f.Loaner, f.HideOwnBrand} {
 		if set {
 			body.FilterCount++
 		}
@@ -275,7 +293,35 @@ func (p *public) activeFilters(l *i18n.Localizer, f form.Search) []activeFilter 
 	default:
 		out = append(out, activeFilter{l.T("filter.open_later", "when", l.T("form.open."+f.Open)), without("open", "open_time", "open_day")})
 	}
+	if f.WarrantyMin != "" {
+		out = append(out, activeFilter{l.T("filter.warranty", "months", f.WarrantyMin), without("warranty_min")})
+	}
+	if f.TurnaroundMax != "" {
+		out = append(out, activeFilter{l.T("filter.turnaround."+turnaroundKey(f.TurnaroundMax), "days", f.TurnaroundMax), without("turnaround_max")})
+	}
+	if f.Loaner {
+		out = append(out, activeFilter{l.T("filter.loaner"), without("loaner")})
+	}
+	for _, w := range f.Where {
+		rest := f.Values()
+		rest["where"] = slices.DeleteFunc(slices.Clone(f.Where), func(x string) bool { return x == w })
+		out = append(out, activeFilter{l.T("conditions.where." + w), paths.Search(rest)})
+	}
+	if f.Brand != "" {
+		out = append(out, activeFilter{l.T("filter.brand", "brand", f.Brand), without("brand")})
+	}
+	if f.HideOwnBrand {
+		out = append(out, activeFilter{l.T("filter.hide_own_brand"), without("hide_own_brand")})
+	}
 	return out
+}
+
+// turnaroundKey names a turnaround filter: the same day, or within days.
+func turnaroundKey(days string) string {
+	if days == "0" {
+		return "same_day"
+	}
+	return "within"
 }
 
 // maxMapPlaces bounds the places the map shows for one search.

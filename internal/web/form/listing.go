@@ -44,6 +44,7 @@ type Listing struct {
 	PriceInfo, PriceFrom                   string
 	Voucher                                bool
 	Wheelchair                             string
+	Conditions                             Conditions
 	Version                                int
 }
 
@@ -65,6 +66,7 @@ func FromListing(l *listing.Listing, now time.Time) Listing {
 		Street: l.Address.Street, Postcode: l.Address.Postcode, City: l.Address.City,
 		Phone: listing.DisplayPhone(l.Phone), Email: l.Email, Website: l.Website, PriceInfo: l.PriceInfo,
 		Voucher: l.AcceptsRepairVoucher, Wheelchair: l.WheelchairAccessible, Version: l.Version,
+		Conditions: conditionsForm(l.Conditions),
 	}
 	if l.Location != (listing.Location{}) {
 		f.Lat, f.Lng = coordinate(l.Location.Lat), coordinate(l.Location.Lng)
@@ -141,7 +143,7 @@ func ParseListing(form url.Values) Listing {
 		Phone: v("phone"), Email: v("email"), Website: v("website"),
 		HolidaysClosed: on("holidays_closed"),
 		PriceInfo:      v("price_info"), PriceFrom: v("price_from_nok"),
-		Voucher: on("voucher"), Wheelchair: v("wheelchair"),
+		Voucher: on("voucher"), Wheelchair: v("wheelchair"), Conditions: parseConditions(form),
 	}
 	for _, c := range form["category"] {
 		f.Categories[c] = true
@@ -266,6 +268,7 @@ func (f *Listing) Apply(l *listing.Listing, original Listing, postcodes *postcod
 			l.PriceFromNOK = &p
 		}
 	}
+	f.Conditions.apply(&l.Conditions, bad)
 	lat, err1 := listing.ParseDecimal(f.Lat)
 	lng, err2 := listing.ParseDecimal(f.Lng)
 	centre, known := listing.Location{}, false
@@ -323,6 +326,8 @@ func Problems(bad map[string]string, err error, l *i18n.Localizer) map[string]st
 		id := field
 		if in, ok := inputOf[field]; ok {
 			id = in
+		} else if in, ok := conditionInputs[field]; ok {
+			id = in
 		}
 		if _, taken := out[id]; !taken {
 			out[id] = l.T("form.error." + strings.ReplaceAll(field, ".", "_"))
@@ -348,7 +353,7 @@ func ErrorList(problems map[string]string) []Error {
 // order ranks input ids in the order the form shows them.
 func order(id string) string {
 	fields := []string{"name", "org_number", "category", "services", "description_nb", "description_en",
-		"street", "postcode", "city", "lat", "phone", "email", "website", "h", "x", "price_info", "price_from_nok", "wheelchair"}
+		"street", "postcode", "city", "lat", "phone", "email", "website", "h", "x", "price_info", "price_from_nok", "wheelchair", "cond_"}
 	for i, prefix := range fields {
 		if strings.HasPrefix(id, prefix) {
 			return string(rune('a'+i)) + id

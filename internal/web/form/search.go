@@ -28,6 +28,12 @@ type Search struct {
 	OpenTime string // HH:MM
 	OpenDay  string // YYYY-MM-DD
 	Voucher  bool
+	// The repair conditions asked for: warranty of at least WarrantyMin
+	// months, done within TurnaroundMax working days, a loaner, repairs
+	// at any of Where, Brand, and HideOwnBrand.
+	WarrantyMin, TurnaroundMax, Brand string
+	Loaner, HideOwnBrand              bool
+	Where                             []string
 	// Literal searches Q as typed, without reading it.
 	Literal bool
 	Page    string
@@ -43,6 +49,13 @@ func ReadSearch(v url.Values) Search {
 		Lat: v.Get("lat"), Lng: v.Get("lng"), BBox: v.Get("bbox"), Page: v.Get("page"),
 		Open: v.Get("open"), OpenTime: strings.TrimSpace(v.Get("open_time")), OpenDay: strings.TrimSpace(v.Get("open_day")),
 		Voucher: v.Get("voucher") != "", Literal: v.Get("literal") != "",
+		WarrantyMin: strings.TrimSpace(v.Get("warranty_min")), TurnaroundMax: strings.TrimSpace(v.Get("turnaround_max")),
+		Brand: strings.TrimSpace(v.Get("brand")), Loaner: v.Get("loaner") != "", HideOwnBrand: v.Get("hide_own_brand") != "",
+	}
+	for _, w := range v["where"] {
+		if w = strings.TrimSpace(w); w != "" {
+			f.Where = append(f.Where, w)
+		}
 	}
 	if v.Get("open_now") != "" {
 		f.Open = "now" // the older, still linked form of "open now"
@@ -89,11 +102,31 @@ func (f Search) Values() url.Values {
 	if f.Voucher {
 		v.Set("voucher", "true")
 	}
+	set("warranty_min", f.WarrantyMin)
+	set("turnaround_max", f.TurnaroundMax)
+	set("brand", f.Brand)
+	if f.Loaner {
+		v.Set("loaner", "true")
+	}
+	if f.HideOwnBrand {
+		v.Set("hide_own_brand", "true")
+	}
+	if len(f.Where) > 0 {
+		v["where"] = f.Where
+	}
 	return v
 }
 
+// WarrantyChoices and TurnaroundChoices are what the search page offers
+// for the repair conditions (months; working days).
+var (
+	WarrantyChoices   = []string{"3", "6", "12", "24"}
+	TurnaroundChoices = []string{"0", "2", "5", "10"}
+)
+
 // inputOfParameter is the form field a bad API parameter is shown at.
-var inputOfParameter = map[string]string{"lat": "postnr", "lng": "postnr", "category": "q", "bbox": "q", "page": "q"}
+var inputOfParameter = map[string]string{"lat": "postnr", "lng": "postnr", "category": "q", "bbox": "q", "page": "q",
+	"where": "where-at_home", "loaner": "loaner", "hide_own_brand": "hide_own_brand"}
 
 // Query turns the form into a search query of perPage hits: the
 // postcode's centre is the origin when the browser's position is not

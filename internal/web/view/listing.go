@@ -3,6 +3,7 @@ package view
 import (
 	"fmt"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,10 @@ type Listing struct {
 	Holidays   string
 	Exceptions []ExceptionRow
 
-	Price, Wheelchair                       string
+	Price, Wheelchair string
+	// Conditions are the repair conditions that are known, as terms and
+	// their values; unknown ones are left out, never shown as "no".
+	Conditions                              []Fact
 	Voucher                                 bool
 	VerifiedText, ConfirmedText, SourceText string
 	// UnconfirmedText says the business did not answer "still correct?".
@@ -94,6 +98,7 @@ func NewListing(l *i18n.Localizer, lst *listing.Listing, districtName string, no
 		price = append(price, lst.PriceInfo)
 	}
 	b.Price = strings.Join(price, ". ")
+	b.Conditions = ConditionFacts(l, lst.Conditions)
 
 	b.VerifiedText = VerifiedText(l, lst)
 	b.ConfirmedText = ConfirmedText(l, lst)
@@ -184,6 +189,74 @@ func WebsiteText(raw string) string {
 
 var schemaDays = [7]string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 
+// Fact is a term and its value.
+type Fact struct{ Term, Value string }
+
+// ConditionFacts are the known repair conditions in words.
+func ConditionFacts(l *i18n.Localizer, c listing.Conditions) []Fact {
+	var out []Fact
+	add := func(field, value string) {
+		if value != "" {
+			out = append(out, Fact{l.T("conditions.field." + field), value})
+		}
+	}
+	if c.TurnaroundDays != nil {
+		add("turnaround", l.T("listing.conditions.turnaround_days", "n", *c.TurnaroundDays))
+	} else if c.Turnaround != "" {
+		add("turnaround", l.T("conditions.turnaround."+c.Turnaround))
+	}
+	switch {
+	case c.Loaner == "yes" && c.LoanerCostNOK != nil && *c.LoanerCostNOK == 0:
+		add("loaner", l.T("listing.conditions.loaner_free"))
+	case c.Loaner == "yes" && c.LoanerCostNOK != nil:
+		add("loaner", l.T("listing.conditions.loaner_cost", "price", l.Int(*c.LoanerCostNOK)+" kr"))
+	case c.Loaner != "":
+		add("loaner", l.T("conditions.answer."+c.Loaner))
+	}
+	var where []string
+	for _, w := range listing.RepairPlaces { // in the form's order
+		if slices.Contains(c.Where, w) {
+			where = append(where, l.T("conditions.where."+w))
+		}
+	}
+	add("where", strings.Join(where, ", "))
+	var ancillary []string
+	for _, k := range listing.AncillaryKinds {
+		if cost, ok := c.Ancillary[k]; ok {
+			ancillary = append(ancillary, l.T("conditions.ancillary."+k)+" ("+strings.ToLower(l.T("conditions.ancillary_cost."+cost))+")")
+		}
+	}
+	add("ancillary", strings.Join(ancillary, ", "))
+	if c.WarrantyMonths != nil {
+		if *c.WarrantyMonths == 0 {
+			add("warranty_months", l.T("listing.conditions.warranty_none"))
+		} else {
+			add("warranty_months", l.T("listing.conditions.warranty", "n", *c.WarrantyMonths))
+		}
+	}
+	if c.DiagnosisFeeNOK != nil {
+		fee := l.T("listing.conditions.fee_free")
+		if *c.DiagnosisFeeNOK > 0 {
+			fee = l.Int(*c.DiagnosisFeeNOK) + " kr"
+		}
+		add("diagnosis_fee_nok", fee)
+	}
+	if c.DiagnosisDeducted != "" {
+		add("diagnosis_deducted", l.T("conditions.answer."+c.DiagnosisDeducted))
+	}
+	brands := strings.Join(c.Brands, ", ")
+	if c.OwnBrandOnly == "yes" {
+		brands = l.T("listing.conditions.only_own", "brands", brands)
+	}
+	add("brands", brands)
+	var languages []string
+	for _, code := range c.Languages {
+		languages = append(languages, l.T("language."+code))
+	}
+	add("languages", strings.Join(languages, ", "))
+	return out
+}
+
 // JSONLD describes the listing as a schema.org LocalBusiness.
 func JSONLD(lst *listing.Listing, canonical, description string, deviations []openinghours.Deviation) map[string]any {
 	ld := map[string]any{
@@ -215,6 +288,7 @@ func JSONLD(lst *listing.Listing, canonical, description string, deviations []op
 	} else if lst.PriceFromNOK != nil {
 		ld["priceRange"] = "NOK " + strconv.Itoa(*lst.PriceFromNOK) + "+"
 	}
+	conditionsLD(ld, lst.Conditions)
 	h := &lst.OpeningHours
 	if !h.Known() {
 		return ld
@@ -247,6 +321,29 @@ func JSONLD(lst *listing.Listing, canonical, description string, deviations []op
 		ld["specialOpeningHoursSpecification"] = special
 	}
 	return ld
+}
+
+// conditionsLD says what schema.org has properties for: the languages
+// (knowsLanguage, as BCP 47 tags), the brands repaired (brand), and the
+// warranty on a repair (an Offer of the repair service with a
+// WarrantyPromise). Turnaround, loaners and fees have no schema.org
+// property; they are in the API and the open data.
+func conditionsLD(ld map[string]any, c listing.Conditions) {
+	if len(c.Languages) > 0 {
+		ld["knowsLanguage"] = c.Languages
+	}
+	if len(c.Brands) > 0 {
+		var brands []map[string]any
+		for _, b := range c.Brands {
+			brands = append(brands, map[string]any{"@type": "Brand", "name": b})
+		}
+		ld["brand"] = brands
+	}
+	if c.WarrantyMonths != nil && *c.WarrantyMonths > 0 {
+		ld["makesOffer"] = map[string]any{"@type": "Offer", "itemOffered": map[string]any{"@type": "Service", "name": "Repair"},
+			"warranty": map[string]any{"@type": "WarrantyPromise",
+				"durationOfWarranty": map[string]any{"@type": "QuantitativeValue", "value": *c.WarrantyMonths, "unitCode": "MON"}}}
+	}
 }
 
 // SchemaClock writes minutes after midnight as schema.org wants them:

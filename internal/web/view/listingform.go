@@ -19,6 +19,7 @@ type ListingForm struct {
 	Days                    []Day
 	Exceptions              []Exception
 	Wheelchair              []Check
+	Conditions              ConditionsForm
 	Errors                  map[string]string
 	ErrorList               []form.Error
 	Conflict                []Conflict
@@ -80,5 +81,55 @@ func NewListingForm(l *i18n.Localizer, lst *listing.Listing, f form.Listing, err
 	for _, w := range []string{listing.WheelchairYes, listing.WheelchairNo, listing.WheelchairUnknown} {
 		body.Wheelchair = append(body.Wheelchair, Check{Value: w, Label: l.T("form.wheelchair." + w), Checked: f.Wheelchair == w})
 	}
+	body.Conditions = newConditionsForm(l, f.Conditions)
 	return body
+}
+
+// ConditionsForm is the repair conditions' part of the form: every choice
+// has "not stated" first, which is what the form starts with.
+type ConditionsForm struct {
+	F                                               form.Conditions
+	Turnaround, Loaner, DiagnosisDeducted, OwnBrand []Check
+	Where, Languages                                []Check
+	Ancillary                                       []AncillaryRow
+}
+
+// AncillaryRow is one ancillary service's choice: not offered or not
+// stated, free, paid.
+type AncillaryRow struct {
+	Kind, Label string
+	Options     []Check
+}
+
+func newConditionsForm(l *i18n.Localizer, f form.Conditions) ConditionsForm {
+	choices := func(values []string, prefix, chosen string) []Check {
+		out := []Check{{Value: "", Label: l.T("conditions.unknown"), Checked: chosen == ""}}
+		for _, v := range values {
+			out = append(out, Check{Value: v, Label: l.T(prefix + v), Checked: chosen == v})
+		}
+		return out
+	}
+	yesNo := []string{"yes", "no"}
+	c := ConditionsForm{F: f,
+		Turnaround: choices(listing.Turnarounds, "conditions.turnaround.", f.Turnaround),
+		Loaner:     choices(yesNo, "conditions.answer.", f.Loaner), DiagnosisDeducted: choices(yesNo, "conditions.answer.", f.DiagnosisDeducted),
+		OwnBrand: choices(yesNo, "conditions.answer.", f.OwnBrandOnly)}
+	for _, w := range listing.RepairPlaces {
+		c.Where = append(c.Where, Check{Value: w, Label: l.T("conditions.where." + w), Checked: f.Where[w]})
+	}
+	for _, k := range listing.AncillaryKinds {
+		row := AncillaryRow{Kind: k, Label: l.T("conditions.ancillary." + k)}
+		for _, cost := range []string{"", "free", "paid"} {
+			label := l.T("conditions.ancillary_cost." + cost)
+			if cost == "" {
+				label = l.T("conditions.ancillary_cost.none")
+			}
+			row.Options = append(row.Options, Check{Value: cost, Label: label, Checked: f.Ancillary[k] == cost})
+		}
+		c.Ancillary = append(c.Ancillary, row)
+	}
+	for _, code := range listing.Languages {
+		c.Languages = append(c.Languages, Check{Value: code, Label: l.T("language." + code), Checked: f.Languages[code]})
+	}
+	return c
 }

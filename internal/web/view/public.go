@@ -35,7 +35,9 @@ type Public struct {
 	PriceFromNOK         *int             `json:"price_from_nok,omitempty"`
 	AcceptsRepairVoucher bool             `json:"accepts_repair_voucher"`
 	WheelchairAccessible string           `json:"wheelchair_accessible"`
-	VerifiedAt           *time.Time       `json:"verified_at"`
+	// Conditions are the repair conditions; a field left out is unknown.
+	Conditions listing.Conditions `json:"conditions"`
+	VerifiedAt *time.Time         `json:"verified_at"`
 	// VerifiedFields are the fields the last verification checked;
 	// ChangedSinceVerification is true when an identifying fact (name,
 	// address, contact, categories…) changed after it.
@@ -82,7 +84,7 @@ func NewPublic(l *listing.Listing, now time.Time) Public {
 		Categories: l.Categories, Services: l.Services, DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
 		Address: l.Address, Location: l.Location, District: l.District, Phone: l.Phone, Email: l.Email, Website: l.Website,
 		OpeningHours: hours, PriceInfo: l.PriceInfo, PriceFromNOK: l.PriceFromNOK,
-		AcceptsRepairVoucher: l.AcceptsRepairVoucher, WheelchairAccessible: l.WheelchairAccessible,
+		AcceptsRepairVoucher: l.AcceptsRepairVoucher, WheelchairAccessible: l.WheelchairAccessible, Conditions: l.Conditions,
 		VerifiedAt: l.VerifiedAt, VerifiedFields: l.VerifiedFieldNames(), ChangedSinceVerification: changedSinceVerification(l),
 		ConfirmedAt: l.ConfirmedAt, Source: l.Source, UpdatedAt: l.UpdatedAt,
 	}
@@ -127,7 +129,9 @@ const (
 var OpenDataHeader = []string{"id", "slug", "url", "name", "org_number", "categories", "services", "street", "postcode", "city",
 	"district", "lat", "lng", "phone", "email", "website", "opening_hours", "price_info", "price_from_nok",
 	"accepts_repair_voucher", "wheelchair_accessible", "verified_at", "verified_fields", "changed_since_verification",
-	"confirmed_at", "source", "attribution"}
+	"confirmed_at", "source", "attribution",
+	"turnaround", "turnaround_days", "loaner", "loaner_cost_nok", "repair_where", "ancillary", "warranty_months",
+	"diagnosis_fee_nok", "diagnosis_deducted", "brands", "own_brand_only", "languages"}
 
 // OpenDataRow is one listing as a row of the open-data CSV.
 func OpenDataRow(l *listing.Listing, baseURL string) []string {
@@ -143,13 +147,32 @@ func OpenDataRow(l *listing.Listing, baseURL string) []string {
 	if attribution == "" {
 		attribution = "Bergen Reparerer, NLOD 2.0"
 	}
-	return []string{l.ID, l.Slug, paths.Absolute(baseURL, paths.Listing(l.Slug)), l.Name, l.OrgNumber,
+	return append([]string{l.ID, l.Slug, paths.Absolute(baseURL, paths.Listing(l.Slug)), l.Name, l.OrgNumber,
 		spreadsheet.List(l.Categories), spreadsheet.List(l.Services), l.Address.Street, l.Address.Postcode, l.Address.City,
 		l.District, strconv.FormatFloat(l.Location.Lat, 'f', -1, 64), strconv.FormatFloat(l.Location.Lng, 'f', -1, 64),
 		l.Phone, l.Email, l.Website, hours, l.PriceInfo, price,
 		strconv.FormatBool(l.AcceptsRepairVoucher), l.WheelchairAccessible, TimeText(l.VerifiedAt),
 		spreadsheet.List(l.VerifiedFieldNames()), strconv.FormatBool(changedSinceVerification(l)), TimeText(l.ConfirmedAt),
-		l.Source.Kind, attribution}
+		l.Source.Kind, attribution}, conditionColumns(l.Conditions)...)
+}
+
+// conditionColumns are the repair conditions as CSV cells: "" is unknown.
+func conditionColumns(c listing.Conditions) []string {
+	number := func(n *int) string {
+		if n == nil {
+			return ""
+		}
+		return strconv.Itoa(*n)
+	}
+	var ancillary []string
+	for _, k := range listing.AncillaryKinds {
+		if cost, ok := c.Ancillary[k]; ok {
+			ancillary = append(ancillary, k+":"+cost)
+		}
+	}
+	return []string{c.Turnaround, number(c.TurnaroundDays), c.Loaner, number(c.LoanerCostNOK), spreadsheet.List(c.Where),
+		spreadsheet.List(ancillary), number(c.WarrantyMonths), number(c.DiagnosisFeeNOK), c.DiagnosisDeducted,
+		spreadsheet.List(c.Brands), c.OwnBrandOnly, spreadsheet.List(c.Languages)}
 }
 
 // TimeText is an optional time in RFC 3339 (UTC), or "".
