@@ -191,6 +191,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 			Postcodes: postcodes, ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: now, Placer: positions, Matches: a.Store}
 		log.Info("register: checks listings against the business register", "url", cfg.RegisterURL, "every", cfg.RegisterCheck.String())
 	}
+	embedAncestors, _ := config.ParseEmbedOrigins(cfg.EmbedOrigins) // validated by config
 	planner := &importer.Planner{Listings: a.Listings, Districts: a.Districts, Postcodes: postcodes, Suggestions: a.Store}
 	planner.Geocoder = positions.Geocoder
 	a.Imports = &importer.Service{Planner: planner, Uploads: a.Store, Runs: a.Store, Now: now, Log: log}
@@ -230,7 +231,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Now:             now,
 		Log:             log,
 		BaseURL:         cfg.BaseURL,
-		TileURL:         cfg.TileURL, TileAttribution: cfg.TileAttribution,
+		TileURL:         cfg.TileURL, TileAttribution: cfg.TileAttribution, EmbedAncestors: embedAncestors,
 	}
 	if cfg.TileURL == config.DefaultTileURL {
 		deps.TileAttributionURL = "https://www.kartverket.no/"

@@ -77,6 +77,8 @@ type setup struct {
 	redisPrefix string
 	// reminderCheck is REPARERER_REMINDER_CHECK (default 1h).
 	reminderCheck time.Duration
+	// embedOrigins is REPARERER_EMBED_ORIGINS (default any site).
+	embedOrigins string
 }
 
 func start(t *testing.T, s setup) *env {
@@ -93,7 +95,7 @@ func start(t *testing.T, s setup) *env {
 		RedisURL: s.redisURL, RedisPrefix: cmp.Or(s.redisPrefix, testenv.Name(t)+":"), SlotRefresh: time.Hour, LogLevel: "debug",
 		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: cmp.Or(s.reminderCheck, time.Hour), FreshnessAge: 365 * 24 * time.Hour,
 		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB, TrustedProxies: s.trustedProxies, ReadOnly: s.readOnly,
-		MetricsToken: s.metricsToken, AccessLog: s.accessLog,
+		MetricsToken: s.metricsToken, AccessLog: s.accessLog, EmbedOrigins: s.embedOrigins,
 	}
 	if cfg.RegisterCheck == 0 {
 		cfg.RegisterCheck = 24 * time.Hour

@@ -30,6 +30,9 @@ type Config struct {
 	RedisURL    string // REDIS_URL; empty: in-process cache
 	RedisPrefix string // REDIS_PREFIX
 	TileURL     string // REPARERER_TILE_URL; empty: no map tiles
+	// EmbedOrigins are the sites that may frame the embeddable search
+	// (REPARERER_EMBED_ORIGINS: "*", "none", or origins).
+	EmbedOrigins string
 	// RegisterURL is the business register's API (REPARERER_REGISTER_URL);
 	// empty: no register discovery or checks.
 	RegisterURL string
@@ -151,6 +154,7 @@ func (c *Config) settings() []setting {
 		{"REDIS_URL", "redis-url", "", "Redis URL, e.g. redis://127.0.0.1:6379/0 (unset: in-process cache)", &c.RedisURL},
 		{"REDIS_PREFIX", "redis-prefix", "reparerer:", "prefix of every Redis key", &c.RedisPrefix},
 		{"REPARERER_TILE_URL", "tile-url", DefaultTileURL, "map tile URL template; empty disables tiles", &c.TileURL},
+		{"REPARERER_EMBED_ORIGINS", "embed-origins", "*", "sites that may show /innbygget in a frame: * (any: the data is open), none, or origins such as https://www.bergen.kommune.no, comma-separated", &c.EmbedOrigins},
 		{"REPARERER_TILE_ATTRIBUTION", "tile-attribution", "© Kartverket", "credit shown on the map for its tiles", &c.TileAttribution},
 		{"REPARERER_REGISTER_URL", "register-url", "https://data.brreg.no/enhetsregisteret/api", "Enhetsregisteret API; empty disables register discovery and checks", &c.RegisterURL},
 		{"REPARERER_GEOCODER_URL", "geocoder-url", "https://ws.geonorge.no/adresser/v1", "Kartverket's address API; empty places addresses at their postcode's centre", &c.GeocoderURL},
@@ -292,6 +296,9 @@ func (c Config) validateLimits() []error {
 		}
 	}
 	errs = append(errs, c.checkDB()...)
+	if _, err := ParseEmbedOrigins(c.EmbedOrigins); err != nil {
+		errs = append(errs, err)
+	}
 	if c.RequestTimeout < 500*time.Millisecond || c.RequestTimeout > time.Minute {
 		errs = append(errs, fmt.Errorf("REPARERER_REQUEST_TIMEOUT=%s must be between 500ms and 1m", c.RequestTimeout))
 	}
@@ -380,4 +387,26 @@ func (c *Config) checkDB() []error {
 		return []error{fmt.Errorf("REPARERER_DB_MAX_MB caps a SQLite file; limit PostgreSQL with its own means")}
 	}
 	return nil
+}
+
+// ParseEmbedOrigins reads REPARERER_EMBED_ORIGINS into a CSP
+// frame-ancestors source list: "*" (any site), "'none'", or the origins.
+func ParseEmbedOrigins(raw string) (string, error) {
+	raw = strings.TrimSpace(raw)
+	switch raw {
+	case "", "*":
+		return "*", nil
+	case "none":
+		return "'none'", nil
+	}
+	var out []string
+	for _, o := range strings.FieldsFunc(raw, func(r rune) bool { return r == ',' || r == ' ' }) {
+		u, err := url.Parse(o)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || (u.Path != "" && u.Path != "/") ||
+			u.RawQuery != "" || u.Fragment != "" || u.User != nil || strings.ContainsAny(o, ";'\"") {
+			return "", fmt.Errorf("REPARERER_EMBED_ORIGINS: %q is not an origin (https://host[:port])", o)
+		}
+		out = append(out, u.Scheme+"://"+u.Host)
+	}
+	return strings.Join(out, " "), nil
 }

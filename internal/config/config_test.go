@@ -109,3 +109,17 @@ func TestServingOnHTTPSNeedsARelay(t *testing.T) {
 		t.Errorf("local development: %v", err)
 	}
 }
+
+func TestEmbedOrigins(t *testing.T) {
+	for raw, want := range map[string]string{"": "*", "*": "*", "none": "'none'",
+		"https://www.bergen.kommune.no, http://localhost:3000": "https://www.bergen.kommune.no http://localhost:3000"} {
+		if got, err := ParseEmbedOrigins(raw); err != nil || got != want {
+			t.Errorf("%q: %q %v, want %q", raw, got, err, want)
+		}
+	}
+	for _, raw := range []string{"bergen.kommune.no", "https://x.no/path", "https://x.no; script-src *", "javascript:alert(1)", "https://x.no'"} {
+		if _, err := ParseEmbedOrigins(raw); err == nil {
+			t.Errorf("%q accepted", raw)
+		}
+	}
+}

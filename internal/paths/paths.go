@@ -131,6 +131,20 @@ func Tip(category string) string {
 	return Tips + "?category=" + url.QueryEscape(category)
 }
 
+// The embeddable search: the configurator, and the page other sites frame.
+const (
+	EmbedConfigurator = "/innbygging"
+	Embedded          = "/innbygget"
+)
+
+// EmbeddedSearch is the framed search page with the given query.
+func EmbeddedSearch(q url.Values) string {
+	if len(q) == 0 {
+		return Embedded
+	}
+	return Embedded + "?" + q.Encode()
+}
+
 // Search is the search page with the given query.
 func Search(q url.Values) string {
 	if len(q) == 0 {

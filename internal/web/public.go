@@ -39,6 +39,8 @@ type public struct {
 	readiness   func(ctx context.Context) Readiness
 	now         func() time.Time
 	log         *slog.Logger
+	// embedPolicy is the Content-Security-Policy of the framed search.
+	embedPolicy string
 }
 
 // errNotPublished answers for a listing the public may not see exactly as

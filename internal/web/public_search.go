@@ -173,6 +173,9 @@ type resultsView struct {
 	Empty        string
 	Alternatives []activeFilter
 	TipURL       string
+	// Embed: the list is framed on another site (/innbygget): listings
+	// open in a new tab, and the list's own links stay in the frame.
+	Embed bool
 }
 
 type activeFilter struct{ Label, RemoveURL string }

@@ -5,6 +5,8 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/cors"
+
+	"github.com/bergenreparerer/reparerer/internal/paths"
 )
 
 // routes is the one table of every route. Paths are built by package
@@ -33,6 +35,8 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	app.Get("/_/resultater", pub.resultsFragment) // the result list alone, for the map script
 	app.Get("/_/kart", pub.mapPlaces)             // every match of the query, for the map
 	app.Get("/reparator/:slug", pub.listingPage)
+	app.Get(paths.EmbedConfigurator, pub.embedConfigurator)
+	app.Get(paths.Embedded, pub.embedded)
 	// "Meld fra om feil": anonymous, so rate-limited per client address,
 	// CSRF-checked, with a honeypot field.
 	csrf := mw.csrf()

@@ -9,6 +9,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/base64"
@@ -143,6 +144,9 @@ type Deps struct {
 	BaseURL        string
 	// TileURL is the map tile template; empty shows no tiles.
 	TileURL, TileAttribution, TileAttributionURL string
+	// EmbedAncestors are the sites that may frame the embeddable search
+	// (a CSP frame-ancestors source list; "" is any site).
+	EmbedAncestors string
 }
 
 // New returns the fiber app with every route. It fails when the frontend
@@ -165,7 +169,7 @@ func New(d Deps) (*fiber.App, error) {
 	mw := &middleware{auth: d.Auth, renderer: r, formKey: d.FormKey, proxies: d.TrustedProxies, limits: d.Limits}
 	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, suggestions: d.Suggestions, districts: d.Districts,
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
-		now: d.Now, log: d.Log}
+		now: d.Now, log: d.Log, embedPolicy: contentSecurityPolicy(d.TileURL, cmp.Or(d.EmbedAncestors, "*"))}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
 		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, register: d.Register, positions: d.Positions, now: d.Now, log: d.Log}
 	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, register: d.Register, registerMatches: d.RegisterMatches, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
@@ -198,7 +202,7 @@ func New(d Deps) (*fiber.App, error) {
 		app.Use(strictTransport)
 	}
 	app.Use(helmet.New(helmet.Config{
-		ContentSecurityPolicy: contentSecurityPolicy(d.TileURL),
+		ContentSecurityPolicy: contentSecurityPolicy(d.TileURL, "'self'"),
 		ReferrerPolicy:        "strict-origin-when-cross-origin",
 		PermissionPolicy:      "geolocation=(self), camera=(), microphone=()",
 		// The open data and the API are for other sites too.
@@ -258,12 +262,13 @@ var earlyScriptHash = func() string {
 }()
 
 // contentSecurityPolicy allows scripts and styles from this site only (and
-// earlyScript), and images from the map tile server.
-func contentSecurityPolicy(tileURL string) string {
+// earlyScript), images from the map tile server, and framing by
+// frameAncestors.
+func contentSecurityPolicy(tileURL, frameAncestors string) string {
 	img := "'self' data:"
 	if u, err := url.Parse(tileURL); err == nil && u.Host != "" {
 		img += " " + u.Scheme + "://" + strings.ReplaceAll(u.Host, "{s}", "*")
 	}
 	return "default-src 'self'; script-src 'self' " + earlyScriptHash + "; style-src 'self'; img-src " + img +
-		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+		"; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors " + frameAncestors
 }
