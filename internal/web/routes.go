@@ -25,6 +25,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	api.Get("/districts", pub.apiDistricts)
 	api.Get("/districts.geojson", pub.apiDistrictsGeoJSON)
 	api.Get("/categories", pub.apiCategories)
+	api.Get("/openapi.json", apiDescription)
 
 	data := app.Group("/data", open)
 	data.Get("/repairers.geojson", pub.openDataGeoJSON)

@@ -69,7 +69,11 @@ func NewPublic(l *listing.Listing, now time.Time) Public {
 		hours.OSM = h.String()
 	}
 	if h.HolidayRule {
-		hours.Holidays = &h.Holidays
+		holidays := h.Holidays
+		if holidays == nil {
+			holidays = []openinghours.Interval{} // closed on holidays: [], not null
+		}
+		hours.Holidays = &holidays
 	}
 	if hours.Known {
 		open := h.OpenAt(now)
