@@ -22,7 +22,7 @@ function open(t, viewport) {
 
 test('every admin page is accessible, in both languages', async (t) => {
   const page = await open(t);
-  for (const path of ['/admin', pendingPath, '/admin/ferskhet', '/admin/import', '/admin/reparasjonsbonus', '/admin/statistikk', '/admin/ordliste?prov=bytte+glidel%C3%A5s+%C3%A5sane', '/admin/enhetsregisteret', '/admin/oppforinger?q=sko']) {
+  for (const path of ['/admin', pendingPath, '/admin/ferskhet', '/admin/import', '/admin/reparasjonsbonus', '/admin/statistikk', '/admin/ordliste?prov=bytte+glidel%C3%A5s+%C3%A5sane', '/admin/enhetsregisteret', '/admin/oppforinger?q=sko', '/admin/merker']) {
     for (const lang of ['nb', 'en']) {
       const response = await page.goto(base + path + '?lang=' + lang);
       assert.equal(response.status(), 200, path);

@@ -135,7 +135,7 @@ test('axe-core finds no WCAG 2.1 A/AA violations on the front page, a results st
   await axe(page, 'a results state');
   await page.goto(base + '/reparator/skomaker');
   await axe(page, 'a listing page');
-  for (const path of ['/?lang=en', '/om', '/tilgjengelighet', '/reparator/finnes-ikke', '/tips-oss?category=hvitevarer', '/?q=vaskemaskin&lang=en', '/for-reparatorer', '/for-reparatorer?lang=en']) {
+  for (const path of ['/?lang=en', '/om', '/tilgjengelighet', '/reparator/finnes-ikke', '/tips-oss?category=hvitevarer', '/?q=vaskemaskin&lang=en', '/for-reparatorer', '/for-reparatorer?lang=en', '/merker', '/merker?lang=en', '/?warranty_min=6&where=at_home&loaner=true']) {
     await page.goto(base + path);
     await axe(page, path);
   }

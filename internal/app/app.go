@@ -181,7 +181,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Owners = &owner.Service{Store: a.Store, Listings: a.Store, Numbers: a.Listings, Now: now, Log: log}
 	a.Reminders = &reminder.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Mailer: mailer,
 		Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL, Interval: cfg.ReminderInterval}
-	moderator := &moderation.Service{Listings: a.Listings, Audit: a.Store, Claims: a.Owners, Reports: a.Store, Seen: a.Store,
+	moderator := &moderation.Service{Listings: a.Listings, Audit: a.Store, Claims: a.Owners, Reports: a.Store, Seen: a.Store, Labels: a.Store,
 		Scans: a.Store, Reminders: a.Reminders, Mailer: mailer, Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL}
 	suggestions := &suggestion.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Now: now}
 	if cfg.RegisterURL == "" {
@@ -221,6 +221,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Reminders:       a.Reminders,
 		Moderation:      moderator,
 		Imports:         a.Imports,
+		Labels:          a.Store,
 		Scans:           a.Store,
 		RegisterMatches: a.Store,
 		Unwritable:      a.Store.Unwritable,
@@ -371,6 +372,7 @@ func (a *App) background(ctx context.Context) {
 	for {
 		if a.holds(ctx, "open_times", a.cfg.SlotRefresh) {
 			a.RefreshOpenTimes(ctx)
+			a.RefreshLapsedMarks(ctx)
 		}
 		select {
 		case <-ctx.Done():
@@ -379,6 +381,58 @@ func (a *App) background(ctx context.Context) {
 		}
 		a.RestoreIndex(ctx)
 	}
+}
+
+// RefreshLapsedMarks re-indexes, once a day, the listings whose quality
+// label lapsed since the last day it ran, so that a filter on the label no
+// longer finds them: a daily read of the listings, and a re-index of only
+// the few whose label lapsed.
+func (a *App) RefreshLapsedMarks(ctx context.Context) {
+	today := a.now().In(openinghours.Oslo).Format(time.DateOnly)
+	last, err := a.Store.IndexState(ctx, "marks_day")
+	if err != nil || last == today {
+		a.Metrics.Job("marks", err)
+		return
+	}
+	if last == "" {
+		last = a.now().In(openinghours.Oslo).AddDate(0, 0, -1).Format(time.DateOnly)
+	}
+	published, err := a.Store.Published(ctx)
+	var lapsed []string
+	for _, l := range published {
+		for _, m := range l.Marks {
+			// Valid through Until: it lapses the day after, so a mark that
+			// ran until a day in [last-1, today-1] lapsed since last ran.
+			if m.Until != "" && m.Until >= dayBefore(last) && m.Until < today {
+				lapsed = append(lapsed, l.ID)
+				break
+			}
+		}
+	}
+	if err == nil {
+		err = a.Store.EnqueueListings(ctx, lapsed)
+	}
+	if err == nil {
+		err = a.Store.SetIndexState(ctx, "marks_day", today)
+	}
+	a.Metrics.Job("marks", err)
+	if err != nil {
+		a.log.Error("index: re-index lapsed quality labels", "error", err)
+		return
+	}
+	if len(lapsed) > 0 {
+		a.log.Info("index: quality labels lapsed; re-indexed", "listings", len(lapsed))
+		a.Worker.Kick()
+	}
+}
+
+// dayBefore is the date before a YYYY-MM-DD date.
+func dayBefore(date string) string {
+	d, err := time.Parse(time.DateOnly, date)
+	if err != nil {
+		return date
+	}
+	return d.AddDate(0, 0, -1).Format(time.DateOnly)
 }
 
 // RestoreIndex gives a Meilisearch that lost its data the index and its
@@ -509,7 +563,7 @@ func (a *App) linkChecks(ctx context.Context) {
 // openTimesFormat names how documents are shaped — their open times
 // (meili/opentimes.go), hours and repair conditions: documents of another
 // format are re-indexed once.
-const openTimesFormat = "week-v3"
+const openTimesFormat = "week-v4"
 
 // openTimesMargin is how long before the documents' cover runs out they
 // are refreshed, beyond the farthest open_at may ask.

@@ -206,6 +206,7 @@ type searchResponse struct {
 		Where    map[string]int `json:"where"`
 		Brand    map[string]int `json:"brand"`
 		Loaner   int            `json:"loaner"`
+		Label    map[string]int `json:"label"`
 	} `json:"facets"`
 	TookMS *int   `json:"took_ms"`
 	Cache  string `json:"cache"`

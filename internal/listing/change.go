@@ -43,6 +43,7 @@ const (
 	ActionUnhide        Action = "admin_unhide"
 	ActionRevert        Action = "admin_revert"
 	ActionVoucher       Action = "admin_voucher"
+	ActionMarks         Action = "admin_marks"
 	// Decisions about a listing taken elsewhere, recorded without fields
 	// (an approved claim may bring the organisation number the claimant
 	// gave).
@@ -115,6 +116,14 @@ var fieldText = []fieldTextEntry{
 		return err
 	}},
 	{"accepts_repair_voucher", func(l *Listing) string { return strconv.FormatBool(l.AcceptsRepairVoucher) }, nil},
+	{"accepts_gift_card", func(l *Listing) string { return strconv.FormatBool(l.AcceptsGiftCard) }, nil},
+	{"marks", func(l *Listing) string {
+		if len(l.Marks) == 0 {
+			return ""
+		}
+		b, _ := json.Marshal(l.Marks) // plain values: cannot fail
+		return string(b)
+	}, nil},
 	{"wheelchair_accessible", func(l *Listing) string { return l.WheelchairAccessible }, func(l *Listing, v string) error { l.WheelchairAccessible = v; return nil }},
 	{"conditions", func(l *Listing) string { return l.Conditions.AuditText() }, func(l *Listing, v string) error {
 		l.Conditions = Conditions{}

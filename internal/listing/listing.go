@@ -82,7 +82,12 @@ type Listing struct {
 	PriceInfo            string                `json:"price_info,omitempty"`
 	PriceFromNOK         *int                  `json:"price_from_nok,omitempty"`
 	AcceptsRepairVoucher bool                  `json:"accepts_repair_voucher"`
-	WheelchairAccessible string                `json:"wheelchair_accessible"`
+	// AcceptsGiftCard: the repair gift card is taken (set by the
+	// municipality, like the voucher).
+	AcceptsGiftCard bool `json:"accepts_gift_card"`
+	// Marks are the external quality labels the municipality set.
+	Marks                []Mark `json:"marks,omitempty"`
+	WheelchairAccessible string `json:"wheelchair_accessible"`
 	// Conditions are the repair conditions (turnaround, loaner, where,
 	// warranty, fees, brands, languages); unknown stays unknown.
 	Conditions  Conditions `json:"conditions"`

@@ -146,6 +146,7 @@ func Normalize(l *Listing, districts *district.Map) error {
 		add(apperr.Invalid("source", "err.listing.source_unknown"))
 	}
 	errs = append(errs, normalizeConditions(&l.Conditions)...)
+	errs = append(errs, normalizeMarks(l)...)
 	return errors.Join(errs...)
 }
 

@@ -67,6 +67,10 @@ type document struct {
 	RepairWhere       []string `json:"repair_where"`
 	Brands            []string `json:"brands"`
 	OwnBrandOnly      bool     `json:"own_brand_only"`
+	// Labels are the quality labels valid when indexed (a label that
+	// lapses is re-indexed the day after: app.RefreshOpenTimes).
+	Labels          []string `json:"labels"`
+	AcceptsGiftCard bool     `json:"accepts_gift_card"`
 }
 
 func (ix *Index) documents(ls []*listing.Listing) []document {
@@ -108,6 +112,10 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 	d.WarrantyMonths, d.Loaner, d.RepairWhere, d.OwnBrandOnly = c.WarrantyMonths, c.Loaner == "yes", nonNilStrings(c.Where), c.OwnBrandOnly == "yes"
 	if days, ok := c.MaxDays(); ok {
 		d.TurnaroundMaxDays = &days
+	}
+	d.Labels, d.AcceptsGiftCard = []string{}, l.AcceptsGiftCard
+	for _, m := range l.ValidMarks(now) {
+		d.Labels = append(d.Labels, m.Label)
 	}
 	d.Brands = []string{}
 	for _, b := range c.Brands {

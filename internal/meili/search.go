@@ -91,6 +91,9 @@ func (ix *Index) searchImplied(ctx context.Context, q search.Query) (search.Resu
 			res.Facets.Brand[k] += n
 		}
 		res.Facets.Loaner += second.FacetDistribution["loaner"]["true"]
+		for k, n := range second.FacetDistribution["labels"] {
+			res.Facets.Label[k] += n
+		}
 		from := max(0, offset-first.TotalHits)
 		more := second.hits()
 		if from < len(more) {
@@ -149,12 +152,12 @@ type searchResponse struct {
 }
 
 // facetNames are the attributes whose values each answer counts.
-var facetNames = []string{"categories", "district", "repair_where", "brands", "loaner"}
+var facetNames = []string{"categories", "district", "repair_where", "brands", "loaner", "labels"}
 
 func (r *searchResponse) facets() search.Facets {
 	return search.Facets{Category: copyCounts(r.FacetDistribution["categories"]), District: copyCounts(r.FacetDistribution["district"]),
 		Where: copyCounts(r.FacetDistribution["repair_where"]), Brand: copyCounts(r.FacetDistribution["brands"]),
-		Loaner: r.FacetDistribution["loaner"]["true"]}
+		Loaner: r.FacetDistribution["loaner"]["true"], Label: copyCounts(r.FacetDistribution["labels"])}
 }
 
 func (r *searchResponse) hits() []search.Hit {
@@ -259,6 +262,12 @@ func conditionFilter(f search.ConditionFilter) []string {
 	}
 	if f.HideOwnBrandOnly {
 		parts = append(parts, "NOT own_brand_only = true")
+	}
+	if f.Label != "" {
+		parts = append(parts, "labels = "+strconv.Quote(f.Label))
+	}
+	if f.GiftCard {
+		parts = append(parts, "accepts_gift_card = true")
 	}
 	return parts
 }

@@ -18,6 +18,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/audit"
 	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/label"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/owner"
@@ -48,7 +49,9 @@ type Service struct {
 	Reminders *reminder.Service
 	Mailer    mail.Sender
 	// Seen keeps which recent edits each editor has marked as seen.
-	Seen     SeenStore
+	Seen SeenStore
+	// Labels are the quality labels marks may name.
+	Labels   label.Store
 	Messages *i18n.Catalogue
 	Now      func() time.Time
 	Log      *slog.Logger
@@ -264,6 +267,27 @@ func (s *Service) SetVoucher(ctx context.Context, admin auth.User, id string, ve
 	}
 	l.AcceptsRepairVoucher = on
 	return l, s.write(ctx, l, admin, listing.ActionVoucher, "")
+}
+
+// SetMarks sets the listing's quality marks — the repair gift card and the
+// labels, each valid through an optional date — as an editor decided. A
+// label the municipality does not keep is refused.
+func (s *Service) SetMarks(ctx context.Context, admin auth.User, id string, version int, giftCard bool, marks []listing.Mark) (*listing.Listing, error) {
+	l, err := s.load(ctx, id, version)
+	if err != nil {
+		return nil, err
+	}
+	known, err := s.Labels.Labels(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range marks {
+		if !slices.ContainsFunc(known, func(k label.Label) bool { return k.Slug == m.Label }) {
+			return nil, apperr.Invalid("marks", "err.listing.mark_invalid", "label", m.Label)
+		}
+	}
+	l.AcceptsGiftCard, l.Marks = giftCard, marks
+	return l, s.write(ctx, l, admin, listing.ActionMarks, "")
 }
 
 // DecideClaim approves or rejects a claim and tells the claimant; a

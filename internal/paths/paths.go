@@ -131,6 +131,16 @@ func Tip(category string) string {
 	return Tips + "?category=" + url.QueryEscape(category)
 }
 
+// Quality marks: the public page explaining them, and the console's list
+// of labels.
+const (
+	Marks       = "/merker"
+	AdminLabels = "/admin/merker"
+)
+
+// LabelLogo is a label's uploaded logo.
+func LabelLogo(slug string) string { return Marks + "/" + url.PathEscape(slug) + "/logo" }
+
 // The embeddable search: the configurator, and the page other sites frame.
 const (
 	EmbedConfigurator = "/innbygging"

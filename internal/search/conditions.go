@@ -28,11 +28,15 @@ type ConditionFilter struct {
 	Brand string
 	// HideOwnBrandOnly leaves out those that repair only their own brand.
 	HideOwnBrandOnly bool
+	// Label: holds this quality label (a label's slug); GiftCard: takes
+	// the repair gift card.
+	Label    string
+	GiftCard bool
 }
 
 // Active reports whether the filter narrows anything.
 func (f ConditionFilter) Active() bool {
-	return f.WarrantyMin > 0 || f.TurnaroundMax != nil || f.Loaner || len(f.Where) > 0 || f.Brand != "" || f.HideOwnBrandOnly
+	return f.WarrantyMin > 0 || f.TurnaroundMax != nil || f.Loaner || len(f.Where) > 0 || f.Brand != "" || f.HideOwnBrandOnly || f.Label != "" || f.GiftCard
 }
 
 // brandFilterPattern is what a brand in a filter may be: the characters of
@@ -62,6 +66,14 @@ func parseConditionFilter(v url.Values) (ConditionFilter, error) {
 	if f.Where, err = parseSlugs(v["where"], "where", func(s string) bool { return slices.Contains(listing.RepairPlaces, s) }); err != nil {
 		return f, err
 	}
+	if f.GiftCard, err = parseBool(v, "gift_card"); err != nil {
+		return f, err
+	}
+	if raw, ok := v["label"]; ok {
+		if f.Label = raw[0]; !listing.ValidLabelSlug(f.Label) {
+			return f, apperr.Invalid("label", "err.search.value_unknown", "value", f.Label)
+		}
+	}
 	if raw, ok := v["brand"]; ok {
 		f.Brand = listing.BrandKey(raw[0])
 		if !brandFilterPattern.MatchString(f.Brand) {
@@ -78,5 +90,5 @@ func (f ConditionFilter) key() string {
 		turnaround = strconv.Itoa(*f.TurnaroundMax)
 	}
 	return strconv.Itoa(f.WarrantyMin) + "/" + turnaround + "/" + strconv.FormatBool(f.Loaner) + "/" +
-		strings.Join(f.Where, ",") + "/" + f.Brand + "/" + strconv.FormatBool(f.HideOwnBrandOnly)
+		strings.Join(f.Where, ",") + "/" + f.Brand + "/" + strconv.FormatBool(f.HideOwnBrandOnly) + "/" + f.Label + "/" + strconv.FormatBool(f.GiftCard)
 }

@@ -77,6 +77,7 @@ var knownParams = map[string]bool{
 	"q": true, "category": true, "district": true, "lat": true, "lng": true, "radius_m": true, "bbox": true,
 	"open_now": true, "open_at": true, "voucher": true, "page": true, "per_page": true, "literal": true,
 	"warranty_min": true, "turnaround_max": true, "loaner": true, "where": true, "brand": true, "hide_own_brand": true,
+	"label": true, "gift_card": true,
 	"lang": true, // the language of error messages; the hits are the same
 }
 

@@ -61,6 +61,8 @@ type Facets struct {
 	Where  map[string]int `json:"where"`
 	Brand  map[string]int `json:"brand"`
 	Loaner int            `json:"loaner"`
+	// Label counts the quality labels held.
+	Label map[string]int `json:"label"`
 }
 
 // Result is one page of an answer.

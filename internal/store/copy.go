@@ -38,6 +38,7 @@ var copied = []struct{ table, order string }{
 	{"register_matches", "listing_id"},
 	{"outbox", "id"},
 	{"index_state", "name"},
+	{"labels", "slug"},
 }
 
 // TableSum is a table's row count and a SHA-256 over its rows in key

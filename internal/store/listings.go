@@ -19,7 +19,7 @@ const listingColumns = `id, slug, name, org_number, categories, services, descri
 	street, postcode, city, lat, lng, district, phone, email, website, opening_hours,
 	price_info, price_from_nok, accepts_repair_voucher, wheelchair_accessible, status, hide_reason,
 	verified_at, verified_by, confirmed_at, source_kind, source_ref, source_attribution,
-	created_at, updated_at, version, provenance, verified_fields, approximate, conditions`
+	created_at, updated_at, version, provenance, verified_fields, approximate, conditions, marks, accepts_gift_card`
 
 // Create inserts l, records it in the audit log and queues it for the
 // search index, in one transaction.
@@ -31,7 +31,7 @@ func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) 
 	}
 	return s.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO listings (`+listingColumns+`)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
 		if isUniqueViolationOf(err, "listings", "slug") {
 			return listing.ErrSlugTaken
 		} else if err != nil {
@@ -70,7 +70,7 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) 
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE listings SET (`+listingColumns+`) =
-			(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+			(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 			WHERE id = ? AND version = ?`, append(args, l.ID, l.Version)...)
 		if err != nil {
 			return fmt.Errorf("store: update listing %s: %w", l.ID, err)
@@ -286,6 +286,10 @@ func listingArgs(l *listing.Listing) ([]any, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: encode conditions: %w", err)
 	}
+	marks, err := json.Marshal(nonNilMarks(l.Marks))
+	if err != nil {
+		return nil, fmt.Errorf("store: encode marks: %w", err)
+	}
 	return []any{
 		l.ID, l.Slug, l.Name, l.OrgNumber, string(categories), string(services), l.DescriptionNB, l.DescriptionEN,
 		l.Address.Street, l.Address.Postcode, l.Address.City, l.Location.Lat, l.Location.Lng, l.District,
@@ -293,8 +297,15 @@ func listingArgs(l *listing.Listing) ([]any, error) {
 		l.PriceInfo, l.PriceFromNOK, l.AcceptsRepairVoucher, l.WheelchairAccessible, l.Status, l.HideReason,
 		optionalTime(l.VerifiedAt), l.VerifiedBy, optionalTime(l.ConfirmedAt), l.Source.Kind, l.Source.Ref, l.Source.Attribution,
 		formatTime(l.CreatedAt), formatTime(l.UpdatedAt), l.Version, string(provenance), string(verified), l.ApproximatePosition,
-		string(conditions),
+		string(conditions), string(marks), l.AcceptsGiftCard,
 	}, nil
+}
+
+func nonNilMarks(m []listing.Mark) []listing.Mark {
+	if m == nil {
+		return []listing.Mark{}
+	}
+	return m
 }
 
 // nonNilMap encodes as {} rather than null.
@@ -323,23 +334,23 @@ type scanner interface{ Scan(dest ...any) error }
 
 func scanListing(row scanner) (*listing.Listing, error) {
 	var (
-		l                                                             listing.Listing
-		categories, services, hours, provenance, verified, conditions string
-		priceFrom                                                     sql.NullInt64
+		l                                                                    listing.Listing
+		categories, services, hours, provenance, verified, conditions, marks string
+		priceFrom                                                            sql.NullInt64
 	)
 	err := row.Scan(&l.ID, &l.Slug, &l.Name, &l.OrgNumber, &categories, &services, &l.DescriptionNB, &l.DescriptionEN,
 		&l.Address.Street, &l.Address.Postcode, &l.Address.City, &l.Location.Lat, &l.Location.Lng, &l.District,
 		&l.Phone, &l.Email, &l.Website, &hours,
 		&l.PriceInfo, &priceFrom, &l.AcceptsRepairVoucher, &l.WheelchairAccessible, &l.Status, &l.HideReason,
 		optionalTimeIn(&l.VerifiedAt), &l.VerifiedBy, optionalTimeIn(&l.ConfirmedAt), &l.Source.Kind, &l.Source.Ref, &l.Source.Attribution,
-		timeIn(&l.CreatedAt), timeIn(&l.UpdatedAt), &l.Version, &provenance, &verified, &l.ApproximatePosition, &conditions)
+		timeIn(&l.CreatedAt), timeIn(&l.UpdatedAt), &l.Version, &provenance, &verified, &l.ApproximatePosition, &conditions, &marks, &l.AcceptsGiftCard)
 	if err != nil {
 		return nil, fmt.Errorf("store: scan listing: %w", err)
 	}
 	for _, f := range []struct {
 		raw  string
 		into any
-	}{{categories, &l.Categories}, {services, &l.Services}, {hours, &l.OpeningHours}, {provenance, &l.Provenance}, {verified, &l.VerifiedFields}, {conditions, &l.Conditions}} {
+	}{{categories, &l.Categories}, {services, &l.Services}, {hours, &l.OpeningHours}, {provenance, &l.Provenance}, {verified, &l.VerifiedFields}, {conditions, &l.Conditions}, {marks, &l.Marks}} {
 		if err := json.Unmarshal([]byte(f.raw), f.into); err != nil {
 			return nil, fmt.Errorf("store: decode listing %s: %w", l.ID, err)
 		}

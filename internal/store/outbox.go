@@ -116,3 +116,16 @@ func (s *DB) SetIndexState(ctx context.Context, name, value string) error {
 	}
 	return nil
 }
+
+// EnqueueListings queues the listings for the index (a label of theirs
+// lapsed, say), so the worker re-indexes them.
+func (s *DB) EnqueueListings(ctx context.Context, ids []string) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		for _, id := range ids {
+			if err := s.enqueue(ctx, tx, id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}

@@ -14,6 +14,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/importer"
+	"github.com/bergenreparerer/reparerer/internal/label"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
@@ -33,6 +34,7 @@ type admin struct {
 	reader      *search.Reader
 	reminders   *reminder.Service
 	imports     *importer.Service
+	labels      label.Store
 	misses      *coverage.Recorder
 	// registerMatches is what the register checks found, for the
 	// data-quality panel.

@@ -38,6 +38,9 @@ type listingData struct {
 	// NeedsNameConsent: a sole proprietorship from the register, its name
 	// perhaps a person's; verifying asks the editor to confirm consent.
 	NeedsNameConsent bool
+	// GiftCard and Marks are the quality marks the editor sets.
+	GiftCard bool
+	Marks    []markRow
 }
 
 type provenanceRow struct{ Field, Value, Source, When, By string }
@@ -65,6 +68,11 @@ func (a *admin) renderListing(c *fiber.Ctx, status int, id string, ferr *form.Er
 	if lst.HideReason != "" {
 		data.HideReasonText = l.T("admin.hide." + lst.HideReason)
 	}
+	labels, err := a.labels.Labels(c.UserContext())
+	if err != nil {
+		return err
+	}
+	data.GiftCard, data.Marks = lst.AcceptsGiftCard, markRows(labels, lst)
 	if lst.Published() {
 		data.PageURL = paths.Listing(lst.Slug)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/label"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/printout"
@@ -41,6 +42,7 @@ type public struct {
 	log         *slog.Logger
 	// embedPolicy is the Content-Security-Policy of the framed search.
 	embedPolicy string
+	labels      label.Store
 }
 
 // errNotPublished answers for a listing the public may not see exactly as

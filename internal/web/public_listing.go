@@ -3,6 +3,7 @@ package web
 import (
 	"crypto/sha256"
 	"errors"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"sync"
 	"time"
 
@@ -42,6 +43,9 @@ func (p *public) listingPage(c *fiber.Ctx) error {
 	body := view.NewListing(l, lst, p.districts.Name(lst.District), p.now())
 	body.UnconfirmedText = view.UnconfirmedText(l, unanswered)
 	body.ReportSent = c.Query("meldt") == "1"
+	if body.Marks, err = p.marks(c, l, lst); err != nil {
+		return err
+	}
 	v := p.newPage(c, l, lst.Name, nil, true)
 	v.OGTitle = lst.Name
 	v.OGType = "business.business"
@@ -50,6 +54,38 @@ func (p *public) listingPage(c *fiber.Ctx) error {
 	body.JSONLD = view.JSONLD(lst, v.Canonical, body.Description, body.Deviations)
 	v.Body = body
 	return p.render(c, fiber.StatusOK, "listing", v)
+}
+
+// marks are the listing's quality marks that hold now, each linking to
+// what it means (/merker): the city's verification, the repair voucher,
+// the gift card, and the labels.
+func (p *public) marks(c *fiber.Ctx, l *i18n.Localizer, lst *listing.Listing) ([]view.Link, error) {
+	var out []view.Link
+	if lst.VerifiedAt != nil {
+		out = append(out, view.Link{Href: paths.Marks + "#verified", Text: l.T("marks.verified_on", "date", l.Date(*lst.VerifiedAt))})
+	}
+	if lst.AcceptsRepairVoucher {
+		out = append(out, view.Link{Href: paths.Marks + "#voucher", Text: l.T("badge.voucher")})
+	}
+	if lst.AcceptsGiftCard {
+		out = append(out, view.Link{Href: paths.Marks + "#gift-card", Text: l.T("marks.gift_card_heading")})
+	}
+	valid := lst.ValidMarks(p.now())
+	if len(valid) == 0 {
+		return out, nil
+	}
+	labels, err := p.labels.Labels(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range valid {
+		for _, lb := range labels {
+			if lb.Slug == m.Label {
+				out = append(out, view.Link{Href: paths.Marks + "#" + lb.Slug, Text: l.T("marks.label", "name", lb.Name, "issuer", lb.Issuer)})
+			}
+		}
+	}
+	return out, nil
 }
 
 // countScan counts a visit from a sticker — once a day per listing and

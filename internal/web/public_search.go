@@ -77,8 +77,8 @@ type homeBody struct {
 	// results are in sight; FilterCount says how many are set.
 	HasQuery    bool
 	FilterCount int
-	// The repair conditions' choices.
-	WarrantyChoices, TurnaroundChoices, WhereChoices []view.Check
+	// The repair conditions' and quality marks' choices.
+	WarrantyChoices, TurnaroundChoices, WhereChoices, LabelChoices []view.Check
 }
 
 // conditionChoices fills the repair conditions' part of the filters.
@@ -121,9 +121,14 @@ func (p *public) home(c *fiber.Ctx) error {
 	body.HasQuery = len(query) > 0
 	body.FilterCount = len(f.Categories)
 	conditionChoices(l, f, &body)
+	if labels, err := p.labels.Labels(c.UserContext()); err == nil { // no labels to offer is no reason to fail the search
+		for _, lb := range labels {
+			body.LabelChoices = append(body.LabelChoices, view.Check{Value: lb.Slug, Label: lb.Name, Checked: f.Label == lb.Slug})
+		}
+	}
 	body.FilterCount += len(f.Where)
 	for _, set := range []bool{f.District != "", f.Postnr != "", f.Open != "", f.Voucher, f.WarrantyMin != "", f.TurnaroundMax != "",
-		f.Brand != "", f.Loaner, f.HideOwnBrand} {
+		f.Brand != "", f.Loaner, f.HideOwnBrand, f.Label != "", f.GiftCard} {
 		if set {
 			body.FilterCount++
 		}
@@ -315,6 +320,12 @@ func (p *public) activeFilters(l *i18n.Localizer, f form.Search) []activeFilter 
 	}
 	if f.HideOwnBrand {
 		out = append(out, activeFilter{l.T("filter.hide_own_brand"), without("hide_own_brand")})
+	}
+	if f.Label != "" {
+		out = append(out, activeFilter{l.T("filter.label"), without("label")})
+	}
+	if f.GiftCard {
+		out = append(out, activeFilter{l.T("marks.gift_card_heading"), without("gift_card")})
 	}
 	return out
 }

@@ -26,6 +26,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	api.Get("/districts.geojson", pub.apiDistrictsGeoJSON)
 	api.Get("/categories", pub.apiCategories)
 	api.Get("/openapi.json", apiDescription)
+	api.Get("/labels", pub.apiLabels)
 
 	data := app.Group("/data", open)
 	data.Get("/repairers.geojson", pub.openDataGeoJSON)
@@ -36,6 +37,8 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	app.Get("/_/resultater", pub.resultsFragment) // the result list alone, for the map script
 	app.Get("/_/kart", pub.mapPlaces)             // every match of the query, for the map
 	app.Get("/reparator/:slug", pub.listingPage)
+	app.Get(paths.Marks, pub.marksPage)
+	app.Get(paths.Marks+"/:slug/logo", pub.labelLogo)
 	app.Get(paths.EmbedConfigurator, pub.embedConfigurator)
 	app.Get(paths.Embedded, pub.embedded)
 	// "Meld fra om feil": anonymous, so rate-limited per client address,
@@ -85,6 +88,9 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	console.Post("/oppforing/:id/skjul", csrf, adm.hide)
 	console.Post("/oppforing/:id/vis", csrf, adm.unhide)
 	console.Post("/oppforing/:id/bonus", csrf, adm.voucher)
+	console.Post("/oppforing/:id/merker", csrf, adm.setMarks)
+	console.Get("/merker", csrf, adm.labelsPage)
+	console.Post("/merker", csrf, adm.saveLabel)
 	console.Post("/oppforing/:id/eier/fjern", csrf, adm.removeOwner)
 	console.Get("/oppforing/:id/klistremerke.svg", adm.sticker)
 	console.Get("/oppforing/:id/klistremerke.pdf", adm.sticker)

@@ -34,6 +34,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
+	"github.com/bergenreparerer/reparerer/internal/label"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/metrics"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
@@ -144,6 +145,8 @@ type Deps struct {
 	BaseURL        string
 	// TileURL is the map tile template; empty shows no tiles.
 	TileURL, TileAttribution, TileAttributionURL string
+	// Labels are the quality labels the municipality keeps.
+	Labels label.Store
 	// EmbedAncestors are the sites that may frame the embeddable search
 	// (a CSP frame-ancestors source list; "" is any site).
 	EmbedAncestors string
@@ -169,11 +172,11 @@ func New(d Deps) (*fiber.App, error) {
 	mw := &middleware{auth: d.Auth, renderer: r, formKey: d.FormKey, proxies: d.TrustedProxies, limits: d.Limits}
 	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, suggestions: d.Suggestions, districts: d.Districts,
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
-		now: d.Now, log: d.Log, embedPolicy: contentSecurityPolicy(d.TileURL, cmp.Or(d.EmbedAncestors, "*"))}
+		now: d.Now, log: d.Log, embedPolicy: contentSecurityPolicy(d.TileURL, cmp.Or(d.EmbedAncestors, "*")), labels: d.Labels}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
 		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, register: d.Register, positions: d.Positions, now: d.Now, log: d.Log}
 	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, register: d.Register, registerMatches: d.RegisterMatches, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
-		imports: d.Imports, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
+		imports: d.Imports, labels: d.Labels, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
 
 	app := fiber.New(fiber.Config{
 		AppName:               "reparerer",

@@ -31,9 +31,9 @@ type Search struct {
 	// The repair conditions asked for: warranty of at least WarrantyMin
 	// months, done within TurnaroundMax working days, a loaner, repairs
 	// at any of Where, Brand, and HideOwnBrand.
-	WarrantyMin, TurnaroundMax, Brand string
-	Loaner, HideOwnBrand              bool
-	Where                             []string
+	WarrantyMin, TurnaroundMax, Brand, Label string
+	Loaner, HideOwnBrand, GiftCard           bool
+	Where                                    []string
 	// Literal searches Q as typed, without reading it.
 	Literal bool
 	Page    string
@@ -51,6 +51,7 @@ func ReadSearch(v url.Values) Search {
 		Voucher: v.Get("voucher") != "", Literal: v.Get("literal") != "",
 		WarrantyMin: strings.TrimSpace(v.Get("warranty_min")), TurnaroundMax: strings.TrimSpace(v.Get("turnaround_max")),
 		Brand: strings.TrimSpace(v.Get("brand")), Loaner: v.Get("loaner") != "", HideOwnBrand: v.Get("hide_own_brand") != "",
+		Label: strings.TrimSpace(v.Get("label")), GiftCard: v.Get("gift_card") != "",
 	}
 	for _, w := range v["where"] {
 		if w = strings.TrimSpace(w); w != "" {
@@ -105,6 +106,10 @@ func (f Search) Values() url.Values {
 	set("warranty_min", f.WarrantyMin)
 	set("turnaround_max", f.TurnaroundMax)
 	set("brand", f.Brand)
+	set("label", f.Label)
+	if f.GiftCard {
+		v.Set("gift_card", "true")
+	}
 	if f.Loaner {
 		v.Set("loaner", "true")
 	}

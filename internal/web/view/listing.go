@@ -39,7 +39,10 @@ type Listing struct {
 	Price, Wheelchair string
 	// Conditions are the repair conditions that are known, as terms and
 	// their values; unknown ones are left out, never shown as "no".
-	Conditions                              []Fact
+	Conditions []Fact
+	// Marks are the quality marks that hold now, each linking to what it
+	// means.
+	Marks                                   []Link
 	Voucher                                 bool
 	VerifiedText, ConfirmedText, SourceText string
 	// UnconfirmedText says the business did not answer "still correct?".

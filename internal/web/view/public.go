@@ -37,7 +37,11 @@ type Public struct {
 	WheelchairAccessible string           `json:"wheelchair_accessible"`
 	// Conditions are the repair conditions; a field left out is unknown.
 	Conditions listing.Conditions `json:"conditions"`
-	VerifiedAt *time.Time         `json:"verified_at"`
+	// AcceptsGiftCard and Marks are the quality marks the municipality
+	// set; Marks holds the labels valid now (see /api/v1/labels).
+	AcceptsGiftCard bool           `json:"accepts_gift_card"`
+	Marks           []listing.Mark `json:"marks"`
+	VerifiedAt      *time.Time     `json:"verified_at"`
 	// VerifiedFields are the fields the last verification checked;
 	// ChangedSinceVerification is true when an identifying fact (name,
 	// address, contact, categories…) changed after it.
@@ -89,6 +93,7 @@ func NewPublic(l *listing.Listing, now time.Time) Public {
 		Address: l.Address, Location: l.Location, District: l.District, Phone: l.Phone, Email: l.Email, Website: l.Website,
 		OpeningHours: hours, PriceInfo: l.PriceInfo, PriceFromNOK: l.PriceFromNOK,
 		AcceptsRepairVoucher: l.AcceptsRepairVoucher, WheelchairAccessible: l.WheelchairAccessible, Conditions: l.Conditions,
+		AcceptsGiftCard: l.AcceptsGiftCard, Marks: nonNilMarks(l.ValidMarks(now)),
 		VerifiedAt: l.VerifiedAt, VerifiedFields: l.VerifiedFieldNames(), ChangedSinceVerification: changedSinceVerification(l),
 		ConfirmedAt: l.ConfirmedAt, Source: l.Source, UpdatedAt: l.UpdatedAt,
 	}
@@ -185,4 +190,11 @@ func TimeText(t *time.Time) string {
 		return ""
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+func nonNilMarks(m []listing.Mark) []listing.Mark {
+	if m == nil {
+		return []listing.Mark{}
+	}
+	return m
 }
