@@ -70,6 +70,8 @@ func TestOpenAPIDescribesEveryRouteAndItsAnswers(t *testing.T) {
 		"/api/v1/categories?lang=en",
 		"/data/repairers.geojson",
 		"/data/repairers.csv",
+		"/data/hsds/services.json",
+		"/api/v1/labels",
 	} {
 		req, err := http.NewRequest(http.MethodGet, e.base+path, nil)
 		if err != nil {

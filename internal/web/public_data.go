@@ -69,6 +69,24 @@ func (p *public) openDataGeoJSON(c *fiber.Ctx) error {
 	return c.Send(body)
 }
 
+// openDataHSDS is the export for a national repair platform: every
+// published listing as an Open Referral HSDS 3.0 service, in a page of the
+// HSDS API's list shape (one page: the directory is small).
+func (p *public) openDataHSDS(c *fiber.Ctx) error {
+	ls, err := p.listings.Published(c.UserContext())
+	if err != nil {
+		return err
+	}
+	services := make([]view.HSDSService, 0, len(ls))
+	for _, l := range ls {
+		services = append(services, view.NewHSDSService(l, p.baseURL, p.now()))
+	}
+	c.Set("X-License", view.OpenDataLicense)
+	return c.JSON(fiber.Map{"total_items": len(services), "total_pages": 1, "page_number": 1, "size": len(services),
+		"first_page": true, "last_page": true, "empty": len(services) == 0, "contents": services,
+		"export_version": view.HSDSVersion, "hsds_version": "3.0", "license": "NLOD 2.0 (OpenStreetMap places: ODbL 1.0)"})
+}
+
 func (p *public) openDataCSV(c *fiber.Ctx) error {
 	ls, err := p.listings.Published(c.UserContext())
 	if err != nil {

@@ -31,6 +31,7 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	data := app.Group("/data", open)
 	data.Get("/repairers.geojson", pub.openDataGeoJSON)
 	data.Get("/repairers.csv", pub.openDataCSV)
+	data.Get("/hsds/services.json", pub.openDataHSDS)
 
 	// Pages, for people and crawlers.
 	app.Get("/", pub.home)
