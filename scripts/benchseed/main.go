@@ -74,6 +74,7 @@ func fill(n int, path string) error {
 				return err
 			}
 		}
+		l.Conditions = conditions(rng)
 		if err := svc.Create(ctx, l, listing.Change{Actor: "benchseed", Action: listing.ActionCreate}); err != nil {
 			return err
 		}
@@ -139,4 +140,19 @@ func writeOSM(n int, path string) error {
 	}
 	fmt.Printf("benchseed: %d OpenStreetMap places in %s\n", n, path)
 	return nil
+}
+
+// conditions are repair conditions as a directory might hold them: about
+// half of the listings state some, the rest nothing (unknown).
+func conditions(rng *rand.Rand) listing.Conditions {
+	var c listing.Conditions
+	if rng.IntN(2) == 0 {
+		return c
+	}
+	warranty := []int{0, 3, 6, 12}[rng.IntN(4)]
+	c.WarrantyMonths = &warranty
+	c.Loaner = []string{"", "yes", "no"}[rng.IntN(3)]
+	c.Turnaround = listing.Turnarounds[rng.IntN(len(listing.Turnarounds))]
+	c.Where = []string{listing.RepairPlaces[rng.IntN(len(listing.RepairPlaces))]}
+	return c
 }
