@@ -560,10 +560,6 @@ func (a *App) linkChecks(ctx context.Context) {
 	}
 }
 
-// openTimesFormat names how documents are shaped — their open times
-// (meili/opentimes.go), hours and repair conditions: documents of another
-// format are re-indexed once.
-const openTimesFormat = "week-v4"
 
 // openTimesMargin is how long before the documents' cover runs out they
 // are refreshed, beyond the farthest open_at may ask.
@@ -576,7 +572,7 @@ const openTimesMargin = 30 * 24 * time.Hour
 // listing does, and its write re-indexes it. The outbox gives the
 // re-indexing the same retries as any write.
 func (a *App) RefreshOpenTimes(ctx context.Context) {
-	state, err := a.Store.IndexState(ctx, "open_times")
+	state, err := a.Store.IndexState(ctx, meili.DocumentState)
 	if err != nil {
 		a.Metrics.Job("open_times", err)
 		a.log.Error("index: read the open times' state", "error", err)
@@ -586,13 +582,13 @@ func (a *App) RefreshOpenTimes(ctx context.Context) {
 	format, year, _ := strings.Cut(state, ":")
 	indexedIn, _ := strconv.Atoi(year)
 	covered := meili.CoveredUntil(time.Date(indexedIn, time.June, 1, 0, 0, 0, 0, time.UTC))
-	if format == openTimesFormat && now.Add(search.OpenAtAhead+openTimesMargin).Before(covered) {
+	if format == meili.DocumentFormat && now.Add(search.OpenAtAhead+openTimesMargin).Before(covered) {
 		a.Metrics.Job("open_times", nil)
 		return
 	}
 	n, err := a.Store.EnqueuePublished(ctx)
 	if err == nil {
-		err = a.Store.SetIndexState(ctx, "open_times", fmt.Sprintf("%s:%d", openTimesFormat, now.In(openinghours.Oslo).Year()))
+		err = a.Store.SetIndexState(ctx, meili.DocumentState, meili.DocumentStateNow(now))
 	}
 	a.Metrics.Job("open_times", err)
 	if err != nil {

@@ -2,6 +2,7 @@ package meili
 
 import (
 	"slices"
+	"strconv"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
@@ -33,6 +34,20 @@ const (
 	// or repeats in Europe/Oslo (02:00-03:00).
 	dstHourStart, dstHourEnd = 120, 180
 )
+
+// DocumentFormat names how documents are shaped — their open times, hours,
+// repair conditions and marks: documents of another format are re-indexed
+// once (app.RefreshOpenTimes). DocumentState is the index_state entry that
+// says which format and which year's cover the documents have.
+const (
+	DocumentFormat = "week-v4"
+	DocumentState  = "open_times"
+)
+
+// DocumentStateNow is DocumentState's value for documents indexed at now.
+func DocumentStateNow(now time.Time) string {
+	return DocumentFormat + ":" + strconv.Itoa(now.In(openinghours.Oslo).Year())
+}
 
 // openTimes is what a document says about when the listing is open.
 type openTimes struct {
