@@ -95,7 +95,7 @@ cat >"$work/meili.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
-wrk.body = '{"q":"skomaker","facets":["categories","district","repair_where","brands","loaner","labels"],"hitsPerPage":20,"page":1,"sort":["_geoPoint(60.3929,5.3241):asc"],"attributesToRetrieve":["id","slug","name","categories","services","district","address","_geo","accepts_repair_voucher","verified_at","changed_since_verification","approximate_position","hours_known","hours","phone"]}'
+wrk.body = '{"q":"skomaker","facets":["categories","district"],"hitsPerPage":20,"page":1,"sort":["_geoPoint(60.3929,5.3241):asc"],"attributesToRetrieve":["id","slug","name","categories","services","district","address","_geo","accepts_repair_voucher","verified_at","changed_since_verification","approximate_position","hours_known","hours","phone"]}'
 LUA
 curl -fsS "$base$search_path" >/dev/null
 curl -fsS "$base$browse_path" >/dev/null # warm the cache

@@ -118,13 +118,16 @@ func TestRepairConditionsFromTheFormToTheFilters(t *testing.T) {
 			t.Errorf("%q: %v, want %v", params, got, want)
 		}
 	}
-	r := e.search(url.Values{"category": {"hvitevarer"}})
+	if r := e.search(url.Values{"category": {"hvitevarer"}}); len(r.Facets.Where) != 0 {
+		t.Errorf("condition facets counted unasked: %+v", r.Facets.Where)
+	}
+	r := e.search(url.Values{"category": {"hvitevarer"}, "facets": {"conditions"}})
 	if r.Facets.Where["at_home"] != 1 || r.Facets.Where["by_post"] != 1 || r.Facets.Brand["miele"] != 1 || r.Facets.Loaner != 1 {
 		t.Errorf("facets %+v", r.Facets)
 	}
 
 	// Bad filters are refused in words; none reaches the filter string.
-	for _, params := range []string{"brand=%22%20OR%20true", "where=moon", "warranty_min=-1", "turnaround_max=soon", "loaner=maybe"} {
+	for _, params := range []string{"brand=%22%20OR%20true", "where=moon", "warranty_min=-1", "turnaround_max=soon", "loaner=maybe", "facets=all"} {
 		status, body := e.get("/api/v1/search?" + params)
 		if status != http.StatusBadRequest || !strings.Contains(string(body), "invalid_parameter") {
 			t.Errorf("%s: %d %s", params, status, body)

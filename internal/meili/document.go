@@ -6,6 +6,7 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
 // anchor is the word of Document.Anchor: no resident types it.
@@ -61,12 +62,16 @@ type document struct {
 	OpenMinutes   []int64 `json:"open_minutes"`
 	// The repair conditions filters ask about (search.ConditionFilter):
 	// null or false when unknown, so that unknown never passes a filter.
-	WarrantyMonths    *int     `json:"warranty_months"`
-	TurnaroundMaxDays *int     `json:"turnaround_max_days"`
-	Loaner            bool     `json:"loaner"`
-	RepairWhere       []string `json:"repair_where"`
-	Brands            []string `json:"brands"`
-	OwnBrandOnly      bool     `json:"own_brand_only"`
+	// WarrantyCovers are the month counts the warranty reaches (1 to
+	// WarrantyMonths), DoneWithin the day counts the turnaround meets
+	// (MaxDays to 90): "at least N" and "within N" become equality
+	// filters, which Meilisearch answers far faster than ranges.
+	WarrantyCovers []int    `json:"warranty_covers"`
+	DoneWithin     []int    `json:"done_within"`
+	Loaner         bool     `json:"loaner"`
+	RepairWhere    []string `json:"repair_where"`
+	Brands         []string `json:"brands"`
+	OwnBrandOnly   bool     `json:"own_brand_only"`
 	// Labels are the quality labels valid when indexed (a label that
 	// lapses is re-indexed the day after: app.RefreshOpenTimes).
 	Labels          []string `json:"labels"`
@@ -109,9 +114,17 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 	d.WeekSlots, d.WeekMinutes, d.IrregularDays, d.OpenSlots, d.OpenMinutes = ot.WeekSlots, ot.WeekMinutes, ot.IrregularDays, ot.Slots, ot.Minutes
 	d.Hours = encodeHours(&l.OpeningHours)
 	c := l.Conditions
-	d.WarrantyMonths, d.Loaner, d.RepairWhere, d.OwnBrandOnly = c.WarrantyMonths, c.Loaner == "yes", nonNilStrings(c.Where), c.OwnBrandOnly == "yes"
+	d.Loaner, d.RepairWhere, d.OwnBrandOnly = c.Loaner == "yes", nonNilStrings(c.Where), c.OwnBrandOnly == "yes"
+	d.WarrantyCovers, d.DoneWithin = []int{}, []int{}
+	if c.WarrantyMonths != nil {
+		for m := 1; m <= *c.WarrantyMonths; m++ {
+			d.WarrantyCovers = append(d.WarrantyCovers, m)
+		}
+	}
 	if days, ok := c.MaxDays(); ok {
-		d.TurnaroundMaxDays = &days
+		for n := days; n <= search.MaxTurnaroundDays; n++ {
+			d.DoneWithin = append(d.DoneWithin, n)
+		}
 	}
 	d.Labels, d.AcceptsGiftCard = []string{}, l.AcceptsGiftCard
 	for _, m := range l.ValidMarks(now) {

@@ -11,6 +11,9 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 )
 
+// MaxTurnaroundDays is the most working days turnaround_max may ask for.
+const MaxTurnaroundDays = 90
+
 // ConditionFilter narrows a search by the repair conditions repairers
 // stated. A repairer whose condition is unknown does not pass a filter on
 // it (a filter asks for what is known), and is never counted as "no".
@@ -51,7 +54,7 @@ func parseConditionFilter(v url.Values) (ConditionFilter, error) {
 		return f, err
 	}
 	if _, ok := v["turnaround_max"]; ok {
-		days, err := parseInt(v, "turnaround_max", 0, 90, 0)
+		days, err := parseInt(v, "turnaround_max", 0, MaxTurnaroundDays, 0)
 		if err != nil {
 			return f, err
 		}

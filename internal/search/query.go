@@ -51,8 +51,11 @@ type Query struct {
 	Voucher    bool
 	// Conditions narrow the search by the repairers' repair conditions.
 	Conditions ConditionFilter
-	Page       int
-	PerPage    int
+	// ConditionFacets asks for the repair conditions' and marks' facet
+	// counts too (facets=conditions).
+	ConditionFacets bool
+	Page            int
+	PerPage         int
 	// Literal searches Text as typed, without reading it (the page's
 	// "search for exactly this").
 	Literal bool
@@ -77,7 +80,7 @@ var knownParams = map[string]bool{
 	"q": true, "category": true, "district": true, "lat": true, "lng": true, "radius_m": true, "bbox": true,
 	"open_now": true, "open_at": true, "voucher": true, "page": true, "per_page": true, "literal": true,
 	"warranty_min": true, "turnaround_max": true, "loaner": true, "where": true, "brand": true, "hide_own_brand": true,
-	"label": true, "gift_card": true,
+	"label": true, "gift_card": true, "facets": true,
 	"lang": true, // the language of error messages; the hits are the same
 }
 
@@ -117,6 +120,12 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 	}
 	if q.Conditions, err = parseConditionFilter(v); err != nil {
 		return Query{}, err
+	}
+	if raw, ok := v["facets"]; ok {
+		if raw[0] != "conditions" {
+			return Query{}, apperr.Invalid("facets", "err.search.value_unknown", "value", raw[0])
+		}
+		q.ConditionFacets = true
 	}
 	if q.Page, err = parseInt(v, "page", 1, MaxPage, 1); err != nil {
 		return Query{}, err
@@ -366,6 +375,7 @@ func (q Query) CacheKey(minute time.Time) string {
 	b.WriteString(strconv.FormatBool(q.Voucher))
 	b.WriteString("|cf=")
 	b.WriteString(q.Conditions.key())
+	b.WriteString(strconv.FormatBool(q.ConditionFacets))
 	b.WriteString("|o=")
 	if q.OpenAt != nil {
 		b.WriteString(strconv.FormatInt(q.OpenAt.Unix()/60, 10))
