@@ -560,7 +560,6 @@ func (a *App) linkChecks(ctx context.Context) {
 	}
 }
 
-
 // openTimesMargin is how long before the documents' cover runs out they
 // are refreshed, beyond the farthest open_at may ask.
 const openTimesMargin = 30 * 24 * time.Hour
