@@ -194,8 +194,17 @@ func NewHSDSService(l *listing.Listing, baseURL string, now time.Time) HSDSServi
 		s.CostOptions = append(s.CostOptions, hsdsCostOption{ID: hsdsID("cost-diagnosis", l.ID), Option: "Diagnosis or estimate", Currency: "NOK",
 			Amount: *fee, AmountDescription: description})
 	}
+	s.Attributes, s.Accreditations = hsdsAttributes(l, now)
+	return s
+}
+
+// hsdsAttributes are what HSDS has no field for — the categories, the
+// repair conditions and the quality marks — as attributes of our
+// taxonomies, and the labels held as an accreditations text.
+func hsdsAttributes(l *listing.Listing, now time.Time) ([]hsdsAttribute, string) {
+	out := []hsdsAttribute{}
 	attr := func(taxonomy, code, name, value string) {
-		s.Attributes = append(s.Attributes, hsdsAttribute{ID: hsdsID("attribute-"+taxonomy+"-"+code, l.ID), Value: value,
+		out = append(out, hsdsAttribute{ID: hsdsID("attribute-"+taxonomy+"-"+code, l.ID), Value: value,
 			TaxonomyTerm: hsdsTaxonomyTerm{ID: hsdsID("term-"+taxonomy, code), Code: code, Name: name, Taxonomy: taxonomy}})
 	}
 	for _, slug := range l.Categories {
@@ -238,6 +247,5 @@ func NewHSDSService(l *listing.Listing, baseURL string, now time.Time) HSDSServi
 		attr(taxonomyMarks, m.Label, "Quality label", m.Until)
 		marks = append(marks, m.Label)
 	}
-	s.Accreditations = strings.Join(marks, ", ")
-	return s
+	return out, strings.Join(marks, ", ")
 }
