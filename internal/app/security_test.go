@@ -86,23 +86,36 @@ func TestAFullDiskRefusesWritesAndSaysSo(t *testing.T) {
 	owner := e.signIn(t, "eier@fullt.example")
 	e.waitIndexed()
 	filler := strings.Repeat("reparasjon ", 180)
-	// Fill it with big listings, then smaller ones into what is left.
+	// Fill it with big listings, then smaller ones into what is left. The
+	// outbox's drain frees the pages of the rows it deletes, so the store
+	// is full only once a fill after a drain writes nothing.
 	n := 0
-	for _, words := range []int{180, 20, 1} {
-		for ; ; n++ {
-			l := place(fmt.Sprintf("Fyll %d", n), nordnes, []string{"sko"}, "")
-			l.DescriptionNB = strings.Repeat("reparasjon ", words)
-			err := e.app.Listings.Create(ctx, l, listing.Change{Actor: "cli", Action: listing.ActionCreate})
-			if err != nil {
-				if !e.app.Store.Unwritable(err) {
-					t.Fatalf("after %d listings: %v, want the store refusing to write", n, err)
+	fill := func() int {
+		added := 0
+		for _, words := range []int{180, 20, 1} {
+			for ; ; n++ {
+				l := place(fmt.Sprintf("Fyll %d", n), nordnes, []string{"sko"}, "")
+				l.DescriptionNB = strings.Repeat("reparasjon ", words)
+				err := e.app.Listings.Create(ctx, l, listing.Change{Actor: "cli", Action: listing.ActionCreate})
+				if err != nil {
+					if !e.app.Store.Unwritable(err) {
+						t.Fatalf("after %d listings: %v, want the store refusing to write", n, err)
+					}
+					break
 				}
-				break
-			}
-			if n > 5000 {
-				t.Fatal("the store never filled up")
+				added++
+				if n > 5000 {
+					t.Fatal("the store never filled up")
+				}
 			}
 		}
+		return added
+	}
+	for round := 0; fill() > 0; round++ {
+		if round > 20 {
+			t.Fatal("the store keeps freeing space")
+		}
+		e.waitIndexed()
 	}
 	editPath := "/min-side/oppforing/" + shop.ID
 	values := formValues(t, owner.get(editPath).Body, "listing-form")
