@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -43,7 +44,7 @@ func TestCopyBetweenEnginesKeepsEveryRow(t *testing.T) {
 	if _, err := pg.CopyTo(ctx, back); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := back.Sums(ctx); !equalSums(again, want) {
+	if again, _ := back.Sums(ctx); !slices.Equal(again, want) {
 		t.Errorf("SQLite → PostgreSQL → SQLite changed the record:\n%+v\n%+v", again, want)
 	}
 	if rows(want, "listings") != 3 || rows(want, "audit_log") != 5 || rows(want, "claims") != 1 || rows(want, "secrets") != 1 {
@@ -68,7 +69,7 @@ func TestCopyBetweenEnginesKeepsEveryRow(t *testing.T) {
 	if _, err := back.DB().ExecContext(ctx, `UPDATE qr_scans SET count = 2`); err != nil {
 		t.Fatal(err)
 	}
-	if again, _ := back.Sums(ctx); equalSums(again, want) {
+	if again, _ := back.Sums(ctx); slices.Equal(again, want) {
 		t.Error("the sums did not see a changed count")
 	}
 
@@ -138,16 +139,4 @@ func rows(sums []store.TableSum, table string) int {
 		}
 	}
 	return -1
-}
-
-func equalSums(a, b []store.TableSum) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
