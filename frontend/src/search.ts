@@ -158,7 +158,18 @@ export class SearchPage {
         headers: { Accept: 'text/html' },
       });
       if (r.status >= 500 && r.status !== 503) throw new Error(String(r.status));
+      // A list replaced while focus is in it (the map's move, a late
+      // answer) must not drop focus to the page's start: it goes back to
+      // the same link of the same result, or to the results' heading.
+      const focused = document.activeElement;
+      const within = focused instanceof HTMLElement && this.results.contains(focused);
+      const slug = within ? focused.closest<HTMLElement>('li.result')?.dataset.slug : undefined;
+      const nth = within && slug ? Array.from(focused.closest('li.result')!.querySelectorAll('a')).indexOf(focused as HTMLAnchorElement) : -1;
       this.results.innerHTML = await r.text();
+      if (within) {
+        const again = slug ? this.results.querySelectorAll<HTMLElement>(`li.result[data-slug="${CSS.escape(slug)}"] a`)[nth] : undefined;
+        (again ?? this.heading).focus();
+      }
       const count = this.results.querySelector<HTMLElement>('.results')?.dataset.countText ?? '';
       this.status.textContent = count;
       document.title = count ? `${count} – ${t('site_name')}` : t('site_name');
