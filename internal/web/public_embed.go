@@ -4,7 +4,6 @@ import (
 	"html"
 	"net/url"
 	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -97,37 +96,12 @@ type embeddedBody struct {
 func (p *public) embedded(c *fiber.Ctx) error {
 	l := p.lang(c)
 	f := form.ReadSearch(queryValues(c))
-	results, status := p.results(c.UserContext(), l, f, true)
+	results, status := p.results(c.UserContext(), l, f, true, paths.EmbeddedSearch)
 	results.Embed = true
-	stayInFrame(results)
 	page := p.newPage(c, l, l.T("embed.title"), nil, false)
 	page.Noindex = true
 	page.Body = embeddedBody{Form: f, Results: results, FullURL: paths.Search(f.Values())}
 	c.Set(fiber.HeaderContentSecurityPolicy, p.embedPolicy)
 	c.Response().Header.Del(fiber.HeaderXFrameOptions)
 	return p.renderPart(c, status, "embed", "embed-layout", page)
-}
-
-// stayInFrame points the list's own links (pages, filters to remove, the
-// next steps of an empty answer) at the framed search, not the site's.
-func stayInFrame(rv *resultsView) {
-	framed := func(href string) string {
-		if rest, ok := strings.CutPrefix(href, paths.Home+"?"); ok {
-			return paths.Embedded + "?" + rest
-		}
-		if href == paths.Home {
-			return paths.Embedded
-		}
-		return href
-	}
-	for i := range rv.Active {
-		rv.Active[i].RemoveURL = framed(rv.Active[i].RemoveURL)
-	}
-	for i := range rv.Alternatives {
-		rv.Alternatives[i].RemoveURL = framed(rv.Alternatives[i].RemoveURL)
-	}
-	for i := range rv.Pages {
-		rv.Pages[i].Href = framed(rv.Pages[i].Href)
-	}
-	rv.Prev, rv.Next, rv.LiteralURL = framed(rv.Prev), framed(rv.Next), framed(rv.LiteralURL)
 }

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -106,7 +107,7 @@ func openChoices(l *i18n.Localizer, f form.Search) []view.Option {
 func (p *public) home(c *fiber.Ctx) error {
 	l := p.lang(c)
 	f := form.ReadSearch(queryValues(c))
-	results, status := p.results(c.UserContext(), l, f, true)
+	results, status := p.results(c.UserContext(), l, f, true, paths.Search)
 	body := homeBody{Form: f, Results: results, OpenChoices: openChoices(l, f), OpenTime: f.OpenTime, OpenDay: f.OpenDay}
 	if body.OpenTime == "" {
 		body.OpenTime = form.OpenAtDefault(f.Open, p.now())
@@ -152,7 +153,7 @@ func (p *public) home(c *fiber.Ctx) error {
 func (p *public) resultsFragment(c *fiber.Ctx) error {
 	l := p.lang(c)
 	v := queryValues(c)
-	results, status := p.results(c.UserContext(), l, form.ReadSearch(v), v.Get("typing") != "1")
+	results, status := p.results(c.UserContext(), l, form.ReadSearch(v), v.Get("typing") != "1", paths.Search)
 	return p.renderPart(c, status, "home", "results", results)
 }
 
@@ -179,8 +180,12 @@ type resultsView struct {
 	Alternatives []activeFilter
 	TipURL       string
 	// Embed: the list is framed on another site (/innbygget): listings
-	// open in a new tab, and the list's own links stay in the frame.
+	// open in a new tab.
 	Embed bool
+	// link makes the address of the same search with other parameters:
+	// the search page's, or the framed search's, so that the list's own
+	// links (pages, filters to remove, next steps) stay where it is shown.
+	link func(url.Values) string
 }
 
 type activeFilter struct{ Label, RemoveURL string }
@@ -188,8 +193,8 @@ type activeFilter struct{ Label, RemoveURL string }
 // results runs the search of the form and prepares the list; the status
 // is 400 for a bad form and 503 when the index cannot answer. A search
 // that finds nothing is counted for the municipality's statistics.
-func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search, submitted bool) (*resultsView, int) {
-	rv := &resultsView{L: l, Active: p.activeFilters(l, f)}
+func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search, submitted bool, link func(url.Values) string) (*resultsView, int) {
+	rv := &resultsView{L: l, Active: p.activeFilters(l, f, link), link: link}
 	q, ferr := f.Query(p.postcodes, l, perPage, p.now())
 	if ferr != nil {
 		rv.Error = ferr
@@ -219,7 +224,7 @@ func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search, 
 		if n > 1 {
 			v.Set("page", strconv.Itoa(n))
 		}
-		return paths.Search(v)
+		return link(v)
 	})
 	return rv, fiber.StatusOK
 }
@@ -244,7 +249,7 @@ func (p *public) explain(rv *resultsView, l *i18n.Localizer, f form.Search, res 
 		rv.Understood = l.T("results.understood", "what", text)
 		literal := f
 		literal.Literal = true
-		rv.LiteralURL = paths.Search(literal.Values())
+		rv.LiteralURL = rv.link(literal.Values())
 	}
 	if res.Total > 0 {
 		return
@@ -262,7 +267,7 @@ func (p *public) explain(rv *resultsView, l *i18n.Localizer, f form.Search, res 
 		if i == 0 { // the first reason is the one that emptied the answer
 			rv.Empty = l.T("results.why." + a.Reason)
 		}
-		rv.Alternatives = append(rv.Alternatives, activeFilter{a.Label, paths.Search(a.Edit(f.Values()))})
+		rv.Alternatives = append(rv.Alternatives, activeFilter{a.Label, rv.link(a.Edit(f.Values()))})
 	}
 }
 
@@ -277,14 +282,14 @@ func understoodWords(in *search.Interpretation) string {
 
 // activeFilters are the filters the form fields do not show, each with a
 // link that removes it.
-func (p *public) activeFilters(l *i18n.Localizer, f form.Search) []activeFilter {
+func (p *public) activeFilters(l *i18n.Localizer, f form.Search, link func(url.Values) string) []activeFilter {
 	var out []activeFilter
 	without := func(keys ...string) string {
 		v := f.Values()
 		for _, k := range keys {
 			v.Del(k)
 		}
-		return paths.Search(v)
+		return link(v)
 	}
 	if f.Lat != "" || f.Lng != "" {
 		out = append(out, activeFilter{l.T("filter.near_me"), without("lat", "lng")})
@@ -313,7 +318,7 @@ func (p *public) activeFilters(l *i18n.Localizer, f form.Search) []activeFilter 
 	for _, w := range f.Where {
 		rest := f.Values()
 		rest["where"] = slices.DeleteFunc(slices.Clone(f.Where), func(x string) bool { return x == w })
-		out = append(out, activeFilter{l.T("conditions.where." + w), paths.Search(rest)})
+		out = append(out, activeFilter{l.T("conditions.where." + w), link(rest)})
 	}
 	if f.Brand != "" {
 		out = append(out, activeFilter{l.T("filter.brand", "brand", f.Brand), without("brand")})
