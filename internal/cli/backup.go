@@ -6,7 +6,6 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/url"
 	"os"
 	"path/filepath"
 
@@ -77,7 +76,7 @@ func restore(ctx context.Context, args, env []string, stdout, stderr io.Writer) 
 		return err
 	}
 	fmt.Fprintf(stdout, "restored %s into %s: %d listings, %d audit entries, %d accounts; now run \"reparerer reindex\"\n",
-		rest[0], redacted(cfg.DB), got.Listings, got.AuditEntries, got.Users)
+		rest[0], config.Redact(cfg.DB), got.Listings, got.AuditEntries, got.Users)
 	return nil
 }
 
@@ -128,14 +127,6 @@ func restoreInto(ctx context.Context, backupFile, url string) (db *store.DB, err
 		return nil, errors.Join(fmt.Errorf("%w (--force replaces only a SQLite file: create an empty database)", err), db.Close())
 	}
 	return db, nil
-}
-
-// redacted is a store's name without a password.
-func redacted(target string) string {
-	if u, err := url.Parse(target); err == nil && u.User != nil {
-		return u.Redacted()
-	}
-	return target
 }
 
 func copyFile(from, to string) (err error) {

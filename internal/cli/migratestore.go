@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/store"
 )
 
@@ -43,6 +44,6 @@ func migrateStore(ctx context.Context, args []string, stdout, stderr io.Writer) 
 	for _, s := range sums {
 		fmt.Fprintf(stdout, "%-18s %7d rows  sha256 %s  same on both\n", s.Table, s.Rows, s.Sum[:16])
 	}
-	fmt.Fprintf(stdout, "copied %s into %s; point REPARERER_DB at it and run \"reparerer reindex\" if the index is new\n", redacted(*from), redacted(*to))
+	fmt.Fprintf(stdout, "copied %s into %s; point REPARERER_DB at it and run \"reparerer reindex\" if the index is new\n", config.Redact(*from), config.Redact(*to))
 	return nil
 }

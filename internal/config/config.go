@@ -362,8 +362,8 @@ func (c Config) CheckServe() error {
 	return nil
 }
 
-// redact hides a URL's password.
-func redact(raw string) string {
+// Redact hides a URL's password (a path is returned as it is).
+func Redact(raw string) string {
 	if u, err := url.Parse(raw); err == nil {
 		return u.Redacted()
 	}
@@ -380,9 +380,9 @@ func (c *Config) checkDB() []error {
 	}
 	switch {
 	case u.Scheme != "postgres" && u.Scheme != "postgresql":
-		return []error{fmt.Errorf("REPARERER_DB=%q: want a SQLite file path or a postgres:// URL", redact(c.DB))}
+		return []error{fmt.Errorf("REPARERER_DB=%q: want a SQLite file path or a postgres:// URL", Redact(c.DB))}
 	case u.Host == "" && u.Query().Get("host") == "":
-		return []error{fmt.Errorf("REPARERER_DB=%q: the PostgreSQL URL names no host", redact(c.DB))}
+		return []error{fmt.Errorf("REPARERER_DB=%q: the PostgreSQL URL names no host", Redact(c.DB))}
 	case c.DBMaxMB != "" && c.DBMaxMB != "0":
 		return []error{fmt.Errorf("REPARERER_DB_MAX_MB caps a SQLite file; limit PostgreSQL with its own means")}
 	}
