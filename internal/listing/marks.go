@@ -3,6 +3,7 @@ package listing
 import (
 	"regexp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
@@ -56,15 +57,7 @@ func normalizeMarks(l *Listing) []error {
 	if len(l.Marks) > maxMarks {
 		errs = append(errs, apperr.Invalid("marks", "err.listing.too_many", "max", maxMarks))
 	}
-	slices.SortFunc(l.Marks, func(a, b Mark) int {
-		switch {
-		case a.Label < b.Label:
-			return -1
-		case a.Label > b.Label:
-			return 1
-		}
-		return 0
-	})
+	slices.SortFunc(l.Marks, func(a, b Mark) int { return strings.Compare(a.Label, b.Label) })
 	if len(l.Marks) == 0 {
 		l.Marks = nil
 	}

@@ -144,10 +144,6 @@ var OpenDataHeader = []string{"id", "slug", "url", "name", "org_number", "catego
 
 // OpenDataRow is one listing as a row of the open-data CSV.
 func OpenDataRow(l *listing.Listing, baseURL string) []string {
-	price := ""
-	if l.PriceFromNOK != nil {
-		price = strconv.Itoa(*l.PriceFromNOK)
-	}
 	hours := ""
 	if l.OpeningHours.Known() || l.OpeningHours.Unparsed {
 		hours = l.OpeningHours.String()
@@ -159,20 +155,22 @@ func OpenDataRow(l *listing.Listing, baseURL string) []string {
 	return append([]string{l.ID, l.Slug, paths.Absolute(baseURL, paths.Listing(l.Slug)), l.Name, l.OrgNumber,
 		spreadsheet.List(l.Categories), spreadsheet.List(l.Services), l.Address.Street, l.Address.Postcode, l.Address.City,
 		l.District, strconv.FormatFloat(l.Location.Lat, 'f', -1, 64), strconv.FormatFloat(l.Location.Lng, 'f', -1, 64),
-		l.Phone, l.Email, l.Website, hours, l.PriceInfo, price,
+		l.Phone, l.Email, l.Website, hours, l.PriceInfo, number(l.PriceFromNOK),
 		strconv.FormatBool(l.AcceptsRepairVoucher), l.WheelchairAccessible, TimeText(l.VerifiedAt),
 		spreadsheet.List(l.VerifiedFieldNames()), strconv.FormatBool(changedSinceVerification(l)), TimeText(l.ConfirmedAt),
 		l.Source.Kind, attribution}, conditionColumns(l.Conditions)...)
 }
 
+// number is an optional number as a CSV cell ("" when unknown).
+func number(n *int) string {
+	if n == nil {
+		return ""
+	}
+	return strconv.Itoa(*n)
+}
+
 // conditionColumns are the repair conditions as CSV cells: "" is unknown.
 func conditionColumns(c listing.Conditions) []string {
-	number := func(n *int) string {
-		if n == nil {
-			return ""
-		}
-		return strconv.Itoa(*n)
-	}
 	var ancillary []string
 	for _, k := range listing.AncillaryKinds {
 		if cost, ok := c.Ancillary[k]; ok {
