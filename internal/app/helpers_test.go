@@ -155,21 +155,7 @@ func (e *env) create(l *listing.Listing) *listing.Listing {
 // every write so far and the cache generation has moved on.
 func (e *env) waitIndexed() {
 	e.t.Helper()
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		n, err := e.app.Store.PendingCount(context.Background())
-		if err != nil {
-			e.t.Fatal(err)
-		}
-		if n == 0 {
-			return
-		}
-		if time.Now().After(deadline) {
-			e.t.Fatalf("outbox still has %d entries after 30s", n)
-		}
-		e.app.Worker.Kick()
-		time.Sleep(10 * time.Millisecond) // polling a condition, not waiting for time to pass
-	}
+	waitOutboxEmpty(e.t, e.app.Store, e.app.Worker.Kick)
 }
 
 func (e *env) get(path string) (int, []byte) {
