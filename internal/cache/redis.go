@@ -44,7 +44,8 @@ local gen = redis.call('GET', KEYS[1]) or '0'
 return {gen, redis.call('GET', ARGV[1] .. gen .. ':' .. ARGV[2])}
 `)
 
-// bumpScript moves the generation on and tells every instance. A Redis
+// bumpScript moves the generation on and tells every instance; it
+// returns the new generation and how many instances were told. A Redis
 // restarted empty counts from 1 again; ARGV[1] is the generation the
 // bumping instance knows, and the new one is always past it, so no
 // instance ever sees the generation go back to numbers it has answers
@@ -56,9 +57,15 @@ if gen <= known then
   gen = known + 1
   redis.call('SET', KEYS[1], gen)
 end
-redis.call('PUBLISH', KEYS[1], gen)
-return gen
+return {gen, redis.call('PUBLISH', KEYS[1], gen)}
 `)
+
+// ackWait bounds how long a bump waits for the other instances to confirm
+// the new generation. An instance slower than this (stalled, or its
+// connection breaking) is not waited for: its subscription either
+// delivers soon or drops, and a dropped one reads the generation from
+// Redis on every lookup.
+const ackWait = 2 * time.Second
 
 // raiseScript moves a generation that went back (Redis restarted empty)
 // past the one ARGV[1] an instance knows, and tells every instance.
@@ -103,6 +110,22 @@ func NewRedis(url, prefix string) (*Redis, error) {
 
 func (r *Redis) genKey() string { return r.prefix + "gen" }
 
+func (r *Redis) ackKey(gen uint64) string {
+	return r.prefix + "ack:" + strconv.FormatUint(gen, 10)
+}
+
+// confirm tells the instance that bumped to gen that this one serves
+// from gen on. A confirmation lost (Redis down) only makes the bump wait
+// its bound.
+func (r *Redis) confirm(ctx context.Context, gen uint64) {
+	key := r.ackKey(gen)
+	_, _ = r.client.TxPipelined(ctx, func(p redis.Pipeliner) error {
+		p.RPush(ctx, key, 1)
+		p.Expire(ctx, key, 2*ackWait)
+		return nil
+	})
+}
+
 func (r *Redis) answerKey(gen uint64, key string) string {
 	return r.prefix + "s:" + strconv.FormatUint(gen, 10) + ":" + key
 }
@@ -133,6 +156,7 @@ func (r *Redis) watch(ctx context.Context) {
 			case *redis.Message:
 				if g, err := strconv.ParseUint(m.Payload, 10, 64); err == nil {
 					r.advance(g)
+					r.confirm(ctx, g)
 				}
 			}
 		}
@@ -221,16 +245,33 @@ func (r *Redis) Set(ctx context.Context, key string, gen uint64, value []byte) e
 	return nil
 }
 
-// Bump moves to a new generation, for every instance sharing this Redis.
+// Bump moves to a new generation, for every instance sharing this Redis,
+// and returns once every instance listening has confirmed it (or after
+// ackWait): the outbox bumps before it marks a change done, so once it is
+// empty no instance serves an answer from before the change.
 func (r *Redis) Bump(ctx context.Context) error {
-	g, err := bumpScript.Run(ctx, r.client, []string{r.genKey()}, r.gen.Load()).Uint64()
-	if err != nil {
+	res, err := bumpScript.Run(ctx, r.client, []string{r.genKey()}, r.gen.Load()).Int64Slice()
+	if err != nil || len(res) != 2 {
 		r.bumpOwed.Store(true)
-		return fmt.Errorf("cache: redis bump generation: %w", err)
+		return fmt.Errorf("cache: redis bump generation: %w %v", err, res)
 	}
+	g, told := uint64(res[0]), res[1]
 	r.advance(g) // this instance sees its own change at once
 	r.bumpOwed.Store(false)
+	r.awaitConfirmations(ctx, g, told)
 	return nil
+}
+
+// awaitConfirmations waits until told instances confirmed gen.
+func (r *Redis) awaitConfirmations(ctx context.Context, gen uint64, told int64) {
+	deadline := time.Now().Add(ackWait)
+	for ; told > 0; told-- {
+		left := time.Until(deadline)
+		if left <= 0 || r.client.BLPop(ctx, left, r.ackKey(gen)).Err() != nil {
+			return
+		}
+	}
+	_ = r.client.Del(ctx, r.ackKey(gen)).Err()
 }
 
 // Ping checks that Redis answers and the generation is being watched.
