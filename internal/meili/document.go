@@ -19,10 +19,10 @@ type geo struct {
 	Lng float64 `json:"lng"`
 }
 
-// document is what the index stores for one published listing.
+// document is what the index stores for one published listing: the
+// fields searched, filtered and sorted on, and the card a hit shows.
 type document struct {
 	ID                   string          `json:"id"`
-	Slug                 string          `json:"slug"`
 	Name                 string          `json:"name"`
 	NameSort             string          `json:"name_sort"`
 	Categories           []string        `json:"categories"`
@@ -35,13 +35,9 @@ type document struct {
 	DistrictName         string          `json:"district_name"`
 	Geo                  geo             `json:"_geo"`
 	AcceptsRepairVoucher bool            `json:"accepts_repair_voucher"`
-	VerifiedAt           *time.Time      `json:"verified_at"`
-	// ChangedSinceVerification: an identifying fact changed after the
-	// municipality's last check, so the check no longer covers it.
-	ChangedSinceVerification bool   `json:"changed_since_verification"`
-	Phone                    string `json:"phone"`
-	// ApproximatePosition: _geo is the postcode's centre, not the door.
-	ApproximatePosition bool `json:"approximate_position"`
+	// Card is what a hit shows, stored as the answer sends it: a search
+	// passes it on without decoding it (search.Hit.Stored).
+	Card search.Card `json:"card"`
 	// Anchor is the same word in every document: a search for it and
 	// more words finds every listing (of the categories filtered to),
 	// those with more of the words first. See searchImplied.
@@ -96,16 +92,13 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 		}
 	}
 	d := document{
-		ID: l.ID, Slug: l.Slug, Name: l.Name, NameSort: strings.ToLower(l.Name),
+		ID: l.ID, Name: l.Name, NameSort: strings.ToLower(l.Name),
 		Categories: l.Categories, CategoryNames: names, Services: l.Services,
 		DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
 		Address: l.Address, District: l.District,
 		Geo:                  geo{Lat: l.Location.Lat, Lng: l.Location.Lng},
-		AcceptsRepairVoucher: l.AcceptsRepairVoucher, VerifiedAt: l.VerifiedAt, HoursKnown: l.OpeningHours.Known(),
-		Phone: l.Phone, Anchor: anchor, ApproximatePosition: l.ApproximatePosition,
-	}
-	if _, _, changed := l.ChangedSinceVerification(); changed {
-		d.ChangedSinceVerification = true
+		AcceptsRepairVoucher: l.AcceptsRepairVoucher, HoursKnown: l.OpeningHours.Known(),
+		Anchor: anchor, Card: search.NewCard(l),
 	}
 	if dist, ok := ix.districts.Lookup(l.District); ok {
 		d.DistrictName = dist.Name

@@ -2,6 +2,7 @@ package meili
 
 import (
 	"bytes"
+	"sync"
 
 	"github.com/goccy/go-json" // the search path's decoder, as in client.go
 
@@ -101,11 +102,43 @@ func (r *intReader) interval() openinghours.Interval {
 
 func (r *intReader) ok() bool { return !r.bad }
 
-// hitHours reads a hit's schedule: the integers of encodeHours, or the
+// schedules are the schedules read from hits, by their encoded form: the
+// same listings come back in answer after answer, so each is read once,
+// and each listing's hours are one schedule, which "open now" remembers
+// for the minute (search.openMemo). They are shared: nobody changes a
+// schedule read from the index.
+var schedules = struct {
+	sync.RWMutex
+	m map[string]*openinghours.Schedule
+}{m: map[string]*openinghours.Schedule{}}
+
+// maxSchedules bounds schedules; it starts afresh when full.
+const maxSchedules = 50_000
+
+// hitHours reads a hit's schedule (see readHours), once for each encoded
+// form.
+func hitHours(raw json.RawMessage) *openinghours.Schedule {
+	schedules.RLock()
+	s, ok := schedules.m[string(raw)]
+	schedules.RUnlock()
+	if ok {
+		return s
+	}
+	s = readHours(raw)
+	schedules.Lock()
+	if len(schedules.m) >= maxSchedules {
+		schedules.m = map[string]*openinghours.Schedule{}
+	}
+	schedules.m[string(raw)] = s
+	schedules.Unlock()
+	return s
+}
+
+// readHours reads a hit's schedule: the integers of encodeHours, or the
 // schedule object documents held before them, until they are re-indexed
 // (an upgrade must not break search while it re-indexes). Nil when
 // neither reads: the hit then says nothing about now.
-func hitHours(raw json.RawMessage) *openinghours.Schedule {
+func readHours(raw json.RawMessage) *openinghours.Schedule {
 	raw = bytes.TrimSpace(raw)
 	switch {
 	case len(raw) > 0 && raw[0] == '[':

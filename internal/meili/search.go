@@ -15,8 +15,16 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
-var retrieved = []string{"id", "slug", "name", "categories", "services", "district", "address", "_geo",
-	"accepts_repair_voucher", "verified_at", "changed_since_verification", "approximate_position", "hours_known", "hours", "phone"}
+// retrieved is what a hit needs: the card, passed on as stored, and the
+// hours "open now" is computed from (_geo only because Meilisearch gives
+// _geoDistance only with it).
+var retrieved = []string{"card", "hours_known", "hours", "_geo"}
+
+// retrievedBeforeCards is what a hit needed from documents indexed before
+// they held a card: while an upgrade re-indexes them, a search that meets
+// one asks again for these (see withCards).
+var retrievedBeforeCards = append([]string{"id", "slug", "name", "categories", "services", "district", "address",
+	"accepts_repair_voucher", "verified_at", "changed_since_verification", "approximate_position", "phone"}, retrieved...)
 
 // Search runs a validated query. A query whose words imply categories
 // lists those categories' listings first and then the other listings that
@@ -31,7 +39,12 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 	req := ix.request(q, q.Text, Filter(q))
 	req.Page, req.HitsPerPage = q.Page, q.PerPage
 	var resp searchResponse
-	if err := ix.run(ctx, func() error { return ix.searcher.search(ctx, req, &resp) }); err != nil {
+	err := withCards([]*searchRequest{req}, func() ([]searchResponse, error) {
+		resp = searchResponse{}
+		err := ix.run(ctx, func() error { return ix.searcher.search(ctx, req, &resp) })
+		return []searchResponse{resp}, err
+	})
+	if err != nil {
 		return search.Result{}, err
 	}
 	res := search.Result{Total: resp.TotalHits, Page: q.Page, PerPage: q.PerPage, Facets: resp.facets()}
@@ -69,7 +82,12 @@ func (ix *Index) searchImplied(ctx context.Context, q search.Query) (search.Resu
 		r.IndexUID = ix.uid // a multi-search names the index of each search
 	}
 	var resps []searchResponse
-	if err := ix.run(ctx, func() error { return ix.searcher.multiSearch(ctx, reqs, &resps) }); err != nil {
+	err := withCards(reqs, func() ([]searchResponse, error) {
+		resps = nil
+		err := ix.run(ctx, func() error { return ix.searcher.multiSearch(ctx, reqs, &resps) })
+		return resps, err
+	})
+	if err != nil {
 		return search.Result{}, err
 	}
 	first := resps[0]
@@ -143,9 +161,35 @@ func (ix *Index) run(ctx context.Context, search func() error) error {
 	return apperr.Unavailable(err, "err.meili.search_unavailable")
 }
 
+// withCards runs a search and, when a hit came from a document indexed
+// before documents held a card, runs it once more asking for the fields
+// such documents hold instead: an upgrade must not break search while
+// it re-indexes. Once every document has its card, nothing is asked twice.
+func withCards(reqs []*searchRequest, run func() ([]searchResponse, error)) error {
+	resps, err := run()
+	if err != nil {
+		return err
+	}
+	for _, r := range resps {
+		for _, h := range r.Hits {
+			if h.Stored == nil {
+				for _, req := range reqs {
+					req.AttributesToRetrieve = retrievedBeforeCards
+				}
+				_, err := run()
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 type searchResponse struct {
 	Hits []struct {
-		search.Hit                  // the fields stored under the same names
+		// Stored is the card, passed on undecoded; search.Card holds what
+		// a document from before cards says instead (withCards).
+		Stored json.RawMessage `json:"card"`
+		*search.Card
 		Geo         geo             `json:"_geo"`
 		GeoDistance *float64        `json:"_geoDistance"`
 		HoursKnown  bool            `json:"hours_known"`
@@ -171,8 +215,11 @@ func (r *searchResponse) facets() search.Facets {
 func (r *searchResponse) hits() []search.Hit {
 	out := make([]search.Hit, len(r.Hits))
 	for i, h := range r.Hits {
-		hit := h.Hit
-		hit.Location = listing.Location{Lat: h.Geo.Lat, Lng: h.Geo.Lng}
+		hit := search.Hit{Stored: h.Stored}
+		if h.Stored == nil && h.Card != nil { // a document from before cards
+			hit.Card = *h.Card
+			hit.Location = listing.Location{Lat: h.Geo.Lat, Lng: h.Geo.Lng}
+		}
 		if h.HoursKnown {
 			hit.Hours = hitHours(h.Hours)
 		}

@@ -1,6 +1,7 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -22,24 +23,20 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/paths"
 )
 
-// Hit is one listing in a search answer.
-type Hit struct {
-	ID         string           `json:"id"`
-	Slug       string           `json:"slug"`
-	Name       string           `json:"name"`
-	Categories []string         `json:"categories"`
-	Services   []string         `json:"services"`
-	District   string           `json:"district"`
-	Address    listing.Address  `json:"address"`
-	Location   listing.Location `json:"location"`
-	DistanceM  *int             `json:"distance_m,omitempty"`
-	// OpenNow is null when the opening hours are unknown.
-	OpenNow *bool `json:"open_now"`
-	// NextOpen is when a closed listing opens next, within three days.
-	NextOpen             *time.Time `json:"next_open"`
-	Phone                string     `json:"phone"`
-	AcceptsRepairVoucher bool       `json:"accepts_repair_voucher"`
-	VerifiedAt           *time.Time `json:"verified_at"`
+// Card is what a hit says that does not change between indexings. The
+// index stores it as it is sent (see Hit.Stored).
+type Card struct {
+	ID                   string           `json:"id"`
+	Slug                 string           `json:"slug"`
+	Name                 string           `json:"name"`
+	Categories           []string         `json:"categories"`
+	Services             []string         `json:"services"`
+	District             string           `json:"district"`
+	Address              listing.Address  `json:"address"`
+	Location             listing.Location `json:"location"`
+	Phone                string           `json:"phone"`
+	AcceptsRepairVoucher bool             `json:"accepts_repair_voucher"`
+	VerifiedAt           *time.Time       `json:"verified_at"`
 	// ChangedSinceVerification: an identifying fact changed after the
 	// municipality's last check.
 	ChangedSinceVerification bool `json:"changed_since_verification"`
@@ -47,9 +44,39 @@ type Hit struct {
 	// door (no exact match for the address yet).
 	ApproximatePosition bool   `json:"approximate_position"`
 	URL                 string `json:"url"`
+}
+
+// NewCard is the card of a listing.
+func NewCard(l *listing.Listing) Card {
+	_, _, changed := l.ChangedSinceVerification()
+	return Card{ID: l.ID, Slug: l.Slug, Name: l.Name, Categories: nonNil(l.Categories), Services: nonNil(l.Services),
+		District: l.District, Address: l.Address, Location: l.Location, Phone: l.Phone,
+		AcceptsRepairVoucher: l.AcceptsRepairVoucher, VerifiedAt: l.VerifiedAt, ChangedSinceVerification: changed,
+		ApproximatePosition: l.ApproximatePosition, URL: paths.Listing(l.Slug)}
+}
+
+func nonNil(v []string) []string {
+	if v == nil {
+		return []string{}
+	}
+	return v
+}
+
+// Hit is one listing in a search answer: its card, and what is computed
+// for each answer.
+type Hit struct {
+	Card
+	DistanceM *int `json:"distance_m,omitempty"`
+	// OpenNow is null when the opening hours are unknown.
+	OpenNow *bool `json:"open_now"`
+	// NextOpen is when a closed listing opens next, within three days.
+	NextOpen *time.Time `json:"next_open"`
 	// Hours come from the index (nil: unknown), so that OpenNow and
 	// NextOpen are computed for each answer.
 	Hours *openinghours.Schedule `json:"-"`
+	// Stored is the card as the index returned it, encoded: sent on as it
+	// is, without decoding and encoding it again (nil: encode Card).
+	Stored []byte `json:"-"`
 }
 
 // Facets count the matching listings per category and per district.
@@ -120,6 +147,7 @@ type Service struct {
 	IndexWait time.Duration
 
 	cacheDown atomic.Bool
+	open      openMemo
 
 	countsMu sync.Mutex
 	counts   map[string]int // listings per category, read at countsAt
@@ -214,14 +242,16 @@ func (s *Service) complete(hits []Hit, now time.Time) []Hit {
 	for i := range hits {
 		h := &hits[i]
 		if h.Hours != nil {
-			open, next, ok := openNow(h.Hours, now)
+			open, next, ok := s.open.openNow(h.Hours, now)
 			h.OpenNow = &open
 			if ok && !open {
 				t := next.In(now.Location())
 				h.NextOpen = &t
 			}
 		}
-		h.URL = paths.Listing(h.Slug)
+		if h.Stored == nil {
+			h.URL = paths.Listing(h.Slug)
+		}
 	}
 	return hits
 }
@@ -357,17 +387,103 @@ func (s *Service) cacheHealthy(err error) bool {
 // can be appended without decoding a cached answer (queries that read
 // differently may share one: "bytte glidelås" and "glidelås").
 func encodeCore(r Result) ([]byte, error) {
-	if r.Hits == nil {
-		r.Hits = []Hit{}
-	}
 	if r.Alternatives == nil {
 		r.Alternatives = []Alternative{}
 	}
-	b, err := json.Marshal(r)
+	rest, err := json.Marshal(resultRest{Total: r.Total, Page: r.Page, PerPage: r.PerPage, Facets: r.Facets, Alternatives: r.Alternatives})
 	if err != nil {
 		return nil, fmt.Errorf("search: encode answer: %w", err)
 	}
-	return b[:len(b)-1], nil
+	out := make([]byte, 0, 700*len(r.Hits)+len(rest)+16)
+	out = append(out, `{"hits":`...)
+	if out, err = appendHits(out, r.Hits); err != nil {
+		return nil, err
+	}
+	out = append(out, ',')
+	return append(out, rest[1:len(rest)-1]...), nil
+}
+
+// resultRest is Result without its hits.
+type resultRest struct {
+	Total        int           `json:"total"`
+	Page         int           `json:"page"`
+	PerPage      int           `json:"per_page"`
+	Facets       Facets        `json:"facets"`
+	Alternatives []Alternative `json:"alternatives"`
+}
+
+// appendHits encodes hits as a JSON array. A hit the index returned
+// encoded (Stored) is copied with the fields of this answer added:
+// decoding and encoding every hit again was most of the service's own
+// work on an uncached search.
+func appendHits(out []byte, hits []Hit) ([]byte, error) {
+	out = append(out, '[')
+	for i := range hits {
+		if i > 0 {
+			out = append(out, ',')
+		}
+		h := &hits[i]
+		stored := bytes.TrimSpace(h.Stored)
+		if len(stored) < 2 || stored[0] != '{' || stored[len(stored)-1] != '}' {
+			b, err := json.Marshal(h)
+			if err != nil {
+				return nil, fmt.Errorf("search: encode hit: %w", err)
+			}
+			out = append(out, b...)
+			continue
+		}
+		out = appendEscapedForHTML(out, stored[:len(stored)-1])
+		if h.DistanceM != nil {
+			out = append(out, `,"distance_m":`...)
+			out = strconv.AppendInt(out, int64(*h.DistanceM), 10)
+		}
+		switch {
+		case h.OpenNow == nil:
+			out = append(out, `,"open_now":null`...)
+		case *h.OpenNow:
+			out = append(out, `,"open_now":true`...)
+		default:
+			out = append(out, `,"open_now":false`...)
+		}
+		if h.NextOpen == nil {
+			out = append(out, `,"next_open":null}`...)
+		} else {
+			out = append(out, `,"next_open":"`...)
+			out = h.NextOpen.AppendFormat(out, time.RFC3339Nano)
+			out = append(out, `"}`...)
+		}
+	}
+	return append(out, ']'), nil
+}
+
+// appendEscapedForHTML appends encoded JSON with <, >, & and the line
+// separators U+2028 and U+2029 escaped, as the encoder escapes them in
+// everything else the service sends: the index does not. They can only
+// stand inside strings, where the escapes mean the same.
+func appendEscapedForHTML(out, encoded []byte) []byte {
+	// Most cards have none of them: four vectorised scans say so sooner
+	// than one byte by byte.
+	if bytes.IndexByte(encoded, '&') < 0 && bytes.IndexByte(encoded, '<') < 0 &&
+		bytes.IndexByte(encoded, '>') < 0 && bytes.IndexByte(encoded, 0xe2) < 0 {
+		return append(out, encoded...)
+	}
+	const hex = "0123456789abcdef"
+	start := 0
+	for i := 0; i < len(encoded); i++ {
+		c := encoded[i]
+		switch {
+		case c == '<' || c == '>' || c == '&':
+			out = append(out, encoded[start:i]...)
+			out = append(out, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
+			start = i + 1
+		case c == 0xe2 && i+2 < len(encoded) && encoded[i+1] == 0x80 && (encoded[i+2] == 0xa8 || encoded[i+2] == 0xa9):
+			out = append(out, encoded[start:i]...)
+			out = append(out, '\\', 'u', '2', '0', '2', hex[encoded[i+2]&0xf])
+			i += 2
+			start = i + 1
+		}
+	}
+	return append(out, encoded[start:]...)
 }
 
 // appendTail appends what each sending adds to the core: the reading of

@@ -52,10 +52,3 @@ func TestApplyKeepsChosenCategories(t *testing.T) {
 		t.Errorf("a literal search was read: %+v", q)
 	}
 }
-
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
