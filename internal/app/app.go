@@ -38,6 +38,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/position"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
+	"github.com/bergenreparerer/reparerer/internal/quote"
 	"github.com/bergenreparerer/reparerer/internal/register"
 	"github.com/bergenreparerer/reparerer/internal/registersync"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
@@ -69,7 +70,9 @@ type App struct {
 	Auth      *auth.Service
 	Owners    *owner.Service
 	Reminders *reminder.Service
-	Worker    *outbox.Worker
+	// Quotes runs quote requests on the European Repair Information Form.
+	Quotes *quote.Service
+	Worker *outbox.Worker
 	// Imports are the console's uploads and their background runs.
 	Imports *importer.Service
 	// Reader reads search text with the vocabulary and the place names;
@@ -181,6 +184,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.Owners = &owner.Service{Store: a.Store, Listings: a.Store, Numbers: a.Listings, Now: now, Log: log}
 	a.Reminders = &reminder.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Mailer: mailer,
 		Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL, Interval: cfg.ReminderInterval}
+	a.Quotes = &quote.Service{Store: a.Store, Listings: a.Store, Mailer: mailer, Messages: messages, BaseURL: cfg.BaseURL, Now: now, Log: log}
 	moderator := &moderation.Service{Listings: a.Listings, Audit: a.Store, Claims: a.Owners, Reports: a.Store, Seen: a.Store, Labels: a.Store,
 		Scans: a.Store, Reminders: a.Reminders, Mailer: mailer, Messages: messages, Now: now, Log: log, BaseURL: cfg.BaseURL}
 	suggestions := &suggestion.Service{Store: a.Store, Listings: a.Listings, Owners: a.Store, Now: now}
@@ -207,6 +211,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Search:          &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages, Observer: a.Metrics},
 		Reports:         a.Store,
 		Tips:            a.Store,
+		Quotes:          a.Quotes,
 		Suggestions:     suggestions,
 		Register:        a.Register,
 		Positions:       positions,
@@ -455,8 +460,9 @@ func (a *App) RestoreIndex(ctx context.Context) {
 	a.Worker.Kick()
 }
 
-// housekeeping sends due "still correct?" e-mails and sweeps expired
-// sign-in links and idle sessions, now and then every REPARERER_REMINDER_CHECK.
+// housekeeping sends due "still correct?" e-mails, sweeps expired
+// sign-in links and idle sessions, and closes, e-mails and deletes quote
+// requests as their time comes, now and then every REPARERER_REMINDER_CHECK.
 // Its state is in the store, so a restart neither skips nor repeats a reminder.
 func (a *App) housekeeping(ctx context.Context) {
 	t := time.NewTicker(a.cfg.ReminderCheck)
@@ -472,6 +478,11 @@ func (a *App) housekeeping(ctx context.Context) {
 			a.Metrics.Job("sweep", err)
 			if err != nil && ctx.Err() == nil {
 				a.log.Error("auth: sweep failed", "error", err)
+			}
+			err = a.Quotes.Sweep(ctx)
+			a.Metrics.Job("quotes", err)
+			if err != nil && ctx.Err() == nil {
+				a.log.Error("quote: sweep failed", "error", err)
 			}
 		}
 		select {

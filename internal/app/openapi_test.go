@@ -19,6 +19,11 @@ import (
 func TestOpenAPIDescribesEveryRouteAndItsAnswers(t *testing.T) {
 	e := start(t, setup{})
 	e.seed()
+	quoting := e.quoteShop() // takes quote requests
+	e.waitIndexed()
+	if _, body := e.get("/api/v1/repairers/" + quoting.Slug); !bytes.Contains(body, []byte(`"quote_requests":"yes"`)) {
+		t.Fatalf("the API does not say the repairer takes quote requests: %s", body)
+	}
 	status, served := e.get("/api/v1/openapi.json")
 	if status != http.StatusOK || !bytes.Equal(served, web.OpenAPI()) {
 		t.Fatalf("/api/v1/openapi.json: %d", status)
@@ -64,6 +69,7 @@ func TestOpenAPIDescribesEveryRouteAndItsAnswers(t *testing.T) {
 		"/api/v1/suggest?q=sk",
 		"/api/v1/suggest?q=",
 		"/api/v1/repairers/skomaker-sentrum",
+		"/api/v1/repairers/" + quoting.Slug,
 		"/api/v1/repairers/nobody-here",
 		"/api/v1/districts",
 		"/api/v1/districts.geojson",

@@ -43,6 +43,10 @@ type Conditions struct {
 	OwnBrandOnly string   `json:"own_brand_only,omitempty"`
 	// Languages spoken with customers, as ISO 639-1 codes ("nb", "en").
 	Languages []string `json:"languages,omitempty"`
+	// QuoteRequests: "yes" when the repairer takes requests for the
+	// European Repair Information Form through the directory (package
+	// quote); they go to the listing's e-mail address.
+	QuoteRequests string `json:"quote_requests,omitempty"`
 }
 
 // The closed sets of Conditions.
@@ -80,7 +84,7 @@ func (c Conditions) MaxDays() (int, bool) {
 func (c Conditions) IsZero() bool {
 	return c.Turnaround == "" && c.TurnaroundDays == nil && c.Loaner == "" && c.LoanerCostNOK == nil && len(c.Where) == 0 &&
 		len(c.Ancillary) == 0 && c.WarrantyMonths == nil && c.DiagnosisFeeNOK == nil && c.DiagnosisDeducted == "" &&
-		len(c.Brands) == 0 && c.OwnBrandOnly == "" && len(c.Languages) == 0
+		len(c.Brands) == 0 && c.OwnBrandOnly == "" && len(c.Languages) == 0 && c.QuoteRequests == ""
 }
 
 var brandPattern = regexp.MustCompile(`^[\p{L}\p{N}][\p{L}\p{N} &'.+-]*$`)
@@ -111,7 +115,7 @@ func normalizeConditions(c *Conditions) []error {
 	for _, y := range []struct {
 		field string
 		v     string
-	}{{"loaner", c.Loaner}, {"diagnosis_deducted", c.DiagnosisDeducted}, {"own_brand_only", c.OwnBrandOnly}} {
+	}{{"loaner", c.Loaner}, {"diagnosis_deducted", c.DiagnosisDeducted}, {"own_brand_only", c.OwnBrandOnly}, {"quote_requests", c.QuoteRequests}} {
 		if y.v != "" && y.v != "yes" && y.v != "no" {
 			bad(y.field, "err.listing.yes_no_invalid")
 		}

@@ -26,7 +26,7 @@ func TestConditionsAreCheckedAndTidied(t *testing.T) {
 	}
 	bad := Conditions{Turnaround: "soon", TurnaroundDays: intp(91), Loaner: "maybe", LoanerCostNOK: intp(100), Where: []string{"moon"},
 		Ancillary: map[string]string{"pickup": "cheap"}, WarrantyMonths: intp(-1), DiagnosisFeeNOK: intp(-5), DiagnosisDeducted: "sometimes",
-		Brands: []string{`"; DROP`}, OwnBrandOnly: "yes", Languages: []string{"klingon"}}
+		Brands: []string{`"; DROP`}, OwnBrandOnly: "yes", Languages: []string{"klingon"}, QuoteRequests: "please"}
 	fields := map[string]bool{}
 	for _, err := range normalizeConditions(&bad) {
 		var ae *apperr.Error
@@ -35,7 +35,7 @@ func TestConditionsAreCheckedAndTidied(t *testing.T) {
 		}
 	}
 	for _, f := range []string{"turnaround", "turnaround_days", "loaner", "loaner_cost_nok", "where", "ancillary", "warranty_months",
-		"diagnosis_fee_nok", "diagnosis_deducted", "brands", "own_brand_only", "languages"} {
+		"diagnosis_fee_nok", "diagnosis_deducted", "brands", "own_brand_only", "languages", "quote_requests"} {
 		if !fields["conditions."+f] {
 			t.Errorf("no problem named on %s (%v)", f, fields)
 		}

@@ -146,6 +146,9 @@ func Normalize(l *Listing, districts *district.Map) error {
 		add(apperr.Invalid("source", "err.listing.source_unknown"))
 	}
 	errs = append(errs, normalizeConditions(&l.Conditions)...)
+	if l.Conditions.QuoteRequests == "yes" && l.Email == "" {
+		errs = append(errs, apperr.Invalid("conditions.quote_requests", "err.listing.quotes_without_email"))
+	}
 	errs = append(errs, normalizeMarks(l)...)
 	return errors.Join(errs...)
 }

@@ -110,3 +110,21 @@ func TestNormalizeRejects(t *testing.T) {
 		})
 	}
 }
+
+// Quote requests go to the listing's e-mail address: without one, a
+// listing cannot take them.
+func TestQuoteRequestsNeedAnEmailAddress(t *testing.T) {
+	m, err := district.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := validListing()
+	l.Conditions.QuoteRequests = "yes"
+	if p := Problems(Normalize(l, m)); p["conditions.quote_requests"] == nil {
+		t.Errorf("quote requests without an e-mail address: %v", p)
+	}
+	l.Email = "verksted@skomakeren.no"
+	if err := Normalize(l, m); err != nil {
+		t.Errorf("quote requests with an e-mail address: %v", err)
+	}
+}

@@ -3,6 +3,7 @@
 package mail
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"log/slog"
@@ -12,11 +13,19 @@ import (
 	gomail "github.com/wneessen/go-mail"
 )
 
-// Message is a plain-text e-mail to one person.
+// Message is a plain-text e-mail to one person, with files attached.
 type Message struct {
-	To      string
-	Subject string
-	Text    string
+	To          string
+	Subject     string
+	Text        string
+	Attachments []Attachment
+}
+
+// Attachment is a file sent with a message.
+type Attachment struct {
+	Name        string
+	ContentType string
+	Data        []byte
 }
 
 // Sender delivers messages.
@@ -73,6 +82,9 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	msg.SetDate()
 	msg.SetMessageID()
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	for _, a := range m.Attachments {
+		msg.AttachReadSeeker(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
+	}
 
 	opts := []gomail.Option{gomail.WithPort(s.cfg.Port), gomail.WithTimeout(15 * time.Second)}
 	switch s.cfg.TLS {
@@ -107,8 +119,12 @@ type Log struct {
 // Send logs m, with its first link on its own (scripts/run.sh prints it
 // as a line a developer can open).
 func (l *Log) Send(_ context.Context, m Message) error {
+	names := make([]string, 0, len(m.Attachments))
+	for _, a := range m.Attachments {
+		names = append(names, a.Name)
+	}
 	l.Log.Warn("mail: not sent (no SMTP configured); logged instead", "to", m.To, "subject", m.Subject,
-		"link", firstLink(m.Text), "text", m.Text)
+		"link", firstLink(m.Text), "text", m.Text, "attachments", names)
 	return nil
 }
 

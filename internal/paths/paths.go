@@ -205,3 +205,33 @@ func ImportProblems(id string) string { return ImportConfirm(id) + "/problemer.c
 // Absolute joins the public base URL and a path, for e-mails, QR codes,
 // the sitemap and the open data.
 func Absolute(baseURL, path string) string { return strings.TrimSuffix(baseURL, "/") + path }
+
+// Quote requests on the European Repair Information Form: the resident's
+// request on a listing, the link that confirms it, the repairer's form,
+// and the resident's private page and PDF. Tokens go in the query, which
+// the access log leaves out.
+const (
+	QuoteConfirmPage = "/pristilbud/bekreft"
+	QuoteAnswerPage  = "/pristilbud/svar"
+	QuoteDeclinePage = "/pristilbud/avsla"
+	QuoteViewPage    = "/pristilbud/skjema"
+	QuotePDFPage     = "/pristilbud/skjema.pdf"
+)
+
+// QuoteRequest is a listing's "Be om pristilbud" form.
+func QuoteRequest(slug string) string { return Listing(slug) + "/pristilbud" }
+
+// QuoteConfirm is the link that confirms a resident's request.
+func QuoteConfirm(token string) string { return QuoteConfirmPage + "?t=" + url.QueryEscape(token) }
+
+// QuoteAnswer is the repairer's link to the form.
+func QuoteAnswer(token string) string { return QuoteAnswerPage + "?t=" + url.QueryEscape(token) }
+
+// QuoteView is the resident's private page with the answer.
+func QuoteView(token string) string { return QuoteViewPage + "?t=" + url.QueryEscape(token) }
+
+// QuotePDF is the answer as a PDF.
+func QuotePDF(token string) string { return QuotePDFPage + "?t=" + url.QueryEscape(token) }
+
+// SearchCategory is the search page for one category.
+func SearchCategory(category string) string { return Home + "?category=" + url.QueryEscape(category) }

@@ -39,6 +39,8 @@ var copied = []struct{ table, order string }{
 	{"outbox", "id"},
 	{"index_state", "name"},
 	{"labels", "slug"},
+	{"quote_requests", "id"},
+	{"quote_outcomes", "id"},
 }
 
 // TableSum is a table's row count and a SHA-256 over its rows in key
@@ -101,7 +103,7 @@ func copyRecord(ctx context.Context, src *txn, to *DB) ([]TableSum, error) {
 			sums = append(sums, sum)
 		}
 		if to.Postgres() { // identities go on after the copied ids
-			for _, table := range []string{"audit_log", "outbox"} {
+			for _, table := range []string{"audit_log", "outbox", "quote_outcomes"} {
 				if _, err := dst.ExecContext(ctx, `SELECT setval(pg_get_serial_sequence('`+table+`', 'id'),
 					coalesce((SELECT max(id) FROM `+table+`), 0) + 1, false)`); err != nil {
 					return fmt.Errorf("store: copy: continue the ids of %s: %w", table, err)

@@ -2,12 +2,16 @@ package testenv
 
 import (
 	"bytes"
+	"encoding/base64"
+	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"mime/multipart"
 	"mime/quotedprintable"
 	"net"
 	netmail "net/mail"
+	"net/textproto"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +23,55 @@ import (
 // Mail is one message the test SMTP server received, decoded.
 type Mail struct {
 	From, To, Subject, Text string
+	Attachments             []Attachment
+}
+
+// Attachment is a file a message carried.
+type Attachment struct {
+	Name, ContentType string
+	Data              []byte
+}
+
+// readBody decodes a body: its plain text, and the files of a multipart
+// one.
+func readBody(h textproto.MIMEHeader, body io.Reader) (string, []Attachment, error) {
+	mediaType, params, err := mime.ParseMediaType(h.Get("Content-Type"))
+	if err != nil {
+		mediaType = "text/plain"
+	}
+	switch strings.ToLower(h.Get("Content-Transfer-Encoding")) {
+	case "quoted-printable":
+		body = quotedprintable.NewReader(body)
+	case "base64":
+		body = base64.NewDecoder(base64.StdEncoding, body)
+	}
+	if !strings.HasPrefix(mediaType, "multipart/") {
+		data, err := io.ReadAll(body)
+		if err != nil {
+			return "", nil, err
+		}
+		if _, disposition, _ := mime.ParseMediaType(h.Get("Content-Disposition")); disposition["filename"] != "" || mediaType != "text/plain" {
+			return "", []Attachment{{Name: disposition["filename"], ContentType: mediaType, Data: data}}, nil
+		}
+		return string(data), nil, nil
+	}
+	var text string
+	var files []Attachment
+	parts := multipart.NewReader(body, params["boundary"])
+	for {
+		part, err := parts.NextRawPart()
+		if errors.Is(err, io.EOF) {
+			return text, files, nil
+		} else if err != nil {
+			return "", nil, err
+		}
+		t, f, err := readBody(part.Header, part)
+		if err != nil {
+			return "", nil, err
+		}
+		text += t
+		files = append(files, f...)
+	}
 }
 
 // SMTP is a real SMTP server (emersion/go-smtp) in the test process: the
@@ -104,11 +157,7 @@ func (x *smtpSession) Data(r io.Reader) error {
 	if err != nil {
 		return fmt.Errorf("testenv: unreadable message: %w", err)
 	}
-	var body io.Reader = msg.Body //nolint:staticcheck // ST1023: the declared type lets a decoder replace it
-	if strings.EqualFold(msg.Header.Get("Content-Transfer-Encoding"), "quoted-printable") {
-		body = quotedprintable.NewReader(msg.Body)
-	}
-	text, err := io.ReadAll(body)
+	text, files, err := readBody(textproto.MIMEHeader(msg.Header), msg.Body)
 	if err != nil {
 		return err
 	}
@@ -118,7 +167,7 @@ func (x *smtpSession) Data(r io.Reader) error {
 	}
 	x.s.mu.Lock()
 	for _, to := range x.to {
-		x.s.arrived = append(x.s.arrived, Mail{From: x.from, To: to, Subject: subject, Text: string(text)})
+		x.s.arrived = append(x.s.arrived, Mail{From: x.from, To: to, Subject: subject, Text: text, Attachments: files})
 	}
 	x.s.mu.Unlock()
 	select {

@@ -16,6 +16,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/label"
 	"github.com/bergenreparerer/reparerer/internal/moderation"
+	"github.com/bergenreparerer/reparerer/internal/quote"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
 )
@@ -43,6 +44,7 @@ type admin struct {
 	freshnessAge    time.Duration
 	now             func() time.Time
 	log             *slog.Logger
+	quotes          *quote.Service
 }
 
 // adminBody is what every admin page shares: the sub-navigation, a

@@ -9,7 +9,9 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/coverage"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/quote"
 	"github.com/bergenreparerer/reparerer/internal/spreadsheet"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
 )
@@ -70,6 +72,55 @@ type statsData struct {
 	// QualityByDistrict and QualityByCategory measure the data (the last
 	// row of each is the total).
 	QualityByDistrict, QualityByCategory []coverage.QualityRow
+	// Quote requests of the last year, counted.
+	QuoteTotal                      quoteRow
+	QuoteCategories, QuoteDistricts []quoteRow
+	QuoteReasons                    []sourceCount
+}
+
+// quoteRow is one line of the quote requests' statistics, worded.
+type quoteRow struct {
+	Name                                    string
+	Requests, Declined                      int
+	AnsweredShare, MedianHours, MedianPrice string
+}
+
+func newQuoteRow(l *i18n.Localizer, name string, g quote.Group) quoteRow {
+	r := quoteRow{Name: name, Requests: g.Requests, Declined: g.Declined, AnsweredShare: "–", MedianHours: "–", MedianPrice: "–"}
+	if closed := g.Answered + g.Declined + g.Expired; closed > 0 {
+		r.AnsweredShare = l.Int(100*g.Answered/closed) + " %"
+	}
+	if g.MedianHoursToAnswer != nil {
+		r.MedianHours = l.T("admin.quotes.hours", "n", l.Int(*g.MedianHoursToAnswer))
+	}
+	if g.MedianPriceNOK != nil {
+		r.MedianPrice = l.T("quote.nok", "n", l.Int(*g.MedianPriceNOK))
+	}
+	return r
+}
+
+// quoteStats fills the quote requests' part of the statistics: the last
+// twelve months.
+func (a *admin) quoteStats(c *fiber.Ctx, l *i18n.Localizer, d *statsData) error {
+	st, err := a.quotes.Stats(c.UserContext(), a.now().AddDate(-1, 0, 0))
+	if err != nil {
+		return err
+	}
+	d.QuoteTotal = newQuoteRow(l, "", st.Total)
+	for _, g := range st.Categories {
+		name := g.Key
+		if cat, ok := category.Lookup(g.Key); ok {
+			name = view.CategoryName(cat, l)
+		}
+		d.QuoteCategories = append(d.QuoteCategories, newQuoteRow(l, name, g))
+	}
+	for _, g := range st.Districts {
+		d.QuoteDistricts = append(d.QuoteDistricts, newQuoteRow(l, a.districts.Name(g.Key), g))
+	}
+	for _, r := range st.Reasons {
+		d.QuoteReasons = append(d.QuoteReasons, sourceCount{Count: r.N, Source: l.T("quote.reason." + r.Key)})
+	}
+	return nil
 }
 
 // sourceCount is how many open suggestions came from one source.
@@ -149,6 +200,9 @@ func (a *admin) stats(c *fiber.Ctx) error {
 	}
 	for _, src := range sources {
 		d.Suggestions = append(d.Suggestions, sourceCount{Count: bySource[src], Source: l.T("source." + src)})
+	}
+	if err := a.quoteStats(c, l, &d); err != nil {
+		return err
 	}
 	return a.render(c, fiber.StatusOK, "stats", l.T("admin.stats.heading"), d, nil)
 }

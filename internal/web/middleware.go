@@ -30,10 +30,14 @@ const (
 // both the client and (for links) the address are held back.
 const (
 	reportsPerWindow = 5
-	reportWindow     = 10 * time.Minute
-	linksPerAddress  = 3
-	linksPerClient   = 10
-	linkWindow       = 15 * time.Minute
+	// quotesPerAddress bounds the requests one e-mail address makes an
+	// hour; quoteRepliesPerHour a client's answers to requests.
+	quotesPerAddress    = 3
+	quoteRepliesPerHour = 30
+	reportWindow        = 10 * time.Minute
+	linksPerAddress     = 3
+	linksPerClient      = 10
+	linkWindow          = 15 * time.Minute
 	// A repairer's listing writes, an hour: per account, and per client
 	// address (an office shares one).
 	registrationsPerHour       = 10
@@ -258,6 +262,27 @@ func (m *middleware) limit(name string, cfg limiter.Config) fiber.Handler {
 func (m *middleware) reportLimit(name string) fiber.Handler {
 	return m.limit(name, limiter.Config{Max: reportsPerWindow, Expiration: reportWindow,
 		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.reports_rate_limited") }})
+}
+
+// quoteLimits hold back residents' quote requests: per client address
+// like a report, and per e-mail address, so that nobody fills someone
+// else's inbox with confirmation links: past its limit, an address is
+// answered as if a link were sent, and sent nothing.
+func (m *middleware) quoteLimits() []fiber.Handler {
+	return []fiber.Handler{m.reportLimit("quotes"),
+		m.limit("quotes-address", limiter.Config{Max: quotesPerAddress, Expiration: time.Hour,
+			KeyGenerator: func(c *fiber.Ctx) string { return strings.ToLower(strings.TrimSpace(c.FormValue("email"))) },
+			Next:         func(c *fiber.Ctx) bool { return strings.TrimSpace(c.FormValue("email")) == "" },
+			LimitReached: func(c *fiber.Ctx) error {
+				return c.Redirect(paths.QuoteRequest(c.Params("slug"))+"?sendt=1", fiber.StatusSeeOther)
+			}})}
+}
+
+// quoteReplyLimit bounds a client's answers to quote requests: a repairer
+// answers a few a day.
+func (m *middleware) quoteReplyLimit() fiber.Handler {
+	return m.limit("quote-replies", limiter.Config{Max: quoteRepliesPerHour, Expiration: time.Hour,
+		LimitReached: func(*fiber.Ctx) error { return apperr.New(apperr.CodeRateLimited, "err.writes_rate_limited") }})
 }
 
 // lookupLimit holds back a signed-in form's lookups in the public

@@ -43,6 +43,8 @@ func TestEveryPathIsARoute(t *testing.T) {
 		paths.Search(url.Values{"q": {"sko"}}), paths.AdminListing("abc123"), paths.Sticker("abc123", "svg"),
 		paths.Sticker("abc123", "pdf"), paths.Poster("asane"), paths.Revert("42"), paths.AdminClaim("c1"),
 		paths.CloseReport("r1"), paths.ImportConfirm("u1"),
+		paths.QuoteRequest("skomaker"), paths.QuoteConfirm("tok"), paths.QuoteAnswer("tok"), paths.QuoteDeclinePage,
+		paths.QuoteView("tok"), paths.QuotePDF("tok"), paths.SearchCategory("sko"),
 	}
 	for _, a := range []string{"verifiser", "avvis", "skjul", "vis", "bonus"} {
 		built = append(built, paths.AdminAction("abc123", a))

@@ -14,6 +14,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/printout"
+	"github.com/bergenreparerer/reparerer/internal/quote"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/suggestion"
@@ -43,6 +44,7 @@ type public struct {
 	// embedPolicy is the Content-Security-Policy of the framed search.
 	embedPolicy string
 	labels      label.Store
+	quotes      *quote.Service
 }
 
 // errNotPublished answers for a listing the public may not see exactly as

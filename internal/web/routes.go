@@ -50,6 +50,17 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	// "Tips oss": anonymous like "Meld fra om feil", and held back alike.
 	app.Get("/tips-oss", csrf, pub.tipForm)
 	app.Post("/tips-oss", mw.reportLimit("tips"), csrf, pub.tipSubmit)
+	// Quote requests on the European Repair Information Form: anonymous
+	// like a report, and held back alike; the links carry their tokens.
+	app.Get("/reparator/:slug/pristilbud", csrf, pub.quoteForm)
+	app.Post("/reparator/:slug/pristilbud", append(mw.quoteLimits(), csrf, pub.quoteSubmit)...)
+	app.Get(paths.QuoteConfirmPage, noStore, csrf, pub.quoteConfirmPage)
+	app.Post(paths.QuoteConfirmPage, noStore, csrf, pub.quoteConfirm)
+	app.Get(paths.QuoteAnswerPage, noStore, csrf, pub.quoteAnswerForm)
+	app.Post(paths.QuoteAnswerPage, noStore, mw.quoteReplyLimit(), csrf, pub.quoteAnswer)
+	app.Post(paths.QuoteDeclinePage, noStore, mw.quoteReplyLimit(), csrf, pub.quoteDecline)
+	app.Get(paths.QuoteViewPage, noStore, pub.quoteView)
+	app.Get(paths.QuotePDFPage, noStore, pub.quotePDF)
 	// "Er dette din bedrift?": a claim needs a signed-in (proven) address.
 	app.Get("/reparator/:slug/eier", noStore, mw.withUser, csrf, acct.claimForm)
 	app.Post("/reparator/:slug/eier", mw.withUser, mw.requireUser, csrf, acct.claimSubmit)

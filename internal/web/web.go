@@ -43,6 +43,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/position"
 	"github.com/bergenreparerer/reparerer/internal/postcode"
 	"github.com/bergenreparerer/reparerer/internal/printout"
+	"github.com/bergenreparerer/reparerer/internal/quote"
 	"github.com/bergenreparerer/reparerer/internal/registersync"
 	"github.com/bergenreparerer/reparerer/internal/reminder"
 	"github.com/bergenreparerer/reparerer/internal/report"
@@ -95,6 +96,8 @@ type Deps struct {
 	Search   *search.Service
 	Reports  ReportTaker
 	Tips     tip.Store
+	// Quotes runs quote requests on the European Repair Information Form.
+	Quotes *quote.Service
 	// Suggestions are proposed changes an editor decides.
 	Suggestions *suggestion.Service
 	// Register discovers repair businesses; nil when it is switched off.
@@ -172,11 +175,11 @@ func New(d Deps) (*fiber.App, error) {
 	mw := &middleware{auth: d.Auth, renderer: r, formKey: d.FormKey, proxies: d.TrustedProxies, limits: d.Limits}
 	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, suggestions: d.Suggestions, districts: d.Districts,
 		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
-		now: d.Now, log: d.Log, embedPolicy: contentSecurityPolicy(d.TileURL, cmp.Or(d.EmbedAncestors, "*")), labels: d.Labels}
+		now: d.Now, log: d.Log, embedPolicy: contentSecurityPolicy(d.TileURL, cmp.Or(d.EmbedAncestors, "*")), labels: d.Labels, quotes: d.Quotes}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
 		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, register: d.Register, positions: d.Positions, now: d.Now, log: d.Log}
 	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, register: d.Register, registerMatches: d.RegisterMatches, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
-		imports: d.Imports, labels: d.Labels, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
+		imports: d.Imports, labels: d.Labels, quotes: d.Quotes, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
 
 	app := fiber.New(fiber.Config{
 		AppName:               "reparerer",

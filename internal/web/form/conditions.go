@@ -17,6 +17,7 @@ type Conditions struct {
 	Warranty, DiagnosisFee, DiagnosisDeducted string
 	Brands, OwnBrandOnly                      string
 	Languages                                 map[string]bool
+	QuoteRequests                             string
 }
 
 func parseConditions(form url.Values) Conditions {
@@ -24,7 +25,7 @@ func parseConditions(form url.Values) Conditions {
 	c := Conditions{Turnaround: v("cond_turnaround"), TurnaroundDays: v("cond_turnaround_days"),
 		Loaner: v("cond_loaner"), LoanerCost: v("cond_loaner_cost"), Warranty: v("cond_warranty"),
 		DiagnosisFee: v("cond_diagnosis_fee"), DiagnosisDeducted: v("cond_diagnosis_deducted"),
-		Brands: v("cond_brands"), OwnBrandOnly: v("cond_own_brand_only"),
+		Brands: v("cond_brands"), OwnBrandOnly: v("cond_own_brand_only"), QuoteRequests: v("cond_quote_requests"),
 		Where: map[string]bool{}, Ancillary: map[string]string{}, Languages: map[string]bool{}}
 	for _, w := range form["cond_where"] {
 		c.Where[w] = true
@@ -41,7 +42,7 @@ func parseConditions(form url.Values) Conditions {
 }
 
 func conditionsForm(c listing.Conditions) Conditions {
-	f := Conditions{Turnaround: c.Turnaround, Loaner: c.Loaner, DiagnosisDeducted: c.DiagnosisDeducted, OwnBrandOnly: c.OwnBrandOnly,
+	f := Conditions{Turnaround: c.Turnaround, Loaner: c.Loaner, DiagnosisDeducted: c.DiagnosisDeducted, OwnBrandOnly: c.OwnBrandOnly, QuoteRequests: c.QuoteRequests,
 		Brands: strings.Join(c.Brands, ", "), Where: map[string]bool{}, Ancillary: map[string]string{}, Languages: map[string]bool{}}
 	f.TurnaroundDays, f.LoanerCost = optionalInt(c.TurnaroundDays), optionalInt(c.LoanerCostNOK)
 	f.Warranty, f.DiagnosisFee = optionalInt(c.WarrantyMonths), optionalInt(c.DiagnosisFeeNOK)
@@ -78,7 +79,7 @@ func (f Conditions) apply(c *listing.Conditions, bad map[string]string) {
 		}
 		return &n
 	}
-	*c = listing.Conditions{Turnaround: f.Turnaround, Loaner: f.Loaner, DiagnosisDeducted: f.DiagnosisDeducted, OwnBrandOnly: f.OwnBrandOnly}
+	*c = listing.Conditions{Turnaround: f.Turnaround, Loaner: f.Loaner, DiagnosisDeducted: f.DiagnosisDeducted, OwnBrandOnly: f.OwnBrandOnly, QuoteRequests: f.QuoteRequests}
 	c.TurnaroundDays = number("cond_turnaround_days", f.TurnaroundDays)
 	c.LoanerCostNOK = number("cond_loaner_cost", f.LoanerCost)
 	c.WarrantyMonths = number("cond_warranty", f.Warranty)
@@ -113,4 +114,5 @@ var conditionInputs = map[string]string{
 	"conditions.warranty_months": "cond_warranty", "conditions.diagnosis_fee_nok": "cond_diagnosis_fee",
 	"conditions.diagnosis_deducted": "cond_diagnosis_deducted-yes", "conditions.brands": "cond_brands",
 	"conditions.own_brand_only": "cond_own_brand_only-yes", "conditions.languages": "cond_language-nb",
+	"conditions.quote_requests": "cond_quote_requests-yes",
 }

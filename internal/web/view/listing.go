@@ -12,6 +12,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/quote"
 )
 
 // DeviationDays is how far ahead a listing page lists changed hours
@@ -48,9 +49,11 @@ type Listing struct {
 	// UnconfirmedText says the business did not answer "still correct?".
 	UnconfirmedText     string
 	ReportURL, ClaimURL string
-	ReportSent          bool // back from "Meld fra om feil"
-	Lat, Lng            string
-	JSONLD              map[string]any
+	// QuoteURL is "Be om pristilbud" when the listing takes requests.
+	QuoteURL   string
+	ReportSent bool // back from "Meld fra om feil"
+	Lat, Lng   string
+	JSONLD     map[string]any
 
 	// Deviations are the changed hours of the coming weeks, for the page
 	// and for the JSON-LD.
@@ -77,6 +80,9 @@ func NewListing(l *i18n.Localizer, lst *listing.Listing, districtName string, no
 		Voucher: lst.AcceptsRepairVoucher, ReportURL: paths.Report(lst.Slug), ClaimURL: paths.Claim(lst.Slug),
 		Lat: strconv.FormatFloat(lst.Location.Lat, 'f', -1, 64), Lng: strconv.FormatFloat(lst.Location.Lng, 'f', -1, 64),
 		Wheelchair: l.T("wheelchair." + lst.WheelchairAccessible),
+	}
+	if quote.Accepts(lst) {
+		b.QuoteURL = paths.QuoteRequest(lst.Slug)
 	}
 	b.DirectionsURL = "https://www.openstreetmap.org/directions?route=%3B" + b.Lat + "%2C" + b.Lng
 	b.Description = lst.DescriptionNB

@@ -90,6 +90,7 @@ func NewListingForm(l *i18n.Localizer, lst *listing.Listing, f form.Listing, err
 type ConditionsForm struct {
 	F                                               form.Conditions
 	Turnaround, Loaner, DiagnosisDeducted, OwnBrand []Check
+	QuoteRequests                                   []Check
 	Where, Languages                                []Check
 	Ancillary                                       []AncillaryRow
 }
@@ -113,7 +114,7 @@ func newConditionsForm(l *i18n.Localizer, f form.Conditions) ConditionsForm {
 	c := ConditionsForm{F: f,
 		Turnaround: choices(listing.Turnarounds, "conditions.turnaround.", f.Turnaround),
 		Loaner:     choices(yesNo, "conditions.answer.", f.Loaner), DiagnosisDeducted: choices(yesNo, "conditions.answer.", f.DiagnosisDeducted),
-		OwnBrand: choices(yesNo, "conditions.answer.", f.OwnBrandOnly)}
+		OwnBrand: choices(yesNo, "conditions.answer.", f.OwnBrandOnly), QuoteRequests: choices(yesNo, "conditions.answer.", f.QuoteRequests)}
 	for _, w := range listing.RepairPlaces {
 		c.Where = append(c.Where, Check{Value: w, Label: l.T("conditions.where." + w), Checked: f.Where[w]})
 	}
