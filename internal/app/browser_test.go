@@ -13,6 +13,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/quote"
 	"github.com/bergenreparerer/reparerer/internal/register/registertest"
 	"github.com/bergenreparerer/reparerer/internal/report"
 	"github.com/bergenreparerer/reparerer/internal/suggestion"
@@ -58,11 +59,13 @@ func TestBrowser(t *testing.T) {
 	bike.PriceFromNOK, bike.PriceInfo = &price, "Punktering 150 kr, service fra 600 kr"
 	verified := mustTime("2026-10-01T10:00:00+02:00")
 	bike.VerifiedAt, bike.VerifiedBy = &verified, "test@bergen.kommune.no"
+	bike.Email, bike.Conditions.QuoteRequests = "post@sykkelfikseren.example", "yes"
 	e.create(bike)
 	e.waitIndexed()
 	session := ownerSession(t, e, bike)
 	adminSession, pendingID := adminSetup(t, e)
 	importRun := importUnderWay(t, e)
+	quoteConfirm, quoteAnswer, quoteView := quoteSteps(t, e, bike)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -78,12 +81,48 @@ func TestBrowser(t *testing.T) {
 		"ARTIFACTS="+filepath.Join(root, "test-artifacts"),
 		"SESSION="+session, "EDIT_PATH=/min-side/oppforing/"+bike.ID,
 		"ADMIN_SESSION="+adminSession, "PENDING_PATH=/admin/oppforing/"+pendingID, "IMPORT_RUN_PATH="+importRun,
+		"QUOTE_REQUEST_PATH="+paths.QuoteRequest(bike.Slug), "QUOTE_CONFIRM_PATH="+quoteConfirm,
+		"QUOTE_ANSWER_PATH="+quoteAnswer, "QUOTE_VIEW_PATH="+quoteView,
 	)
 	out, err := cmd.CombinedOutput()
 	t.Logf("browser tests:\n%s", out)
 	if err != nil {
 		t.Fatalf("browser tests failed: %v", err)
 	}
+}
+
+// quoteSteps leaves quote requests to l at each step, and returns the
+// links of each: the resident's confirmation, the repairer's form, and
+// the resident's page with the answer.
+func quoteSteps(t *testing.T, e *env, l *listing.Listing) (confirm, answer, view string) {
+	t.Helper()
+	ctx, now := context.Background(), e.clock.Now()
+	ask := func(confirmToken string) *quote.Request {
+		r := &quote.Request{ListingID: l.ID, District: l.District, Category: "sykkel", Brand: "DBS", Fault: "Bakbremsen tar ikke",
+			Email: "syklist@example.test", Lang: "nb", Status: quote.StatusUnconfirmed, CreatedAt: now, DeleteAfter: now.Add(quote.ConfirmWithin)}
+		if err := e.app.Store.CreateQuote(ctx, r, auth.Hash(confirmToken)); err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	ask("browser-confirm")
+	for _, token := range []string{"browser-answer", "browser-answered"} {
+		r := ask(token + "-c")
+		expires := now.Add(quote.AnswerWithin)
+		if err := e.app.Store.ConfirmQuote(ctx, r.ID, auth.Hash(token), now, expires, expires.Add(quote.Retention)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	price := 450
+	r, err := e.app.Quotes.Answer(ctx, "browser-answered", quote.Answer{Good: "DBS bysykkel", Defect: "Slitt bremsekabel",
+		Repair: "Ny kabel og justering", PriceNOK: &price, Days: 2, Loaner: "free", HandOver: "in_shop"}, 30)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.Store.SetQuoteMail(ctx, r.ID, "", "resident", auth.Hash("browser-view")); err != nil {
+		t.Fatal(err)
+	}
+	return paths.QuoteConfirm("browser-confirm"), paths.QuoteAnswer("browser-answer"), paths.QuoteView("browser-view")
 }
 
 // importUnderWay is the progress page of an import being written (by
