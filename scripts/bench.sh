@@ -84,7 +84,7 @@ GOMAXPROCS=$app_procs "$work/reparerer" serve 2>"$work/app.log" &
 pids+=($!)
 wait_port "$app_port"
 for _ in $(seq 1 600); do
-  pending=$(curl -fsS "http://127.0.0.1:$app_port/readyz" | python3 -c 'import json,sys; print(json.load(sys.stdin)["outbox_pending"])' || echo x)
+  pending=$(curl -fsS "http://127.0.0.1:$app_port/readyz" 2>/dev/null | python3 -c "import json,sys; print(json.load(sys.stdin)[\"outbox_pending\"])" 2>/dev/null || echo x)
   [ "$pending" = 0 ] && break; sleep 0.5
 done
 

@@ -207,9 +207,9 @@ type searchResponse struct {
 var facetNames = []string{"categories", "district", "repair_where", "brands", "loaner", "labels"}
 
 func (r *searchResponse) facets() search.Facets {
-	return search.Facets{Category: copyCounts(r.FacetDistribution["categories"]), District: copyCounts(r.FacetDistribution["district"]),
-		Where: copyCounts(r.FacetDistribution["repair_where"]), Brand: copyCounts(r.FacetDistribution["brands"]),
-		Loaner: r.FacetDistribution["loaner"]["true"], Label: copyCounts(r.FacetDistribution["labels"])}
+	return search.Facets{Category: counts(r.FacetDistribution["categories"]), District: counts(r.FacetDistribution["district"]),
+		Where: counts(r.FacetDistribution["repair_where"]), Brand: counts(r.FacetDistribution["brands"]),
+		Loaner: r.FacetDistribution["loaner"]["true"], Label: counts(r.FacetDistribution["labels"])}
 }
 
 func (r *searchResponse) hits() []search.Hit {
@@ -260,12 +260,13 @@ func (ix *Index) Services(ctx context.Context, text string, limit int) ([]string
 	return out, nil
 }
 
-func copyCounts(m map[string]int) map[string]int {
-	out := make(map[string]int, len(m))
-	for k, n := range m {
-		out[k] = n
+// counts is a decoded facet's counts, never nil: the answer is the
+// maps' only holder, so they are used as they are rather than copied.
+func counts(m map[string]int) map[string]int {
+	if m == nil {
+		return map[string]int{}
 	}
-	return out
+	return m
 }
 
 // Filter builds the Meilisearch filter of q. Every value comes from a
