@@ -8,8 +8,9 @@ import { axe, base, open, test } from './harness.mjs';
 test('the embed configurator and the framed search are accessible, in both languages', async (t) => {
   const page = await open(t);
   for (const lang of ['nb', 'en']) {
-    await page.goto(`${base}/innbygging?lang=${lang}&category=sko&embed_lang=${lang}&height=500`);
-    assert.match(await page.locator('#snippet').inputValue(), /^<iframe src="http:\/\/.+\/innbygget\?category=sko&amp;lang=/);
+    await page.goto(`${base}/innbygging?lang=${lang}&category=sko&kind=repair&embed_lang=${lang}&height=500`);
+    assert.match(await page.locator('#snippet').inputValue(), /^<iframe src="http:\/\/.+\/innbygget\?category=sko&amp;kind=repair&amp;lang=/);
+    assert.equal(await page.locator('#kind').inputValue(), 'repair');
     await axe(page, `the embed configurator (${lang})`);
     await page.goto(`${base}/innbygget?category=sko&lang=${lang}`);
     await axe(page, `the framed search (${lang})`);

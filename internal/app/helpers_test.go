@@ -169,6 +169,7 @@ type searchHit struct {
 	ID         string   `json:"id"`
 	Slug       string   `json:"slug"`
 	Name       string   `json:"name"`
+	Kind       string   `json:"kind"`
 	Categories []string `json:"categories"`
 	District   string   `json:"district"`
 	Location   struct {

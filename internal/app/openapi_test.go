@@ -65,6 +65,8 @@ func TestOpenAPIDescribesEveryRouteAndItsAnswers(t *testing.T) {
 		"/api/v1/search?q=grammofon",
 		"/api/v1/search?warranty_min=6&where=at_home&loaner=true&hide_own_brand=true&brand=miele",
 		"/api/v1/search?per_page=500",
+		"/api/v1/search?kind=repair_cafe&kind=repair&category=sko",
+		"/api/v1/search?kind=pawnshop",
 		"/api/v1/search?district=moon&lang=en",
 		"/api/v1/suggest?q=sk",
 		"/api/v1/suggest?q=",

@@ -125,6 +125,7 @@ var fieldText = []fieldTextEntry{
 		return string(b)
 	}, nil},
 	{"wheelchair_accessible", func(l *Listing) string { return l.WheelchairAccessible }, func(l *Listing, v string) error { l.WheelchairAccessible = v; return nil }},
+	{"kind", func(l *Listing) string { return l.Kind }, func(l *Listing, v string) error { l.Kind = v; return nil }},
 	{"conditions", func(l *Listing) string { return l.Conditions.AuditText() }, func(l *Listing, v string) error {
 		l.Conditions = Conditions{}
 		if v == "" {

@@ -59,11 +59,22 @@ type Source struct {
 	Attribution string `json:"attribution,omitempty"`
 }
 
+// Kinds of place, repair first: a repair business, a repair café
+// (community, free, volunteers), a second-hand shop, a place that rents or
+// lends things (tool libraries), a seller of refurbished goods.
+var Kinds = []string{KindRepair, "repair_cafe", "second_hand", "rental", "refurbished"}
+
+// KindRepair is a repair business, the kind a listing has unless it says
+// otherwise.
+const KindRepair = "repair"
+
 // Listing is one repair service.
 type Listing struct {
-	ID            string   `json:"id"`
-	Slug          string   `json:"slug"`
-	Name          string   `json:"name"`
+	ID   string `json:"id"`
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+	// Kind is the kind of place (Kinds).
+	Kind          string   `json:"kind"`
 	OrgNumber     string   `json:"org_number,omitempty"`
 	Categories    []string `json:"categories"`
 	Services      []string `json:"services"`

@@ -5,6 +5,7 @@ import (
 	"net/mail"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -122,6 +123,11 @@ func Normalize(l *Listing, districts *district.Map) error {
 	}
 	if l.PriceFromNOK != nil && (*l.PriceFromNOK < 0 || *l.PriceFromNOK > maxPriceNOK) {
 		add(apperr.Invalid("price_from_nok", "err.listing.price_out_of_range", "max", maxPriceNOK))
+	}
+	if l.Kind == "" {
+		l.Kind = KindRepair
+	} else if !slices.Contains(Kinds, l.Kind) {
+		add(apperr.Invalid("kind", "err.listing.kind_unknown"))
 	}
 	switch l.WheelchairAccessible {
 	case "":

@@ -24,6 +24,7 @@ type geo struct {
 type document struct {
 	ID                   string          `json:"id"`
 	Name                 string          `json:"name"`
+	Kind                 string          `json:"kind"`
 	NameSort             string          `json:"name_sort"`
 	Categories           []string        `json:"categories"`
 	CategoryNames        []string        `json:"category_names"`
@@ -92,7 +93,7 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 		}
 	}
 	d := document{
-		ID: l.ID, Name: l.Name, NameSort: strings.ToLower(l.Name),
+		ID: l.ID, Name: l.Name, Kind: l.Kind, NameSort: strings.ToLower(l.Name),
 		Categories: l.Categories, CategoryNames: names, Services: l.Services,
 		DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
 		Address: l.Address, District: l.District,

@@ -280,6 +280,9 @@ func Filter(q search.Query) string {
 	if len(q.Districts) > 0 {
 		parts = append(parts, "district IN "+quoted(q.Districts))
 	}
+	if len(q.Kinds) > 0 {
+		parts = append(parts, "kind IN "+quoted(q.Kinds))
+	}
 	if q.Voucher {
 		parts = append(parts, "accepts_repair_voucher = true")
 	}

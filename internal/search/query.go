@@ -44,7 +44,10 @@ type Query struct {
 	Text       string
 	Categories []string // sorted, unique
 	Districts  []string // sorted, unique
-	Origin     *Point
+	// Kinds are the kinds of place (listing.Kinds), sorted; none: every
+	// kind.
+	Kinds  []string
+	Origin *Point
 	RadiusM    int // 0: no radius
 	BBox       *BBox
 	OpenAt     *time.Time // truncated to the minute
@@ -80,11 +83,11 @@ var knownParams = map[string]bool{
 	"q": true, "category": true, "district": true, "lat": true, "lng": true, "radius_m": true, "bbox": true,
 	"open_now": true, "open_at": true, "voucher": true, "page": true, "per_page": true, "literal": true,
 	"warranty_min": true, "turnaround_max": true, "loaner": true, "where": true, "brand": true, "hide_own_brand": true,
-	"label": true, "gift_card": true, "facets": true,
+	"label": true, "gift_card": true, "facets": true, "kind": true,
 	"lang": true, // the language of error messages; the hits are the same
 }
 
-var repeatable = map[string]bool{"category": true, "district": true, "where": true}
+var repeatable = map[string]bool{"category": true, "district": true, "where": true, "kind": true}
 
 // ParseQuery validates the URL parameters of /api/v1/search. now resolves
 // open_now and bounds open_at. Every problem is an apperr naming the field.
@@ -104,6 +107,9 @@ func ParseQuery(v url.Values, now time.Time) (Query, error) {
 		return Query{}, err
 	}
 	if q.Districts, err = parseSlugs(v["district"], "district", district.ValidSlug); err != nil {
+		return Query{}, err
+	}
+	if q.Kinds, err = parseSlugs(v["kind"], "kind", func(s string) bool { return slices.Contains(listing.Kinds, s) }); err != nil {
 		return Query{}, err
 	}
 	if err = parsePlace(v, &q); err != nil {
@@ -371,6 +377,8 @@ func (q Query) CacheKey(minute time.Time) string {
 	b.WriteString(strings.Join(q.Categories, ","))
 	b.WriteString("|d=")
 	b.WriteString(strings.Join(q.Districts, ","))
+	b.WriteString("|k=")
+	b.WriteString(strings.Join(q.Kinds, ","))
 	b.WriteString("|v=")
 	b.WriteString(strconv.FormatBool(q.Voucher))
 	b.WriteString("|cf=")

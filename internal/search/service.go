@@ -29,6 +29,7 @@ type Card struct {
 	ID                   string           `json:"id"`
 	Slug                 string           `json:"slug"`
 	Name                 string           `json:"name"`
+	Kind                 string           `json:"kind"`
 	Categories           []string         `json:"categories"`
 	Services             []string         `json:"services"`
 	District             string           `json:"district"`
@@ -49,7 +50,7 @@ type Card struct {
 // NewCard is the card of a listing.
 func NewCard(l *listing.Listing) Card {
 	_, _, changed := l.ChangedSinceVerification()
-	return Card{ID: l.ID, Slug: l.Slug, Name: l.Name, Categories: nonNil(l.Categories), Services: nonNil(l.Services),
+	return Card{ID: l.ID, Slug: l.Slug, Name: l.Name, Kind: l.Kind, Categories: nonNil(l.Categories), Services: nonNil(l.Services),
 		District: l.District, Address: l.Address, Location: l.Location, Phone: l.Phone,
 		AcceptsRepairVoucher: l.AcceptsRepairVoucher, VerifiedAt: l.VerifiedAt, ChangedSinceVerification: changed,
 		ApproximatePosition: l.ApproximatePosition, URL: paths.Listing(l.Slug)}

@@ -19,7 +19,10 @@ const listingColumns = `id, slug, name, org_number, categories, services, descri
 	street, postcode, city, lat, lng, district, phone, email, website, opening_hours,
 	price_info, price_from_nok, accepts_repair_voucher, wheelchair_accessible, status, hide_reason,
 	verified_at, verified_by, confirmed_at, source_kind, source_ref, source_attribution,
-	created_at, updated_at, version, provenance, verified_fields, approximate, conditions, marks, accepts_gift_card`
+	created_at, updated_at, version, provenance, verified_fields, approximate, conditions, marks, accepts_gift_card, kind`
+
+// listingPlaceholders are one ? for each of listingColumns.
+var listingPlaceholders = strings.TrimSuffix(strings.Repeat("?,", strings.Count(listingColumns, ",")+1), ",")
 
 // Create inserts l, records it in the audit log and queues it for the
 // search index, in one transaction.
@@ -31,7 +34,7 @@ func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) 
 	}
 	return s.inTx(ctx, func(tx *txn) error {
 		_, err := tx.ExecContext(ctx, `INSERT INTO listings (`+listingColumns+`)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, args...)
+			VALUES (`+listingPlaceholders+`)`, args...)
 		if isUniqueViolationOf(err, "listings", "slug") {
 			return listing.ErrSlugTaken
 		} else if err != nil {
@@ -70,7 +73,7 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) 
 			return err
 		}
 		res, err := tx.ExecContext(ctx, `UPDATE listings SET (`+listingColumns+`) =
-			(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
+			(`+listingPlaceholders+`)
 			WHERE id = ? AND version = ?`, append(args, l.ID, l.Version)...)
 		if err != nil {
 			return fmt.Errorf("store: update listing %s: %w", l.ID, err)
@@ -297,7 +300,7 @@ func listingArgs(l *listing.Listing) ([]any, error) {
 		l.PriceInfo, l.PriceFromNOK, l.AcceptsRepairVoucher, l.WheelchairAccessible, l.Status, l.HideReason,
 		optionalTime(l.VerifiedAt), l.VerifiedBy, optionalTime(l.ConfirmedAt), l.Source.Kind, l.Source.Ref, l.Source.Attribution,
 		formatTime(l.CreatedAt), formatTime(l.UpdatedAt), l.Version, string(provenance), string(verified), l.ApproximatePosition,
-		string(conditions), string(marks), l.AcceptsGiftCard,
+		string(conditions), string(marks), l.AcceptsGiftCard, l.Kind,
 	}, nil
 }
 
@@ -343,7 +346,7 @@ func scanListing(row scanner) (*listing.Listing, error) {
 		&l.Phone, &l.Email, &l.Website, &hours,
 		&l.PriceInfo, &priceFrom, &l.AcceptsRepairVoucher, &l.WheelchairAccessible, &l.Status, &l.HideReason,
 		optionalTimeIn(&l.VerifiedAt), &l.VerifiedBy, optionalTimeIn(&l.ConfirmedAt), &l.Source.Kind, &l.Source.Ref, &l.Source.Attribution,
-		timeIn(&l.CreatedAt), timeIn(&l.UpdatedAt), &l.Version, &provenance, &verified, &l.ApproximatePosition, &conditions, &marks, &l.AcceptsGiftCard)
+		timeIn(&l.CreatedAt), timeIn(&l.UpdatedAt), &l.Version, &provenance, &verified, &l.ApproximatePosition, &conditions, &marks, &l.AcceptsGiftCard, &l.Kind)
 	if err != nil {
 		return nil, fmt.Errorf("store: scan listing: %w", err)
 	}

@@ -3,12 +3,14 @@ package web
 import (
 	"html"
 	"net/url"
+	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
@@ -22,7 +24,7 @@ const (
 )
 
 type embedConfig struct {
-	Categories, Districts []view.Option
+	Categories, Districts, Kinds []view.Option
 	Languages             []view.Check
 	Height                int
 	HeightError           string
@@ -38,13 +40,16 @@ type embedConfig struct {
 func (p *public) embedConfigurator(c *fiber.Ctx) error {
 	l := p.lang(c)
 	v := queryValues(c)
-	cat, dist, lang := v.Get("category"), v.Get("district"), v.Get("embed_lang")
+	cat, dist, kind, lang := v.Get("category"), v.Get("district"), v.Get("kind"), v.Get("embed_lang")
 	body := embedConfig{Height: defaultEmbedHeight}
 	for _, ct := range category.All() {
 		body.Categories = append(body.Categories, view.Option{Slug: ct.Slug, Name: view.CategoryName(ct, l), Selected: ct.Slug == cat})
 	}
 	for _, d := range p.districts.All() {
 		body.Districts = append(body.Districts, view.Option{Slug: d.Slug, Name: d.Name, Selected: d.Slug == dist})
+	}
+	for _, k := range listing.Kinds {
+		body.Kinds = append(body.Kinds, view.Option{Slug: k, Name: l.T("kind." + k), Selected: k == kind})
 	}
 	if lang != string(i18n.EN) {
 		lang = string(i18n.NB)
@@ -69,6 +74,9 @@ func (p *public) embedConfigurator(c *fiber.Ctx) error {
 		}
 		if _, ok := p.districts.Lookup(dist); ok {
 			q.Set("district", dist)
+		}
+		if slices.Contains(listing.Kinds, kind) {
+			q.Set("kind", kind)
 		}
 		body.Preview = paths.EmbeddedSearch(q)
 		body.Src = paths.Absolute(p.baseURL, body.Preview)

@@ -13,6 +13,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/search"
 	"github.com/bergenreparerer/reparerer/internal/web/form"
@@ -80,6 +81,8 @@ type homeBody struct {
 	FilterCount int
 	// The repair conditions' and quality marks' choices.
 	WarrantyChoices, TurnaroundChoices, WhereChoices, LabelChoices []view.Check
+	// KindChoices are the kinds of place, for the "Type sted" filter.
+	KindChoices []view.Check
 }
 
 // conditionChoices fills the repair conditions' part of the filters.
@@ -118,6 +121,9 @@ func (p *public) home(c *fiber.Ctx) error {
 	for _, d := range p.districts.All() {
 		body.Districts = append(body.Districts, view.Option{Slug: d.Slug, Name: d.Name, Selected: d.Slug == f.District})
 	}
+	for _, k := range listing.Kinds {
+		body.KindChoices = append(body.KindChoices, view.Check{Value: k, Label: l.T("kind." + k), Checked: f.Kind == k})
+	}
 	query := f.Values()
 	body.HasQuery = len(query) > 0
 	body.FilterCount = len(f.Categories)
@@ -128,6 +134,9 @@ func (p *public) home(c *fiber.Ctx) error {
 		}
 	}
 	body.FilterCount += len(f.Where)
+	if f.Kind != "" {
+		body.FilterCount++
+	}
 	for _, set := range []bool{f.District != "", f.Postnr != "", f.Open != "", f.Voucher, f.WarrantyMin != "", f.TurnaroundMax != "",
 		f.Brand != "", f.Loaner, f.HideOwnBrand, f.Label != "", f.GiftCard} {
 		if set {

@@ -69,7 +69,7 @@ func TestListingFormRoundTrip(t *testing.T) {
 	price := 250
 	l := &listing.Listing{Name: "Skomaker", OrgNumber: "923609016", Categories: []string{"sko", "klaer"},
 		Services: []string{"såler", "glidelås"}, Phone: "+4755123456", OpeningHours: hours, PriceFromNOK: &price,
-		Location: listing.Location{Lat: 60.39, Lng: 5.32}, WheelchairAccessible: listing.WheelchairYes, Version: 4}
+		Location: listing.Location{Lat: 60.39, Lng: 5.32}, WheelchairAccessible: listing.WheelchairYes, Kind: "repair_cafe", Version: 4}
 	f := FromListing(l, time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC))
 	if f.Phone != "55 12 34 56" || f.PriceFrom != "250" || f.Version != 4 || !f.Categories["klaer"] {
 		t.Errorf("form = %+v", f)
@@ -85,7 +85,7 @@ func TestListingFormRoundTrip(t *testing.T) {
 	if !reflect.DeepEqual(out.OpeningHours, openinghours.Schedule{}) {
 		t.Errorf("hours nobody touched were replaced: %+v", out.OpeningHours)
 	}
-	if out.Location.Lat != 60.39 || strings.TrimSpace(out.Services[1]) != "glidelås" || *out.PriceFromNOK != 250 {
+	if out.Location.Lat != 60.39 || strings.TrimSpace(out.Services[1]) != "glidelås" || *out.PriceFromNOK != 250 || out.Kind != "repair_cafe" {
 		t.Errorf("applied %+v", out)
 	}
 }

@@ -44,6 +44,7 @@ type Listing struct {
 	PriceInfo, PriceFrom                   string
 	Voucher                                bool
 	Wheelchair                             string
+	Kind                                   string
 	Conditions                             Conditions
 	Version                                int
 }
@@ -65,7 +66,7 @@ func FromListing(l *listing.Listing, now time.Time) Listing {
 		Services: strings.Join(l.Services, ", "), DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
 		Street: l.Address.Street, Postcode: l.Address.Postcode, City: l.Address.City,
 		Phone: listing.DisplayPhone(l.Phone), Email: l.Email, Website: l.Website, PriceInfo: l.PriceInfo,
-		Voucher: l.AcceptsRepairVoucher, Wheelchair: l.WheelchairAccessible, Version: l.Version,
+		Voucher: l.AcceptsRepairVoucher, Wheelchair: l.WheelchairAccessible, Kind: l.Kind, Version: l.Version,
 		Conditions: conditionsForm(l.Conditions),
 	}
 	if l.Location != (listing.Location{}) {
@@ -143,7 +144,7 @@ func ParseListing(form url.Values) Listing {
 		Phone: v("phone"), Email: v("email"), Website: v("website"),
 		HolidaysClosed: on("holidays_closed"),
 		PriceInfo:      v("price_info"), PriceFrom: v("price_from_nok"),
-		Voucher: on("voucher"), Wheelchair: v("wheelchair"), Conditions: parseConditions(form),
+		Voucher: on("voucher"), Wheelchair: v("wheelchair"), Kind: v("kind"), Conditions: parseConditions(form),
 	}
 	for _, c := range form["category"] {
 		f.Categories[c] = true
@@ -259,7 +260,7 @@ func (f *Listing) Apply(l *listing.Listing, original Listing, postcodes *postcod
 		l.Address.City = "Bergen"
 	}
 	l.Phone, l.Email, l.Website, l.PriceInfo = f.Phone, f.Email, f.Website, f.PriceInfo
-	l.AcceptsRepairVoucher, l.WheelchairAccessible = f.Voucher, f.Wheelchair
+	l.AcceptsRepairVoucher, l.WheelchairAccessible, l.Kind = f.Voucher, f.Wheelchair, f.Kind
 	l.PriceFromNOK = nil
 	if f.PriceFrom != "" {
 		if p, err := strconv.Atoi(strings.ReplaceAll(f.PriceFrom, " ", "")); err != nil {
@@ -309,7 +310,7 @@ func (f *Listing) Apply(l *listing.Listing, original Listing, postcodes *postcod
 // inputOf is the form input a listing field's problem is shown at.
 var inputOf = map[string]string{
 	"categories": "category-" + category.All()[0].Slug, "address.postcode": "postcode", "address": "street",
-	"location": "lat", "opening_hours": "h0_0_from", "wheelchair_accessible": "wheelchair-unknown",
+	"location": "lat", "opening_hours": "h0_0_from", "wheelchair_accessible": "wheelchair-unknown", "kind": "kind",
 }
 
 // Problems merges the form's own problems with the listing's, as messages

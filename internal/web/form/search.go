@@ -28,6 +28,8 @@ type Search struct {
 	OpenTime string // HH:MM
 	OpenDay  string // YYYY-MM-DD
 	Voucher  bool
+	// Kind is the kind of place asked for ("": every kind).
+	Kind string
 	// The repair conditions asked for: warranty of at least WarrantyMin
 	// months, done within TurnaroundMax working days, a loaner, repairs
 	// at any of Where, Brand, and HideOwnBrand.
@@ -51,7 +53,7 @@ func ReadSearch(v url.Values) Search {
 		Voucher: v.Get("voucher") != "", Literal: v.Get("literal") != "",
 		WarrantyMin: strings.TrimSpace(v.Get("warranty_min")), TurnaroundMax: strings.TrimSpace(v.Get("turnaround_max")),
 		Brand: strings.TrimSpace(v.Get("brand")), Loaner: v.Get("loaner") != "", HideOwnBrand: v.Get("hide_own_brand") != "",
-		Label: strings.TrimSpace(v.Get("label")), GiftCard: v.Get("gift_card") != "",
+		Label: strings.TrimSpace(v.Get("label")), GiftCard: v.Get("gift_card") != "", Kind: strings.TrimSpace(v.Get("kind")),
 	}
 	for _, w := range v["where"] {
 		if w = strings.TrimSpace(w); w != "" {
@@ -82,6 +84,7 @@ func (f Search) Values() url.Values {
 		v["category"] = f.Categories
 	}
 	set("district", f.District)
+	set("kind", f.Kind)
 	set("postnr", f.Postnr)
 	set("lat", f.Lat)
 	set("lng", f.Lng)
@@ -131,7 +134,7 @@ var (
 
 // inputOfParameter is the form field a bad API parameter is shown at.
 var inputOfParameter = map[string]string{"lat": "postnr", "lng": "postnr", "category": "q", "bbox": "q", "page": "q",
-	"where": "where-at_home", "loaner": "loaner", "hide_own_brand": "hide_own_brand"}
+	"where": "where-at_home", "loaner": "loaner", "hide_own_brand": "hide_own_brand", "kind": "kind"}
 
 // Query turns the form into a search query of perPage hits: the
 // postcode's centre is the origin when the browser's position is not

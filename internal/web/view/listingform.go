@@ -19,6 +19,7 @@ type ListingForm struct {
 	Days                    []Day
 	Exceptions              []Exception
 	Wheelchair              []Check
+	Kinds                   []Option
 	Conditions              ConditionsForm
 	Errors                  map[string]string
 	ErrorList               []form.Error
@@ -80,6 +81,9 @@ func NewListingForm(l *i18n.Localizer, lst *listing.Listing, f form.Listing, err
 	}
 	for _, w := range []string{listing.WheelchairYes, listing.WheelchairNo, listing.WheelchairUnknown} {
 		body.Wheelchair = append(body.Wheelchair, Check{Value: w, Label: l.T("form.wheelchair." + w), Checked: f.Wheelchair == w})
+	}
+	for _, k := range listing.Kinds {
+		body.Kinds = append(body.Kinds, Option{Slug: k, Name: l.T("kind." + k), Selected: f.Kind == k || (f.Kind == "" && k == listing.KindRepair)})
 	}
 	body.Conditions = newConditionsForm(l, f.Conditions)
 	return body

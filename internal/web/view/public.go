@@ -35,6 +35,8 @@ type Public struct {
 	PriceFromNOK         *int             `json:"price_from_nok,omitempty"`
 	AcceptsRepairVoucher bool             `json:"accepts_repair_voucher"`
 	WheelchairAccessible string           `json:"wheelchair_accessible"`
+	// Kind is the kind of place (repair, repair_cafe, second_hand, …).
+	Kind string `json:"kind"`
 	// Conditions are the repair conditions; a field left out is unknown.
 	Conditions listing.Conditions `json:"conditions"`
 	// AcceptsGiftCard and Marks are the quality marks the municipality
@@ -92,7 +94,7 @@ func NewPublic(l *listing.Listing, now time.Time) Public {
 		Categories: l.Categories, Services: l.Services, DescriptionNB: l.DescriptionNB, DescriptionEN: l.DescriptionEN,
 		Address: l.Address, Location: l.Location, District: l.District, Phone: l.Phone, Email: l.Email, Website: l.Website,
 		OpeningHours: hours, PriceInfo: l.PriceInfo, PriceFromNOK: l.PriceFromNOK,
-		AcceptsRepairVoucher: l.AcceptsRepairVoucher, WheelchairAccessible: l.WheelchairAccessible, Conditions: l.Conditions,
+		AcceptsRepairVoucher: l.AcceptsRepairVoucher, WheelchairAccessible: l.WheelchairAccessible, Kind: l.Kind, Conditions: l.Conditions,
 		AcceptsGiftCard: l.AcceptsGiftCard, Marks: nonNilMarks(l.ValidMarks(now)),
 		VerifiedAt: l.VerifiedAt, VerifiedFields: l.VerifiedFieldNames(), ChangedSinceVerification: changedSinceVerification(l),
 		ConfirmedAt: l.ConfirmedAt, Source: l.Source, UpdatedAt: l.UpdatedAt,
@@ -140,7 +142,7 @@ var OpenDataHeader = []string{"id", "slug", "url", "name", "org_number", "catego
 	"accepts_repair_voucher", "wheelchair_accessible", "verified_at", "verified_fields", "changed_since_verification",
 	"confirmed_at", "source", "attribution",
 	"turnaround", "turnaround_days", "loaner", "loaner_cost_nok", "repair_where", "ancillary", "warranty_months",
-	"diagnosis_fee_nok", "diagnosis_deducted", "brands", "own_brand_only", "languages"}
+	"diagnosis_fee_nok", "diagnosis_deducted", "brands", "own_brand_only", "languages", "kind"}
 
 // OpenDataRow is one listing as a row of the open-data CSV.
 func OpenDataRow(l *listing.Listing, baseURL string) []string {
@@ -158,7 +160,7 @@ func OpenDataRow(l *listing.Listing, baseURL string) []string {
 		l.Phone, l.Email, l.Website, hours, l.PriceInfo, number(l.PriceFromNOK),
 		strconv.FormatBool(l.AcceptsRepairVoucher), l.WheelchairAccessible, TimeText(l.VerifiedAt),
 		spreadsheet.List(l.VerifiedFieldNames()), strconv.FormatBool(changedSinceVerification(l)), TimeText(l.ConfirmedAt),
-		l.Source.Kind, attribution}, conditionColumns(l.Conditions)...)
+		l.Source.Kind, attribution}, append(conditionColumns(l.Conditions), l.Kind)...)
 }
 
 // number is an optional number as a CSV cell ("" when unknown).
