@@ -7,28 +7,16 @@ import (
 	"testing"
 	"time"
 
-	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
-	"github.com/bergenreparerer/reparerer/internal/meili"
 	"github.com/bergenreparerer/reparerer/internal/search"
-	"github.com/bergenreparerer/reparerer/internal/testenv"
 )
 
 // While an upgrade re-indexes, the index holds documents from before they
 // carried a card next to new ones: a search finds both, whole.
 func TestSearchReadsDocumentsFromBeforeCards(t *testing.T) {
 	ctx := context.Background()
-	m := testenv.SharedMeili(t)
-	districts, err := district.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := meili.New(m.URL, m.Key, testenv.Name(t), districts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := newIndex(t)
 	if err := ix.Ensure(ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -14,22 +14,30 @@ import (
 
 func TestMain(m *testing.M) { os.Exit(testenv.Main(m)) }
 
+// newIndex is an index of its own for the test, on the shared
+// Meilisearch, closed at its end; not yet created.
+func newIndex(t *testing.T) *meili.Index {
+	t.Helper()
+	districts, err := district.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := testenv.SharedMeili(t)
+	ix, err := meili.New(m.URL, m.Key, testenv.Name(t), districts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(ix.Close)
+	return ix
+}
+
 // Until the index exists with its settings, a search is "unavailable"
 // (503, retry) and the index is not healthy — never an internal error
 // from filtering on an attribute not yet filterable. Seen on a fresh
 // start: a browse in the first second answered 500.
 func TestSearchBeforeTheIndexIsReadyIsUnavailable(t *testing.T) {
 	ctx := context.Background()
-	m := testenv.SharedMeili(t)
-	districts, err := district.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ix, err := meili.New(m.URL, m.Key, testenv.Name(t), districts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ix.Close()
+	ix := newIndex(t)
 	browse := search.Query{Categories: []string{"klaer"}, Districts: []string{"bergenhus"}, Page: 1, PerPage: 20}
 	// Another start (or a reindex) made the index without settings.
 	if err := ix.CreateBare(ctx); err != nil {
