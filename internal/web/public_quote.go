@@ -34,13 +34,13 @@ type quoteBody struct {
 	// The repairer's form.
 	Summary                    []quote.Section
 	Loaners, HandOver, Reasons []view.Check
-	Ancillary                  []view.Link // Href is the kind, Text its label
+	Ancillary                  []view.Check // Value is the service's kind
 	// The result.
 	Sections []quote.Section
 	PDF      string
 }
 
-func (p *public) quoteBody(l *i18n.Localizer, lst *listing.Listing, step string) *quoteBody {
+func newQuoteBody(lst *listing.Listing, step string) *quoteBody {
 	return &quoteBody{Step: step, Listing: view.Link{Href: paths.Listing(lst.Slug), Text: lst.Name},
 		Values: map[string]string{}, Errors: map[string]string{}}
 }
@@ -54,7 +54,7 @@ func (p *public) renderQuote(c *fiber.Ctx, status int, b *quoteBody) error {
 	return p.render(c, status, "quote", p.private(c, l, b.Heading, "", b))
 }
 
-// quoteFailed fills the form's error from a validation error and says
+// failed fills the form's error from a validation error and says
 // whether err was one.
 func (b *quoteBody) failed(l *i18n.Localizer, err error) bool {
 	var ae *apperr.Error
@@ -77,7 +77,7 @@ func (p *public) quoteForm(c *fiber.Ctx) error {
 		return errNoSuchPage
 	}
 	l := p.lang(c)
-	b := p.quoteBody(l, lst, "request")
+	b := newQuoteBody(lst, "request")
 	if c.Query("sendt") == "1" {
 		b.Step, b.Notice = "requested", l.T("quote.requested", "hours", l.Int(int(quote.ConfirmWithin.Hours())))
 	}
@@ -113,7 +113,7 @@ func (p *public) quoteSubmit(c *fiber.Ctx) error {
 	}
 	l := p.lang(c)
 	v := postValues(c)
-	b := p.quoteBody(l, lst, "request")
+	b := newQuoteBody(lst, "request")
 	for _, k := range []string{"category", "brand", "model", "fault", "purchase_year", "email"} {
 		b.Values[k] = v.Get(k)
 	}
@@ -168,7 +168,7 @@ func (p *public) quoteConfirmStep(c *fiber.Ctx, send bool) error {
 		return err
 	}
 	l := p.lang(c)
-	b := p.quoteBody(l, lst, "confirm")
+	b := newQuoteBody(lst, "confirm")
 	b.Heading, b.Action, b.Token = l.T("quote.confirm_heading", "name", lst.Name), paths.QuoteConfirmPage, token
 	b.Summary = []quote.Section{quote.RequestSection(l, r)}
 	if r.Status != quote.StatusUnconfirmed {
@@ -197,7 +197,7 @@ func (p *public) quoteAnswerForm(c *fiber.Ctx) error {
 		return err
 	}
 	l := p.lang(c)
-	b := p.quoteBody(l, lst, "answer")
+	b := newQuoteBody(lst, "answer")
 	if r.Status == quote.StatusOpen {
 		b.Values["good"] = quote.GoodOf(l, r)
 		b.Values["binding_days"] = strconv.Itoa(quote.MinBindingDays)
@@ -241,7 +241,7 @@ func (p *public) renderQuoteAnswer(c *fiber.Ctx, status int, l *i18n.Localizer, 
 		b.HandOver = append(b.HandOver, view.Check{Value: v, Label: l.T("conditions.where." + v), Checked: b.Values["hand_over"] == v})
 	}
 	for _, k := range listing.AncillaryKinds {
-		b.Ancillary = append(b.Ancillary, view.Link{Href: k, Text: l.T("conditions.ancillary." + k)})
+		b.Ancillary = append(b.Ancillary, view.Check{Value: k, Label: l.T("conditions.ancillary." + k)})
 	}
 	for _, v := range quote.DeclineReasons {
 		b.Reasons = append(b.Reasons, view.Check{Value: v, Label: l.T("quote.reason." + v), Checked: b.Values["reason"] == v})
@@ -305,7 +305,7 @@ func (p *public) quoteReply(c *fiber.Ctx, reply func(url.Values) (*quote.Request
 	}
 	l := p.lang(c)
 	v := postValues(c)
-	b := p.quoteBody(l, lst, "answer")
+	b := newQuoteBody(lst, "answer")
 	for _, k := range quoteFields {
 		b.Values[k] = v.Get(k)
 	}
@@ -350,7 +350,7 @@ func (p *public) quoteView(c *fiber.Ctx) error {
 		return err
 	}
 	l := p.lang(c)
-	b := p.quoteBody(l, lst, "result")
+	b := newQuoteBody(lst, "result")
 	b.Heading = l.T("quote.view_heading", "name", lst.Name)
 	b.Summary = []quote.Section{quote.RequestSection(l, r)}
 	if r.Status == quote.StatusAnswered {
