@@ -3,9 +3,11 @@ package app_test
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -167,6 +169,14 @@ func TestQuoteRequestAnsweredOnTheEuropeanForm(t *testing.T) {
 				t.Errorf("the PDF: %d %s", download.Status, download.Header.Get("Content-Type"))
 			}
 		})
+	}
+	rows, err := csv.NewReader(strings.NewReader(e.visitor().get(paths.OpenDataCSV).Body)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	column := slices.Index(rows[0], "quote_requests")
+	if column < 0 || !slices.ContainsFunc(rows[1:], func(r []string) bool { return r[1] == shop.Slug && r[column] == "yes" }) {
+		t.Errorf("the open data does not say the shop takes quote requests (column %d)", column)
 	}
 	if a := e.visitor().get(paths.QuoteView("not-a-token")); a.Status != 404 {
 		t.Errorf("a made-up link: %d, want 404", a.Status)

@@ -236,6 +236,9 @@ func hsdsAttributes(l *listing.Listing, now time.Time) ([]hsdsAttribute, string)
 	if c.OwnBrandOnly != "" {
 		attr(taxonomyConditions, "own_brand_only", "Repairs only its own brand", c.OwnBrandOnly)
 	}
+	if c.QuoteRequests != "" {
+		attr(taxonomyConditions, "quote_requests", "Takes requests for the European Repair Information Form", c.QuoteRequests)
+	}
 	var marks []string
 	if l.AcceptsRepairVoucher {
 		attr(taxonomyMarks, "repair_voucher", "Bergen repair voucher", "yes")

@@ -142,7 +142,7 @@ var OpenDataHeader = []string{"id", "slug", "url", "name", "org_number", "catego
 	"accepts_repair_voucher", "wheelchair_accessible", "verified_at", "verified_fields", "changed_since_verification",
 	"confirmed_at", "source", "attribution",
 	"turnaround", "turnaround_days", "loaner", "loaner_cost_nok", "repair_where", "ancillary", "warranty_months",
-	"diagnosis_fee_nok", "diagnosis_deducted", "brands", "own_brand_only", "languages", "kind"}
+	"diagnosis_fee_nok", "diagnosis_deducted", "brands", "own_brand_only", "languages", "quote_requests", "kind"}
 
 // OpenDataRow is one listing as a row of the open-data CSV.
 func OpenDataRow(l *listing.Listing, baseURL string) []string {
@@ -181,7 +181,7 @@ func conditionColumns(c listing.Conditions) []string {
 	}
 	return []string{c.Turnaround, number(c.TurnaroundDays), c.Loaner, number(c.LoanerCostNOK), spreadsheet.List(c.Where),
 		spreadsheet.List(ancillary), number(c.WarrantyMonths), number(c.DiagnosisFeeNOK), c.DiagnosisDeducted,
-		spreadsheet.List(c.Brands), c.OwnBrandOnly, spreadsheet.List(c.Languages)}
+		spreadsheet.List(c.Brands), c.OwnBrandOnly, spreadsheet.List(c.Languages), c.QuoteRequests}
 }
 
 // TimeText is an optional time in RFC 3339 (UTC), or "".
