@@ -218,6 +218,18 @@ const (
 	QuotePDFPage     = "/pristilbud/skjema.pdf"
 )
 
+// WithLang is path in the language lang: bokmål, the default, needs no
+// parameter.
+func WithLang(path, lang string) string {
+	switch {
+	case lang == "" || lang == "nb":
+		return path
+	case strings.Contains(path, "?"):
+		return path + "&lang=" + url.QueryEscape(lang)
+	}
+	return path + "?lang=" + url.QueryEscape(lang)
+}
+
 // QuoteRequest is a listing's "Be om pristilbud" form.
 func QuoteRequest(slug string) string { return Listing(slug) + "/pristilbud" }
 

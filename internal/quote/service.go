@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"slices"
 	"sort"
-	"strings"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
@@ -72,7 +71,7 @@ func (s *Service) Ask(ctx context.Context, l *listing.Listing, r *Request) error
 		return err
 	}
 	loc := s.Messages.For(r.Lang)
-	link := paths.Absolute(s.BaseURL, withLang(paths.QuoteConfirm(token), r.Lang))
+	link := paths.Absolute(s.BaseURL, paths.WithLang(paths.QuoteConfirm(token), string(r.Lang)))
 	msg := mail.Message{To: r.Email, Subject: loc.T("mail.quote.confirm.subject", "name", l.Name),
 		Text: loc.T("mail.quote.confirm.text", "name", l.Name, "good", GoodOf(loc, r), "link", link, "hours", loc.Int(int(ConfirmWithin.Hours())))}
 	if err := s.Mailer.Send(ctx, msg); err != nil {
@@ -223,8 +222,8 @@ func (s *Service) message(r *Request, l *listing.Listing, token string) (mail.Me
 		return s.repairerMessage(r, l, token), nil
 	}
 	loc := s.Messages.For(r.Lang)
-	link := paths.Absolute(s.BaseURL, withLang(paths.QuoteView(token), r.Lang))
-	others := paths.Absolute(s.BaseURL, withLang(paths.SearchCategory(r.Category), r.Lang))
+	link := paths.Absolute(s.BaseURL, paths.WithLang(paths.QuoteView(token), string(r.Lang)))
+	others := paths.Absolute(s.BaseURL, paths.WithLang(paths.SearchCategory(r.Category), string(r.Lang)))
 	args := []any{"name", l.Name, "good", GoodOf(loc, r), "link", link, "others", others}
 	switch r.Status {
 	case StatusAnswered:
@@ -253,7 +252,7 @@ func (s *Service) repairerMessage(r *Request, l *listing.Listing, token string) 
 	nb, en := s.Messages.For(i18n.NB), s.Messages.For(i18n.EN)
 	text := func(loc *i18n.Localizer, lang i18n.Lang) string {
 		return loc.T("mail.quote.repairer.text", "name", l.Name, "good", GoodOf(loc, r), "fault", r.Fault,
-			"link", paths.Absolute(s.BaseURL, withLang(paths.QuoteAnswer(token), lang)), "until", loc.Date(*r.RepairerExpires),
+			"link", paths.Absolute(s.BaseURL, paths.WithLang(paths.QuoteAnswer(token), string(lang))), "until", loc.Date(*r.RepairerExpires),
 			"edit", paths.Absolute(s.BaseURL, paths.Account))
 	}
 	return mail.Message{To: l.Email, Subject: nb.T("mail.quote.repairer.subject", "good", GoodOf(nb, r)),
@@ -286,16 +285,6 @@ func trimJoin(a, b string) string {
 		return a
 	}
 	return a + " " + b
-}
-
-func withLang(path string, lang i18n.Lang) string {
-	if lang == i18n.NB {
-		return path
-	}
-	if strings.Contains(path, "?") {
-		return path + "&lang=" + string(lang)
-	}
-	return path + "?lang=" + string(lang)
 }
 
 func repairerOf(l *listing.Listing) Repairer {

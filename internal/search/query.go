@@ -46,12 +46,12 @@ type Query struct {
 	Districts  []string // sorted, unique
 	// Kinds are the kinds of place (listing.Kinds), sorted; none: every
 	// kind.
-	Kinds  []string
-	Origin *Point
-	RadiusM    int // 0: no radius
-	BBox       *BBox
-	OpenAt     *time.Time // truncated to the minute
-	Voucher    bool
+	Kinds   []string
+	Origin  *Point
+	RadiusM int // 0: no radius
+	BBox    *BBox
+	OpenAt  *time.Time // truncated to the minute
+	Voucher bool
 	// Conditions narrow the search by the repairers' repair conditions.
 	Conditions ConditionFilter
 	// ConditionFacets asks for the repair conditions' and marks' facet

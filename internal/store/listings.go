@@ -358,10 +358,7 @@ func scanListing(row scanner) (*listing.Listing, error) {
 			return nil, fmt.Errorf("store: decode listing %s: %w", l.ID, err)
 		}
 	}
-	if priceFrom.Valid {
-		p := int(priceFrom.Int64)
-		l.PriceFromNOK = &p
-	}
+	l.PriceFromNOK = optionalInt(priceFrom)
 	return &l, nil
 }
 

@@ -196,11 +196,3 @@ func (s *DB) QuoteOutcomes(ctx context.Context, since time.Time) ([]quote.Outcom
 		SELECT substr(created_at, 1, 7), category, district, 'open', NULL, NULL, '' FROM quote_requests WHERE status = ?`,
 		month, string(quote.StatusOpen))
 }
-
-func optionalInt(v sql.NullInt64) *int {
-	if !v.Valid {
-		return nil
-	}
-	n := int(v.Int64)
-	return &n
-}

@@ -232,6 +232,15 @@ func collect[T any](ctx context.Context, db querier, what string, scan func(scan
 	return out, nil
 }
 
+// optionalInt is a nullable INTEGER column as an optional number.
+func optionalInt(v sql.NullInt64) *int {
+	if !v.Valid {
+		return nil
+	}
+	n := int(v.Int64)
+	return &n
+}
+
 func formatTime(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 func parseTime(s string) (time.Time, error) { return time.Parse(time.RFC3339Nano, s) }

@@ -25,9 +25,9 @@ const (
 
 type embedConfig struct {
 	Categories, Districts, Kinds []view.Option
-	Languages             []view.Check
-	Height                int
-	HeightError           string
+	Languages                    []view.Check
+	Height                       int
+	HeightError                  string
 	// Src and Snippet are the framed page's address and the HTML to copy,
 	// once the form was sent; Preview is the address on this site, which
 	// the preview frames.

@@ -266,12 +266,12 @@ func (p *public) quoteAnswer(c *fiber.Ctx) error {
 			{"days", &days}, {"binding_days", &binding}}
 		for _, n := range numbers {
 			var ok bool
-			if *n.into, ok = wholeNumber(v.Get(n.field)); !ok {
+			if *n.into, ok = form.WholeNumber(v.Get(n.field)); !ok {
 				return nil, apperr.Invalid(n.field, "form.error.whole_number")
 			}
 		}
 		for _, kind := range listing.AncillaryKinds {
-			cost, ok := wholeNumber(v.Get("ancillary_" + kind))
+			cost, ok := form.WholeNumber(v.Get("ancillary_" + kind))
 			if !ok {
 				return nil, apperr.Invalid("ancillary_"+kind, "form.error.whole_number")
 			}
@@ -354,7 +354,7 @@ func (p *public) quoteView(c *fiber.Ctx) error {
 	b.Heading = l.T("quote.view_heading", "name", lst.Name)
 	b.Summary = []quote.Section{quote.RequestSection(l, r)}
 	if r.Status == quote.StatusAnswered {
-		b.PDF = withLangQuery(paths.QuotePDF(tokenOf(c)), l.Lang)
+		b.PDF = paths.WithLang(paths.QuotePDF(tokenOf(c)), string(l.Lang))
 	}
 	return p.renderQuoteResult(c, l, r, lst, b, "")
 }
@@ -378,25 +378,4 @@ func (p *public) quotePDF(c *fiber.Ctx) error {
 	c.Set(fiber.HeaderContentType, "application/pdf")
 	c.Set(fiber.HeaderContentDisposition, `inline; filename="`+l.T("quote.pdf_name")+`.pdf"`)
 	return c.Send(pdf)
-}
-
-func withLangQuery(path string, lang i18n.Lang) string {
-	if lang == i18n.NB {
-		return path
-	}
-	return path + "&lang=" + string(lang)
-}
-
-// wholeNumber reads an optional whole number as typed ("1 200" is 1200);
-// false for text that is not one.
-func wholeNumber(text string) (*int, bool) {
-	text = strings.ReplaceAll(strings.TrimSpace(text), " ", "")
-	if text == "" {
-		return nil, true
-	}
-	n, err := strconv.Atoi(text)
-	if err != nil {
-		return nil, false
-	}
-	return &n, true
 }

@@ -58,6 +58,20 @@ func conditionsForm(c listing.Conditions) Conditions {
 	return f
 }
 
+// WholeNumber reads an optional whole number as typed ("1 200" is 1200;
+// "" is none); false for text that is not one.
+func WholeNumber(text string) (*int, bool) {
+	text = strings.ReplaceAll(strings.TrimSpace(text), " ", "")
+	if text == "" {
+		return nil, true
+	}
+	n, err := strconv.Atoi(text)
+	if err != nil {
+		return nil, false
+	}
+	return &n, true
+}
+
 func optionalInt(n *int) string {
 	if n == nil {
 		return ""
@@ -69,15 +83,11 @@ func optionalInt(n *int) string {
 // returned by input id (the listing's rules are checked after).
 func (f Conditions) apply(c *listing.Conditions, bad map[string]string) {
 	number := func(id, text string) *int {
-		if text == "" {
-			return nil
-		}
-		n, err := strconv.Atoi(strings.ReplaceAll(text, " ", ""))
-		if err != nil {
+		n, ok := WholeNumber(text)
+		if !ok {
 			bad[id] = "form.error.whole_number"
-			return nil
 		}
-		return &n
+		return n
 	}
 	*c = listing.Conditions{Turnaround: f.Turnaround, Loaner: f.Loaner, DiagnosisDeducted: f.DiagnosisDeducted, OwnBrandOnly: f.OwnBrandOnly, QuoteRequests: f.QuoteRequests}
 	c.TurnaroundDays = number("cond_turnaround_days", f.TurnaroundDays)

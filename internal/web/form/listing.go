@@ -261,13 +261,9 @@ func (f *Listing) Apply(l *listing.Listing, original Listing, postcodes *postcod
 	}
 	l.Phone, l.Email, l.Website, l.PriceInfo = f.Phone, f.Email, f.Website, f.PriceInfo
 	l.AcceptsRepairVoucher, l.WheelchairAccessible, l.Kind = f.Voucher, f.Wheelchair, f.Kind
-	l.PriceFromNOK = nil
-	if f.PriceFrom != "" {
-		if p, err := strconv.Atoi(strings.ReplaceAll(f.PriceFrom, " ", "")); err != nil {
-			bad["price_from_nok"] = "form.error.price_from_nok"
-		} else {
-			l.PriceFromNOK = &p
-		}
+	var ok bool
+	if l.PriceFromNOK, ok = WholeNumber(f.PriceFrom); !ok {
+		bad["price_from_nok"] = "form.error.price_from_nok"
 	}
 	f.Conditions.apply(&l.Conditions, bad)
 	lat, err1 := listing.ParseDecimal(f.Lat)
