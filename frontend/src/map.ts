@@ -1,6 +1,6 @@
 import L from './leaflet-global';
 import 'leaflet.markercluster';
-import { addBaseLayers, bergenBounds, escapeHTML, pin } from './basemap';
+import { addBaseLayers, bergenBounds, escapeHTML, kindMarks, pin, pinSVG } from './basemap';
 import { n, t } from './config';
 
 export interface Place {
@@ -11,6 +11,9 @@ export interface Place {
   lng: number;
   // approximate: the position is the postcode's centre, not the door.
   approximate?: boolean;
+  // kind is the kind of place (repair, second_hand, …); kind_text names it.
+  kind?: string;
+  kind_text?: string;
   // What the pop-up says, when the map has it (see /_/kart).
   status?: string;
   status_class?: string;
@@ -24,6 +27,7 @@ export interface Place {
 // links to call and to get there.
 function popup(p: Place): string {
   const parts = [`<a href="${escapeHTML(p.url)}">${escapeHTML(p.name)}</a>`];
+  if (p.kind_text) parts.push(escapeHTML(p.kind_text));
   if (p.status) parts.push(`<span class="badge badge-${escapeHTML(p.status_class ?? '')}">${escapeHTML(p.status)}</span>`);
   if (p.distance) parts.push(escapeHTML(p.distance));
   if (p.approximate) parts.push(`<em>${escapeHTML(t('approximate'))}</em>`);
@@ -34,13 +38,28 @@ function popup(p: Place): string {
   return parts.join('<br>');
 }
 
+// addLegend names each kind of place beside its pin.
+function addLegend(map: L.Map): void {
+  const legend = new L.Control({ position: 'bottomleft' });
+  legend.onAdd = () => {
+    const el = L.DomUtil.create('div', 'map-legend');
+    const items = Object.keys(kindMarks)
+      .map((k) => `<li><span class="pin pin-${k}">${pinSVG(k)}</span> ${escapeHTML(t(`kind.${k}`))}</li>`)
+      .join('');
+    el.innerHTML = `<ul aria-label="${escapeHTML(t('legend'))}">${items}</ul>`;
+    L.DomEvent.disableClickPropagation(el);
+    return el;
+  };
+  legend.addTo(map);
+}
+
 // ResultMap shows the places of the current result list as clustered
 // markers and keeps the selection in step with the list.
 export class ResultMap {
   readonly map: L.Map;
   private cluster: L.MarkerClusterGroup;
   private markers = new Map<string, L.Marker>();
-  private approximate = new Set<string>();
+  private places = new Map<string, Place>();
   private selected?: string;
   private userGesture = false;
 
@@ -65,6 +84,7 @@ export class ResultMap {
       },
     });
     this.map.addLayer(this.cluster);
+    addLegend(this.map);
     // Only moves the user makes offer "search this area"; fitting the map
     // to new results does not.
     const gesture = () => (this.userGesture = true);
@@ -85,11 +105,12 @@ export class ResultMap {
   show(places: Place[], fit: boolean): void {
     this.cluster.clearLayers();
     this.markers.clear();
-    this.approximate.clear();
+    this.places.clear();
     for (const p of places) {
-      if (p.approximate) this.approximate.add(p.slug);
-      const title = p.approximate ? `${p.name} (${t('approximate')})` : p.name;
-      const marker = L.marker([p.lat, p.lng], { icon: pin(p.slug === this.selected, p.approximate), title, keyboard: false });
+      this.places.set(p.slug, p);
+      const about = [p.kind_text, p.approximate ? t('approximate') : ''].filter(Boolean).join(', ');
+      const title = about ? `${p.name} (${about})` : p.name;
+      const marker = L.marker([p.lat, p.lng], { icon: this.icon(p, p.slug === this.selected), title, keyboard: false });
       marker.bindPopup(popup(p));
       marker.on('click', () => {
         this.highlight(p.slug);
@@ -107,9 +128,15 @@ export class ResultMap {
   // highlight marks the marker of slug (and unmarks the last one).
   highlight(slug: string | undefined): void {
     const prev = this.selected;
-    if (prev) this.markers.get(prev)?.setIcon(pin(false, this.approximate.has(prev)));
+    const prevPlace = prev ? this.places.get(prev) : undefined;
+    if (prev && prevPlace) this.markers.get(prev)?.setIcon(this.icon(prevPlace, false));
     this.selected = slug;
-    if (slug) this.markers.get(slug)?.setIcon(pin(true, this.approximate.has(slug)));
+    const place = slug ? this.places.get(slug) : undefined;
+    if (slug && place) this.markers.get(slug)?.setIcon(this.icon(place, true));
+  }
+
+  private icon(p: Place, selected: boolean): L.DivIcon {
+    return pin(selected, p.approximate, p.kind);
   }
 
   // reveal zooms to the marker of slug (out of its cluster) and opens it.

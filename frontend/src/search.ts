@@ -251,6 +251,8 @@ export class SearchPage {
       lat: Number(li.dataset.lat),
       lng: Number(li.dataset.lng),
       approximate: li.dataset.approximate !== undefined,
+      kind: li.dataset.kind,
+      kind_text: li.dataset.kindText,
     }));
   }
 

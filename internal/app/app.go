@@ -192,7 +192,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		log.Info("register: REPARERER_REGISTER_URL is empty; no register discovery or checks")
 	} else {
 		a.Register = &registersync.Service{Register: register.New(cfg.RegisterURL, log), Listings: a.Listings, Suggestions: suggestions,
-			Postcodes: postcodes, ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Now: now, Placer: positions, Matches: a.Store}
+			Postcodes: postcodes, ExtraCodes: strings.Split(cfg.RegisterCodes, ","), Reuse: cfg.RegisterReuse == "on", Now: now, Placer: positions, Matches: a.Store}
 		log.Info("register: checks listings against the business register", "url", cfg.RegisterURL, "every", cfg.RegisterCheck.String())
 	}
 	embedAncestors, _ := config.ParseEmbedOrigins(cfg.EmbedOrigins) // validated by config

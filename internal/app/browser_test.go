@@ -216,7 +216,7 @@ func importRealData(t *testing.T, e *env) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if report.Imported != 25 {
-		t.Fatalf("imported %d places, want the 25 repair places of the snapshot", report.Imported)
+	if report.Imported != 79 {
+		t.Fatalf("imported %d places, want the snapshot's 25 repair, 44 second-hand and 10 rental places", report.Imported)
 	}
 }

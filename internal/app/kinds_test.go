@@ -3,6 +3,7 @@ package app_test
 import (
 	"encoding/csv"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -22,7 +23,7 @@ func TestKindsOfPlace(t *testing.T) {
 
 	all := e.search(url.Values{"category": {"klaer"}})
 	if len(all.Hits) != 2 {
-		t.Fatalf("clothes, every kind: %v", names(all))
+		t.Fatalf("clothes, the places that repair: %v", names(all))
 	}
 	cafes := e.search(url.Values{"category": {"klaer"}, "kind": {"repair_cafe"}})
 	if len(cafes.Hits) != 1 || cafes.Hits[0].Name != cafe.Name || cafes.Hits[0].Kind != "repair_cafe" {
@@ -67,5 +68,61 @@ func TestKindsOfPlace(t *testing.T) {
 	}
 	if rows[0][last] != "kind" || kinds[cafe.Name] != "repair_cafe" || kinds["Nordnes Søm"] != "repair" {
 		t.Errorf("the open data's kinds: %s %v", rows[0][last], kinds)
+	}
+}
+
+// The real OpenStreetMap snapshot brings its second-hand and rental places
+// in beside the repairers. A search stays repair-first; words name another
+// kind ("brukt jakke"); and a repair search that finds nothing offers the
+// second-hand or rental places that have the thing.
+func TestReuseBesideRepair(t *testing.T) {
+	e := start(t, setup{})
+	importRealData(t, e)
+	e.waitIndexed()
+
+	used := e.understood(url.Values{"q": {"brukt jakke"}})
+	if in := used.Interpreted; in == nil || !slices.Equal(in.Kinds, []string{"second_hand"}) || !slices.Equal(in.Categories, []string{"klaer"}) {
+		t.Fatalf("brukt jakke read as %+v", used.Interpreted)
+	}
+	if used.Total < 10 || !slices.Contains(names(used.searchResponse), "Episode") {
+		t.Errorf("brukt jakke: %d hits %v, want the second-hand clothes shops, Episode among them", used.Total, names(used.searchResponse))
+	}
+	for _, h := range used.Hits {
+		if h.Kind != "second_hand" || !slices.Contains(h.Categories, "klaer") {
+			t.Errorf("brukt jakke found %s (%s, %v)", h.Name, h.Kind, h.Categories)
+		}
+	}
+	// Repair-first: clothes are the tailors', not the shops'.
+	clothes := e.search(url.Values{"category": {"klaer"}})
+	if clothes.Total == 0 {
+		t.Fatal("no repairer of clothes")
+	}
+	for _, h := range clothes.Hits {
+		if h.Kind != "repair" && h.Kind != "repair_cafe" {
+			t.Errorf("a default search shows %s (%s)", h.Name, h.Kind)
+		}
+	}
+	rent := e.understood(url.Values{"q": {"leie ski"}})
+	if rent.Interpreted == nil || !slices.Equal(rent.Interpreted.Kinds, []string{"rental"}) || !slices.Contains(names(rent.searchResponse), "Skattkammeret Bergen") {
+		t.Errorf("leie ski: %+v %v", rent.Interpreted, names(rent.searchResponse))
+	}
+
+	// Nobody in the snapshot repairs furniture; antique shops sell it.
+	furniture := e.understood(url.Values{"category": {"mobler"}})
+	if furniture.Total != 0 {
+		t.Fatalf("furniture has %d repairers in the snapshot: %v", furniture.Total, names(furniture.searchResponse))
+	}
+	var offer string
+	for _, a := range furniture.Alternatives {
+		if a.Reason == "other_kind" && strings.Contains(a.URL, "kind=second_hand") && a.Total >= 5 {
+			offer = a.Label
+		}
+	}
+	if !strings.Contains(offer, "bruktbutikker har «Møbler og trekking»") {
+		t.Errorf("an empty furniture search offers %+v", furniture.Alternatives)
+	}
+	page := e.visitor().get("/?category=mobler")
+	if !strings.Contains(page.Body, "bruktbutikker har «Møbler og trekking»") || !strings.Contains(page.Body, "kind=second_hand") {
+		t.Error("the search page does not offer the second-hand shops")
 	}
 }

@@ -21,6 +21,7 @@ type understoodResponse struct {
 	Interpreted *struct {
 		Categories []string `json:"categories"`
 		Districts  []string `json:"districts"`
+		Kinds      []string `json:"kinds"`
 		Near       *struct {
 			Name     string
 			Lat, Lng float64

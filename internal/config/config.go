@@ -39,6 +39,9 @@ type Config struct {
 	// RegisterCodes are activity codes discovery looks for beyond the
 	// repair codes, comma-separated (REPARERER_REGISTER_CODES).
 	RegisterCodes string
+	// RegisterReuse ("on") adds second-hand retail and rental to the
+	// register discovery (registersync.ReuseCodes).
+	RegisterReuse string
 	// GeocoderURL is Kartverket's address API (REPARERER_GEOCODER_URL);
 	// empty: addresses are placed at their postcode's centre.
 	GeocoderURL string
@@ -160,6 +163,7 @@ func (c *Config) settings() []setting {
 		{"REPARERER_GEOCODER_URL", "geocoder-url", "https://ws.geonorge.no/adresser/v1", "Kartverket's address API; empty places addresses at their postcode's centre", &c.GeocoderURL},
 		{"REPARERER_LINKCHECK", "linkcheck", "off", "website checks: on or off (each site at most weekly, one request per host a minute)", &c.LinkCheck},
 		{"REPARERER_REGISTER_CODES", "register-codes", "", "extra activity codes for register discovery, comma-separated (e.g. 33.12,45.40)", &c.RegisterCodes},
+		{"REPARERER_REGISTER_REUSE", "register-reuse", "off", "on: register discovery also finds second-hand shops (47.79) and rental (77.21, 77.29, 77.39)", &c.RegisterReuse},
 		{"REPARERER_LOG_LEVEL", "log-level", "info", "log level: debug, info, warn, error", &c.LogLevel},
 		{"REPARERER_SMTP_HOST", "smtp-host", "", "SMTP server; empty: e-mails are written to the log", &c.SMTPHost},
 		{"REPARERER_SMTP_PORT", "smtp-port", "587", "SMTP port", &c.SMTPPort},
@@ -229,10 +233,12 @@ var indexUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
 // Validate reports every bad setting at once.
 func (c Config) Validate() error {
 	var errs []error
-	switch c.LinkCheck {
-	case "", "on", "off":
-	default:
-		errs = append(errs, fmt.Errorf("REPARERER_LINKCHECK=%q: want on or off", c.LinkCheck))
+	for _, sw := range []struct{ name, value string }{{"REPARERER_LINKCHECK", c.LinkCheck}, {"REPARERER_REGISTER_REUSE", c.RegisterReuse}} {
+		switch sw.value {
+		case "", "on", "off":
+		default:
+			errs = append(errs, fmt.Errorf("%s=%q: want on or off", sw.name, sw.value))
+		}
 	}
 	for _, u := range []struct{ name, value string }{{"REPARERER_BASE_URL", c.BaseURL}, {"MEILI_URL", c.MeiliURL},
 		{"REPARERER_REGISTER_URL", c.RegisterURL}, {"REPARERER_GEOCODER_URL", c.GeocoderURL}} {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -165,16 +166,9 @@ func featureListing(f feature, addresses map[string]Address) (*listing.Listing, 
 	}
 	name := strings.TrimSpace(tags["name"])
 	found := &listing.Listing{Name: name, Source: listing.Source{Kind: listing.SourceOSM, Ref: ref}}
-	switch kind := tags["fivh:category"]; kind {
-	case "repair":
-	case "reuse", "second-hand":
-		return found, nil, "second-hand/reuse place, not a repair service"
-	case "rental":
-		return found, nil, "rental place, not a repair service"
-	default:
-		if !isRepairPlace(tags) {
-			return found, nil, fmt.Sprintf("not a repair place (fivh:category %q)", kind)
-		}
+	kind, ok := placeKind(tags)
+	if !ok {
+		return found, nil, fmt.Sprintf("not a repair, second-hand or rental place (fivh:category %q)", tags["fivh:category"])
 	}
 	switch {
 	case ref == "":
@@ -184,7 +178,7 @@ func featureListing(f feature, addresses map[string]Address) (*listing.Listing, 
 	case f.Geometry.Type != "Point" || len(f.Geometry.Coordinates) != 2:
 		return found, nil, "geometry is not a point"
 	}
-	cand, notes := fromTags(ref, name, tags, addresses[ref])
+	cand, notes := fromTags(ref, name, kind, tags, addresses[ref])
 	// GeoJSON coordinates are [lon, lat].
 	cand.Location = listing.Location{Lat: f.Geometry.Coordinates[1], Lng: f.Geometry.Coordinates[0]}
 	return cand, notes, ""
@@ -192,20 +186,24 @@ func featureListing(f feature, addresses map[string]Address) (*listing.Listing, 
 
 // fromTags maps OSM tags to a listing, with a note for every value it
 // could not use.
-func fromTags(ref, name string, tags map[string]string, cached Address) (*listing.Listing, []Note) {
+func fromTags(ref, name, kind string, tags map[string]string, cached Address) (*listing.Listing, []Note) {
 	var notes []Note
 	note := func(field, value, problem string) {
 		notes = append(notes, Note{Ref: ref, Name: name, Field: field, Value: value, Problem: problem})
 	}
 	l := &listing.Listing{
-		Name: name, Status: listing.StatusPublished, Services: servicesFor(tags),
+		Name: name, Kind: kind, Status: listing.StatusPublished, Services: servicesFor(tags),
 		Source:        listing.Source{Kind: listing.SourceOSM, Ref: ref, Attribution: listing.OSMAttribution},
 		DescriptionNB: tags["description"],
 	}
-	l.Categories = categoriesFor(tags, name)
+	if kind == listing.KindRepair {
+		l.Categories = categoriesFor(tags, name)
+	} else {
+		l.Categories = goodsCategories(tags, name)
+	}
 	if len(l.Categories) == 0 {
 		l.Categories = []string{"annet"}
-		note("categories", describeTags(tags), "no known repair tag; filed under annet")
+		note("categories", describeTags(tags), "no known tag for what it repairs, sells or rents; filed under annet")
 	}
 	l.Address = addressFor(tags, cached)
 	if v := first(tags, "ref:NO:orgnr", "no:orgnr"); v != "" {
@@ -287,6 +285,90 @@ var (
 	cafeNames  = regexp.MustCompile(`(?i)kaf[eé]|caf[eé]`)
 )
 
+// placeKind is the kind of place a feature is, by the FIVH category of
+// the export or else by its tags; not ok: none the directory lists.
+func placeKind(tags map[string]string) (string, bool) {
+	t := osmTags(tags)
+	rental := strings.HasSuffix(t["amenity"], "_rental") || t["amenity"] == "public_bookcase" || t["shop"] == "rental" ||
+		t["amenity"] == "toy_library" || t["amenity"] == "tool_library"
+	secondHand := t.yes("second_hand") || t["shop"] == "second_hand" || t["shop"] == "charity" || t["shop"] == "antiques"
+	refurbished := secondHand && (t["shop"] == "computer" || t["shop"] == "mobile_phone" || t["shop"] == "electronics")
+	switch category := t["fivh:category"]; {
+	case category == "repair":
+		return listing.KindRepair, true
+	case rental:
+		return listing.KindRental, true
+	case refurbished:
+		return listing.KindRefurbished, true
+	case secondHand || category == "reuse" || category == "second-hand":
+		return listing.KindSecondHand, true
+	case category == "rental":
+		return listing.KindRental, true
+	case isRepairPlace(tags):
+		return listing.KindRepair, true
+	}
+	return "", false
+}
+
+// goodsRules place a second-hand, rental or refurbished place in the
+// categories of the goods it sells or rents out.
+var goodsRules = []struct {
+	category string
+	applies  func(t osmTags) bool
+}{
+	{"klaer", func(t osmTags) bool { return t["shop"] == "clothes" || t["clothes"] != "" || t.has("sells", "clothes") }},
+	{"sko", func(t osmTags) bool { return t["shop"] == "shoes" || t.has("sells", "shoes") }},
+	{"elektronikk", func(t osmTags) bool { return t["shop"] == "electronics" || t.has("sells", "electronics") }},
+	{"mobil-data", func(t osmTags) bool { return t["shop"] == "computer" || t["shop"] == "mobile_phone" }},
+	{"hvitevarer", func(t osmTags) bool { return t["shop"] == "appliance" || t.has("sells", "appliances") }},
+	{"mobler", func(t osmTags) bool {
+		return t["shop"] == "antiques" || t["shop"] == "furniture" || t.has("sells", "furniture")
+	}},
+	{"ur-smykker", func(t osmTags) bool { return t.has("sells", "jewellery") }},
+	{"sykkel", func(t osmTags) bool {
+		return t["amenity"] == "bicycle_rental" || t.has("rental", "bicycle") || t.has("rental", "ebike")
+	}},
+	{"sport-friluft", func(t osmTags) bool {
+		return t["amenity"] == "boat_rental" || t.has("rental", "ski") || t.has("rental", "ice_skates") || t["shop"] == "sports"
+	}},
+	{"instrumenter", func(t osmTags) bool {
+		return t["shop"] == "musical_instrument" || t.has("sells", "musical_instruments")
+	}},
+	{"verktoy", func(t osmTags) bool { return t.has("rental", "tools") || t["amenity"] == "tool_library" }},
+}
+
+var (
+	leisureLenders = regexp.MustCompile(`(?i)\bbua\b`)               // BUA lends sports and leisure gear
+	toolLenders    = regexp.MustCompile(`(?i)tingotek|verktøy`)      // libraries of things
+	goodsNames     = regexp.MustCompile(`(?i)elektronikk|hvitevare`) // "Bruktelektronikk"
+)
+
+// goodsCategories maps the tags of a place that sells or rents things to
+// the categories of those things; the name helps where OSM says nothing.
+func goodsCategories(tags map[string]string, name string) []string {
+	set := map[string]bool{}
+	for _, r := range goodsRules {
+		if r.applies(tags) {
+			set[r.category] = true
+		}
+	}
+	if leisureLenders.MatchString(name) {
+		set["sport-friluft"] = true
+	}
+	if toolLenders.MatchString(name) {
+		set["verktoy"] = true
+	}
+	if goodsNames.MatchString(name + " " + tags["description"]) {
+		set["elektronikk"] = true
+	}
+	out := make([]string, 0, len(set))
+	for c := range set {
+		out = append(out, c)
+	}
+	sort.Strings(out)
+	return out
+}
+
 func isRepairPlace(tags map[string]string) bool {
 	return tags["repair"] == "yes" || tags["repair"] == "only" || tags["shop"] == "repair" ||
 		len(categoriesFor(tags, "")) > 0
@@ -294,6 +376,9 @@ func isRepairPlace(tags map[string]string) bool {
 
 // osmTags are a feature's tags.
 type osmTags map[string]string
+
+// has reports whether the list tag k ("a;b;c") holds v.
+func (t osmTags) has(k, v string) bool { return slices.Contains(strings.Split(t[k], ";"), v) }
 
 // yes reports whether tag k says yes (or only).
 func (t osmTags) yes(k string) bool { return t[k] == "yes" || t[k] == "only" }
@@ -383,7 +468,7 @@ func servicesFor(tags map[string]string) []string {
 
 func describeTags(tags map[string]string) string {
 	var parts []string
-	for _, k := range []string{"shop", "craft", "repair"} {
+	for _, k := range []string{"shop", "craft", "repair", "amenity"} {
 		if v := tags[k]; v != "" {
 			parts = append(parts, k+"="+v)
 		}

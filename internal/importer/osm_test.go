@@ -2,6 +2,8 @@ package importer_test
 
 import (
 	"context"
+	"maps"
+	"strings"
 	"testing"
 	"time"
 
@@ -36,8 +38,8 @@ func TestImportRealOSMDataIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n, _ := db.PendingCount(ctx); dry.Imported != 25 || n != 0 {
-		t.Fatalf("dry run: would import %d (want 25), wrote %d outbox rows (want 0)", dry.Imported, n)
+	if n, _ := db.PendingCount(ctx); dry.Imported != 79 || n != 0 {
+		t.Fatalf("dry run: would import %d (want 79), wrote %d outbox rows (want 0)", dry.Imported, n)
 	}
 	if ls, _ := db.Published(ctx); len(ls) != 0 {
 		t.Fatalf("dry run wrote %d listings", len(ls))
@@ -47,18 +49,31 @@ func TestImportRealOSMDataIsIdempotent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if first.Imported != 25 || first.Updated != 0 || len(first.Skipped) != 54 {
-		t.Errorf("first import: %d imported, %d updated, %d skipped; want 25, 0, 54", first.Imported, first.Updated, len(first.Skipped))
+	if first.Imported != 79 || first.Updated != 0 || len(first.Skipped) != 0 {
+		t.Errorf("first import: %d imported, %d updated, %d skipped; want 79, 0, 0: %v", first.Imported, first.Updated, len(first.Skipped), first.Skipped)
+	}
+	// Repair, second-hand and rental places alike, each of its kind.
+	published, err := db.Published(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]int{}
+	for _, l := range published {
+		kinds[l.Kind]++
+	}
+	want := map[string]int{listing.KindRepair: 25, listing.KindSecondHand: 42, listing.KindRental: 11, listing.KindRefurbished: 1}
+	if !maps.Equal(kinds, want) {
+		t.Errorf("kinds imported %v, want %v", kinds, want)
 	}
 	second, err := newImporter(t, false, db).ImportOSM(ctx, data, addresses)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if second.Imported != 0 || second.Updated != 0 || second.Unchanged != 25 {
-		t.Errorf("second import: %d imported, %d updated, %d unchanged; want 0, 0, 25", second.Imported, second.Updated, second.Unchanged)
+	if second.Imported != 0 || second.Updated != 0 || second.Unchanged != 79 {
+		t.Errorf("second import: %d imported, %d updated, %d unchanged; want 0, 0, 79", second.Imported, second.Updated, second.Unchanged)
 	}
-	if n, _ := db.PendingCount(ctx); n != 25 {
-		t.Errorf("outbox has %d rows, want 25: the re-run must write nothing", n)
+	if n, _ := db.PendingCount(ctx); n != 79 {
+		t.Errorf("outbox has %d rows, want 79: the re-run must write nothing", n)
 	}
 
 	// District from coordinates, never from the name.
@@ -76,6 +91,25 @@ func TestImportRealOSMDataIsIdempotent(t *testing.T) {
 	l, _ = db.GetBySource(ctx, listing.SourceOSM, "node/4235820783") // "Mo-Fr 10-18, Sa 10-15, Su off"
 	if got := l.OpeningHours.String(); got != "Mo-Fr 10:00-18:00; Sa 10:00-15:00" {
 		t.Errorf("Skomakeren i Oasen hours = %q", got)
+	}
+	// Each with the goods it sells or lends, its hours and attribution.
+	for ref, want := range map[string]struct{ kind, categories string }{
+		"node/3946005947":  {listing.KindSecondHand, "klaer"},       // Episode: shop=clothes, second_hand=only
+		"node/12653248048": {listing.KindRental, "verktoy"},         // Tingotek, a library of things
+		"node/12622866775": {listing.KindRental, "sport-friluft"},   // Skattkammeret: rental=ice_skates;ski
+		"node/12184425306": {listing.KindRefurbished, "mobil-data"}, // Bergen brukt pc
+		"node/6151332814":  {listing.KindRental, "annet"},           // Turboka, a book box
+	} {
+		l, err := db.GetBySource(ctx, listing.SourceOSM, ref)
+		if err != nil {
+			t.Fatal(ref, err)
+		}
+		if got := strings.Join(l.Categories, ","); l.Kind != want.kind || got != want.categories || l.Source.Attribution != listing.OSMAttribution {
+			t.Errorf("%s: kind %s categories %s attribution %q, want %s %s", l.Name, l.Kind, got, l.Source.Attribution, want.kind, want.categories)
+		}
+	}
+	if l, _ := db.GetBySource(ctx, listing.SourceOSM, "node/3946005947"); !l.OpeningHours.Known() {
+		t.Errorf("Episode's hours were not read: %+v", l.OpeningHours)
 	}
 	l, _ = db.GetBySource(ctx, listing.SourceOSM, "node/5142775782")
 	if l.OrgNumber != "828100602" || l.Phone != "+4793966100" {

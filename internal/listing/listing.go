@@ -62,11 +62,25 @@ type Source struct {
 // Kinds of place, repair first: a repair business, a repair café
 // (community, free, volunteers), a second-hand shop, a place that rents or
 // lends things (tool libraries), a seller of refurbished goods.
-var Kinds = []string{KindRepair, "repair_cafe", "second_hand", "rental", "refurbished"}
+var Kinds = []string{KindRepair, KindRepairCafe, KindSecondHand, KindRental, KindRefurbished}
 
-// KindRepair is a repair business, the kind a listing has unless it says
-// otherwise.
-const KindRepair = "repair"
+// The kinds of place. KindRepair is a repair business, the kind a listing
+// has unless it says otherwise.
+const (
+	KindRepair      = "repair"
+	KindRepairCafe  = "repair_cafe"
+	KindSecondHand  = "second_hand"
+	KindRental      = "rental"
+	KindRefurbished = "refurbished"
+)
+
+// RepairKinds are the kinds a search shows unless it asks for others: the
+// places where things get repaired. The others are offered beside them
+// ("no repairer has prams – 3 second-hand shops have").
+var RepairKinds = []string{KindRepair, KindRepairCafe}
+
+// ReuseKinds are the other kinds, in the order they are offered.
+var ReuseKinds = []string{KindSecondHand, KindRental, KindRefurbished}
 
 // Listing is one repair service.
 type Listing struct {

@@ -22,7 +22,7 @@ func TestFilterIsBuiltFromValidatedValues(t *testing.T) {
 	}
 	minute := at.Unix() / 60
 	// Saturday 28 November, 11:07 in Bergen: minute 5*1440 + 667 of the week.
-	want := `categories IN ["klaer", "sko"] AND district IN ["fana"] AND accepts_repair_voucher = true AND ` +
+	want := `categories IN ["klaer", "sko"] AND district IN ["fana"] AND NOT kind IN ["second_hand", "rental", "refurbished"] AND accepts_repair_voucher = true AND ` +
 		`_geoRadius(60.39, 5.32, 1500) AND _geoBoundingBox([60.5, 5.4], [60.3, 5.2]) AND ` +
 		`(((week_slots = 524 OR week_minutes = 7867) AND NOT irregular_days = 20261128) OR open_slots = ` + itoa(minute/15) + ` OR open_minutes = ` + itoa(minute) + `)`
 	if got := Filter(q); got != want {

@@ -282,6 +282,10 @@ func Filter(q search.Query) string {
 	}
 	if len(q.Kinds) > 0 {
 		parts = append(parts, "kind IN "+quoted(q.Kinds))
+	} else {
+		// Repair-first, said as what it leaves out: a document from before
+		// kinds has none and is a repairer's.
+		parts = append(parts, "NOT kind IN "+quoted(listing.ReuseKinds))
 	}
 	if q.Voucher {
 		parts = append(parts, "accepts_repair_voucher = true")

@@ -9,6 +9,8 @@
 package registersync
 
 import (
+	"github.com/bergenreparerer/reparerer/internal/listing"
+
 	"context"
 	"errors"
 )
@@ -19,6 +21,17 @@ const Municipality = "4601"
 // RepairCodes are the activity codes (SN/NACE) of repair of computers and
 // of personal and household goods.
 var RepairCodes = []string{"95.11", "95.12", "95.21", "95.22", "95.23", "95.24", "95.25", "95.29"}
+
+// ReuseCodes are the activity codes of second-hand retail and of rental
+// to people, with the kind of place and the category their units start
+// in; discovery looks for them when the municipality asks
+// (REPARERER_REGISTER_REUSE).
+var ReuseCodes = map[string]struct{ Kind, Category string }{
+	"47.79": {listing.KindSecondHand, "annet"},     // retail sale of second-hand goods in stores
+	"77.21": {listing.KindRental, "sport-friluft"}, // renting of recreational and sports goods
+	"77.29": {listing.KindRental, "annet"},         // renting of other personal and household goods
+	"77.39": {listing.KindRental, "verktoy"},       // renting of other machinery, equipment and tools
+}
 
 // Address is a business address as the register gives it.
 type Address struct {

@@ -1,9 +1,11 @@
 package registersync
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -33,6 +35,8 @@ type Service struct {
 	Postcodes   *postcode.Book
 	// ExtraCodes extend RepairCodes (REPARERER_REGISTER_CODES).
 	ExtraCodes []string
+	// Reuse adds the second-hand and rental codes (ReuseCodes).
+	Reuse bool
 	// Matches keeps what each check found (nil: not kept).
 	Matches MatchStore
 	Now     func() time.Time
@@ -53,6 +57,7 @@ type MatchStore interface {
 // Candidate is a register unit the directory does not know.
 type Candidate struct {
 	Unit
+	Kind       string // the kind of place its main activity says
 	Categories []string
 	// PersonalName: a sole proprietorship's name is often its owner's; it
 	// is shown to the editor but never published without consent.
@@ -62,6 +67,9 @@ type Candidate struct {
 // Codes are the activity codes discovery looks for.
 func (s *Service) Codes() []string {
 	out := slices.Clone(RepairCodes)
+	if s.Reuse {
+		out = append(out, slices.Sorted(maps.Keys(ReuseCodes))...)
+	}
 	for _, c := range s.ExtraCodes {
 		if c = strings.TrimSpace(c); c != "" && !slices.Contains(out, c) {
 			out = append(out, c)
@@ -87,7 +95,7 @@ func (s *Service) Discover(ctx context.Context) ([]Candidate, error) {
 		if u.Removed || known(u, all) {
 			continue
 		}
-		out = append(out, Candidate{Unit: u, Categories: categories(u.Codes), PersonalName: u.OrgForm == "ENK"})
+		out = append(out, Candidate{Unit: u, Kind: kindOf(u.Codes), Categories: categories(u.Codes), PersonalName: u.OrgForm == "ENK"})
 	}
 	return out, nil
 }
@@ -108,7 +116,7 @@ func categories(codes []string) []string {
 	for _, c := range codes {
 		cat, ok := categoryOfCode[c]
 		if !ok {
-			cat = "annet"
+			cat = cmp.Or(ReuseCodes[c].Category, "annet")
 		}
 		if !slices.Contains(out, cat) {
 			out = append(out, cat)
@@ -118,6 +126,16 @@ func categories(codes []string) []string {
 		out = []string{"annet"}
 	}
 	return out
+}
+
+// kindOf is the kind of place of a unit's main activity code.
+func kindOf(codes []string) string {
+	if len(codes) > 0 {
+		if r, ok := ReuseCodes[codes[0]]; ok {
+			return r.Kind
+		}
+	}
+	return listing.KindRepair
 }
 
 // Add turns a register unit into a pending listing (source register) for an
@@ -139,7 +157,7 @@ func (s *Service) Add(ctx context.Context, orgnr, by string) (*listing.Listing, 
 	if !ok || u.Address.Municipality != "" && u.Address.Municipality != Municipality {
 		return nil, apperr.Conflict("err.register.outside_bergen")
 	}
-	l := &listing.Listing{Name: u.Name, OrgNumber: u.OrgNumber, Categories: categories(u.Codes),
+	l := &listing.Listing{Name: u.Name, Kind: kindOf(u.Codes), OrgNumber: u.OrgNumber, Categories: categories(u.Codes),
 		Address: listing.Address{Street: u.Address.Street, Postcode: u.Address.Postcode, City: pc.Name},
 		Status:  listing.StatusPending, WheelchairAccessible: listing.WheelchairUnknown,
 		Source: listing.Source{Kind: listing.SourceRegister, Ref: "orgnr:" + u.OrgNumber, Attribution: "Enhetsregisteret, NLOD"}}

@@ -3,6 +3,7 @@ package registersync_test
 import (
 	"context"
 	"log/slog"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -161,5 +162,52 @@ func TestDiscoverAddAndCheck(t *testing.T) {
 	srv.Down = true
 	if _, err := s.Check(ctx); err == nil {
 		t.Error("a register that is down: no error")
+	}
+}
+
+// With the reuse option, discovery also finds second-hand shops and
+// rental places, and adds each with its kind of place; without it, only
+// repairers.
+func TestDiscoverSecondHandAndRentalWhenAsked(t *testing.T) {
+	ctx := context.Background()
+	srv := registertest.Start(t,
+		bergen("912000087", "FIKS SKO", "BEDR", "Strandgaten 2", "5013", "95.23"),
+		bergen("912000095", "BRUKTHANDELEN VEST", "BEDR", "Strandgaten 3", "5013", "47.79"),
+		bergen("912000109", "UTSTYRSUTLEIE BERGEN", "BEDR", "Strandgaten 4", "5013", "77.39"),
+		registertest.Unit{OrgNumber: "999000118", Name: "MORSELSKAP AS", OrgForm: "AS", Entity: true, Municipality: "4601"},
+	)
+	db := testenv.Store(t)
+	now := func() time.Time { return time.Date(2026, 11, 23, 10, 0, 0, 0, time.UTC) }
+	positions := &position.Finder{Postcodes: testenv.Postcodes(t)}
+	listings := &listing.Service{Store: db, Districts: testenv.Districts(t), Now: now, Placer: positions}
+	s := &registersync.Service{Register: register.New(srv.URL, slog.New(slog.DiscardHandler)), Placer: positions, Listings: listings,
+		Suggestions: &suggestion.Service{Store: db, Listings: listings, Now: now}, Postcodes: testenv.Postcodes(t), Now: now}
+
+	repairOnly, err := s.Discover(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(repairOnly) != 1 || repairOnly[0].Kind != listing.KindRepair {
+		t.Fatalf("without the option: %+v", repairOnly)
+	}
+	s.Reuse = true
+	all, err := s.Discover(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]string{}
+	for _, c := range all {
+		kinds[c.OrgNumber] = c.Kind + " " + strings.Join(c.Categories, ",")
+	}
+	want := map[string]string{"912000087": "repair sko", "912000095": "second_hand annet", "912000109": "rental verktoy"}
+	if !maps.Equal(kinds, want) {
+		t.Errorf("with the option: %v, want %v", kinds, want)
+	}
+	added, err := s.Add(ctx, "912000109", "admin:red@bergen.kommune.no")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if added.Kind != listing.KindRental || !slices.Equal(added.Categories, []string{"verktoy"}) {
+		t.Errorf("added %s as %s %v", added.Name, added.Kind, added.Categories)
 	}
 }

@@ -6,10 +6,12 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 )
@@ -21,6 +23,7 @@ const (
 	ReasonNoneInCategory  = "none_in_category" // nobody repairs this here (yet)
 	ReasonUnknownWords    = "unknown_words"    // words nobody's listing has
 	ReasonOutsideRadius   = "outside_radius"   // the radius or the map area did
+	ReasonOtherKind       = "other_kind"       // no repairer, but a second-hand or rental place
 	alternativeSampleSize = 100                // hits read to find the first opening
 )
 
@@ -94,6 +97,20 @@ func (s *Service) alternatives(ctx context.Context, q Query, lang i18n.Lang, now
 		wider.Text = ""
 		o.try(ctx, ReasonUnknownWords, wider, []string{"q"}, func(r Result) string { return l.N("alt.unknown_words", r.Total, "words", q.Text) })
 	}
+	if len(q.Kinds) == 0 && (q.Typed() != "" || len(q.Categories) > 0) {
+		// Nobody repairs it: someone may sell it second-hand or rent it out.
+		what := q.Typed()
+		if what == "" {
+			what = categoryNames(q.Categories, l)
+		}
+		for _, kind := range listing.ReuseKinds {
+			wider := q
+			wider.Kinds = []string{kind}
+			o.offer(ctx, ReasonOtherKind, wider, nil, url.Values{"kind": {kind}}, func(r Result) string {
+				return l.N("alt.kind."+kind, r.Total, "what", what)
+			})
+		}
+	}
 	if o.err != nil {
 		return nil, o.err
 	}
@@ -112,6 +129,12 @@ type offers struct {
 // try searches wider and, when it finds something, offers it as an
 // alternative that removes the given parameters.
 func (o *offers) try(ctx context.Context, reason string, wider Query, remove []string, label func(Result) string) {
+	o.offer(ctx, reason, wider, remove, nil, label)
+}
+
+// offer searches wider and, when it finds something, offers it as an
+// alternative that removes and sets the given parameters.
+func (o *offers) offer(ctx context.Context, reason string, wider Query, remove []string, set url.Values, label func(Result) string) {
 	if o.err != nil {
 		return
 	}
@@ -121,7 +144,7 @@ func (o *offers) try(ctx context.Context, reason string, wider Query, remove []s
 		o.err = err
 		return
 	}
-	a := Alternative{Reason: reason, Total: res.Total, Remove: remove}
+	a := Alternative{Reason: reason, Total: res.Total, Remove: remove, Set: set}
 	a.URL = paths.Search(a.Edit(o.q.Values()))
 	if o.l != nil {
 		a.Label = label(res)
@@ -151,12 +174,7 @@ func (s *Service) emptyCategories(ctx context.Context, q Query, cats []string, l
 		if l == nil {
 			return ""
 		}
-		c, _ := category.Lookup(slug)
-		name := c.NameNB
-		if l.Lang == i18n.EN {
-			name = c.NameEN
-		}
-		return l.N(key, n, "category", name)
+		return l.N(key, n, "category", categoryNames([]string{slug}, l))
 	}
 	tip := Alternative{Reason: ReasonNoneInCategory, URL: paths.Tip(empty[0]), Label: label("alt.none_in_category", 0, empty[0])}
 	out = append(out, tip)
@@ -180,6 +198,20 @@ func (s *Service) emptyCategories(ctx context.Context, q Query, cats []string, l
 		}
 	}
 	return out, nil
+}
+
+// categoryNames are the categories' names in l's language, joined.
+func categoryNames(slugs []string, l *i18n.Localizer) string {
+	names := make([]string, 0, len(slugs))
+	for _, slug := range slugs {
+		c, _ := category.Lookup(slug)
+		name := c.NameNB
+		if l != nil && l.Lang == i18n.EN {
+			name = c.NameEN
+		}
+		names = append(names, name)
+	}
+	return strings.Join(names, ", ")
 }
 
 // countsTTL is how long the category counts are reused: suggestions ask
@@ -260,6 +292,9 @@ func (q Query) Values() url.Values {
 	}
 	if q.OpenAt != nil {
 		v.Set("open_at", q.OpenAt.Format(time.RFC3339))
+	}
+	if len(q.Kinds) > 0 && !q.kindsRead {
+		v["kind"] = slices.Clone(q.Kinds)
 	}
 	if q.Voucher {
 		v.Set("voucher", "true")

@@ -44,8 +44,8 @@ type Query struct {
 	Text       string
 	Categories []string // sorted, unique
 	Districts  []string // sorted, unique
-	// Kinds are the kinds of place (listing.Kinds), sorted; none: every
-	// kind.
+	// Kinds are the kinds of place asked for (listing.Kinds), sorted;
+	// none: the places that repair (listing.RepairKinds).
 	Kinds   []string
 	Origin  *Point
 	RadiusM int // 0: no radius
@@ -69,6 +69,7 @@ type Query struct {
 	Ranking     string   // words that order the listings of Implied
 	NearName    string   // the place named, when Origin is its point
 	vocabulary  uint64   // the vocabulary version the text was read with
+	kindsRead   bool     // Kinds came from the words, not the form
 	typed       string   // the text as typed
 }
 

@@ -5,8 +5,10 @@ import (
 	"strings"
 	"sync/atomic"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/bergenreparerer/reparerer/internal/gazetteer"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/vocabulary"
 )
 
@@ -18,6 +20,9 @@ type Interpretation struct {
 	Categories []string `json:"categories"`
 	// Districts are the districts of the places named.
 	Districts []string `json:"districts"`
+	// Kinds are the kinds of place the words name ("brukt": second-hand
+	// shops); none: the places that repair.
+	Kinds []string `json:"kinds"`
 	// Near is the place named: results are sorted by distance from it.
 	Near *Near `json:"near"`
 	// Ignored are words that carry no meaning in a repair search.
@@ -72,7 +77,7 @@ func (r *Reader) Vocabulary() *vocabulary.Vocabulary { return r.vocab.Load() }
 // Read reads a query's text (as ParseQuery left it).
 func (r *Reader) Read(text string) Interpretation {
 	v := r.vocab.Load()
-	in := Interpretation{Categories: []string{}, Districts: []string{}, Ignored: []string{}, Terms: []string{}, Understood: []Understood{}}
+	in := Interpretation{Categories: []string{}, Districts: []string{}, Kinds: []string{}, Ignored: []string{}, Terms: []string{}, Understood: []Understood{}}
 	words := tokens(text)
 	longest := max(v.MaxWords(), r.places.MaxWords())
 	for i := 0; i < len(words); {
@@ -92,6 +97,10 @@ func (r *Reader) Read(text string) Interpretation {
 func (r *Reader) readPhrase(v *vocabulary.Vocabulary, in *Interpretation, words []string) int {
 	for n := len(words); n >= 1; n-- {
 		phrase := strings.Join(words[:n], " ")
+		if kind, ok := kindWords[phrase]; ok {
+			in.addKind(kind)
+			return n
+		}
 		if e, ok := v.Lookup(phrase); ok {
 			in.Understood = append(in.Understood, Understood{Word: phrase, How: "exact", Categories: e.Categories, kind: e.Kind})
 			return n
@@ -113,6 +122,46 @@ func (r *Reader) readPhrase(v *vocabulary.Vocabulary, in *Interpretation, words 
 	return 0
 }
 
+// kindWords name kinds of place other than repair: "brukt jakke" asks for
+// a second-hand shop that has jackets, "leie sykkel" for bikes to rent.
+var kindWords = map[string]string{
+	"brukt": listing.KindSecondHand, "bruktbutikk": listing.KindSecondHand, "bruktbutikker": listing.KindSecondHand,
+	"bruktbutikken": listing.KindSecondHand, "gjenbruk": listing.KindSecondHand, "gjenbruksbutikk": listing.KindSecondHand,
+	"brukthandel": listing.KindSecondHand, "secondhand": listing.KindSecondHand, "second-hand": listing.KindSecondHand,
+	"second hand": listing.KindSecondHand, "vintage": listing.KindSecondHand, "antikk": listing.KindSecondHand,
+	"antikviteter": listing.KindSecondHand, "loppemarked": listing.KindSecondHand, "loppis": listing.KindSecondHand,
+	"used": listing.KindSecondHand, "thrift": listing.KindSecondHand,
+	"leie": listing.KindRental, "utleie": listing.KindRental, "leies": listing.KindRental, "låne": listing.KindRental,
+	"lån": listing.KindRental, "utlån": listing.KindRental, "lånes": listing.KindRental, "rent": listing.KindRental,
+	"rental": listing.KindRental, "hire": listing.KindRental, "borrow": listing.KindRental,
+	"utstyrsbibliotek": listing.KindRental, "utstyrssentral": listing.KindRental,
+	"refurbished": listing.KindRefurbished, "oppusset": listing.KindRefurbished, "overhalt": listing.KindRefurbished,
+	"refurb": listing.KindRefurbished,
+}
+
+// kindPrefixes start compounds that name a kind ("bruktjakke").
+var kindPrefixes = []struct{ prefix, kind string }{
+	{"brukt", listing.KindSecondHand}, {"gjenbruks", listing.KindSecondHand}, {"leie", listing.KindRental}, {"utleie", listing.KindRental},
+}
+
+// kindCompound reads a word that starts with a kind's prefix and goes on
+// with at least three letters.
+func kindCompound(w string) (kind, rest string, ok bool) {
+	for _, p := range kindPrefixes {
+		if rest, ok := strings.CutPrefix(w, p.prefix); ok && utf8.RuneCountInString(rest) >= 3 {
+			return p.kind, rest, true
+		}
+	}
+	return "", "", false
+}
+
+func (in *Interpretation) addKind(kind string) {
+	if !slices.Contains(in.Kinds, kind) {
+		in.Kinds = append(in.Kinds, kind)
+		slices.Sort(in.Kinds)
+	}
+}
+
 // readWord reads a word that is not in the vocabulary as it stands: a
 // form of a known word, a compound, a half-typed last word or a typo.
 func (r *Reader) readWord(v *vocabulary.Vocabulary, in *Interpretation, w string, last bool) {
@@ -121,6 +170,16 @@ func (r *Reader) readWord(v *vocabulary.Vocabulary, in *Interpretation, w string
 	}
 	if e, base, ok := v.Stem(w); ok {
 		add("stem", base, e)
+		return
+	}
+	if kind, rest, ok := kindCompound(w); ok {
+		// "bruktjakke", "leiesykkel": the kind, and the thing if known.
+		in.addKind(kind)
+		if e, ok := v.Lookup(rest); ok {
+			add("compound", rest, e)
+		} else if e, base, ok := v.Stem(rest); ok {
+			add("compound", base, e)
+		}
 		return
 	}
 	if e, parts, ok := v.Compound(w); ok {
@@ -272,6 +331,9 @@ func (r *Reader) Apply(q *Query) {
 		q.NearName = in.Near.Name
 	}
 	q.Implied = in.Categories
+	if len(q.Kinds) == 0 {
+		q.Kinds, q.kindsRead = in.Kinds, len(in.Kinds) > 0 // a kind chosen in the form rules over words
+	}
 	q.Ranking = in.rankingWords(q.Origin != nil)
 	q.Text = strings.Join(in.Terms, " ")
 	if len(q.Categories) > 0 {

@@ -41,7 +41,7 @@ func (a *admin) registerPage(c *fiber.Ctx) error {
 	for _, cand := range candidates {
 		d.Candidates = append(d.Candidates, candidateRow{OrgNumber: cand.OrgNumber, Name: cand.Name,
 			Address:    strings.TrimSpace(cand.Address.Street + ", " + cand.Address.Postcode + " " + cand.Address.City),
-			Categories: view.CategoryNames(cand.Categories, l), AddURL: paths.RegisterAdd(cand.OrgNumber), PersonalName: cand.PersonalName})
+			Categories: view.KindAndCategories(cand.Kind, cand.Categories, l), AddURL: paths.RegisterAdd(cand.OrgNumber), PersonalName: cand.PersonalName})
 	}
 	return a.render(c, fiber.StatusOK, "register", l.T("admin.register.heading"), d, nil)
 }

@@ -241,8 +241,11 @@ func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search, 
 // explain says what the text was read as and, when nothing was found,
 // why and what to try instead.
 func (p *public) explain(rv *resultsView, l *i18n.Localizer, f form.Search, res search.Result) {
-	if in := res.Interpreted; in != nil && (len(in.Categories) > 0 || in.Near != nil) {
+	if in := res.Interpreted; in != nil && (len(in.Categories) > 0 || in.Near != nil || len(in.Kinds) > 0) {
 		var parts []string
+		for _, kind := range in.Kinds {
+			parts = append(parts, l.T("kind_plural."+kind))
+		}
 		for _, slug := range in.Categories {
 			if c, ok := category.Lookup(slug); ok {
 				parts = append(parts, view.CategoryName(c, l))
@@ -365,6 +368,8 @@ type mapPlace struct {
 	Lng         float64 `json:"lng"`
 	Status      string  `json:"status"`
 	Approximate bool    `json:"approximate,omitempty"`
+	Kind        string  `json:"kind"`
+	KindText    string  `json:"kind_text"`
 	StatusClass string  `json:"status_class"`
 	Distance    string  `json:"distance,omitempty"`
 	Phone       string  `json:"phone,omitempty"`
@@ -392,7 +397,7 @@ func (p *public) mapPlaces(c *fiber.Ctx) error {
 	for _, h := range res.Hits {
 		v := view.NewHit(l, h, p.districts.Name(h.District), p.now())
 		places = append(places, mapPlace{Slug: h.Slug, Name: h.Name, URL: h.URL, Lat: h.Location.Lat, Lng: h.Location.Lng, Approximate: h.ApproximatePosition,
-			Status: v.StatusText, StatusClass: v.StatusClass, Distance: v.Distance, Phone: v.Phone, Tel: v.Tel, Directions: v.Directions})
+			Kind: v.Kind, KindText: v.KindText, Status: v.StatusText, StatusClass: v.StatusClass, Distance: v.Distance, Phone: v.Phone, Tel: v.Tel, Directions: v.Directions})
 	}
 	return c.JSON(fiber.Map{"places": places, "total": res.Total})
 }

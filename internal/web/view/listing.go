@@ -15,6 +15,15 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/quote"
 )
 
+// KindAndCategories names a kind of place other than a repairer before
+// its categories ("Bruktbutikk · Klær og tekstil").
+func KindAndCategories(kind string, categories []string, l *i18n.Localizer) string {
+	if kind == "" || kind == listing.KindRepair {
+		return CategoryNames(categories, l)
+	}
+	return l.T("kind."+kind) + " · " + CategoryNames(categories, l)
+}
+
 // DeviationDays is how far ahead a listing page lists changed hours
 // (holidays, a summer closure).
 const DeviationDays = 90
@@ -74,7 +83,7 @@ type ExceptionRow struct{ Date, Hours string }
 func NewListing(l *i18n.Localizer, lst *listing.Listing, districtName string, now time.Time) Listing {
 	b := Listing{
 		Approximate: lst.ApproximatePosition,
-		Name:        lst.Name, CategoryText: CategoryNames(lst.Categories, l), Services: lst.Services,
+		Name:        lst.Name, CategoryText: KindAndCategories(lst.Kind, lst.Categories, l), Services: lst.Services,
 		AddressText:  AddressText(lst.Address.Street, lst.Address.Postcode, lst.Address.City, districtName),
 		DistrictName: districtName, DistrictURL: paths.District(lst.District), Email: lst.Email,
 		Voucher: lst.AcceptsRepairVoucher, ReportURL: paths.Report(lst.Slug), ClaimURL: paths.Claim(lst.Slug),

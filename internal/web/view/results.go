@@ -1,12 +1,14 @@
 package view
 
 import (
+	"cmp"
 	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
@@ -18,6 +20,9 @@ type Hit struct {
 	Voucher, Verified                   bool
 	// Approximate: the position is the postcode's centre, not the door.
 	Approximate bool
+	// Kind is the kind of place; KindText names it (the map's pins and
+	// legend tell the kinds apart by shape and in words).
+	Kind, KindText string
 	// Phone is shown as typed; Tel is its tel: link.
 	Phone, Tel string
 	// Directions is a route to the place on OpenStreetMap: a link, never
@@ -30,12 +35,14 @@ func NewHit(l *i18n.Localizer, h search.Hit, districtName string, now time.Time)
 	v := Hit{
 		Slug: h.Slug, Name: h.Name, URL: h.URL,
 		Lat: strconv.FormatFloat(h.Location.Lat, 'f', -1, 64), Lng: strconv.FormatFloat(h.Location.Lng, 'f', -1, 64),
-		CategoryText: CategoryNames(h.Categories, l), AddressText: AddressText(h.Address.Street, h.Address.Postcode, h.Address.City, districtName),
+		CategoryText: KindAndCategories(h.Kind, h.Categories, l), AddressText: AddressText(h.Address.Street, h.Address.Postcode, h.Address.City, districtName),
 		Voucher: h.AcceptsRepairVoucher, Verified: h.VerifiedAt != nil && !h.ChangedSinceVerification,
 		Phone: h.Phone, Tel: TelLink(h.Phone), Approximate: h.ApproximatePosition,
+		Kind: cmp.Or(h.Kind, listing.KindRepair),
 		Directions: "https://www.openstreetmap.org/directions?to=" + url.QueryEscape(
 			strconv.FormatFloat(h.Location.Lat, 'f', 5, 64)+","+strconv.FormatFloat(h.Location.Lng, 'f', 5, 64)),
 	}
+	v.KindText = l.T("kind." + v.Kind)
 	if h.DistanceM != nil {
 		v.Distance = l.T("results.distance", "distance", l.Distance(*h.DistanceM))
 	}
