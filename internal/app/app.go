@@ -23,6 +23,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/config"
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/event"
 	"github.com/bergenreparerer/reparerer/internal/gazetteer"
 	"github.com/bergenreparerer/reparerer/internal/geocoder"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
@@ -151,6 +152,14 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, errors.Join(err, a.Store.Close())
 	}
 	a.Index.Now = now
+	a.Index.Sessions = func(ctx context.Context, ids []string) (map[string][]listing.Session, error) {
+		events, err := a.Store.EventsOf(ctx, ids...)
+		if err != nil {
+			return nil, err
+		}
+		at := now()
+		return event.SessionsOf(events, at.Add(-search.OpenAtBehind), at.Add(event.Ahead)), nil
+	}
 	if cfg.RedisURL != "" {
 		r, err := cache.NewRedis(cfg.RedisURL, cfg.RedisPrefix)
 		if err != nil {
@@ -378,6 +387,7 @@ func (a *App) background(ctx context.Context) {
 		if a.holds(ctx, "open_times", a.cfg.SlotRefresh) {
 			a.RefreshOpenTimes(ctx)
 			a.RefreshLapsedMarks(ctx)
+			a.RefreshSessions(ctx)
 		}
 		select {
 		case <-ctx.Done():
@@ -386,6 +396,27 @@ func (a *App) background(ctx context.Context) {
 		}
 		a.RestoreIndex(ctx)
 	}
+}
+
+// RefreshSessions re-indexes, once a week, the listings with recurring
+// events, so that their documents keep holding the sessions of the coming
+// event.Ahead (90 days; open_at asks up to 60 ahead). The work grows with
+// the listings that have events, not with all of them.
+func (a *App) RefreshSessions(ctx context.Context) {
+	week := strconv.Itoa(a.now().Year()) + "-" + strconv.Itoa(a.now().YearDay()/7)
+	last, err := a.Store.IndexState(ctx, "sessions_week")
+	if err != nil || last == week {
+		a.Metrics.Job("sessions", err)
+		return
+	}
+	ids, err := a.Store.ListingsWithRecurringEvents(ctx)
+	if err == nil {
+		err = a.Store.EnqueueListings(ctx, ids)
+	}
+	if err == nil {
+		err = a.Store.SetIndexState(ctx, "sessions_week", week)
+	}
+	a.Metrics.Job("sessions", err)
 }
 
 // RefreshLapsedMarks re-indexes, once a day, the listings whose quality

@@ -44,6 +44,9 @@ const (
 	ActionRevert        Action = "admin_revert"
 	ActionVoucher       Action = "admin_voucher"
 	ActionMarks         Action = "admin_marks"
+	// ActionEvent: one of the listing's events (sessions) was saved or
+	// deleted; the note says which.
+	ActionEvent Action = "event"
 	// Decisions about a listing taken elsewhere, recorded without fields
 	// (an approved claim may bring the organisation number the claimant
 	// gave).

@@ -82,6 +82,14 @@ var RepairKinds = []string{KindRepair, KindRepairCafe}
 // ReuseKinds are the other kinds, in the order they are offered.
 var ReuseKinds = []string{KindSecondHand, KindRental, KindRefurbished}
 
+// Session is a dated opening beyond a listing's hours: a repair café's
+// session. Sessions are not part of the listing; the index is given the
+// coming ones with it.
+type Session struct {
+	Start time.Time `json:"start"`
+	End   time.Time `json:"end"`
+}
+
 // Listing is one repair service.
 type Listing struct {
 	ID   string `json:"id"`
@@ -133,6 +141,9 @@ type Listing struct {
 	// Version increases with every write; a write carrying an older version
 	// is refused, so no edit silently overwrites another.
 	Version int `json:"version"`
+	// Sessions are the coming sessions (events), set only on the way to
+	// the index.
+	Sessions []Session `json:"-"`
 }
 
 // Published reports whether the public may see the listing.

@@ -57,6 +57,10 @@ type document struct {
 	IrregularDays []int   `json:"irregular_days"`
 	OpenSlots     []int64 `json:"open_slots"`
 	OpenMinutes   []int64 `json:"open_minutes"`
+	// Sessions are the coming sessions (a repair café's), as pairs of
+	// unix minutes [start, end, start, end, …]; their times are in the
+	// open slots and minutes too, so "open at" counts them.
+	Sessions []int64 `json:"sessions"`
 	// The repair conditions filters ask about (search.ConditionFilter):
 	// null or false when unknown, so that unknown never passes a filter.
 	// WarrantyCovers are the month counts the warranty reaches (1 to
@@ -105,6 +109,12 @@ func (ix *Index) document(l *listing.Listing, now time.Time) document {
 		d.DistrictName = dist.Name
 	}
 	ot := openTimesOf(&l.OpeningHours, now)
+	d.Sessions = []int64{}
+	for _, sn := range l.Sessions {
+		a, b := sn.Start.Unix()/60, sn.End.Unix()/60
+		d.Sessions = append(d.Sessions, a, b)
+		ot.Slots, ot.Minutes = appendSlots(ot.Slots, ot.Minutes, a, b)
+	}
 	d.WeekSlots, d.WeekMinutes, d.IrregularDays, d.OpenSlots, d.OpenMinutes = ot.WeekSlots, ot.WeekMinutes, ot.IrregularDays, ot.Slots, ot.Minutes
 	d.Hours = encodeHours(&l.OpeningHours)
 	c := l.Conditions

@@ -35,6 +35,9 @@ type Index struct {
 	searcher  *searchClient
 	// Now is the clock the open-time slots are computed from.
 	Now func() time.Time
+	// Sessions gives the listings' coming sessions (events) to index with
+	// them; nil: none.
+	Sessions func(ctx context.Context, ids []string) (map[string][]listing.Session, error)
 	// ready is set once Ensure has made the index with its settings;
 	// before, searches would filter on attributes not yet filterable.
 	ready atomic.Bool
@@ -145,6 +148,32 @@ func (ix *Index) applySettings(ctx context.Context, uid string) error {
 	return nil
 }
 
+// withSessions are the listings with their coming sessions, copied: the
+// callers' listings are left as they were.
+func (ix *Index) withSessions(ctx context.Context, ls []*listing.Listing) ([]*listing.Listing, error) {
+	if ix.Sessions == nil {
+		return ls, nil
+	}
+	ids := make([]string, len(ls))
+	for i, l := range ls {
+		ids[i] = l.ID
+	}
+	sessions, err := ix.Sessions(ctx, ids)
+	if err != nil {
+		return nil, fmt.Errorf("meili: sessions: %w", err)
+	}
+	out := make([]*listing.Listing, len(ls))
+	for i, l := range ls {
+		out[i] = l
+		if ss := sessions[l.ID]; len(ss) > 0 {
+			withSessions := *l
+			withSessions.Sessions = ss
+			out[i] = &withSessions
+		}
+	}
+	return out, nil
+}
+
 // Apply upserts the published listings and removes the others, and
 // returns once Meilisearch has applied both.
 func (ix *Index) Apply(ctx context.Context, upsert []*listing.Listing, remove []string) error {
@@ -154,6 +183,10 @@ func (ix *Index) Apply(ctx context.Context, upsert []*listing.Listing, remove []
 func (ix *Index) apply(ctx context.Context, uid string, upsert []*listing.Listing, remove []string) error {
 	index := ix.client.Index(uid)
 	if len(upsert) > 0 {
+		upsert, err := ix.withSessions(ctx, upsert)
+		if err != nil {
+			return err
+		}
 		docs := ix.documents(upsert)
 		pk := "id"
 		task, err := index.AddDocumentsWithContext(ctx, docs, &meilisearch.DocumentOptions{PrimaryKey: &pk})

@@ -18,7 +18,7 @@ import (
 // retrieved is what a hit needs: the card, passed on as stored, and the
 // hours "open now" is computed from (_geo only because Meilisearch gives
 // _geoDistance only with it).
-var retrieved = []string{"card", "hours_known", "hours", "_geo"}
+var retrieved = []string{"card", "hours_known", "hours", "_geo", "sessions"}
 
 // retrievedBeforeCards is what a hit needed from documents indexed before
 // they held a card: while an upgrade re-indexes them, a search that meets
@@ -194,6 +194,7 @@ type searchResponse struct {
 		GeoDistance *float64        `json:"_geoDistance"`
 		HoursKnown  bool            `json:"hours_known"`
 		Hours       json.RawMessage `json:"hours"`
+		Sessions    []int64         `json:"sessions"`
 	} `json:"hits"`
 	TotalHits         int                       `json:"totalHits"`
 	FacetDistribution map[string]map[string]int `json:"facetDistribution"`
@@ -222,6 +223,9 @@ func (r *searchResponse) hits() []search.Hit {
 		}
 		if h.HoursKnown {
 			hit.Hours = hitHours(h.Hours)
+		}
+		for j := 0; j+1 < len(h.Sessions); j += 2 {
+			hit.Sessions = append(hit.Sessions, listing.Session{Start: time.Unix(h.Sessions[j]*60, 0), End: time.Unix(h.Sessions[j+1]*60, 0)})
 		}
 		if h.GeoDistance != nil {
 			d := int(math.Round(*h.GeoDistance))

@@ -78,6 +78,11 @@ type Hit struct {
 	// Stored is the card as the index returned it, encoded: sent on as it
 	// is, without decoding and encoding it again (nil: encode Card).
 	Stored []byte `json:"-"`
+	// Sessions are the coming sessions from the index (a repair café's);
+	// NextSession is the first that has not ended, and a running one
+	// makes the place open now.
+	Sessions    []listing.Session `json:"-"`
+	NextSession *listing.Session  `json:"next_session,omitempty"`
 }
 
 // Facets count the matching listings per category and per district.
@@ -250,11 +255,41 @@ func (s *Service) complete(hits []Hit, now time.Time) []Hit {
 				h.NextOpen = &t
 			}
 		}
+		if len(h.Sessions) > 0 {
+			withSessions(h, now)
+		}
 		if h.Stored == nil {
 			h.URL = paths.Listing(h.Slug)
 		}
 	}
 	return hits
+}
+
+// withSessions lets a hit's sessions say when it is open: a running
+// session makes it open now, and one starting sooner than its hours open
+// (within the three days NextOpen looks) is when it opens next.
+func withSessions(h *Hit, now time.Time) {
+	for i := range h.Sessions {
+		sn := h.Sessions[i]
+		if !sn.End.After(now) {
+			continue
+		}
+		next := listing.Session{Start: sn.Start.In(now.Location()), End: sn.End.In(now.Location())}
+		h.NextSession = &next
+		if !sn.Start.After(now) {
+			open := true
+			h.OpenNow, h.NextOpen = &open, nil
+			return
+		}
+		if h.OpenNow == nil {
+			closed := false
+			h.OpenNow = &closed
+		}
+		if !*h.OpenNow && sn.Start.Before(now.Add(nextOpeningWithin)) && (h.NextOpen == nil || sn.Start.Before(*h.NextOpen)) {
+			h.NextOpen = &next.Start
+		}
+		return
+	}
 }
 
 // Search is SearchJSON decoded, for the pages: one path through the cache.
@@ -447,12 +482,20 @@ func appendHits(out []byte, hits []Hit) ([]byte, error) {
 			out = append(out, `,"open_now":false`...)
 		}
 		if h.NextOpen == nil {
-			out = append(out, `,"next_open":null}`...)
+			out = append(out, `,"next_open":null`...)
 		} else {
 			out = append(out, `,"next_open":"`...)
 			out = h.NextOpen.AppendFormat(out, time.RFC3339Nano)
+			out = append(out, '"')
+		}
+		if sn := h.NextSession; sn != nil {
+			out = append(out, `,"next_session":{"start":"`...)
+			out = sn.Start.AppendFormat(out, time.RFC3339Nano)
+			out = append(out, `","end":"`...)
+			out = sn.End.AppendFormat(out, time.RFC3339Nano)
 			out = append(out, `"}`...)
 		}
+		out = append(out, '}')
 	}
 	return append(out, ']'), nil
 }

@@ -41,6 +41,8 @@ var copied = []struct{ table, order string }{
 	{"labels", "slug"},
 	{"quote_requests", "id"},
 	{"quote_outcomes", "id"},
+	{"events", "id"},
+	{"bus_routes", "id"},
 }
 
 // TableSum is a table's row count and a SHA-256 over its rows in key

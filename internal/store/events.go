@@ -1,0 +1,235 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/google/uuid"
+
+	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/event"
+	"github.com/bergenreparerer/reparerer/internal/listing"
+)
+
+// SaveEvent creates an event (no ID) or updates it at the version it was
+// read at; the listing it belongs to goes to the index in the same
+// transaction (its "next session" and open times change), and the
+// listing's audit log records who did it.
+func (s *DB) SaveEvent(ctx context.Context, e *event.Event) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		was := ""
+		if e.ID == "" {
+			e.ID, e.Version = uuid.NewString(), 1
+		} else {
+			var version int
+			err := tx.QueryRowContext(ctx, `SELECT version, COALESCE(listing_id, '') FROM events WHERE id = ?`, e.ID).Scan(&version, &was)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return apperr.NotFound("err.event.not_found")
+			case err != nil:
+				return fmt.Errorf("store: read event %s: %w", e.ID, err)
+			case version != e.Version:
+				return apperr.Conflict("err.event.changed")
+			}
+			e.Version++
+		}
+		e.UpdatedAt = s.Now()
+		data, err := json.Marshal(e)
+		if err != nil {
+			return err
+		}
+		if e.Version == 1 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO events (id, listing_id, route_id, district, data, version, updated_at)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, e.ID, nullString(e.ListingID), e.RouteID, e.Place.District, string(data), e.Version, formatTime(e.UpdatedAt))
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE events SET listing_id = ?, route_id = ?, district = ?, data = ?, version = ?, updated_at = ?
+				WHERE id = ?`, nullString(e.ListingID), e.RouteID, e.Place.District, string(data), e.Version, formatTime(e.UpdatedAt), e.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("store: save event: %w", err)
+		}
+		return s.eventTouches(ctx, tx, e.UpdatedBy, "event "+e.ID+": "+e.Title, e.ListingID, was)
+	})
+}
+
+// DeleteEvent removes an event.
+func (s *DB) DeleteEvent(ctx context.Context, id, by string) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		var listingID, title string
+		var data string
+		err := tx.QueryRowContext(ctx, `SELECT COALESCE(listing_id, ''), data FROM events WHERE id = ?`, id).Scan(&listingID, &data)
+		if errors.Is(err, sql.ErrNoRows) {
+			return apperr.NotFound("err.event.not_found")
+		} else if err != nil {
+			return fmt.Errorf("store: read event %s: %w", id, err)
+		}
+		var e event.Event
+		if json.Unmarshal([]byte(data), &e) == nil {
+			title = e.Title
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM events WHERE id = ?`, id); err != nil {
+			return fmt.Errorf("store: delete event %s: %w", id, err)
+		}
+		return s.eventTouches(ctx, tx, by, "event "+id+" deleted: "+title, listingID)
+	})
+}
+
+// eventTouches queues the listings an event change touches for the index
+// and records the change in their audit log.
+func (s *DB) eventTouches(ctx context.Context, tx *txn, by, note string, listingIDs ...string) error {
+	seen := map[string]bool{}
+	for _, id := range listingIDs {
+		if id == "" || seen[id] {
+			continue
+		}
+		seen[id] = true
+		var version int
+		if err := tx.QueryRowContext(ctx, `SELECT version FROM listings WHERE id = ?`, id).Scan(&version); err != nil {
+			return fmt.Errorf("store: event's listing %s: %w", id, err)
+		}
+		ch := listing.Change{Actor: by, Action: listing.ActionEvent, Note: note}
+		if err := s.appendAudit(ctx, tx, id, ch, version, []listing.FieldChange{}); err != nil {
+			return err
+		}
+		if err := s.enqueue(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Event returns one event.
+func (s *DB) Event(ctx context.Context, id string) (*event.Event, error) {
+	es, err := s.events(ctx, `WHERE id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if len(es) == 0 {
+		return nil, apperr.NotFound("err.event.not_found")
+	}
+	return es[0], nil
+}
+
+// Events returns every event, the bus's stops included.
+func (s *DB) Events(ctx context.Context) ([]*event.Event, error) {
+	return s.events(ctx, `ORDER BY id`)
+}
+
+// EventsOf returns the events of the listings.
+func (s *DB) EventsOf(ctx context.Context, listingIDs ...string) ([]*event.Event, error) {
+	if len(listingIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(listingIDs))
+	for i, id := range listingIDs {
+		args[i] = id
+	}
+	return s.events(ctx, `WHERE listing_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`) ORDER BY id`, args...)
+}
+
+// ListingsWithRecurringEvents are the listings whose index documents need
+// their coming sessions moved on now and then.
+func (s *DB) ListingsWithRecurringEvents(ctx context.Context) ([]string, error) {
+	es, err := s.events(ctx, `WHERE listing_id IS NOT NULL ORDER BY listing_id`)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, e := range es {
+		if e.Recurring() && (len(out) == 0 || out[len(out)-1] != e.ListingID) {
+			out = append(out, e.ListingID)
+		}
+	}
+	return out, nil
+}
+
+func (s *DB) events(ctx context.Context, where string, args ...any) ([]*event.Event, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT data, version FROM events `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	var out []*event.Event
+	for rows.Next() {
+		var data string
+		var e event.Event
+		if err := rows.Scan(&data, &e.Version); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &e); err != nil {
+			return nil, fmt.Errorf("store: event: %w", err)
+		}
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// SaveRoute creates a bus route (no ID) or updates it at its version.
+func (s *DB) SaveRoute(ctx context.Context, r *event.Route) error {
+	return s.inTx(ctx, func(tx *txn) error {
+		if r.ID == "" {
+			r.ID, r.Version = uuid.NewString(), 1
+		} else {
+			var version int
+			err := tx.QueryRowContext(ctx, `SELECT version FROM bus_routes WHERE id = ?`, r.ID).Scan(&version)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				return apperr.NotFound("err.event.not_found")
+			case err != nil:
+				return fmt.Errorf("store: read route %s: %w", r.ID, err)
+			case version != r.Version:
+				return apperr.Conflict("err.event.changed")
+			}
+			r.Version++
+		}
+		r.UpdatedAt = s.Now()
+		data, err := json.Marshal(r)
+		if err != nil {
+			return err
+		}
+		if r.Version == 1 {
+			_, err = tx.ExecContext(ctx, `INSERT INTO bus_routes (id, data, version, updated_at) VALUES (?, ?, ?, ?)`,
+				r.ID, string(data), r.Version, formatTime(r.UpdatedAt))
+		} else {
+			_, err = tx.ExecContext(ctx, `UPDATE bus_routes SET data = ?, version = ?, updated_at = ? WHERE id = ?`,
+				string(data), r.Version, formatTime(r.UpdatedAt), r.ID)
+		}
+		if err != nil {
+			return fmt.Errorf("store: save route: %w", err)
+		}
+		return nil
+	})
+}
+
+// Routes returns the bus routes.
+func (s *DB) Routes(ctx context.Context) ([]*event.Route, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT data, version FROM bus_routes ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: routes: %w", err)
+	}
+	defer rows.Close()
+	var out []*event.Route
+	for rows.Next() {
+		var data string
+		var r event.Route
+		if err := rows.Scan(&data, &r.Version); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(data), &r); err != nil {
+			return nil, fmt.Errorf("store: route: %w", err)
+		}
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
