@@ -14,6 +14,8 @@ export interface Place {
   // kind is the kind of place (repair, second_hand, …); kind_text names it.
   kind?: string;
   kind_text?: string;
+  // next_session is "Neste gang: …" for a place with sessions.
+  next_session?: string;
   // What the pop-up says, when the map has it (see /_/kart).
   status?: string;
   status_class?: string;
@@ -29,6 +31,7 @@ function popup(p: Place): string {
   const parts = [`<a href="${escapeHTML(p.url)}">${escapeHTML(p.name)}</a>`];
   if (p.kind_text) parts.push(escapeHTML(p.kind_text));
   if (p.status) parts.push(`<span class="badge badge-${escapeHTML(p.status_class ?? '')}">${escapeHTML(p.status)}</span>`);
+  if (p.next_session) parts.push(escapeHTML(p.next_session));
   if (p.distance) parts.push(escapeHTML(p.distance));
   if (p.approximate) parts.push(`<em>${escapeHTML(t('approximate'))}</em>`);
   const links: string[] = [];

@@ -87,7 +87,7 @@ func TestEveryAdminRouteRefusesOthers(t *testing.T) {
 	repairer := e.visitor()
 	repairer.signIn("eier@sko.no", "/min-side")
 	admin := e.adminVisitor()
-	fill := strings.NewReplacer(":id", target.ID, ":entry", "1", ":district", "bergenhus")
+	fill := strings.NewReplacer(":id", target.ID, ":entry", "1", ":district", "bergenhus", ":eid", "ny")
 	// An upload, for the routes about an uploaded file.
 	preview := admin.upload("liste.csv", "navn;postnummer;kategori\nSko;9999;sko\n")
 	upload := regexp.MustCompile(`action="/admin/import/([^"/]+)"`).FindStringSubmatch(preview.Body)

@@ -215,9 +215,10 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		log.Info("linkcheck: REPARERER_LINKCHECK is off; websites are not checked")
 	}
 	deps := web.Deps{
-		Listings:        a.Store,
-		Writes:          a.Listings,
-		Search:          &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages, Observer: a.Metrics},
+		Listings: a.Store,
+		Writes:   a.Listings,
+		Search: &search.Service{Index: a.Index, Cache: a.cache, Now: now, Log: log, Reader: a.Reader, Messages: messages, Observer: a.Metrics,
+			BusStops: a.busStops},
 		Reports:         a.Store,
 		Tips:            a.Store,
 		Quotes:          a.Quotes,
@@ -236,6 +237,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		Moderation:      moderator,
 		Imports:         a.Imports,
 		Labels:          a.Store,
+		Events:          a.Store,
 		Scans:           a.Store,
 		RegisterMatches: a.Store,
 		Unwritable:      a.Store.Unwritable,
@@ -396,6 +398,26 @@ func (a *App) background(ctx context.Context) {
 		}
 		a.RestoreIndex(ctx)
 	}
+}
+
+// busStops are the repair bus's stops, for the searches that find nobody
+// in a district.
+func (a *App) busStops(ctx context.Context) ([]search.BusStop, error) {
+	all, err := a.Store.Events(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []search.BusStop
+	for _, ev := range all {
+		if ev.RouteID == "" {
+			continue
+		}
+		start := ev.Start.In(openinghours.Oslo)
+		from := start.Hour()*60 + start.Minute()
+		out = append(out, search.BusStop{Name: ev.Title, District: ev.Place.District, Categories: ev.Categories,
+			Weekday: (int(start.Weekday()) + 6) % 7, From: from, To: from + ev.Minutes})
+	}
+	return out, nil
 }
 
 // RefreshSessions re-indexes, once a week, the listings with recurring

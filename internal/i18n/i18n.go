@@ -241,6 +241,13 @@ func (l *Localizer) Clock(minutes int) string {
 	return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60)
 }
 
+// Session formats a session's day and times: "lørdag 6. desember kl.
+// 12:00–15:00", in the times' own zone (the caller's Bergen time).
+func (l *Localizer) Session(start, end time.Time) string {
+	return l.T("format.session", "day", l.WeekdayOf(start), "date", l.DayMonth(int(start.Month()), start.Day()),
+		"from", l.TimeOf(start), "to", l.TimeOf(end))
+}
+
 // TimeOf formats the wall-clock time of t.
 func (l *Localizer) TimeOf(t time.Time) string { return l.Clock(t.Hour()*60 + t.Minute()) }
 

@@ -247,3 +247,36 @@ func QuotePDF(token string) string { return QuotePDFPage + "?t=" + url.QueryEsca
 
 // SearchCategory is the search page for one category.
 func SearchCategory(category string) string { return Home + "?category=" + url.QueryEscape(category) }
+
+// Events: the calendar of repair-café sessions and bus stops, its feeds,
+// and the repair bus's page.
+const (
+	Calendar     = "/kalender"
+	CalendarFeed = "/kalender.ics"
+	Bus          = "/reparasjonsbussen"
+	AdminEvents  = "/admin/arrangementer"
+	AdminBus     = "/admin/reparasjonsbussen"
+)
+
+// ListingFeed is a listing's sessions as an iCal feed.
+func ListingFeed(slug string) string { return Listing(slug) + "/kalender.ics" }
+
+// OwnerEvents is where a listing's owner publishes its sessions.
+func OwnerEvents(listingID string) string { return "/min-side/oppforing/" + url.PathEscape(listingID) + "/arrangementer" }
+
+// OwnerEvent is one of them; action (optional) is "slett".
+func OwnerEvent(listingID, eventID string, action ...string) string {
+	return withAction(OwnerEvents(listingID)+"/"+url.PathEscape(eventID), action)
+}
+
+// AdminEvent is an event in the console; action (optional) is "slett".
+func AdminEvent(eventID string, action ...string) string {
+	return withAction(AdminEvents+"/"+url.PathEscape(eventID), action)
+}
+
+func withAction(p string, action []string) string {
+	if len(action) > 0 {
+		return p + "/" + action[0]
+	}
+	return p
+}

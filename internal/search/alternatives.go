@@ -24,6 +24,7 @@ const (
 	ReasonUnknownWords    = "unknown_words"    // words nobody's listing has
 	ReasonOutsideRadius   = "outside_radius"   // the radius or the map area did
 	ReasonOtherKind       = "other_kind"       // no repairer, but a second-hand or rental place
+	ReasonBusStop         = "bus_stop"         // nobody in the district, but the repair bus stops there
 	alternativeSampleSize = 100                // hits read to find the first opening
 )
 
@@ -97,6 +98,10 @@ func (s *Service) alternatives(ctx context.Context, q Query, lang i18n.Lang, now
 		wider.Text = ""
 		o.try(ctx, ReasonUnknownWords, wider, []string{"q"}, func(r Result) string { return l.N("alt.unknown_words", r.Total, "words", q.Text) })
 	}
+	if len(q.Districts) > 0 && s.BusStops != nil && o.err == nil {
+		more, err := s.busStops(ctx, q, l)
+		o.out, o.err = append(o.out, more...), err
+	}
 	if len(q.Kinds) == 0 && (q.Typed() != "" || len(q.Categories) > 0) {
 		// Nobody repairs it: someone may sell it second-hand or rent it out.
 		what := q.Typed()
@@ -115,6 +120,45 @@ func (s *Service) alternatives(ctx context.Context, q Query, lang i18n.Lang, now
 		return nil, o.err
 	}
 	return o.out, nil
+}
+
+// BusStop is a stop of the repair bus: where, on which weekday (0 is
+// Monday) and between which minutes of the day, and what it takes (none:
+// anything).
+type BusStop struct {
+	Name, District string
+	Categories     []string
+	Weekday        int
+	From, To       int
+}
+
+// busStops offers the repair bus's stops in the districts searched that
+// take what was asked for: "Reparasjonsbussen: Åsane senter, tirsdag
+// 15:00–18:00".
+func (s *Service) busStops(ctx context.Context, q Query, l *i18n.Localizer) ([]Alternative, error) {
+	stops, err := s.BusStops(ctx)
+	if err != nil {
+		return nil, err
+	}
+	wanted := q.Categories
+	if len(q.Implied) > 0 {
+		wanted = q.Implied
+	}
+	var out []Alternative
+	for _, st := range stops {
+		if !slices.Contains(q.Districts, st.District) {
+			continue
+		}
+		if len(wanted) > 0 && len(st.Categories) > 0 && len(intersect(wanted, st.Categories)) == 0 {
+			continue
+		}
+		a := Alternative{Reason: ReasonBusStop, URL: paths.Bus}
+		if l != nil {
+			a.Label = l.T("alt.bus_stop", "stop", st.Name, "day", l.Weekday(st.Weekday), "from", l.Clock(st.From), "to", l.Clock(st.To))
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 // offers collects alternatives; the first error stops the rest.

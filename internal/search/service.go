@@ -151,6 +151,9 @@ type Service struct {
 	// IndexWait bounds the index's part of one answer (0: DefaultIndexWait):
 	// a hung index is answered 503 at once, not when the request times out.
 	IndexWait time.Duration
+	// BusStops are the repair bus's stops, offered when a district has
+	// nobody (nil: no bus).
+	BusStops func(ctx context.Context) ([]BusStop, error)
 
 	cacheDown atomic.Bool
 	open      openMemo

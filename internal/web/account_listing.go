@@ -132,6 +132,9 @@ func (a *account) refuseListingForm(c *fiber.Ctx, lst *listing.Listing, f form.L
 func (a *account) renderListingForm(c *fiber.Ctx, status int, lst *listing.Listing, f form.Listing, errs map[string]string, since []audit.Entry) error {
 	l := a.lang(c)
 	body := view.NewListingForm(l, lst, f, errs, since, currentUser(c).Admin())
+	if lst != nil {
+		body.EventsURL = paths.OwnerEvents(lst.ID)
+	}
 	title := l.T("edit.heading", "name", f.Name)
 	if body.New {
 		title = l.T("register.heading")

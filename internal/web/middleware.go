@@ -44,6 +44,9 @@ const (
 	registrationsPerClientHour = 30
 	editsPerHour               = 60
 	editsPerClientHour         = 300
+	// A café publishes its season in a sitting: a few dozen saves.
+	eventWritesPerHour       = 60
+	eventWritesPerClientHour = 300
 )
 
 var (

@@ -45,6 +45,9 @@ func TestEveryPathIsARoute(t *testing.T) {
 		paths.CloseReport("r1"), paths.ImportConfirm("u1"),
 		paths.QuoteRequest("skomaker"), paths.QuoteConfirm("tok"), paths.QuoteAnswer("tok"), paths.QuoteDeclinePage,
 		paths.QuoteView("tok"), paths.QuotePDF("tok"), paths.SearchCategory("sko"),
+		paths.Calendar, paths.CalendarFeed, paths.Bus, paths.AdminEvents, paths.AdminBus, paths.ListingFeed("kafe"),
+		paths.OwnerEvents("abc123"), paths.OwnerEvent("abc123", "e1"), paths.OwnerEvent("abc123", "e1", "slett"),
+		paths.AdminEvent("e1"), paths.AdminEvent("e1", "slett"), paths.AdminEvent("ny"),
 	}
 	for _, a := range []string{"verifiser", "avvis", "skjul", "vis", "bonus"} {
 		built = append(built, paths.AdminAction("abc123", a))

@@ -29,8 +29,10 @@ type public struct {
 	// scansSeen counts a sticker visit once a day per client.
 	scansSeen seenToday
 	search    *search.Service
-	reports   ReportTaker
-	tips      tip.Store
+	// events gives a listing page its coming sessions.
+	events  *events
+	reports ReportTaker
+	tips    tip.Store
 	// suggestions takes the values the public proposes in a report.
 	suggestions *suggestion.Service
 	districts   *district.Map

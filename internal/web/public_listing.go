@@ -52,6 +52,13 @@ func (p *public) listingPage(c *fiber.Ctx) error {
 	v.Description = l.T("listing.meta_description", "name", lst.Name, "categories", body.CategoryText,
 		"district", body.DistrictName, "address", body.AddressText)
 	body.JSONLD = view.JSONLD(lst, v.Canonical, body.Description, body.Deviations)
+	if body.Sessions, err = p.events.listingSessions(c.UserContext(), l, lst); err != nil {
+		return err
+	}
+	if len(body.Sessions) > 0 {
+		body.FeedURL = paths.ListingFeed(lst.Slug)
+		body.JSONLD["event"] = view.EventsLD(body.Sessions, lst)
+	}
 	v.Body = body
 	return p.render(c, fiber.StatusOK, "listing", v)
 }

@@ -279,6 +279,10 @@ func (p *public) explain(rv *resultsView, l *i18n.Localizer, f form.Search, res 
 		if i == 0 { // the first reason is the one that emptied the answer
 			rv.Empty = l.T("results.why." + a.Reason)
 		}
+		if a.Reason == search.ReasonBusStop { // a page of its own, not a wider search
+			rv.Alternatives = append(rv.Alternatives, activeFilter{a.Label, paths.WithLang(a.URL, string(l.Lang))})
+			continue
+		}
 		rv.Alternatives = append(rv.Alternatives, activeFilter{a.Label, rv.link(a.Edit(f.Values()))})
 	}
 }
@@ -370,6 +374,7 @@ type mapPlace struct {
 	Approximate bool    `json:"approximate,omitempty"`
 	Kind        string  `json:"kind"`
 	KindText    string  `json:"kind_text"`
+	NextSession string  `json:"next_session,omitempty"`
 	StatusClass string  `json:"status_class"`
 	Distance    string  `json:"distance,omitempty"`
 	Phone       string  `json:"phone,omitempty"`
@@ -397,7 +402,7 @@ func (p *public) mapPlaces(c *fiber.Ctx) error {
 	for _, h := range res.Hits {
 		v := view.NewHit(l, h, p.districts.Name(h.District), p.now())
 		places = append(places, mapPlace{Slug: h.Slug, Name: h.Name, URL: h.URL, Lat: h.Location.Lat, Lng: h.Location.Lng, Approximate: h.ApproximatePosition,
-			Kind: v.Kind, KindText: v.KindText, Status: v.StatusText, StatusClass: v.StatusClass, Distance: v.Distance, Phone: v.Phone, Tel: v.Tel, Directions: v.Directions})
+			Kind: v.Kind, KindText: v.KindText, NextSession: v.NextSession, Status: v.StatusText, StatusClass: v.StatusClass, Distance: v.Distance, Phone: v.Phone, Tel: v.Tel, Directions: v.Directions})
 	}
 	return c.JSON(fiber.Map{"places": places, "total": res.Total})
 }

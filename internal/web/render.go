@@ -176,7 +176,7 @@ func loadPages(a *assets) (*pages, error) {
 		"importProblems": paths.ImportProblems,
 	}
 	p := &pages{sets: map[string]*template.Template{}, bufs: sync.Pool{New: func() any { return new(bytes.Buffer) }}}
-	for _, name := range []string{"home", "listing", "page", "error", "report", "tip", "signin", "account", "listingform", "claim", "confirm", "admin", "embed", "marks", "quote"} {
+	for _, name := range []string{"home", "listing", "page", "error", "report", "tip", "signin", "account", "listingform", "claim", "confirm", "admin", "embed", "marks", "quote", "events"} {
 		t, err := template.New(name).Funcs(funcs).ParseFS(frontend.Templates,
 			"templates/layout.html", "templates/results.html", "templates/"+name+".html")
 		if err != nil {

@@ -11,7 +11,7 @@ import (
 
 // routes is the one table of every route. Paths are built by package
 // paths; TestEveryPathIsARoute checks each builder against this table.
-func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *account, adm *admin) {
+func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *account, adm *admin, ev *events) {
 	app.Get("/healthz", pub.healthz)
 	app.Get("/readyz", pub.readyz)
 
@@ -42,6 +42,12 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	app.Get(paths.Marks+"/:slug/logo", pub.labelLogo)
 	app.Get(paths.EmbedConfigurator, pub.embedConfigurator)
 	app.Get(paths.Embedded, pub.embedded)
+	// Repair-café sessions and the repair bus: the calendar, its iCal
+	// feeds (open to calendar apps) and the bus's page.
+	app.Get(paths.Calendar, ev.calendar)
+	app.Get(paths.CalendarFeed, open, ev.calendarFeed)
+	app.Get("/reparator/:slug/kalender.ics", open, ev.listingFeed)
+	app.Get(paths.Bus, ev.busPage)
 	// "Meld fra om feil": anonymous, so rate-limited per client address,
 	// CSRF-checked, with a honeypot field.
 	csrf := mw.csrf()
@@ -83,6 +89,12 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	my.Get("/oppforing/:id", mw.requireUser, csrf, acct.editForm)
 	editsByClient, editsByAccount := mw.writeLimits("edits", editsPerHour, editsPerClientHour, time.Hour)
 	my.Post("/oppforing/:id", mw.requireUser, csrf, editsByClient, editsByAccount, acct.editSubmit)
+	// A listing's sessions, for its owners (checked on every request).
+	eventsByClient, eventsByAccount := mw.writeLimits("events", eventWritesPerHour, eventWritesPerClientHour, time.Hour)
+	my.Get("/oppforing/:id/arrangementer", mw.requireUser, csrf, ev.ownerList)
+	my.Get("/oppforing/:id/arrangementer/:eid", mw.requireUser, csrf, ev.ownerForm)
+	my.Post("/oppforing/:id/arrangementer/:eid", mw.requireUser, csrf, eventsByClient, eventsByAccount, ev.ownerSave)
+	my.Post("/oppforing/:id/arrangementer/:eid/slett", mw.requireUser, csrf, eventsByClient, eventsByAccount, ev.ownerDelete)
 	app.Get("/_/postnummer/:code", pub.postcodeCentre) // the register form's map
 	// The register form's "fill in from Enhetsregisteret": for signed-in
 	// repairers only, and held back per client.
@@ -132,6 +144,12 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	console.Get("/plakat/:district", adm.poster)
 	console.Get("/reparasjonsbonus", csrf, adm.vouchers)
 	console.Get("/reparasjonsbonus.csv", adm.vouchersCSV)
+	console.Get("/arrangementer", csrf, ev.adminList)
+	console.Get("/arrangementer/:eid", csrf, ev.adminForm)
+	console.Post("/arrangementer/:eid", csrf, ev.adminSave)
+	console.Post("/arrangementer/:eid/slett", csrf, ev.adminDelete)
+	console.Get("/reparasjonsbussen", csrf, ev.busAdmin)
+	console.Post("/reparasjonsbussen", csrf, ev.busAdminPost)
 	console.Get("/statistikk", adm.stats)
 	console.Get("/statistikk/dekning.csv", adm.coverageCSV)
 	console.Get("/statistikk/sok-uten-treff.csv", adm.missedCSV)

@@ -150,6 +150,8 @@ type Deps struct {
 	TileURL, TileAttribution, TileAttributionURL string
 	// Labels are the quality labels the municipality keeps.
 	Labels label.Store
+	// Events keeps repair-café sessions and the repair bus.
+	Events EventStore
 	// EmbedAncestors are the sites that may frame the embeddable search
 	// (a CSP frame-ancestors source list; "" is any site).
 	EmbedAncestors string
@@ -220,7 +222,10 @@ func New(d Deps) (*fiber.App, error) {
 		Next:  func(c *fiber.Ctx) bool { return strings.HasPrefix(c.Path(), "/assets/") }, // stored compressed
 	}))
 	app.Get("/metrics", metricsHandler(d.Metrics, d.MetricsToken)) // Prometheus, to the token's bearer
-	routes(app, mw, a, pub, acct, adm)
+	ev := &events{renderer: r, store: d.Events, listings: d.Listings, owners: d.Owners, districts: d.Districts, postcodes: d.Postcodes,
+		positions: d.Positions, baseURL: d.BaseURL, now: d.Now, log: d.Log}
+	pub.events = ev
+	routes(app, mw, a, pub, acct, adm, ev)
 	app.Use(func(*fiber.Ctx) error { return errNoSuchPage })
 	return app, nil
 }

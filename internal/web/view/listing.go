@@ -28,8 +28,22 @@ func KindAndCategories(kind string, categories []string, l *i18n.Localizer) stri
 // (holidays, a summer closure).
 const DeviationDays = 90
 
+// Session is one dated session of an event (a repair café's, the bus's),
+// as a page lists it.
+type Session struct {
+	When, Title, URL, Host, Place, Categories, Booking, BookingURL string
+	// Start and End are RFC 3339, for the page's structured data.
+	Start, End     string
+	Cancelled, Bus bool
+}
+
 // Listing is the body of a listing's public page.
 type Listing struct {
+	// Sessions are the coming sessions (a repair café's), those called off
+	// marked; FeedURL is their iCal feed.
+	Sessions []Session
+	FeedURL  string
+
 	// Approximate: the map shows the postcode's centre, not the door.
 	Approximate                     bool
 	Name, CategoryText, Description string
@@ -375,4 +389,19 @@ func SchemaClock(m int) string {
 		m -= 24 * 60
 	}
 	return fmt.Sprintf("%02d:%02d", m/60, m%60)
+}
+
+// EventsLD are the sessions as schema.org Events held at the listing.
+func EventsLD(sessions []Session, lst *listing.Listing) []map[string]any {
+	out := make([]map[string]any, 0, len(sessions))
+	for _, s := range sessions {
+		status := "https://schema.org/EventScheduled"
+		if s.Cancelled {
+			status = "https://schema.org/EventCancelled"
+		}
+		out = append(out, map[string]any{"@type": "Event", "name": s.Title, "startDate": s.Start, "endDate": s.End,
+			"eventStatus": status, "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+			"location": map[string]any{"@type": "Place", "name": s.Place, "address": s.Place}, "organizer": map[string]any{"@type": "Organization", "name": lst.Name}})
+	}
+	return out
 }

@@ -11,9 +11,11 @@ import (
 
 // ListingForm is the body of the register and edit page.
 type ListingForm struct {
-	New                     bool
-	Admin                   bool
-	Action, ListingURL      string
+	New                bool
+	Admin              bool
+	Action, ListingURL string
+	// EventsURL publishes the listing's sessions (a repair café's).
+	EventsURL               string
 	F                       form.Listing
 	Categories              []Check
 	Days                    []Day

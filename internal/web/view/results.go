@@ -9,6 +9,7 @@ import (
 
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/search"
 )
 
@@ -23,6 +24,9 @@ type Hit struct {
 	// Kind is the kind of place; KindText names it (the map's pins and
 	// legend tell the kinds apart by shape and in words).
 	Kind, KindText string
+	// NextSession is "Neste gang: lørdag 6. desember kl. 12:00–15:00" for a
+	// place with sessions (a repair café).
+	NextSession string
 	// Phone is shown as typed; Tel is its tel: link.
 	Phone, Tel string
 	// Directions is a route to the place on OpenStreetMap: a link, never
@@ -43,6 +47,9 @@ func NewHit(l *i18n.Localizer, h search.Hit, districtName string, now time.Time)
 			strconv.FormatFloat(h.Location.Lat, 'f', 5, 64)+","+strconv.FormatFloat(h.Location.Lng, 'f', 5, 64)),
 	}
 	v.KindText = l.T("kind." + v.Kind)
+	if sn := h.NextSession; sn != nil {
+		v.NextSession = l.T("results.next_session", "when", l.Session(sn.Start.In(openinghours.Oslo), sn.End.In(openinghours.Oslo)))
+	}
 	if h.DistanceM != nil {
 		v.Distance = l.T("results.distance", "distance", l.Distance(*h.DistanceM))
 	}
