@@ -24,6 +24,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/event"
+	"github.com/bergenreparerer/reparerer/internal/follow"
 	"github.com/bergenreparerer/reparerer/internal/gazetteer"
 	"github.com/bergenreparerer/reparerer/internal/geocoder"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
@@ -73,7 +74,9 @@ type App struct {
 	Reminders *reminder.Service
 	// Quotes runs quote requests on the European Repair Information Form.
 	Quotes *quote.Service
-	Worker *outbox.Worker
+	// Follows tells residents of new sessions and repairers.
+	Follows *follow.Service
+	Worker  *outbox.Worker
 	// Imports are the console's uploads and their background runs.
 	Imports *importer.Service
 	// Reader reads search text with the vocabulary and the place names;
@@ -273,6 +276,13 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if deps.FormKey, err = a.Store.Secret(ctx, "csrf"); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
+	followKey, err := a.Store.Secret(ctx, "follow")
+	if err != nil {
+		return nil, errors.Join(err, a.Close())
+	}
+	a.Follows = &follow.Service{Store: a.Store, News: a.Store, Mailer: a.Quotes.Mailer, Messages: messages, Districts: a.Districts,
+		Key: followKey, BaseURL: cfg.BaseURL, Now: now, Log: log}
+	deps.Follows = a.Follows
 	if a.fiber, err = web.New(deps); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
@@ -536,6 +546,15 @@ func (a *App) housekeeping(ctx context.Context) {
 			a.Metrics.Job("quotes", err)
 			if err != nil && ctx.Err() == nil {
 				a.log.Error("quote: sweep failed", "error", err)
+			}
+			var sent int
+			sent, err = a.Follows.Send(ctx)
+			a.Metrics.Job("follows", err)
+			if sent > 0 {
+				a.log.Info("follow: told residents what is new", "e-mails", sent)
+			}
+			if err != nil && ctx.Err() == nil {
+				a.log.Error("follow: run failed", "error", err)
 			}
 		}
 		select {

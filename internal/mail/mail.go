@@ -19,6 +19,9 @@ type Message struct {
 	Subject     string
 	Text        string
 	Attachments []Attachment
+	// Unsubscribe is the URL that ends what the message is one of (a
+	// follow): sent as List-Unsubscribe with RFC 8058's one-click POST.
+	Unsubscribe string
 }
 
 // Attachment is a file sent with a message.
@@ -82,6 +85,10 @@ func (s *SMTP) Send(ctx context.Context, m Message) error {
 	msg.SetDate()
 	msg.SetMessageID()
 	msg.SetBodyString(gomail.TypeTextPlain, m.Text)
+	if m.Unsubscribe != "" {
+		msg.SetListUnsubscribe(m.Unsubscribe)
+		msg.SetListUnsubscribePost()
+	}
 	for _, a := range m.Attachments {
 		msg.AttachReadSeeker(a.Name, bytes.NewReader(a.Data), gomail.WithFileContentType(gomail.ContentType(a.ContentType)))
 	}

@@ -262,7 +262,9 @@ const (
 func ListingFeed(slug string) string { return Listing(slug) + "/kalender.ics" }
 
 // OwnerEvents is where a listing's owner publishes its sessions.
-func OwnerEvents(listingID string) string { return "/min-side/oppforing/" + url.PathEscape(listingID) + "/arrangementer" }
+func OwnerEvents(listingID string) string {
+	return "/min-side/oppforing/" + url.PathEscape(listingID) + "/arrangementer"
+}
 
 // OwnerEvent is one of them; action (optional) is "slett".
 func OwnerEvent(listingID, eventID string, action ...string) string {
@@ -280,3 +282,17 @@ func withAction(p string, action []string) string {
 	}
 	return p
 }
+
+// Following a place: the form's target, and the links of its e-mails
+// (their signed tokens in the query, which the access log leaves out).
+const (
+	Follow            = "/folg"
+	FollowConfirmPage = "/folg/bekreft"
+	FollowStopPage    = "/folg/avslutt"
+)
+
+// FollowConfirm is the link that confirms a follow.
+func FollowConfirm(token string) string { return FollowConfirmPage + "?t=" + url.QueryEscape(token) }
+
+// FollowStop is the link that ends a follow.
+func FollowStop(token string) string { return FollowStopPage + "?t=" + url.QueryEscape(token) }

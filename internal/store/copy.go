@@ -43,6 +43,7 @@ var copied = []struct{ table, order string }{
 	{"quote_outcomes", "id"},
 	{"events", "id"},
 	{"bus_routes", "id"},
+	{"follows", "id"},
 }
 
 // TableSum is a table's row count and a SHA-256 over its rows in key

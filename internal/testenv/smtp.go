@@ -24,6 +24,8 @@ import (
 type Mail struct {
 	From, To, Subject, Text string
 	Attachments             []Attachment
+	// Unsubscribe and UnsubscribePost are the List-Unsubscribe headers.
+	Unsubscribe, UnsubscribePost string
 }
 
 // Attachment is a file a message carried.
@@ -167,7 +169,8 @@ func (x *smtpSession) Data(r io.Reader) error {
 	}
 	x.s.mu.Lock()
 	for _, to := range x.to {
-		x.s.arrived = append(x.s.arrived, Mail{From: x.from, To: to, Subject: subject, Text: text, Attachments: files})
+		x.s.arrived = append(x.s.arrived, Mail{From: x.from, To: to, Subject: subject, Text: text, Attachments: files,
+			Unsubscribe: msg.Header.Get("List-Unsubscribe"), UnsubscribePost: msg.Header.Get("List-Unsubscribe-Post")})
 	}
 	x.s.mu.Unlock()
 	select {

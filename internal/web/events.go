@@ -19,6 +19,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/event"
+	"github.com/bergenreparerer/reparerer/internal/follow"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
@@ -51,6 +52,7 @@ type events struct {
 	districts *district.Map
 	postcodes *postcode.Book
 	positions *position.Finder
+	follows   *follow.Service
 	baseURL   string
 	now       func() time.Time
 	log       *slog.Logger

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"net/url"
 	"sync"
 	"time"
 
@@ -57,6 +58,7 @@ func (p *public) listingPage(c *fiber.Ctx) error {
 	}
 	if len(body.Sessions) > 0 {
 		body.FeedURL = paths.ListingFeed(lst.Slug)
+		body.FollowURL = paths.Follow + "?oppforing=" + url.QueryEscape(lst.Slug)
 		body.JSONLD["event"] = view.EventsLD(body.Sessions, lst)
 	}
 	v.Body = body

@@ -184,6 +184,9 @@ type resultsView struct {
 	// Understood says what the text was read as, with a link that
 	// searches it as typed instead.
 	Understood, LiteralURL string
+	// FollowURL asks to hear of new repairers of the category in the
+	// district searched.
+	FollowURL string
 	// Empty explains an answer with nothing, and offers next steps.
 	Empty        string
 	Alternatives []activeFilter
@@ -241,6 +244,9 @@ func (p *public) results(ctx context.Context, l *i18n.Localizer, f form.Search, 
 // explain says what the text was read as and, when nothing was found,
 // why and what to try instead.
 func (p *public) explain(rv *resultsView, l *i18n.Localizer, f form.Search, res search.Result) {
+	if len(f.Categories) == 1 && f.District != "" && f.Kind == "" {
+		rv.FollowURL = paths.WithLang(paths.Follow+"?"+url.Values{"category": f.Categories, "district": {f.District}}.Encode(), string(l.Lang))
+	}
 	if in := res.Interpreted; in != nil && (len(in.Categories) > 0 || in.Near != nil || len(in.Kinds) > 0) {
 		var parts []string
 		for _, kind := range in.Kinds {

@@ -42,15 +42,24 @@ func routes(app *fiber.App, mw *middleware, a *assets, pub *public, acct *accoun
 	app.Get(paths.Marks+"/:slug/logo", pub.labelLogo)
 	app.Get(paths.EmbedConfigurator, pub.embedConfigurator)
 	app.Get(paths.Embedded, pub.embedded)
+	csrf := mw.csrf()
 	// Repair-café sessions and the repair bus: the calendar, its iCal
 	// feeds (open to calendar apps) and the bus's page.
 	app.Get(paths.Calendar, ev.calendar)
 	app.Get(paths.CalendarFeed, open, ev.calendarFeed)
 	app.Get("/reparator/:slug/kalender.ics", open, ev.listingFeed)
 	app.Get(paths.Bus, ev.busPage)
+	// Following a café or a category in a district: anonymous like a
+	// report; the e-mails' links carry signed tokens. The one-click
+	// unsubscribe takes mail clients' posts, which carry no form token.
+	app.Get(paths.Follow, csrf, ev.followForm)
+	app.Post(paths.Follow, mw.reportLimit("follows"), csrf, ev.followSubmit)
+	app.Get(paths.FollowConfirmPage, noStore, csrf, ev.followLink("confirm"))
+	app.Post(paths.FollowConfirmPage, noStore, csrf, ev.followConfirm)
+	app.Get(paths.FollowStopPage, noStore, csrf, ev.followLink("stop"))
+	app.Post(paths.FollowStopPage, noStore, mw.reportLimit("unfollows"), ev.followStop)
 	// "Meld fra om feil": anonymous, so rate-limited per client address,
 	// CSRF-checked, with a honeypot field.
-	csrf := mw.csrf()
 	app.Get("/reparator/:slug/meld-feil", csrf, pub.reportForm)
 	app.Post("/reparator/:slug/meld-feil", mw.reportLimit("reports"), csrf, pub.reportSubmit)
 	// "Tips oss": anonymous like "Meld fra om feil", and held back alike.

@@ -32,6 +32,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/auth"
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/district"
+	"github.com/bergenreparerer/reparerer/internal/follow"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/label"
@@ -152,6 +153,8 @@ type Deps struct {
 	Labels label.Store
 	// Events keeps repair-café sessions and the repair bus.
 	Events EventStore
+	// Follows tells residents of new sessions and repairers.
+	Follows *follow.Service
 	// EmbedAncestors are the sites that may frame the embeddable search
 	// (a CSP frame-ancestors source list; "" is any site).
 	EmbedAncestors string
@@ -223,7 +226,7 @@ func New(d Deps) (*fiber.App, error) {
 	}))
 	app.Get("/metrics", metricsHandler(d.Metrics, d.MetricsToken)) // Prometheus, to the token's bearer
 	ev := &events{renderer: r, store: d.Events, listings: d.Listings, owners: d.Owners, districts: d.Districts, postcodes: d.Postcodes,
-		positions: d.Positions, baseURL: d.BaseURL, now: d.Now, log: d.Log}
+		positions: d.Positions, follows: d.Follows, baseURL: d.BaseURL, now: d.Now, log: d.Log}
 	pub.events = ev
 	routes(app, mw, a, pub, acct, adm, ev)
 	app.Use(func(*fiber.Ctx) error { return errNoSuchPage })

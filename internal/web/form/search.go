@@ -28,7 +28,7 @@ type Search struct {
 	OpenTime string // HH:MM
 	OpenDay  string // YYYY-MM-DD
 	Voucher  bool
-	// Kind is the kind of place asked for ("": every kind).
+	// Kind is the kind of place asked for ("": the places that repair).
 	Kind string
 	// The repair conditions asked for: warranty of at least WarrantyMin
 	// months, done within TurnaroundMax working days, a loaner, repairs

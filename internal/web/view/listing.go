@@ -43,6 +43,8 @@ type Listing struct {
 	// marked; FeedURL is their iCal feed.
 	Sessions []Session
 	FeedURL  string
+	// FollowURL asks to be told of new sessions by e-mail.
+	FollowURL string
 
 	// Approximate: the map shows the postcode's centre, not the door.
 	Approximate                     bool
