@@ -1,7 +1,10 @@
 package app_test
 
 import (
+	"bytes"
+	"compress/zlib"
 	"encoding/json"
+	"io"
 	"net/url"
 	"regexp"
 	"strings"
@@ -230,8 +233,49 @@ func TestRepairBusFromAnEmptyDistrictSearch(t *testing.T) {
 	if bad := e.visitor().get(paths.Bus + "?postnr=0150"); bad.Status != 400 {
 		t.Errorf("a postcode outside Bergen: %d", bad.Status)
 	}
+	// The planning view counts the bus's visits by district, and its map
+	// switches between kinds of place and sessions.
+	stats := admin.get("/admin/statistikk?vis=events")
+	if stats.Status != 200 || !regexp.MustCompile(`<th scope="row">Åsane</th><td class="zero">0</td><td class="zero">0</td><td>0</td><td>[1-9]`).MatchString(stats.Body) ||
+		!strings.Contains(stats.Body, `<option value="events" selected>`) {
+		t.Errorf("the planning view: %d", stats.Status)
+	}
+	for _, show := range []string{"repair", "second_hand", "rental", "all"} {
+		if a := admin.get("/admin/statistikk?vis=" + show); a.Status != 200 {
+			t.Errorf("the planning view of %s: %d", show, a.Status)
+		}
+	}
+	if a := admin.get("/admin/statistikk?vis=bogus"); a.Status != 400 {
+		t.Errorf("an unknown showing: %d", a.Status)
+	}
+	// The district's poster lists the bus's stop.
+	poster := admin.get("/admin/plakat/asane")
+	if poster.Status != 200 || !pdfHas([]byte(poster.Body), "Åsane senter") || !pdfHas([]byte(poster.Body), "Reparasjonsbussen") {
+		t.Errorf("the poster does not list the bus's stop: %d", poster.Status)
+	}
+	if without := admin.get("/admin/plakat/asane?arrangementer=nei"); pdfHas([]byte(without.Body), "Åsane senter") {
+		t.Error("the poster lists the bus when asked not to")
+	}
+
 	_, feed := e.get(paths.CalendarFeed)
 	if cal, err := arran.ParseCalendar(strings.NewReader(string(feed))); err != nil || !strings.Contains(string(feed), "SUMMARY:Reparasjonsbussen: Åsane senter") || len(cal.Events()) != 1 {
 		t.Errorf("the feed: %v\n%s", err, feed)
 	}
+}
+
+// pdfHas reports whether a PDF prints text: its content streams, inflated,
+// hold the text's code points as the embedded Unicode font's CIDs.
+func pdfHas(pdf []byte, text string) bool {
+	var printed []byte
+	for _, m := range regexp.MustCompile(`(?s)/FlateDecode[^>]*>>\nstream\n(.*?)\nendstream`).FindAllSubmatch(pdf, -1) {
+		if r, err := zlib.NewReader(bytes.NewReader(m[1])); err == nil {
+			b, _ := io.ReadAll(r)
+			printed = append(printed, b...)
+		}
+	}
+	var want []byte
+	for _, r := range text {
+		want = append(want, byte(r>>8), byte(r))
+	}
+	return bytes.Contains(printed, want)
 }

@@ -45,6 +45,7 @@ type admin struct {
 	now             func() time.Time
 	log             *slog.Logger
 	quotes          *quote.Service
+	events          EventStore
 }
 
 // adminBody is what every admin page shares: the sub-navigation, a

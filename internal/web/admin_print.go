@@ -8,6 +8,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/printout"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
@@ -47,6 +49,43 @@ func shortURL(base string) string {
 
 // poster is a district's A4 or A3 poster of its verified repairers by
 // category, made from the live listings.
+// posterSessions are the district's repair cafés' next sessions and the
+// repair bus's stops there, for its poster (unless ?arrangementer=nei).
+func (a *admin) posterSessions(c *fiber.Ctx, l *i18n.Localizer, district string) ([]printout.Group, error) {
+	es, err := a.events.Events(c.UserContext())
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	cafes := printout.Group{Heading: l.T("print.poster.sessions")}
+	bus := printout.Group{Heading: l.T("bus.heading")}
+	for _, ev := range es {
+		if ev.Place.District != district {
+			continue
+		}
+		if ev.RouteID != "" {
+			bus.Entries = append(bus.Entries, printout.Entry{Name: ev.Title, Address: ev.Place.Text(), Phone: weeklyText(l, ev)})
+			continue
+		}
+		if ev.ListingID != "" {
+			if lst, err := a.listings.Get(c.UserContext(), ev.ListingID); err != nil || !lst.Published() {
+				continue
+			}
+		}
+		if next, ok := ev.Next(now); ok {
+			cafes.Entries = append(cafes.Entries, printout.Entry{Name: ev.Title, Address: ev.Place.Text(),
+				Phone: l.Session(next.Start.In(openinghours.Oslo), next.End.In(openinghours.Oslo))})
+		}
+	}
+	var out []printout.Group
+	for _, g := range []printout.Group{cafes, bus} {
+		if len(g.Entries) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
 func (a *admin) poster(c *fiber.Ctx) error {
 	l := a.lang(c)
 	d, ok := a.districts.Lookup(c.Params("district"))
@@ -67,6 +106,13 @@ func (a *admin) poster(c *fiber.Ctx) error {
 		ShortURL: shortURL(a.baseURL), Size: size,
 		Footer: l.T("print.poster.footer", "date", view.Date(l, a.now()))}
 	p.Groups = view.PosterGroups(l, published, d.Slug)
+	if c.Query("arrangementer") != "nei" {
+		more, err := a.posterSessions(c, l, d.Slug)
+		if err != nil {
+			return err
+		}
+		p.Groups = append(p.Groups, more...)
+	}
 	pdf, err := p.PDF()
 	if err != nil {
 		return err

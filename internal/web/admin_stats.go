@@ -1,6 +1,9 @@
 package web
 
 import (
+	"cmp"
+	"context"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -10,6 +13,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/coverage"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/quote"
 	"github.com/bergenreparerer/reparerer/internal/spreadsheet"
@@ -58,6 +62,10 @@ func (a *admin) vouchersCSV(c *fiber.Ctx) error {
 }
 
 type statsData struct {
+	// Showings are what the map and table can count; Sessions the coming
+	// sessions per district.
+	Showings     []view.Option
+	Sessions     []sessionRow
 	Table        coverage.Table
 	CategoryName []string
 	Areas        []coverage.Area
@@ -149,14 +157,36 @@ const (
 // category, the same as a choropleth, and the searches that found nothing.
 func (a *admin) stats(c *fiber.Ctx) error {
 	l, ctx := a.lang(c), c.UserContext()
-	published, err := a.listings.Published(ctx)
+	all, err := a.listings.Published(ctx)
 	if err != nil {
 		return err
 	}
+	show := cmp.Or(c.Query("vis"), "repair")
+	published, ok := ofKinds(all, show)
+	if !ok {
+		return apperr.Invalid("vis", "err.search.value_unknown", "value", show)
+	}
 	d := statsData{Table: coverage.Count(published, a.districts.All(), category.All()), Width: coverage.Width, Days: missedDays}
+	for _, s := range statsShowings {
+		d.Showings = append(d.Showings, view.Option{Slug: s, Name: l.T("admin.stats.show." + s), Selected: s == show})
+	}
 	counts := map[string]int{}
 	for i, dist := range d.Table.Districts {
 		counts[dist.Slug] = d.Table.DistrictTotals[i]
+	}
+	sessions, err := a.sessionsByDistrict(ctx)
+	if err != nil {
+		return err
+	}
+	for _, dist := range a.districts.All() {
+		r := sessions[dist.Slug]
+		r.District = dist.Name
+		d.Sessions = append(d.Sessions, r)
+	}
+	if show == "events" {
+		for slug, r := range sessions {
+			counts[slug] = r.Sessions + r.BusVisits
+		}
 	}
 	for _, cat := range d.Table.Categories {
 		d.CategoryName = append(d.CategoryName, view.CategoryName(cat, l))
@@ -205,6 +235,66 @@ func (a *admin) stats(c *fiber.Ctx) error {
 		return err
 	}
 	return a.render(c, fiber.StatusOK, "stats", l.T("admin.stats.heading"), d, nil)
+}
+
+// statsShowings are what the coverage map and table can count: the places
+// that repair, each kind of place, every place, or the coming sessions.
+var statsShowings = []string{"repair", listing.KindRepairCafe, listing.KindSecondHand, listing.KindRental, listing.KindRefurbished, "all", "events"}
+
+// ofKinds are the listings a showing counts (the places that repair for
+// "events", whose map counts sessions instead).
+func ofKinds(ls []*listing.Listing, show string) ([]*listing.Listing, bool) {
+	if !slices.Contains(statsShowings, show) {
+		return nil, false
+	}
+	if show == "all" {
+		return ls, true
+	}
+	kinds := []string{show}
+	if show == "repair" || show == "events" {
+		kinds = listing.RepairKinds
+	}
+	var out []*listing.Listing
+	for _, l := range ls {
+		if slices.Contains(kinds, cmp.Or(l.Kind, listing.KindRepair)) {
+			out = append(out, l)
+		}
+	}
+	return out, true
+}
+
+// sessionRow counts a district's coming sessions (next 60 days).
+type sessionRow struct {
+	District                    string
+	Sessions, Cancelled, Events int
+	BusVisits                   int
+}
+
+func (a *admin) sessionsByDistrict(ctx context.Context) (map[string]sessionRow, error) {
+	es, err := a.events.Events(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	out := map[string]sessionRow{}
+	for _, ev := range es {
+		r := out[ev.Place.District]
+		for _, o := range ev.Occurrences(now, now.Add(CalendarAhead)) {
+			switch {
+			case o.Cancelled:
+				r.Cancelled++
+			case ev.RouteID != "":
+				r.BusVisits++
+			default:
+				r.Sessions++
+			}
+		}
+		if ev.RouteID == "" {
+			r.Events++
+		}
+		out[ev.Place.District] = r
+	}
+	return out, nil
 }
 
 func splitNonEmpty(v string) []string {

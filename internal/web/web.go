@@ -184,7 +184,7 @@ func New(d Deps) (*fiber.App, error) {
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
 		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, register: d.Register, positions: d.Positions, now: d.Now, log: d.Log}
 	adm := &admin{renderer: r, listings: d.Listings, moderation: d.Moderation, tips: d.Tips, suggestions: d.Suggestions, register: d.Register, registerMatches: d.RegisterMatches, vocabulary: d.Vocabulary, reader: d.Reader, reminders: d.Reminders,
-		imports: d.Imports, labels: d.Labels, quotes: d.Quotes, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
+		imports: d.Imports, labels: d.Labels, quotes: d.Quotes, events: d.Events, misses: d.Misses, districts: d.Districts, freshnessAge: d.FreshnessAge, now: d.Now, log: d.Log}
 
 	app := fiber.New(fiber.Config{
 		AppName:               "reparerer",

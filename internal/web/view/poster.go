@@ -1,6 +1,7 @@
 package view
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/bergenreparerer/reparerer/internal/category"
@@ -16,7 +17,8 @@ func PosterGroups(l *i18n.Localizer, published []*listing.Listing, district stri
 	for _, cat := range category.All() {
 		g := printout.Group{Heading: CategoryName(cat, l)}
 		for _, lst := range published {
-			if lst.District == district && lst.VerifiedAt != nil && len(lst.Categories) > 0 && lst.Categories[0] == cat.Slug {
+			if lst.District == district && lst.VerifiedAt != nil && len(lst.Categories) > 0 && lst.Categories[0] == cat.Slug &&
+				(lst.Kind == "" || slices.Contains(listing.RepairKinds, lst.Kind)) {
 				g.Entries = append(g.Entries, posterEntry(lst))
 			}
 		}
