@@ -13,6 +13,8 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/importer"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/event"
+	"github.com/bergenreparerer/reparerer/internal/follow"
 	"github.com/bergenreparerer/reparerer/internal/quote"
 	"github.com/bergenreparerer/reparerer/internal/register/registertest"
 	"github.com/bergenreparerer/reparerer/internal/report"
@@ -66,6 +68,7 @@ func TestBrowser(t *testing.T) {
 	adminSession, pendingID := adminSetup(t, e)
 	importRun := importUnderWay(t, e)
 	quoteConfirm, quoteAnswer, quoteView := quoteSteps(t, e, bike)
+	cafe, followConfirm := sessionsAndBus(t, e)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
@@ -83,12 +86,52 @@ func TestBrowser(t *testing.T) {
 		"ADMIN_SESSION="+adminSession, "PENDING_PATH=/admin/oppforing/"+pendingID, "IMPORT_RUN_PATH="+importRun,
 		"QUOTE_REQUEST_PATH="+paths.QuoteRequest(bike.Slug), "QUOTE_CONFIRM_PATH="+quoteConfirm,
 		"QUOTE_ANSWER_PATH="+quoteAnswer, "QUOTE_VIEW_PATH="+quoteView,
+		"CAFE_PATH="+paths.Listing(cafe.Slug), "OWNER_EVENTS_PATH="+paths.OwnerEvents(bike.ID), "FOLLOW_CONFIRM_PATH="+followConfirm,
 	)
 	out, err := cmd.CombinedOutput()
 	t.Logf("browser tests:\n%s", out)
 	if err != nil {
 		t.Fatalf("browser tests failed: %v", err)
 	}
+}
+
+// sessionsAndBus gives the browser tests a repair café with weekly
+// sessions (one called off), a route of the repair bus with a stop and a
+// locker, and a follow waiting for its confirmation (whose link it
+// returns).
+func sessionsAndBus(t *testing.T, e *env) (*listing.Listing, string) {
+	t.Helper()
+	ctx := context.Background()
+	cafe := place("Reparasjonskafé Møhlenpris", nordnes, []string{"klaer", "elektronikk"}, "")
+	cafe.Kind, cafe.Address = listing.KindRepairCafe, listing.Address{Street: "Klosteret 1", Postcode: "5005", City: "Bergen"}
+	e.create(cafe)
+	at := event.Place{Name: cafe.Name, Street: "Klosteret 1", Postcode: "5005", City: "Bergen", District: "bergenhus", Lat: nordnes[0], Lng: nordnes[1]}
+	sessions := &event.Event{ListingID: cafe.ID, Title: "Reparasjonskafé", Categories: []string{"klaer", "elektronikk"}, Place: at,
+		Start: mustTime("2026-11-28T12:00:00+01:00"), Minutes: 180, RRule: "FREQ=WEEKLY;BYDAY=SA", Cancelled: []string{"2026-12-05"},
+		Booking: event.BookingRecommended, BookingURL: "https://kafe.example/pamelding", UpdatedBy: "test"}
+	route := &event.Route{Name: "Reparasjonsbussen", TakesNB: "Sko, klær og sykler", TakesEN: "Shoes, clothes and bikes", Categories: []string{"sko", "klaer", "sykkel"},
+		Lockers: []event.Locker{{Place: event.Place{Name: "Skap ved Åsane bibliotek", Postcode: "5116", City: "Ulset", District: "asane", Lat: 60.4621, Lng: 5.3242}, Hours: "Mo-Su 07:00-22:00"}}}
+	if err := e.app.Store.SaveEvent(ctx, sessions); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.app.Store.SaveRoute(ctx, route); err != nil {
+		t.Fatal(err)
+	}
+	stop := &event.Event{RouteID: route.ID, Title: "Åsane senter", Categories: route.Categories, Booking: event.BookingNone,
+		Place: event.Place{Name: "Åsane senter", Postcode: "5116", City: "Ulset", District: "asane", Lat: 60.4650, Lng: 5.3220},
+		Start: mustTime("2026-11-24T15:00:00+01:00"), Minutes: 180, RRule: "FREQ=WEEKLY;BYDAY=TU", UpdatedBy: "test"}
+	if err := e.app.Store.SaveEvent(ctx, stop); err != nil {
+		t.Fatal(err)
+	}
+	e.waitIndexed()
+	if err := e.app.Follows.Ask(ctx, follow.Request{Email: "kafegjest@example.test", Lang: "nb", ListingID: cafe.ID}); err != nil {
+		t.Fatal(err)
+	}
+	confirm := followLink.FindStringSubmatch(e.mail.WaitFor(t, "kafegjest@example.test").Text)
+	if confirm == nil {
+		t.Fatal("no confirmation link")
+	}
+	return cafe, confirm[1]
 }
 
 // quoteSteps leaves quote requests to l at each step, and returns the
