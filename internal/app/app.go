@@ -155,14 +155,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 		return nil, errors.Join(err, a.Store.Close())
 	}
 	a.Index.Now = now
-	a.Index.Sessions = func(ctx context.Context, ids []string) (map[string][]listing.Session, error) {
-		events, err := a.Store.EventsOf(ctx, ids...)
-		if err != nil {
-			return nil, err
-		}
-		at := now()
-		return event.SessionsOf(events, at.Add(-search.OpenAtBehind), at.Add(event.Ahead)), nil
-	}
+	a.Index.Sessions = a.sessionsOf
 	if cfg.RedisURL != "" {
 		r, err := cache.NewRedis(cfg.RedisURL, cfg.RedisPrefix)
 		if err != nil {
@@ -276,13 +269,9 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if deps.FormKey, err = a.Store.Secret(ctx, "csrf"); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
-	followKey, err := a.Store.Secret(ctx, "follow")
-	if err != nil {
+	if deps.Follows, err = a.newFollows(ctx, cfg, messages, log); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
-	a.Follows = &follow.Service{Store: a.Store, News: a.Store, Mailer: a.Quotes.Mailer, Messages: messages, Districts: a.Districts,
-		Key: followKey, BaseURL: cfg.BaseURL, Now: now, Log: log}
-	deps.Follows = a.Follows
 	if a.fiber, err = web.New(deps); err != nil {
 		return nil, errors.Join(err, a.Close())
 	}
@@ -408,6 +397,27 @@ func (a *App) background(ctx context.Context) {
 		}
 		a.RestoreIndex(ctx)
 	}
+}
+
+// sessionsOf are the listings' coming sessions, for their documents.
+func (a *App) sessionsOf(ctx context.Context, ids []string) (map[string][]listing.Session, error) {
+	events, err := a.Store.EventsOf(ctx, ids...)
+	if err != nil {
+		return nil, err
+	}
+	at := a.now()
+	return event.SessionsOf(events, at.Add(-search.OpenAtBehind), at.Add(event.Ahead)), nil
+}
+
+// newFollows runs follows with the store's signing key for their links.
+func (a *App) newFollows(ctx context.Context, cfg config.Config, messages *i18n.Catalogue, log *slog.Logger) (*follow.Service, error) {
+	key, err := a.Store.Secret(ctx, "follow")
+	if err != nil {
+		return nil, err
+	}
+	a.Follows = &follow.Service{Store: a.Store, News: a.Store, Mailer: a.Quotes.Mailer, Messages: messages, Districts: a.Districts,
+		Key: key, BaseURL: cfg.BaseURL, Now: a.now, Log: log}
+	return a.Follows, nil
 }
 
 // busStops are the repair bus's stops, for the searches that find nobody
@@ -551,7 +561,7 @@ func (a *App) housekeeping(ctx context.Context) {
 			sent, err = a.Follows.Send(ctx)
 			a.Metrics.Job("follows", err)
 			if sent > 0 {
-				a.log.Info("follow: told residents what is new", "e-mails", sent)
+				a.log.Info("follow: told residents what is new", "emails", sent)
 			}
 			if err != nil && ctx.Err() == nil {
 				a.log.Error("follow: run failed", "error", err)

@@ -400,7 +400,7 @@ func (e *events) busBody(ctx context.Context, l *i18n.Localizer, postnr string) 
 			}
 		}
 		for _, lk := range r.Lockers {
-			rv.Lockers = append(rv.Lockers, lockerView{Name: lk.Name, Place: lk.Place.Text(), Hours: lk.Hours})
+			rv.Lockers = append(rv.Lockers, lockerView{Name: lk.Name, Place: lk.Text(), Hours: lk.Hours})
 		}
 		body.Routes = append(body.Routes, rv)
 	}

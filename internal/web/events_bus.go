@@ -80,7 +80,7 @@ func (e *events) renderBusAdmin(c *fiber.Ctx, status int, r *event.Route, ferr *
 		}
 	}
 	for i, lk := range r.Lockers {
-		body.Lockers = append(body.Lockers, busLockerRow{Index: i, Name: lk.Name, Place: lk.Place.Text(), Hours: lk.Hours})
+		body.Lockers = append(body.Lockers, busLockerRow{Index: i, Name: lk.Name, Place: lk.Text(), Hours: lk.Hours})
 	}
 	return e.render(c, status, "events", e.private(c, l, l.T("admin.bus.heading"), "admin", body))
 }
