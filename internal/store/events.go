@@ -25,17 +25,13 @@ func (s *DB) SaveEvent(ctx context.Context, e *event.Event) error {
 		if e.ID == "" {
 			e.ID, e.Version = uuid.NewString(), 1
 		} else {
-			var version int
-			err := tx.QueryRowContext(ctx, `SELECT version, COALESCE(listing_id, '') FROM events WHERE id = ?`, e.ID).Scan(&version, &was)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				return apperr.NotFound("err.event.not_found")
-			case err != nil:
-				return fmt.Errorf("store: read event %s: %w", e.ID, err)
-			case version != e.Version:
-				return apperr.Conflict("err.event.changed")
+			var err error
+			if e.Version, err = nextVersion(ctx, tx, "events", e.ID, e.Version); err != nil {
+				return err
 			}
-			e.Version++
+			if err := tx.QueryRowContext(ctx, `SELECT COALESCE(listing_id, '') FROM events WHERE id = ?`, e.ID).Scan(&was); err != nil {
+				return fmt.Errorf("store: read event %s: %w", e.ID, err)
+			}
 		}
 		e.UpdatedAt = s.Now()
 		data, err := json.Marshal(e)
@@ -174,17 +170,10 @@ func (s *DB) SaveRoute(ctx context.Context, r *event.Route) error {
 		if r.ID == "" {
 			r.ID, r.Version = uuid.NewString(), 1
 		} else {
-			var version int
-			err := tx.QueryRowContext(ctx, `SELECT version FROM bus_routes WHERE id = ?`, r.ID).Scan(&version)
-			switch {
-			case errors.Is(err, sql.ErrNoRows):
-				return apperr.NotFound("err.event.not_found")
-			case err != nil:
-				return fmt.Errorf("store: read route %s: %w", r.ID, err)
-			case version != r.Version:
-				return apperr.Conflict("err.event.changed")
+			var err error
+			if r.Version, err = nextVersion(ctx, tx, "bus_routes", r.ID, r.Version); err != nil {
+				return err
 			}
-			r.Version++
 		}
 		r.UpdatedAt = s.Now()
 		data, err := json.Marshal(r)
@@ -225,6 +214,23 @@ func (s *DB) Routes(ctx context.Context) ([]*event.Route, error) {
 		out = append(out, &r)
 	}
 	return out, rows.Err()
+}
+
+// nextVersion is the version after read of a row of table (events or
+// bus_routes), or why there is none: the row is gone, or someone changed
+// it since it was read.
+func nextVersion(ctx context.Context, tx *txn, table, id string, read int) (int, error) {
+	var version int
+	err := tx.QueryRowContext(ctx, `SELECT version FROM `+table+` WHERE id = ?`, id).Scan(&version)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		return 0, apperr.NotFound("err.event.not_found")
+	case err != nil:
+		return 0, fmt.Errorf("store: read %s %s: %w", table, id, err)
+	case version != read:
+		return 0, apperr.Conflict("err.event.changed")
+	}
+	return version + 1, nil
 }
 
 func nullString(s string) any {

@@ -178,61 +178,84 @@ type calendarBody struct {
 // events and the bus's stops, by district and category.
 func (e *events) calendar(c *fiber.Ctx) error {
 	l := e.lang(c)
-	f, err := e.readFilter(c)
+	f, chosen, err := e.chosen(c)
 	if err != nil {
 		return err
 	}
-	all, err := e.store.Events(c.UserContext())
-	if err != nil {
-		return err
-	}
-	hosts, err := e.hosts(c.UserContext(), all)
+	hosts, err := e.hosts(c.UserContext(), chosen)
 	if err != nil {
 		return err
 	}
 	now := e.now()
 	var occ []event.Occurrence
-	for _, ev := range all {
-		if shown(ev, hosts) && f.matches(ev) {
+	for _, ev := range chosen {
+		if shown(ev, hosts) {
 			occ = append(occ, ev.Occurrences(now, now.Add(CalendarAhead))...)
 		}
 	}
 	views := e.sessions(l, occ, hosts)
-	body := calendarBody{Page: "calendar", Days: byDay(l, occ, views), BusURL: paths.Bus}
-	body.FeedURL = paths.CalendarFeed
+	body := calendarBody{Page: "calendar", Days: byDay(l, occ, views), BusURL: paths.Bus, FeedURL: paths.CalendarFeed,
+		Districts:  districtOptions(l, e.districts, f.District, "calendar.any_district"),
+		Categories: categoryOptions(l, f.Category, "calendar.any_category")}
 	if q := f.values().Encode(); q != "" {
 		body.FeedURL += "?" + q
 	}
 	body.FeedHTTPS = e.baseURL + body.FeedURL
-	body.Districts = append(body.Districts, view.Option{Slug: "", Name: l.T("calendar.any_district")})
-	for _, d := range e.districts.All() {
-		body.Districts = append(body.Districts, view.Option{Slug: d.Slug, Name: d.Name, Selected: d.Slug == f.District})
-	}
-	body.Categories = append(body.Categories, view.Option{Slug: "", Name: l.T("calendar.any_category")})
-	for _, cat := range category.All() {
-		body.Categories = append(body.Categories, view.Option{Slug: cat.Slug, Name: view.CategoryName(cat, l), Selected: cat.Slug == f.Category})
-	}
 	pg := e.newPage(c, l, l.T("calendar.heading"), f.values(), true)
 	pg.Nav, pg.Body = "calendar", body
 	return e.render(c, fiber.StatusOK, "events", pg)
 }
 
-// calendarFeed is the calendar as iCal, with the same filter.
-func (e *events) calendarFeed(c *fiber.Ctx) error {
-	l := e.lang(c)
+// chosen are the events the calendar's filter keeps.
+func (e *events) chosen(c *fiber.Ctx) (calendarFilter, []*event.Event, error) {
 	f, err := e.readFilter(c)
 	if err != nil {
-		return err
+		return f, nil, err
 	}
 	all, err := e.store.Events(c.UserContext())
 	if err != nil {
-		return err
+		return f, nil, err
 	}
-	var chosen []*event.Event
+	var out []*event.Event
 	for _, ev := range all {
 		if f.matches(ev) {
-			chosen = append(chosen, ev)
+			out = append(out, ev)
 		}
+	}
+	return f, out, nil
+}
+
+// districtOptions are a district select's options; anyKey, if set, names
+// a first option for every district.
+func districtOptions(l *i18n.Localizer, m *district.Map, selected, anyKey string) []view.Option {
+	var out []view.Option
+	if anyKey != "" {
+		out = append(out, view.Option{Slug: "", Name: l.T(anyKey)})
+	}
+	for _, d := range m.All() {
+		out = append(out, view.Option{Slug: d.Slug, Name: d.Name, Selected: d.Slug == selected})
+	}
+	return out
+}
+
+// categoryOptions are a category select's options, likewise.
+func categoryOptions(l *i18n.Localizer, selected, anyKey string) []view.Option {
+	var out []view.Option
+	if anyKey != "" {
+		out = append(out, view.Option{Slug: "", Name: l.T(anyKey)})
+	}
+	for _, cat := range category.All() {
+		out = append(out, view.Option{Slug: cat.Slug, Name: view.CategoryName(cat, l), Selected: cat.Slug == selected})
+	}
+	return out
+}
+
+// calendarFeed is the calendar as iCal, with the same filter.
+func (e *events) calendarFeed(c *fiber.Ctx) error {
+	l := e.lang(c)
+	_, chosen, err := e.chosen(c)
+	if err != nil {
+		return err
 	}
 	return e.feed(c, l, l.T("calendar.feed_name"), chosen)
 }

@@ -66,12 +66,7 @@ func (e *events) followTopic(c *fiber.Ctx, slug, cat, dist string) (*followBody,
 	if dist != "" && !district.ValidSlug(dist) {
 		return nil, apperr.Invalid("district", "err.search.value_unknown", "value", dist)
 	}
-	for _, ct := range category.All() {
-		body.Categories = append(body.Categories, view.Option{Slug: ct.Slug, Name: view.CategoryName(ct, l), Selected: ct.Slug == cat})
-	}
-	for _, d := range e.districts.All() {
-		body.Districts = append(body.Districts, view.Option{Slug: d.Slug, Name: d.Name, Selected: d.Slug == dist})
-	}
+	body.Categories, body.Districts = categoryOptions(l, cat, ""), districtOptions(l, e.districts, dist, "")
 	return body, nil
 }
 
