@@ -121,6 +121,21 @@ func TestReuseBesideRepair(t *testing.T) {
 	if !strings.Contains(offer, "bruktbutikker har «Møbler og trekking»") {
 		t.Errorf("an empty furniture search offers %+v", furniture.Alternatives)
 	}
+	// The open data holds every kind, and filters by kind when asked.
+	v := e.visitor()
+	if all := v.get(paths.OpenDataCSV); strings.Count(all.Body, "\n") != 80 {
+		t.Errorf("the CSV has %d lines, want a header and the 79 places", strings.Count(all.Body, "\n"))
+	}
+	rental := v.get(paths.OpenDataCSV + "?kind=rental")
+	if rows := strings.Count(rental.Body, "\n") - 1; rows != 11 || !strings.Contains(rental.Body, "Tingotek") || strings.Contains(rental.Body, "Episode") {
+		t.Errorf("the rental places' CSV has %d rows", rows)
+	}
+	if a := v.get("/data/repairers.geojson?kind=pawnshop"); a.Status != 400 {
+		t.Errorf("an unknown kind in the open data: %d", a.Status)
+	}
+	if hsds := v.get("/data/hsds/services.json?kind=second_hand"); !strings.Contains(hsds.Body, `"code":"second_hand"`) || strings.Contains(hsds.Body, `"code":"repair"`) {
+		t.Error("the HSDS export does not carry or filter the kind of place")
+	}
 	page := e.visitor().get("/?category=mobler")
 	if !strings.Contains(page.Body, "bruktbutikker har «Møbler og trekking»") || !strings.Contains(page.Body, "kind=second_hand") {
 		t.Error("the search page does not offer the second-hand shops")

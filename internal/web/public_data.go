@@ -1,15 +1,19 @@
 package web
 
 import (
+	"cmp"
 	"encoding/xml"
+	"slices"
 	"strconv"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/i18n"
+	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/paths"
 	"github.com/bergenreparerer/reparerer/internal/web/view"
 )
@@ -55,8 +59,30 @@ func (p *public) apiCategories(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"categories": out})
 }
 
-func (p *public) openDataGeoJSON(c *fiber.Ctx) error {
+// openData are the published listings an open-data export holds: every
+// kind of place, or those of ?kind= (repeatable).
+func (p *public) openData(c *fiber.Ctx) ([]*listing.Listing, error) {
+	kinds := queryValues(c)["kind"]
+	for _, k := range kinds {
+		if !slices.Contains(listing.Kinds, k) {
+			return nil, apperr.Invalid("kind", "err.search.value_unknown", "value", k)
+		}
+	}
 	ls, err := p.listings.Published(c.UserContext())
+	if err != nil || len(kinds) == 0 {
+		return ls, err
+	}
+	out := ls[:0:0]
+	for _, l := range ls {
+		if slices.Contains(kinds, cmp.Or(l.Kind, listing.KindRepair)) {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+func (p *public) openDataGeoJSON(c *fiber.Ctx) error {
+	ls, err := p.openData(c)
 	if err != nil {
 		return err
 	}
@@ -73,7 +99,7 @@ func (p *public) openDataGeoJSON(c *fiber.Ctx) error {
 // published listing as an Open Referral HSDS 3.0 service, in a page of the
 // HSDS API's list shape (one page: the directory is small).
 func (p *public) openDataHSDS(c *fiber.Ctx) error {
-	ls, err := p.listings.Published(c.UserContext())
+	ls, err := p.openData(c)
 	if err != nil {
 		return err
 	}
@@ -88,7 +114,7 @@ func (p *public) openDataHSDS(c *fiber.Ctx) error {
 }
 
 func (p *public) openDataCSV(c *fiber.Ctx) error {
-	ls, err := p.listings.Published(c.UserContext())
+	ls, err := p.openData(c)
 	if err != nil {
 		return err
 	}

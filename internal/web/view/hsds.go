@@ -1,6 +1,7 @@
 package view
 
 import (
+	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -141,6 +142,7 @@ const (
 	taxonomyCategories = "bergen-reparerer-categories"
 	taxonomyConditions = "bergen-reparerer-repair-conditions"
 	taxonomyMarks      = "bergen-reparerer-quality-marks"
+	taxonomyKinds      = "bergen-reparerer-kinds-of-place"
 )
 
 var hsdsDays = [7]string{"MO", "TU", "WE", "TH", "FR", "SA", "SU"}
@@ -198,6 +200,10 @@ func NewHSDSService(l *listing.Listing, baseURL string, now time.Time) HSDSServi
 	return s
 }
 
+// kindNamesEN name the kinds of place in the export's taxonomy.
+var kindNamesEN = map[string]string{listing.KindRepair: "Repair business", listing.KindRepairCafe: "Repair café",
+	listing.KindSecondHand: "Second-hand shop", listing.KindRental: "Rental and lending", listing.KindRefurbished: "Seller of refurbished goods"}
+
 // hsdsAttributes are what HSDS has no field for — the categories, the
 // repair conditions and the quality marks — as attributes of our
 // taxonomies, and the labels held as an accreditations text.
@@ -212,6 +218,8 @@ func hsdsAttributes(l *listing.Listing, now time.Time) ([]hsdsAttribute, string)
 			attr(taxonomyCategories, slug, c.NameEN, "")
 		}
 	}
+	kind := cmp.Or(l.Kind, listing.KindRepair)
+	attr(taxonomyKinds, kind, kindNamesEN[kind], "")
 	c := l.Conditions
 	if days, ok := c.MaxDays(); ok {
 		attr(taxonomyConditions, "turnaround_max_days", "Typical turnaround, working days at most", strconv.Itoa(days))
