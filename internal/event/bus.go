@@ -59,7 +59,7 @@ func (r *Route) Check() error {
 		return apperr.Invalid("locker_name", "err.event.too_many_dates", "max", 50)
 	}
 	for _, l := range r.Lockers {
-		if strings.TrimSpace(l.Name) == "" || l.Lat == 0 || l.Lng == 0 {
+		if err := l.check(); err != nil {
 			return apperr.Invalid("locker_name", "err.event.place_missing")
 		}
 		if _, err := openinghours.ParseOSM(l.Hours); err != nil {

@@ -166,6 +166,17 @@ func SessionsOf(events []*Event, from, to time.Time) map[string][]listing.Sessio
 	return out
 }
 
+// check validates a place: named or addressed, positioned, and short.
+func (p Place) check() error {
+	if p.Lat == 0 || p.Lng == 0 || strings.TrimSpace(p.Name+p.Street) == "" {
+		return apperr.Invalid("place", "err.event.place_missing")
+	}
+	if utf8.RuneCountInString(p.Name) > MaxTitle || utf8.RuneCountInString(p.Street) > MaxTitle {
+		return apperr.Invalid("place_name", "err.event.too_long", "max", MaxTitle)
+	}
+	return nil
+}
+
 // Frequencies a rule may have: sessions are not hourly.
 var frequencies = []rrule.Frequency{rrule.DAILY, rrule.WEEKLY, rrule.MONTHLY, rrule.YEARLY}
 
@@ -199,8 +210,8 @@ func (e *Event) Check() error {
 	if e.Minutes <= 0 || e.Minutes > MaxMinutes {
 		return apperr.Invalid("end", "err.event.length")
 	}
-	if e.Place.Lat == 0 || e.Place.Lng == 0 || strings.TrimSpace(e.Place.Name+e.Place.Street) == "" {
-		return apperr.Invalid("place", "err.event.place_missing")
+	if err := e.Place.check(); err != nil {
+		return err
 	}
 	if !slices.Contains(Bookings, e.Booking) {
 		return apperr.Invalid("booking", "err.event.booking")

@@ -1,6 +1,7 @@
 package event
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -93,6 +94,7 @@ func TestCheckRefusesWhatCannotBeRight(t *testing.T) {
 		"no length":       func(e *Event) { e.Minutes = 0 },
 		"a day long":      func(e *Event) { e.Minutes = 24 * 60 },
 		"no place":        func(e *Event) { e.Place = Place{} },
+		"a long place":    func(e *Event) { e.Place.Name = strings.Repeat("x", MaxTitle+1) },
 		"booking":         func(e *Event) { e.Booking = "maybe" },
 		"booking url":     func(e *Event) { e.BookingURL = "javascript:alert(1)" },
 		"hourly rule":     func(e *Event) { e.RRule = "FREQ=HOURLY" },
