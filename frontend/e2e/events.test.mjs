@@ -8,9 +8,10 @@ import { axe, base, open, test } from './harness.mjs';
 const cafePath = process.env.CAFE_PATH;
 const ownerEvents = process.env.OWNER_EVENTS_PATH;
 const followConfirm = process.env.FOLLOW_CONFIRM_PATH;
+const followStop = process.env.FOLLOW_STOP_PATH;
 const session = process.env.SESSION;
 const adminSession = process.env.ADMIN_SESSION;
-assert.ok(cafePath && ownerEvents && followConfirm && session && adminSession, 'the events environment must be set');
+assert.ok(cafePath && ownerEvents && followConfirm && followStop && session && adminSession, 'the events environment must be set');
 
 const cookie = (value) => [{ name: 'sid', value, url: base, httpOnly: true, sameSite: 'Lax' }];
 
@@ -32,7 +33,16 @@ test("the calendar, the bus, a café's sessions and following are accessible, in
     await axe(page, `the follow form for a district (${lang})`);
     await page.goto(`${base}${followConfirm}&lang=${lang}`);
     await axe(page, `the follow confirmation page (${lang})`);
+    await page.getByRole('button').filter({ hasText: lang === 'nb' ? 'Ja, send meg e-post' : 'Yes, e-mail me' }).click();
+    await page.locator('[role="status"]').waitFor();
+    await axe(page, `the follow confirmed (${lang})`);
+    await page.goto(`${base}${followStop}&lang=${lang}`);
+    await axe(page, `the unsubscribe page (${lang})`);
   }
+  await page.getByRole('button', { name: 'Stop' }).click();
+  await page.locator('[role="status"]').waitFor();
+  assert.match(await page.locator('main').textContent(), /No more e-mails/);
+  await axe(page, 'unsubscribed (en)');
 });
 
 test('a resident follows a café by keyboard, and a bad address is named at its field', async (t) => {

@@ -2,9 +2,11 @@ package app_test
 
 import (
 	"context"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,6 +89,7 @@ func TestBrowser(t *testing.T) {
 		"QUOTE_REQUEST_PATH="+paths.QuoteRequest(bike.Slug), "QUOTE_CONFIRM_PATH="+quoteConfirm,
 		"QUOTE_ANSWER_PATH="+quoteAnswer, "QUOTE_VIEW_PATH="+quoteView,
 		"CAFE_PATH="+paths.Listing(cafe.Slug), "OWNER_EVENTS_PATH="+paths.OwnerEvents(bike.ID), "FOLLOW_CONFIRM_PATH="+followConfirm,
+		"FOLLOW_STOP_PATH="+followStopPath(t, e, followConfirm),
 	)
 	out, err := cmd.CombinedOutput()
 	t.Logf("browser tests:\n%s", out)
@@ -132,6 +135,21 @@ func sessionsAndBus(t *testing.T, e *env) (*listing.Listing, string) {
 		t.Fatal("no confirmation link")
 	}
 	return cafe, confirm[1]
+}
+
+// followStopPath is the unsubscribe link of the follow a confirmation
+// link belongs to (confirming it, as its button would).
+func followStopPath(t *testing.T, e *env, confirm string) string {
+	t.Helper()
+	token, err := url.QueryUnescape(strings.SplitN(confirm, "t=", 2)[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	f, err := e.app.Follows.Confirm(context.Background(), token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.TrimPrefix(e.app.Follows.UnsubscribeURL(f), "http://localhost:8080")
 }
 
 // quoteSteps leaves quote requests to l at each step, and returns the
