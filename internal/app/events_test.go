@@ -114,6 +114,9 @@ func TestRepairCafeSessionsThroughSearchPageAndICal(t *testing.T) {
 	if strings.Contains(listingPage.Body, "26. desember") {
 		t.Error("the listing page shows the date left out")
 	}
+	if !strings.Contains(listingPage.Body, `id="status-line">Neste gang: lørdag 5. desember kl. 12:00–15:00<`) {
+		t.Error("the status line of a café without hours does not say when it is next open")
+	}
 	calendar := e.visitor().get(paths.Calendar + "?district=bergenhus")
 	if calendar.Status != 200 || !strings.Contains(calendar.Body, "Reparasjonskafé") || !strings.Contains(calendar.Body, "lørdag 5. desember") {
 		t.Errorf("the calendar: %d", calendar.Status)
@@ -129,6 +132,9 @@ func TestRepairCafeSessionsThroughSearchPageAndICal(t *testing.T) {
 	e.clock.Set(mustTime("2026-12-05T12:30:00+01:00"))
 	if got := e.nextSessions(url.Values{"category": {"klaer"}, "open_now": {"true"}})[cafe.Name]; got != "2026-12-05T12:00:00+01:00 open" {
 		t.Errorf("during the session: %q", got)
+	}
+	if during := e.visitor().get(paths.Listing(cafe.Slug)); !strings.Contains(during.Body, `status-open" id="status-line">Åpent nå – stenger 15:00<`) {
+		t.Error("the listing page's status line does not say the café is open during a session")
 	}
 	e.clock.Set(mustTime("2026-12-02T10:00:00+01:00"))
 

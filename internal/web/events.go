@@ -320,19 +320,33 @@ func categoryNames(slugs []string, l *i18n.Localizer) []string {
 }
 
 // listingSessions are a listing's coming sessions for its page (the ones
-// called off included, marked), and its feed's link.
-func (e *events) listingSessions(ctx context.Context, l *i18n.Localizer, lst *listing.Listing) ([]sessionView, error) {
+// called off included, marked), and what its status line says of them: a
+// running session makes the place open now ("Åpent nå – stenger 15:00"),
+// and a place without known hours says when the next session is.
+func (e *events) listingSessions(ctx context.Context, l *i18n.Localizer, lst *listing.Listing) (views []sessionView, status, class string, err error) {
 	es, err := e.store.EventsOf(ctx, lst.ID)
 	if err != nil || len(es) == 0 {
-		return nil, err
+		return nil, "", "", err
 	}
 	now := e.now()
 	var occ []event.Occurrence
 	for _, ev := range es {
 		occ = append(occ, ev.Occurrences(now, now.Add(CalendarAhead))...)
 	}
-	views := e.sessions(l, occ, nil)
-	return views[:min(len(views), 8)], nil
+	views = e.sessions(l, occ, nil) // sorts occ too
+	for _, o := range occ {
+		if o.Cancelled {
+			continue
+		}
+		switch {
+		case !o.Start.After(now):
+			status, class = l.T("status.open_closes", "when", l.TimeOf(o.End.In(openinghours.Oslo))), "open"
+		case !lst.OpeningHours.Known():
+			status, class = l.T("results.next_session", "when", l.Session(o.Start.In(openinghours.Oslo), o.End.In(openinghours.Oslo))), "closed"
+		}
+		break
+	}
+	return views[:min(len(views), 8)], status, class, nil
 }
 
 // Bus page.

@@ -53,8 +53,12 @@ func (p *public) listingPage(c *fiber.Ctx) error {
 	v.Description = l.T("listing.meta_description", "name", lst.Name, "categories", body.CategoryText,
 		"district", body.DistrictName, "address", body.AddressText)
 	body.JSONLD = view.JSONLD(lst, v.Canonical, body.Description, body.Deviations)
-	if body.Sessions, err = p.events.listingSessions(c.UserContext(), l, lst); err != nil {
+	var status, class string
+	if body.Sessions, status, class, err = p.events.listingSessions(c.UserContext(), l, lst); err != nil {
 		return err
+	}
+	if status != "" {
+		body.StatusText, body.StatusClass = status, class
 	}
 	if len(body.Sessions) > 0 {
 		body.FeedURL = paths.ListingFeed(lst.Slug)
