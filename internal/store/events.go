@@ -144,22 +144,28 @@ func (s *DB) ListingsWithRecurringEvents(ctx context.Context) ([]string, error) 
 }
 
 func (s *DB) events(ctx context.Context, where string, args ...any) ([]*event.Event, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT data, version FROM events `+where, args...)
+	return jsonRows(ctx, s, `SELECT data, version FROM events `+where, func(e *event.Event) *int { return &e.Version }, args...)
+}
+
+// jsonRows reads rows of (data, version): a value kept whole as JSON, and
+// the version its optimistic updates check.
+func jsonRows[T any](ctx context.Context, s *DB, query string, version func(*T) *int, args ...any) ([]*T, error) {
+	rows, err := s.db.QueryContext(ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: events: %w", err)
+		return nil, fmt.Errorf("store: %T: %w", *new(T), err)
 	}
 	defer rows.Close()
-	var out []*event.Event
+	var out []*T
 	for rows.Next() {
 		var data string
-		var e event.Event
-		if err := rows.Scan(&data, &e.Version); err != nil {
+		v := new(T)
+		if err := rows.Scan(&data, version(v)); err != nil {
 			return nil, err
 		}
-		if err := json.Unmarshal([]byte(data), &e); err != nil {
-			return nil, fmt.Errorf("store: event: %w", err)
+		if err := json.Unmarshal([]byte(data), v); err != nil {
+			return nil, fmt.Errorf("store: %T: %w", *v, err)
 		}
-		out = append(out, &e)
+		out = append(out, v)
 	}
 	return out, rows.Err()
 }
@@ -196,24 +202,7 @@ func (s *DB) SaveRoute(ctx context.Context, r *event.Route) error {
 
 // Routes returns the bus routes.
 func (s *DB) Routes(ctx context.Context) ([]*event.Route, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT data, version FROM bus_routes ORDER BY id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: routes: %w", err)
-	}
-	defer rows.Close()
-	var out []*event.Route
-	for rows.Next() {
-		var data string
-		var r event.Route
-		if err := rows.Scan(&data, &r.Version); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(data), &r); err != nil {
-			return nil, fmt.Errorf("store: route: %w", err)
-		}
-		out = append(out, &r)
-	}
-	return out, rows.Err()
+	return jsonRows(ctx, s, `SELECT data, version FROM bus_routes ORDER BY id`, func(r *event.Route) *int { return &r.Version })
 }
 
 // nextVersion is the version after read of a row of table (events or

@@ -228,24 +228,22 @@ func (e *events) chosen(c *fiber.Ctx) (calendarFilter, []*event.Event, error) {
 // districtOptions are a district select's options; anyKey, if set, names
 // a first option for every district.
 func districtOptions(l *i18n.Localizer, m *district.Map, selected, anyKey string) []view.Option {
-	var out []view.Option
-	if anyKey != "" {
-		out = append(out, view.Option{Slug: "", Name: l.T(anyKey)})
-	}
-	for _, d := range m.All() {
-		out = append(out, view.Option{Slug: d.Slug, Name: d.Name, Selected: d.Slug == selected})
-	}
-	return out
+	return options(l, m.All(), func(d district.District) (string, string) { return d.Slug, d.Name }, selected, anyKey)
 }
 
 // categoryOptions are a category select's options, likewise.
 func categoryOptions(l *i18n.Localizer, selected, anyKey string) []view.Option {
+	return options(l, category.All(), func(c category.Category) (string, string) { return c.Slug, view.CategoryName(c, l) }, selected, anyKey)
+}
+
+func options[T any](l *i18n.Localizer, items []T, named func(T) (slug, name string), selected, anyKey string) []view.Option {
 	var out []view.Option
 	if anyKey != "" {
 		out = append(out, view.Option{Slug: "", Name: l.T(anyKey)})
 	}
-	for _, cat := range category.All() {
-		out = append(out, view.Option{Slug: cat.Slug, Name: view.CategoryName(cat, l), Selected: cat.Slug == selected})
+	for _, it := range items {
+		slug, name := named(it)
+		out = append(out, view.Option{Slug: slug, Name: name, Selected: slug == selected})
 	}
 	return out
 }
