@@ -115,16 +115,25 @@ func (s *DB) Events(ctx context.Context) ([]*event.Event, error) {
 	return s.events(ctx, `ORDER BY id`)
 }
 
-// EventsOf returns the events of the listings.
+// EventsOf returns the events of the listings, asked for in chunks so
+// that no query outgrows an engine's bound on parameters (PostgreSQL:
+// 65 535) however large a batch the index takes.
 func (s *DB) EventsOf(ctx context.Context, listingIDs ...string) ([]*event.Event, error) {
-	if len(listingIDs) == 0 {
-		return nil, nil
+	const chunk = 1000
+	var out []*event.Event
+	for i := 0; i < len(listingIDs); i += chunk {
+		ids := listingIDs[i:min(i+chunk, len(listingIDs))]
+		args := make([]any, len(ids))
+		for j, id := range ids {
+			args[j] = id
+		}
+		es, err := s.events(ctx, `WHERE listing_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`) ORDER BY id`, args...)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, es...)
 	}
-	args := make([]any, len(listingIDs))
-	for i, id := range listingIDs {
-		args[i] = id
-	}
-	return s.events(ctx, `WHERE listing_id IN (`+strings.TrimSuffix(strings.Repeat("?, ", len(args)), ", ")+`) ORDER BY id`, args...)
+	return out, nil
 }
 
 // ListingsWithRecurringEvents are the listings whose index documents need
