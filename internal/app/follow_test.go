@@ -146,6 +146,10 @@ func TestFollowNewRepairersOfACategoryInADistrict(t *testing.T) {
 	e := start(t, setup{})
 	e.seed()
 	ctx := context.Background()
+	// A cobbler registered before the follow, waiting for verification.
+	waiting := place("Skomaker Ulset", asane, []string{"sko"}, "")
+	waiting.Status = listing.StatusPending
+	e.create(waiting)
 	v := e.visitor()
 	results := v.get("/?district=asane&category=sko")
 	link := regexp.MustCompile(`href="(/folg\?[^"]+)"`).FindStringSubmatch(results.Body)
@@ -162,11 +166,17 @@ func TestFollowNewRepairersOfACategoryInADistrict(t *testing.T) {
 	e.clock.Set(e.clock.Now().Add(time.Minute))
 	e.create(place("Skomaker Åsane", asane, []string{"sko"}, "Mo-Fr 10:00-17:00"))
 	e.create(place("Skredder Åsane", asane, []string{"klaer"}, ""))
+	verified := e.listing(waiting.ID)
+	verified.Status = listing.StatusPublished
+	if err := e.app.Listings.Update(ctx, verified, listing.Change{Actor: "admin:test", Action: listing.ActionVerify}); err != nil {
+		t.Fatal(err)
+	}
 	if n, err := e.app.Follows.Send(ctx); err != nil || n != 1 {
 		t.Fatalf("news: %d %v", n, err)
 	}
 	m := e.mail.WaitFor(t, "sko@example.no")
-	if !strings.Contains(m.Subject, "nye reparatører for Sko, vesker og lær i Åsane") || !strings.Contains(m.Text, "Skomaker Åsane") || strings.Contains(m.Text, "Skredder") {
+	if !strings.Contains(m.Subject, "nye reparatører for Sko, vesker og lær i Åsane") || !strings.Contains(m.Text, "Skomaker Åsane") ||
+		!strings.Contains(m.Text, "Skomaker Ulset") || strings.Contains(m.Text, "Skredder") {
 		t.Errorf("the news: %s\n%s", m.Subject, m.Text)
 	}
 }

@@ -80,6 +80,8 @@ type News interface {
 	EventsOf(ctx context.Context, listingIDs ...string) ([]*event.Event, error)
 	Get(ctx context.Context, id string) (*listing.Listing, error)
 	Published(ctx context.Context) ([]*listing.Listing, error)
+	// PublishedSince are the listings first published after t.
+	PublishedSince(ctx context.Context, t time.Time) (map[string]bool, error)
 }
 
 // Service runs follows.
@@ -254,7 +256,10 @@ func (s *Service) Send(ctx context.Context) (int, error) {
 					return sent, err
 				}
 			}
-			lines = newRepairers(l, f, published, s.BaseURL)
+			var fresh map[string]bool
+			if fresh, err = s.News.PublishedSince(ctx, f.Since); err == nil {
+				lines = newRepairers(l, f, published, fresh, s.BaseURL)
+			}
 		}
 		if err != nil {
 			errs = append(errs, err)
@@ -314,11 +319,12 @@ func (s *Service) newSessions(ctx context.Context, l *i18n.Localizer, f *Follow,
 }
 
 // newRepairers are the places that repair the category in the district,
-// listed since the follow last heard.
-func newRepairers(l *i18n.Localizer, f *Follow, published []*listing.Listing, base string) []string {
+// first published (fresh) since the follow last heard: a registration
+// counts when the municipality publishes it, however long it waited.
+func newRepairers(l *i18n.Localizer, f *Follow, published []*listing.Listing, fresh map[string]bool, base string) []string {
 	var lines []string
 	for _, lst := range published {
-		if lst.District != f.District || !slices.Contains(lst.Categories, f.Category) || !lst.CreatedAt.After(f.Since) ||
+		if lst.District != f.District || !slices.Contains(lst.Categories, f.Category) || !fresh[lst.ID] ||
 			!slices.Contains(listing.RepairKinds, cmpKind(lst.Kind)) {
 			continue
 		}

@@ -48,8 +48,48 @@ func (s *DB) Create(ctx context.Context, l *listing.Listing, ch listing.Change) 
 				return err
 			}
 		}
+		if err := s.markPublished(ctx, tx, l); err != nil {
+			return err
+		}
 		return s.enqueue(ctx, tx, l.ID)
 	})
+}
+
+// markPublished records when a listing was first published.
+func (s *DB) markPublished(ctx context.Context, tx *txn, l *listing.Listing) error {
+	if !l.Published() {
+		return nil
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE listings SET published_at = ? WHERE id = ? AND published_at IS NULL`,
+		formatTime(s.Now()), l.ID); err != nil {
+		return fmt.Errorf("store: mark listing %s published: %w", l.ID, err)
+	}
+	return nil
+}
+
+// PublishedSince are the ids of the listings first published after t.
+// Times are text whose fractions are trimmed, which sorts a time within a
+// second before the whole second: the query asks from a whole second
+// before t, and the times are compared as times.
+func (s *DB) PublishedSince(ctx context.Context, t time.Time) (map[string]bool, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT id, published_at FROM listings WHERE published_at > ?`,
+		formatTime(t.Add(-time.Second).Truncate(time.Second)))
+	if err != nil {
+		return nil, fmt.Errorf("store: published since: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		var at time.Time
+		if err := rows.Scan(&id, timeIn(&at)); err != nil {
+			return nil, err
+		}
+		if at.After(t) {
+			out[id] = true
+		}
+	}
+	return out, rows.Err()
 }
 
 // Update replaces the listing if its stored version is l.Version, then
@@ -87,6 +127,9 @@ func (s *DB) Update(ctx context.Context, l *listing.Listing, ch listing.Change) 
 			return err
 		}
 		if err := s.reviewDomainOwners(ctx, tx, l.ID, before.Website, next.Website); err != nil {
+			return err
+		}
+		if err := s.markPublished(ctx, tx, &next); err != nil {
 			return err
 		}
 		return s.enqueue(ctx, tx, l.ID)
