@@ -325,17 +325,10 @@ func newRepairers(l *i18n.Localizer, f *Follow, published []*listing.Listing, fr
 	var lines []string
 	for _, lst := range published {
 		if lst.District != f.District || !slices.Contains(lst.Categories, f.Category) || !fresh[lst.ID] ||
-			!slices.Contains(listing.RepairKinds, cmpKind(lst.Kind)) {
+			!listing.Repairs(lst.Kind) {
 			continue
 		}
 		lines = append(lines, "- "+lst.Name+", "+lst.Address.Street+": "+base+paths.WithLang(paths.Listing(lst.Slug), string(l.Lang)))
 	}
 	return lines
-}
-
-func cmpKind(k string) string {
-	if k == "" {
-		return listing.KindRepair
-	}
-	return k
 }

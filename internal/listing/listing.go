@@ -3,8 +3,10 @@
 package listing
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 
@@ -81,6 +83,14 @@ var RepairKinds = []string{KindRepair, KindRepairCafe}
 
 // ReuseKinds are the other kinds, in the order they are offered.
 var ReuseKinds = []string{KindSecondHand, KindRental, KindRefurbished}
+
+// KindOf is a kind as read back: none (a listing or an index document
+// from before kinds) is a repair business.
+func KindOf(kind string) string { return cmp.Or(kind, KindRepair) }
+
+// Repairs reports whether a kind of place is one where things get
+// repaired (RepairKinds).
+func Repairs(kind string) bool { return slices.Contains(RepairKinds, KindOf(kind)) }
 
 // Session is a dated opening beyond a listing's hours: a repair café's
 // session. Sessions are not part of the listing; the index is given the

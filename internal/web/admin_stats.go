@@ -256,7 +256,7 @@ func ofKinds(ls []*listing.Listing, show string) ([]*listing.Listing, bool) {
 	}
 	var out []*listing.Listing
 	for _, l := range ls {
-		if slices.Contains(kinds, cmp.Or(l.Kind, listing.KindRepair)) {
+		if slices.Contains(kinds, listing.KindOf(l.Kind)) {
 			out = append(out, l)
 		}
 	}

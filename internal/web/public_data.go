@@ -1,7 +1,6 @@
 package web
 
 import (
-	"cmp"
 	"encoding/xml"
 	"slices"
 	"strconv"
@@ -74,7 +73,7 @@ func (p *public) openData(c *fiber.Ctx) ([]*listing.Listing, error) {
 	}
 	out := ls[:0:0]
 	for _, l := range ls {
-		if slices.Contains(kinds, cmp.Or(l.Kind, listing.KindRepair)) {
+		if slices.Contains(kinds, listing.KindOf(l.Kind)) {
 			out = append(out, l)
 		}
 	}

@@ -1,7 +1,6 @@
 package view
 
 import (
-	"cmp"
 	"fmt"
 	"strconv"
 	"strings"
@@ -218,7 +217,7 @@ func hsdsAttributes(l *listing.Listing, now time.Time) ([]hsdsAttribute, string)
 			attr(taxonomyCategories, slug, c.NameEN, "")
 		}
 	}
-	kind := cmp.Or(l.Kind, listing.KindRepair)
+	kind := listing.KindOf(l.Kind)
 	attr(taxonomyKinds, kind, kindNamesEN[kind], "")
 	c := l.Conditions
 	if days, ok := c.MaxDays(); ok {

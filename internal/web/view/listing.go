@@ -18,7 +18,7 @@ import (
 // KindAndCategories names a kind of place other than a repairer before
 // its categories ("Bruktbutikk · Klær og tekstil").
 func KindAndCategories(kind string, categories []string, l *i18n.Localizer) string {
-	if kind == "" || kind == listing.KindRepair {
+	if listing.KindOf(kind) == listing.KindRepair {
 		return CategoryNames(categories, l)
 	}
 	return l.T("kind."+kind) + " · " + CategoryNames(categories, l)

@@ -1,7 +1,6 @@
 package view
 
 import (
-	"slices"
 	"strings"
 
 	"github.com/bergenreparerer/reparerer/internal/category"
@@ -18,7 +17,7 @@ func PosterGroups(l *i18n.Localizer, published []*listing.Listing, district stri
 		g := printout.Group{Heading: CategoryName(cat, l)}
 		for _, lst := range published {
 			if lst.District == district && lst.VerifiedAt != nil && len(lst.Categories) > 0 && lst.Categories[0] == cat.Slug &&
-				(lst.Kind == "" || slices.Contains(listing.RepairKinds, lst.Kind)) {
+				listing.Repairs(lst.Kind) {
 				g.Entries = append(g.Entries, posterEntry(lst))
 			}
 		}

@@ -1,7 +1,6 @@
 package view
 
 import (
-	"cmp"
 	"net/url"
 	"strconv"
 	"strings"
@@ -42,7 +41,7 @@ func NewHit(l *i18n.Localizer, h search.Hit, districtName string, now time.Time)
 		CategoryText: KindAndCategories(h.Kind, h.Categories, l), AddressText: AddressText(h.Address.Street, h.Address.Postcode, h.Address.City, districtName),
 		Voucher: h.AcceptsRepairVoucher, Verified: h.VerifiedAt != nil && !h.ChangedSinceVerification,
 		Phone: h.Phone, Tel: TelLink(h.Phone), Approximate: h.ApproximatePosition,
-		Kind: cmp.Or(h.Kind, listing.KindRepair),
+		Kind: listing.KindOf(h.Kind),
 		Directions: "https://www.openstreetmap.org/directions?to=" + url.QueryEscape(
 			strconv.FormatFloat(h.Location.Lat, 'f', 5, 64)+","+strconv.FormatFloat(h.Location.Lng, 'f', 5, 64)),
 	}
