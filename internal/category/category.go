@@ -5,6 +5,8 @@ import (
 	"slices"
 	"strings"
 	"unicode"
+
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 )
 
 // Category is one repair category. Slug is stable and part of the public API.
@@ -91,4 +93,24 @@ func notLetter(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r)
 func Valid(slug string) bool {
 	_, ok := bySlug[slug]
 	return ok
+}
+
+// NameIn is the category's name in lang (bokmål unless English).
+func (c Category) NameIn(lang i18n.Lang) string {
+	if lang == i18n.EN {
+		return c.NameEN
+	}
+	return c.NameNB
+}
+
+// Names are the names in lang of the known categories among slugs, in
+// their order.
+func Names(slugs []string, lang i18n.Lang) []string {
+	out := make([]string, 0, len(slugs))
+	for _, slug := range slugs {
+		if c, ok := Lookup(slug); ok {
+			out = append(out, c.NameIn(lang))
+		}
+	}
+	return out
 }

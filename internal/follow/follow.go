@@ -222,12 +222,8 @@ func (s *Service) topic(ctx context.Context, l *i18n.Localizer, f *Follow) (stri
 		return l.T("follow.topic_listing", "name", lst.Name), nil
 	}
 	cat, _ := category.Lookup(f.Category)
-	name := cat.NameNB
-	if l.Lang == i18n.EN {
-		name = cat.NameEN
-	}
 	d, _ := s.Districts.Lookup(f.District)
-	return l.T("follow.topic_area", "category", name, "district", d.Name), nil
+	return l.T("follow.topic_area", "category", cat.NameIn(l.Lang), "district", d.Name), nil
 }
 
 // Send writes to each confirmed follow that has news and was not written

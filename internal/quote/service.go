@@ -263,10 +263,7 @@ func (s *Service) repairerMessage(r *Request, l *listing.Listing, token string) 
 func GoodOf(loc *i18n.Localizer, r *Request) string {
 	g := r.Category
 	if c, ok := category.Lookup(r.Category); ok {
-		g = c.NameNB
-		if loc.Lang == i18n.EN {
-			g = c.NameEN
-		}
+		g = c.NameIn(loc.Lang)
 	}
 	if d := trimJoin(r.Brand, r.Model); d != "" {
 		g += " – " + d

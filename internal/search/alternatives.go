@@ -244,18 +244,14 @@ func (s *Service) emptyCategories(ctx context.Context, q Query, cats []string, l
 	return out, nil
 }
 
-// categoryNames are the categories' names in l's language, joined.
+// categoryNames are the categories' names in l's language (bokmål
+// without one), joined.
 func categoryNames(slugs []string, l *i18n.Localizer) string {
-	names := make([]string, 0, len(slugs))
-	for _, slug := range slugs {
-		c, _ := category.Lookup(slug)
-		name := c.NameNB
-		if l != nil && l.Lang == i18n.EN {
-			name = c.NameEN
-		}
-		names = append(names, name)
+	lang := i18n.NB
+	if l != nil {
+		lang = l.Lang
 	}
-	return strings.Join(names, ", ")
+	return strings.Join(category.Names(slugs, lang), ", ")
 }
 
 // countsTTL is how long the category counts are reused: suggestions ask

@@ -286,7 +286,7 @@ func (e *events) feed(c *fiber.Ctx, l *i18n.Localizer, name string, es []*event.
 		if !shown(ev, hosts) {
 			continue
 		}
-		item := event.FeedItem{Event: ev, Summary: ev.Title, Categories: categoryNames(ev.Categories, l)}
+		item := event.FeedItem{Event: ev, Summary: ev.Title, Categories: category.Names(ev.Categories, l.Lang)}
 		switch h := hosts[ev.ListingID]; {
 		case ev.RouteID != "":
 			item.Summary, item.URL = l.T("bus.stop_title", "stop", ev.Title), e.baseURL+paths.Bus
@@ -305,16 +305,6 @@ func (e *events) feed(c *fiber.Ctx, l *i18n.Localizer, name string, es []*event.
 	c.Set(fiber.HeaderContentType, "text/calendar; charset=utf-8")
 	c.Set(fiber.HeaderCacheControl, "public, max-age=300")
 	return c.Send(buf.Bytes())
-}
-
-func categoryNames(slugs []string, l *i18n.Localizer) []string {
-	out := make([]string, 0, len(slugs))
-	for _, s := range slugs {
-		if cat, ok := category.Lookup(s); ok {
-			out = append(out, view.CategoryName(cat, l))
-		}
-	}
-	return out
 }
 
 // listingSessions are a listing's coming sessions for its page (the ones

@@ -31,22 +31,11 @@ type Check struct {
 type Link struct{ Href, Text string }
 
 // CategoryName is a category's name in the reader's language.
-func CategoryName(c category.Category, l *i18n.Localizer) string {
-	if l.Lang == i18n.EN {
-		return c.NameEN
-	}
-	return c.NameNB
-}
+func CategoryName(c category.Category, l *i18n.Localizer) string { return c.NameIn(l.Lang) }
 
 // CategoryNames names the categories of the slugs, skipping unknown ones.
 func CategoryNames(slugs []string, l *i18n.Localizer) string {
-	names := make([]string, 0, len(slugs))
-	for _, slug := range slugs {
-		if c, ok := category.Lookup(slug); ok {
-			names = append(names, CategoryName(c, l))
-		}
-	}
-	return strings.Join(names, ", ")
+	return strings.Join(category.Names(slugs, l.Lang), ", ")
 }
 
 // AddressText is "Street 1, 5003 Bergen", or the district's name when the
