@@ -6,13 +6,14 @@ import (
 	"context"
 	"errors"
 	"log/slog"
-	"math"
 	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/paulmach/orb"
+	"github.com/paulmach/orb/geo"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
 	"github.com/bergenreparerer/reparerer/internal/auth"
@@ -412,7 +413,7 @@ func (e *events) busBody(ctx context.Context, l *i18n.Localizer, postnr string) 
 				sv.Next = l.Session(next.Start.In(openinghours.Oslo), next.End.In(openinghours.Oslo))
 			}
 			if from != nil {
-				sv.distance = metres(from.Lat, from.Lng, ev.Place.Lat, ev.Place.Lng)
+				sv.distance = geo.Distance(orb.Point{from.Lng, from.Lat}, orb.Point{ev.Place.Lng, ev.Place.Lat})
 				sv.Distance = l.Distance(int(sv.distance))
 			}
 			rv.Stops = append(rv.Stops, sv)
@@ -437,15 +438,6 @@ func weeklyText(l *i18n.Localizer, ev *event.Event) string {
 	start := ev.Start.In(openinghours.Oslo)
 	end := start.Add(time.Duration(ev.Minutes) * time.Minute)
 	return l.T("bus.weekly", "day", l.WeekdayOf(start), "from", l.TimeOf(start), "to", l.TimeOf(end))
-}
-
-// metres is the great-circle distance between two points.
-func metres(lat1, lng1, lat2, lng2 float64) float64 {
-	const r = 6371000
-	φ1, φ2 := lat1*math.Pi/180, lat2*math.Pi/180
-	dφ, dλ := (lat2-lat1)*math.Pi/180, (lng2-lng1)*math.Pi/180
-	a := math.Sin(dφ/2)*math.Sin(dφ/2) + math.Cos(φ1)*math.Cos(φ2)*math.Sin(dλ/2)*math.Sin(dλ/2)
-	return 2 * r * math.Asin(math.Sqrt(a))
 }
 
 // Publishing sessions: the listing's owner (Min side) and the
