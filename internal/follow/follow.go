@@ -132,7 +132,7 @@ func (s *Service) Ask(ctx context.Context, r Request) error {
 		return err
 	}
 	l := s.Messages.For(f.Lang)
-	what, err := s.topic(ctx, l, f)
+	what, err := s.Topic(ctx, l, f)
 	if err != nil {
 		return err
 	}
@@ -177,7 +177,7 @@ func (s *Service) Describe(ctx context.Context, purpose, token string, l *i18n.L
 	if err != nil {
 		return "", err
 	}
-	return s.topic(ctx, l, f)
+	return s.Topic(ctx, l, f)
 }
 
 func (s *Service) byToken(ctx context.Context, purpose, token string) (*Follow, error) {
@@ -213,7 +213,8 @@ func (s *Service) UnsubscribeURL(f *Follow) string {
 	return s.BaseURL + paths.WithLang(paths.FollowStop(s.sign("stop", f.ID)), string(f.Lang))
 }
 
-func (s *Service) topic(ctx context.Context, l *i18n.Localizer, f *Follow) (string, error) {
+// Topic names what a follow is about, in l's language.
+func (s *Service) Topic(ctx context.Context, l *i18n.Localizer, f *Follow) (string, error) {
 	if f.ListingID != "" {
 		lst, err := s.News.Get(ctx, f.ListingID)
 		if err != nil {
@@ -264,7 +265,7 @@ func (s *Service) Send(ctx context.Context) (int, error) {
 		if len(lines) == 0 {
 			continue
 		}
-		what, err := s.topic(ctx, l, f)
+		what, err := s.Topic(ctx, l, f)
 		if err != nil {
 			errs = append(errs, err)
 			continue

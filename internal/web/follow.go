@@ -139,7 +139,7 @@ func (e *events) followConfirm(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	topic, err := e.follows.Describe(c.UserContext(), "confirm", c.FormValue("t", c.Query("t")), l)
+	topic, err := e.follows.Topic(c.UserContext(), l, f)
 	if err != nil {
 		return err
 	}
