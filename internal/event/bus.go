@@ -32,15 +32,6 @@ type Locker struct {
 	Hours string `json:"hours"`
 }
 
-// Schedule reads the locker's access hours.
-func (l Locker) Schedule() openinghours.Schedule {
-	s, err := openinghours.ParseOSM(l.Hours)
-	if err != nil {
-		return openinghours.Schedule{Text: l.Hours, Unparsed: true}
-	}
-	return s
-}
-
 // Check validates a route and tidies it in place.
 func (r *Route) Check() error {
 	r.Name, r.TakesNB, r.TakesEN = strings.TrimSpace(r.Name), strings.TrimSpace(r.TakesNB), strings.TrimSpace(r.TakesEN)
