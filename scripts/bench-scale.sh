@@ -43,7 +43,7 @@ PY
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $MEILI_KEY"
-wrk.body = '{"q":"skomaker","facets":["categories","district"],"hitsPerPage":20,"page":1,"sort":["_geoPoint(60.3929,5.3241):asc"],"attributesToRetrieve":["id","slug","name","categories","services","district","address","_geo","accepts_repair_voucher","verified_at","changed_since_verification","approximate_position","hours_known","hours","phone"]}'
+wrk.body = '{"q":"skomaker","filter":"NOT kind IN [second_hand, rental, refurbished]","facets":["facet_keys"],"hitsPerPage":20,"page":1,"sort":["_geoPoint(60.3929,5.3241):asc"],"attributesToRetrieve":["card","hours_known","hours","_geo","sessions"]}'
 LUA
     search_path='/api/v1/search?q=skomaker&lat=60.3929&lng=5.3241&literal=true'
     browse_path='/api/v1/search?district=bergenhus&category=sko'

@@ -99,7 +99,7 @@ cat >"$work/meili.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
 wrk.headers["Authorization"] = "Bearer $key"
-wrk.body = '{"q":"skomaker","filter":"NOT kind IN [second_hand, rental, refurbished]","facets":["categories","district"],"hitsPerPage":20,"page":1,"sort":["_geoPoint(60.3929,5.3241):asc"],"attributesToRetrieve":["card","hours_known","hours","_geo"]}'
+wrk.body = '{"q":"skomaker","filter":"NOT kind IN [second_hand, rental, refurbished]","facets":["facet_keys"],"hitsPerPage":20,"page":1,"sort":["_geoPoint(60.3929,5.3241):asc"],"attributesToRetrieve":["card","hours_known","hours","_geo","sessions"]}'
 LUA
 meili_body=$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$work/meili.lua")
 proxy_port=$(free_port)

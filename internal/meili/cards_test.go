@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"maps"
 	"testing"
 	"time"
 
@@ -39,7 +40,8 @@ func TestSearchReadsDocumentsFromBeforeCards(t *testing.T) {
 		t.Fatal(err)
 	}
 	var res struct {
-		Hits []struct {
+		Facets struct{ Category, District map[string]int }
+		Hits   []struct {
 			Slug, Name, Phone, URL string
 			DistanceM              *int `json:"distance_m"`
 			Location               listing.Location
@@ -58,5 +60,46 @@ func TestSearchReadsDocumentsFromBeforeCards(t *testing.T) {
 	}
 	if res.Hits[0].Slug != "ny-skomaker" {
 		t.Errorf("not nearest first: %s", body)
+	}
+	// The counts count both, though only the new one has facet_keys.
+	if res.Facets.Category["sko"] != 2 || res.Facets.District["bergenhus"] != 2 || len(res.Facets.Category) != 1 || len(res.Facets.District) != 1 {
+		t.Errorf("facets: %+v in %s", res.Facets, body)
+	}
+}
+
+// A document with its card but from before facet keys is counted too
+// (while the upgrade to them re-indexes), in a plain and in a read search.
+func TestSearchCountsDocumentsFromBeforeFacetKeys(t *testing.T) {
+	ctx := context.Background()
+	ix := newIndex(t)
+	if err := ix.Ensure(ctx); err != nil {
+		t.Fatal(err)
+	}
+	older := &listing.Listing{ID: "old-1", Slug: "eldre-skredder", Name: "Eldre Skredder", Categories: []string{"klaer", "sko"}, District: "fana",
+		Location: listing.Location{Lat: 60.3100, Lng: 5.3400}, Status: listing.StatusPublished}
+	doc, err := ix.DocumentWithout(older, "facet_keys")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ix.AddRaw(ctx, []map[string]any{doc}); err != nil {
+		t.Fatal(err)
+	}
+	fresh := &listing.Listing{ID: "new-1", Slug: "ny-skomaker", Name: "Ny Skomaker", Categories: []string{"sko"}, District: "bergenhus",
+		Location: listing.Location{Lat: 60.3930, Lng: 5.3240}, Status: listing.StatusPublished}
+	if err := ix.Apply(ctx, []*listing.Listing{fresh}, nil); err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []search.Query{{Page: 1, PerPage: 20}, {Text: "skredder", Implied: []string{"klaer"}, Page: 1, PerPage: 20}} {
+		res, err := ix.Search(ctx, q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := search.Facets{Category: map[string]int{"sko": 2, "klaer": 1}, District: map[string]int{"bergenhus": 1, "fana": 1}}
+		if len(q.Implied) > 0 {
+			want = search.Facets{Category: map[string]int{"sko": 1, "klaer": 1}, District: map[string]int{"fana": 1}}
+		}
+		if res.Total != len(want.District) || !maps.Equal(res.Facets.Category, want.Category) || !maps.Equal(res.Facets.District, want.District) {
+			t.Errorf("%q %v: total %d, facets %+v, want %+v", q.Text, q.Implied, res.Total, res.Facets, want)
+		}
 	}
 }

@@ -2,8 +2,11 @@ package meili
 
 import (
 	"context"
+	"encoding/json"
 
 	"github.com/meilisearch/meilisearch-go"
+
+	"github.com/bergenreparerer/reparerer/internal/listing"
 )
 
 // CreateBare makes the index without its settings, as a half-finished
@@ -22,4 +25,21 @@ func (ix *Index) AddRaw(ctx context.Context, docs []map[string]any) error {
 		return err
 	}
 	return ix.wait(ctx, task)
+}
+
+// DocumentWithout is l's document as the current version indexes it,
+// less the given fields, as an older version indexed it.
+func (ix *Index) DocumentWithout(l *listing.Listing, fields ...string) (map[string]any, error) {
+	b, err := json.Marshal(ix.document(l, ix.Now()))
+	if err != nil {
+		return nil, err
+	}
+	var doc map[string]any
+	if err := json.Unmarshal(b, &doc); err != nil {
+		return nil, err
+	}
+	for _, f := range fields {
+		delete(doc, f)
+	}
+	return doc, nil
 }

@@ -40,7 +40,7 @@ const (
 // once (app.RefreshOpenTimes). DocumentState is the index_state entry that
 // says which format and which year's cover the documents have.
 const (
-	DocumentFormat = "card-v6"
+	DocumentFormat = "card-v7"
 	DocumentState  = "open_times"
 )
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,7 +40,7 @@ func (ix *Index) Search(ctx context.Context, q search.Query) (search.Result, err
 	req := ix.request(q, q.Text, Filter(q))
 	req.Page, req.HitsPerPage = q.Page, q.PerPage
 	var resp searchResponse
-	err := withCards([]*searchRequest{req}, func() ([]searchResponse, error) {
+	err := whole([]*searchRequest{req}, func() ([]searchResponse, error) {
 		resp = searchResponse{}
 		err := ix.run(ctx, func() error { return ix.searcher.search(ctx, req, &resp) })
 		return []searchResponse{resp}, err
@@ -82,7 +83,7 @@ func (ix *Index) searchImplied(ctx context.Context, q search.Query) (search.Resu
 		r.IndexUID = ix.uid // a multi-search names the index of each search
 	}
 	var resps []searchResponse
-	err := withCards(reqs, func() ([]searchResponse, error) {
+	err := whole(reqs, func() ([]searchResponse, error) {
 		resps = nil
 		err := ix.run(ctx, func() error { return ix.searcher.multiSearch(ctx, reqs, &resps) })
 		return resps, err
@@ -96,22 +97,7 @@ func (ix *Index) searchImplied(ctx context.Context, q search.Query) (search.Resu
 	if outside != nil && len(resps) > 1 {
 		second := resps[1]
 		res.Total += second.TotalHits
-		for k, n := range second.FacetDistribution["categories"] {
-			res.Facets.Category[k] += n
-		}
-		for k, n := range second.FacetDistribution["district"] {
-			res.Facets.District[k] += n
-		}
-		for k, n := range second.FacetDistribution["repair_where"] {
-			res.Facets.Where[k] += n
-		}
-		for k, n := range second.FacetDistribution["brands"] {
-			res.Facets.Brand[k] += n
-		}
-		res.Facets.Loaner += second.FacetDistribution["loaner"]["true"]
-		for k, n := range second.FacetDistribution["labels"] {
-			res.Facets.Label[k] += n
-		}
+		res.Facets = addFacets(res.Facets, second.facets())
 		from := max(0, offset-first.TotalHits)
 		more := second.hits()
 		if from < len(more) {
@@ -134,7 +120,7 @@ func and(filter string) string {
 
 // request is the search body for q with the given text and filter.
 func (ix *Index) request(q search.Query, text, filter string) *searchRequest {
-	facets := facetNames[:2]
+	facets := facetNames[:1]
 	if q.ConditionFacets {
 		facets = facetNames
 	}
@@ -161,33 +147,56 @@ func (ix *Index) run(ctx context.Context, search func() error) error {
 	return apperr.Unavailable(err, "err.meili.search_unavailable")
 }
 
-// withCards runs a search and, when a hit came from a document indexed
-// before documents held a card, runs it once more asking for the fields
-// such documents hold instead: an upgrade must not break search while
-// it re-indexes. Once every document has its card, nothing is asked twice.
-func withCards(reqs []*searchRequest, run func() ([]searchResponse, error)) error {
+// whole runs a search and, when it met documents indexed before they
+// held a card or facet keys, runs it once more asking for the fields and
+// facets such documents hold instead: an upgrade must not break search
+// while it re-indexes. Once every document is of the current format,
+// nothing is asked twice.
+func whole(reqs []*searchRequest, run func() ([]searchResponse, error)) error {
 	resps, err := run()
 	if err != nil {
 		return err
 	}
 	for _, r := range resps {
-		for _, h := range r.Hits {
-			if h.Stored == nil {
-				for _, req := range reqs {
-					req.AttributesToRetrieve = retrievedBeforeCards
-				}
-				_, err := run()
-				return err
+		if r.fromOlderDocuments() {
+			for _, req := range reqs {
+				req.AttributesToRetrieve = retrievedBeforeCards
+				req.Facets = slices.Concat(facetsBeforeKeys, req.Facets[1:])
 			}
+			_, err := run()
+			return err
 		}
 	}
 	return nil
 }
 
+// fromOlderDocuments says whether an answer holds a hit without a card or
+// counted documents without facet keys: every document of the current
+// format has exactly one district key, so the district keys' counts add
+// up to the total exactly when every matching document has them.
+func (r *searchResponse) fromOlderDocuments() bool {
+	for _, h := range r.Hits {
+		if h.Stored == nil {
+			return true
+		}
+	}
+	keys, ok := r.FacetDistribution[facetNames[0]]
+	if !ok {
+		return false // the facets were not asked for by key
+	}
+	n := 0
+	for k, c := range keys {
+		if strings.HasPrefix(k, districtKey) {
+			n += c
+		}
+	}
+	return n != r.TotalHits
+}
+
 type searchResponse struct {
 	Hits []struct {
 		// Stored is the card, passed on undecoded; search.Card holds what
-		// a document from before cards says instead (withCards).
+		// a document from before cards says instead (see whole).
 		Stored json.RawMessage `json:"card"`
 		*search.Card
 		Geo         geo             `json:"_geo"`
@@ -201,16 +210,39 @@ type searchResponse struct {
 }
 
 // facetNames are the attributes whose values an answer counts: the
-// categories and districts always, the repair conditions and marks when
-// asked for (facets=conditions) — Meilisearch's counting of six facets
-// halves the rate of a filtered text search, for counts most answers do
-// not show.
-var facetNames = []string{"categories", "district", "repair_where", "brands", "loaner", "labels"}
+// categories and districts (as facet keys) always, the repair conditions
+// and marks when asked for (facets=conditions) — Meilisearch's counting
+// of six facets halves the rate of a filtered text search, for counts
+// most answers do not show.
+var facetNames = []string{"facet_keys", "repair_where", "brands", "loaner", "labels"}
+
+// facetsBeforeKeys count what facet_keys counts, in documents from before
+// it (see whole).
+var facetsBeforeKeys = []string{"categories", "district"}
 
 func (r *searchResponse) facets() search.Facets {
-	return search.Facets{Category: counts(r.FacetDistribution["categories"]), District: counts(r.FacetDistribution["district"]),
+	f := search.Facets{Category: counts(r.FacetDistribution["categories"]), District: counts(r.FacetDistribution["district"]),
 		Where: counts(r.FacetDistribution["repair_where"]), Brand: counts(r.FacetDistribution["brands"]),
 		Loaner: r.FacetDistribution["loaner"]["true"], Label: counts(r.FacetDistribution["labels"])}
+	for k, n := range r.FacetDistribution[facetNames[0]] {
+		if slug, ok := strings.CutPrefix(k, categoryKey); ok {
+			f.Category[slug] = n
+		} else if slug, ok := strings.CutPrefix(k, districtKey); ok && k != districtKeyNone {
+			f.District[slug] = n
+		}
+	}
+	return f
+}
+
+// addFacets is the counts of two disjoint answers together.
+func addFacets(a, b search.Facets) search.Facets {
+	for _, m := range [][2]map[string]int{{a.Category, b.Category}, {a.District, b.District}, {a.Where, b.Where}, {a.Brand, b.Brand}, {a.Label, b.Label}} {
+		for k, n := range m[1] {
+			m[0][k] += n
+		}
+	}
+	a.Loaner += b.Loaner
+	return a
 }
 
 func (r *searchResponse) hits() []search.Hit {
