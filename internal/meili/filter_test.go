@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bergenreparerer/reparerer/internal/category"
 	"github.com/bergenreparerer/reparerer/internal/district"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
@@ -190,5 +191,23 @@ func TestHitHoursReadTheOlderFormat(t *testing.T) {
 		if got := hitHours(json.RawMessage(raw)); got != nil {
 			t.Errorf("%s read as %+v", raw, got)
 		}
+	}
+}
+
+// Every category's and district's key fits in one answer's counts: were
+// they cut at maxValuesPerFacet, counts would go missing and every search
+// would be run twice (whole).
+func TestFacetKeysFitOneAnswer(t *testing.T) {
+	s, err := loadSettings()
+	if err != nil {
+		t.Fatal(err)
+	}
+	districts, err := district.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := len(category.All()) + len(districts.All()) + 1 // and districtKeyNone
+	if s.Faceting == nil || s.Faceting.MaxValuesPerFacet < int64(keys) {
+		t.Fatalf("%d facet keys, %+v values counted", keys, s.Faceting)
 	}
 }
