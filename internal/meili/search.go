@@ -173,7 +173,9 @@ func whole(reqs []*searchRequest, run func() ([]searchResponse, error)) error {
 // fromOlderDocuments says whether an answer holds a hit without a card or
 // counted documents without facet keys: every document of the current
 // format has exactly one district key, so the district keys' counts add
-// up to the total exactly when every matching document has them.
+// up to less than the total exactly when some matching document has none.
+// (They may add up to more: the total stops at pagination.maxTotalHits,
+// the counts do not.)
 func (r *searchResponse) fromOlderDocuments() bool {
 	for _, h := range r.Hits {
 		if h.Stored == nil {
@@ -190,7 +192,7 @@ func (r *searchResponse) fromOlderDocuments() bool {
 			n += c
 		}
 	}
-	return n != r.TotalHits
+	return n < r.TotalHits
 }
 
 type searchResponse struct {
