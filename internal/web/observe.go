@@ -30,7 +30,7 @@ func observe(reg *metrics.Registry, accessLog, withIP bool, log *slog.Logger) fi
 		if reg != nil {
 			reg.Request(route, c.Method(), status, took)
 		}
-		if accessLog {
+		if accessLog && log.Enabled(c.UserContext(), slog.LevelInfo) { // the line's fields are not gathered for a level that drops it
 			attrs := []any{"method", c.Method(), "route", route, "path", c.Path(), "status", status,
 				"ms", float64(took.Microseconds()) / 1000, "bytes", len(c.Response().Body()),
 				"request_id", c.GetRespHeader(fiber.HeaderXRequestID)}
