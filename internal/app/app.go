@@ -97,8 +97,10 @@ type App struct {
 	fiber    *fiber.App
 	listener net.Listener
 
-	// indexReady is closed once the index exists with its settings.
+	// indexReady is closed once the index exists with its settings;
+	// indexLost says a search found the index or its settings gone.
 	indexReady chan struct{}
+	indexLost  chan struct{}
 	wg         sync.WaitGroup
 }
 
@@ -117,7 +119,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	if err := cfg.CheckServe(); err != nil {
 		return nil, err
 	}
-	a := &App{cfg: cfg, log: log, now: now, indexReady: make(chan struct{}), Metrics: metrics.New(), instance: uuid.NewString()}
+	a := &App{cfg: cfg, log: log, now: now, indexReady: make(chan struct{}), indexLost: make(chan struct{}, 1), Metrics: metrics.New(), instance: uuid.NewString()}
 	var err error
 	if a.Districts, err = district.Load(); err != nil {
 		return nil, err
@@ -156,6 +158,7 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	}
 	a.Index.Now = now
 	a.Index.Sessions = a.sessionsOf
+	a.Index.OnLost = a.indexLostSignal
 	if cfg.RedisURL != "" {
 		r, err := cache.NewRedis(cfg.RedisURL, cfg.RedisPrefix)
 		if err != nil {
@@ -377,10 +380,14 @@ func (a *App) background(ctx context.Context) {
 		}
 	}
 	close(a.indexReady)
-	a.wg.Add(1)
+	a.wg.Add(2)
 	go func() {
 		defer a.wg.Done()
 		a.Worker.Run(ctx)
+	}()
+	go func() {
+		defer a.wg.Done()
+		a.restoreWhenLost(ctx)
 	}()
 	ticker := time.NewTicker(a.cfg.SlotRefresh)
 	defer ticker.Stop()
@@ -512,6 +519,40 @@ func dayBefore(date string) string {
 	}
 	return d.AddDate(0, 0, -1).Format(time.DateOnly)
 }
+
+// indexLostSignal tells restoreWhenLost, without waiting: searches that
+// fail meanwhile add nothing to one signal already waiting.
+func (a *App) indexLostSignal() {
+	select {
+	case a.indexLost <- struct{}{}:
+	default:
+	}
+}
+
+// restoreWhenLost restores the index when a search found it or its
+// settings gone (an instance of an older version applying its own during a
+// rolling deploy, or a Meilisearch that lost its data), at most every
+// restoreSpacing, rather than at the next hourly check.
+func (a *App) restoreWhenLost(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-a.indexLost:
+		}
+		a.log.Warn("index: a search found the index or its settings gone; restoring them")
+		a.RestoreIndex(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(restoreSpacing):
+		}
+	}
+}
+
+// restoreSpacing keeps a Meilisearch that keeps losing the index from
+// being asked to restore it many times a second.
+const restoreSpacing = 2 * time.Second
 
 // RestoreIndex gives a Meilisearch that lost its data the index and its
 // settings back, and refills it from the store.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -254,6 +255,35 @@ func TestLostIndexIsRebuilt(t *testing.T) {
 	}
 }
 
+// An index whose settings went back to an older version's (an instance of
+// it restarting during a rolling deploy applies them) is set right by the
+// first search that meets it, not an hour later: that search is an outage
+// (503), the next ones are answered with their counts.
+func TestIndexSettingsLostAreRestoredAtOnce(t *testing.T) {
+	e := start(t, setup{})
+	e.seed()
+	e.meiliTask(t, "PUT", "/indexes/"+e.index+"/settings/filterable-attributes",
+		`["kind", "categories", "district", "services", "accepts_repair_voucher", "_geo"]`)
+	status, body := e.get("/api/v1/search?q=sko&lat=60.39&lng=5.32")
+	if status != http.StatusServiceUnavailable {
+		t.Fatalf("search on an index without its settings: status %d, want 503: %s", status, body)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		status, body = e.get("/api/v1/search?q=sko&lat=60.39&lng=5.32")
+		if status == http.StatusOK {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("still %d after 10 s: %s", status, body)
+		}
+		time.Sleep(50 * time.Millisecond) // polling a condition, not waiting for time to pass
+	}
+	if r := e.search(url.Values{"per_page": {"100"}}); r.Total != 6 || r.Facets.District["bergenhus"] == 0 {
+		t.Errorf("after the settings came back: total %d, facets %+v", r.Total, r.Facets)
+	}
+}
+
 // A listing the index refuses (here one written past the listing service
 // with an id Meilisearch does not accept) holds up only itself, not the
 // writes queued with it.
@@ -305,16 +335,21 @@ func TestRefusedListingDoesNotBlockTheOutbox(t *testing.T) {
 	}
 }
 
-// meiliTask sends a request that makes a Meilisearch task and waits until
-// the task is done.
-func (e *env) meiliTask(t *testing.T, method, path string) {
+// meiliTask sends a request (with a JSON body, if given) that makes a
+// Meilisearch task and waits until the task is done.
+func (e *env) meiliTask(t *testing.T, method, path string, body ...string) {
 	t.Helper()
 	call := func(method, path string, into any) {
-		req, err := http.NewRequest(method, e.meili.URL+path, nil)
+		var payload io.Reader
+		if len(body) > 0 {
+			payload, body = strings.NewReader(body[0]), nil
+		}
+		req, err := http.NewRequest(method, e.meili.URL+path, payload)
 		if err != nil {
 			t.Fatal(err)
 		}
 		req.Header.Set("Authorization", "Bearer "+e.meili.Key)
+		req.Header.Set("Content-Type", "application/json")
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			t.Fatal(err)

@@ -63,8 +63,13 @@ type searchRequest struct {
 }
 
 // errSearchRefused marks an answer Meilisearch gave but refused with: a bug
-// of ours (a bad filter), not an outage.
-var errSearchRefused = errors.New("meili: search refused")
+// of ours (a bad filter), not an outage. errIndexLost marks a refusal
+// because the index or its settings are gone (see indexLost): an outage
+// until they are back.
+var (
+	errSearchRefused = errors.New("meili: search refused")
+	errIndexLost     = errors.New("meili: the index or its settings are gone")
+)
 
 func (c *searchClient) search(ctx context.Context, r *searchRequest, into any) error {
 	return c.post(ctx, c.url+"/search", r, into)
@@ -120,9 +125,12 @@ func (c *searchClient) post(ctx context.Context, uri string, r, into any) error 
 		return fmt.Errorf("meili: search: %w", err)
 	}
 	switch status := resp.StatusCode(); {
-	case status >= 500 || status == fasthttp.StatusNotFound || (status != fasthttp.StatusOK && indexLost(resp.Body())): // down, or its index lost: an outage (an answer is not parsed twice)
+	case status == fasthttp.StatusOK:
+	case status >= 500: // down: an outage (its answer is not parsed)
 		return fmt.Errorf("meili: search: status %d: %.300s", status, resp.Body())
-	case status != fasthttp.StatusOK:
+	case indexLost(resp.Body()) || status == fasthttp.StatusNotFound: // its index or settings lost: an outage until they are back
+		return fmt.Errorf("%w: status %d: %.300s", errIndexLost, status, resp.Body())
+	default:
 		return fmt.Errorf("%w: status %d: %.300s", errSearchRefused, status, resp.Body())
 	}
 	if err := json.Unmarshal(resp.Body(), into); err != nil {
@@ -134,8 +142,9 @@ func (c *searchClient) post(ctx context.Context, uri string, r, into any) error 
 // indexLost reports whether an error answer says the index does not exist
 // (a multi-search says so with status 400, not 404), or exists without its
 // settings: a write that reached Meilisearch after the index was deleted
-// creates a bare one, on which our filters are "not filterable" until
-// Ensure applies the settings again.
+// creates a bare one, and an older version's instance starting during a
+// rolling deploy applies its own; our filters and facets are then "not
+// filterable" until Ensure applies the settings again.
 func indexLost(body []byte) bool {
 	var e struct {
 		Code    string `json:"code"`
@@ -146,5 +155,7 @@ func indexLost(body []byte) bool {
 	}
 	return e.Code == "index_not_found" ||
 		(e.Code == "invalid_search_filter" && strings.Contains(e.Message, "is not filterable")) ||
+		(e.Code == "invalid_search_facets" && strings.Contains(e.Message, "is not filterable")) ||
+		(e.Code == "invalid_facet_search_facet_name" && strings.Contains(e.Message, "is not filterable")) ||
 		(e.Code == "invalid_search_sort" && strings.Contains(e.Message, "is not sortable"))
 }

@@ -38,6 +38,9 @@ type Index struct {
 	// Sessions gives the listings' coming sessions (events) to index with
 	// them; nil: none.
 	Sessions func(ctx context.Context, ids []string) (map[string][]listing.Session, error)
+	// OnLost is called (it must not block) when a search finds the index
+	// or its settings gone; nil: nobody is told.
+	OnLost func()
 	// ready is set once Ensure has made the index with its settings;
 	// before, searches would filter on attributes not yet filterable.
 	ready atomic.Bool

@@ -135,7 +135,9 @@ func (ix *Index) request(q search.Query, text, filter string) *searchRequest {
 }
 
 // run turns a failed search into the error callers expect: a refusal is a
-// bug of ours (an internal error, logged), anything else an outage.
+// bug of ours (an internal error, logged), anything else an outage. An
+// index or settings found gone is said to OnLost, so that they are set
+// right at once rather than at the next periodic check.
 func (ix *Index) run(ctx context.Context, search func() error) error {
 	err := search()
 	if err == nil {
@@ -144,7 +146,14 @@ func (ix *Index) run(ctx context.Context, search func() error) error {
 	if errors.Is(err, errSearchRefused) {
 		return err
 	}
+	ix.lost(err)
 	return apperr.Unavailable(err, "err.meili.search_unavailable")
+}
+
+func (ix *Index) lost(err error) {
+	if errors.Is(err, errIndexLost) && ix.OnLost != nil {
+		ix.OnLost()
+	}
 }
 
 // whole runs a search and, when it met documents indexed before they
@@ -287,6 +296,7 @@ func (ix *Index) Services(ctx context.Context, text string, limit int) ([]string
 		if errors.Is(err, errSearchRefused) {
 			return nil, err
 		}
+		ix.lost(err)
 		return nil, apperr.Unavailable(err, "err.meili.suggest_unavailable")
 	}
 	hits := resp.FacetHits
