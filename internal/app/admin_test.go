@@ -347,8 +347,10 @@ func TestFreshnessAndUnconfirmed(t *testing.T) {
 	if a.Status != http.StatusSeeOther || !strings.Contains(a.Location, "sendt=2") {
 		t.Fatalf("bulk ask: %d %q", a.Status, a.Location)
 	}
-	if m := e.mail.WaitFor(t, "eier@gammelsko.no"); !strings.Contains(m.Text, "/min-side/bekreft?token=") {
-		t.Errorf("owner's mail has no confirm link:\n%s", m.Text)
+	m := e.mail.WaitFor(t, "eier@gammelsko.no")
+	link := linkInMail.FindStringSubmatch(m.Text)
+	if link == nil || !strings.Contains(link[1], "/min-side/bekreft?token=") {
+		t.Fatalf("owner's mail has no confirm link:\n%s", m.Text)
 	}
 	if m := e.mail.WaitFor(t, "post@ukjentsykkel.no"); !strings.Contains(m.Text, "/eier") {
 		t.Errorf("an unclaimed listing's mail should offer the claim:\n%s", m.Text)
@@ -371,6 +373,38 @@ func TestFreshnessAndUnconfirmed(t *testing.T) {
 	}
 	if l := e.listing(owned.ID); !l.Published() {
 		t.Error("an unanswered listing was taken down; it must only be marked")
+	}
+	// The link, without signing in: a page with one button; a forged
+	// token is refused; the button confirms once.
+	owner := e.visitor()
+	confirmPage := owner.get(link[1])
+	if confirmPage.Status != http.StatusOK || !strings.Contains(confirmPage.Body, "Gammel Sko") {
+		t.Fatalf("confirm page: %d", confirmPage.Status)
+	}
+	if l := e.listing(owned.ID); l.ConfirmedAt != nil {
+		t.Error("opening the link confirmed the listing")
+	}
+	token := strings.TrimPrefix(link[1], "/min-side/bekreft?token=")
+	last := "A"
+	if strings.HasSuffix(token, last) {
+		last = "B"
+	}
+	forgedToken := url.Values{"_csrf": {csrfOf(t, confirmPage)}, "token": {token[:len(token)-1] + last}}
+	if a := owner.post("/min-side/bekreft", forgedToken); a.Status != http.StatusGone {
+		t.Errorf("a forged token: %d, want 410", a.Status)
+	}
+	yes := url.Values{"_csrf": {csrfOf(t, confirmPage)}, "token": {token}}
+	if a := owner.post("/min-side/bekreft", yes); a.Status != http.StatusOK {
+		t.Errorf("confirming: %d", a.Status)
+	}
+	if l := e.listing(owned.ID); l.ConfirmedAt == nil {
+		t.Error("the button did not confirm the listing")
+	}
+	if a := owner.post("/min-side/bekreft", yes); a.Status != http.StatusGone {
+		t.Errorf("the link used twice: %d, want 410", a.Status)
+	}
+	if _, body := e.get("/reparator/" + slug); strings.Contains(string(body), "har ikke svart") {
+		t.Error("still shown as unconfirmed after the owner confirmed")
 	}
 }
 
