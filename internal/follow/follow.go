@@ -9,9 +9,6 @@ package follow
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -28,6 +25,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/signed"
 )
 
 // Limits of following.
@@ -194,18 +192,11 @@ func (s *Service) byToken(ctx context.Context, purpose, token string) (*Follow, 
 
 // sign is a link's token: the follow's id and an HMAC of it with the
 // link's purpose.
-func (s *Service) sign(purpose, id string) string {
-	m := hmac.New(sha256.New, s.Key)
-	m.Write([]byte("follow:" + purpose + ":" + id))
-	return id + "." + base64.RawURLEncoding.EncodeToString(m.Sum(nil))
-}
+// sign and verify make and check a follow's link for purpose.
+func (s *Service) sign(purpose, id string) string { return signed.Token(s.Key, "follow:"+purpose, id) }
 
 func (s *Service) verify(purpose, token string) (string, bool) {
-	id, _, ok := strings.Cut(token, ".")
-	if !ok || len(id) > 64 {
-		return "", false
-	}
-	return id, hmac.Equal([]byte(s.sign(purpose, id)), []byte(token))
+	return signed.Check(s.Key, "follow:"+purpose, token)
 }
 
 // UnsubscribeURL is the one-click link of a follow.

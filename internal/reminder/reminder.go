@@ -7,9 +7,6 @@ package reminder
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -25,6 +22,7 @@ import (
 	"github.com/bergenreparerer/reparerer/internal/mail"
 	"github.com/bergenreparerer/reparerer/internal/owner"
 	"github.com/bergenreparerer/reparerer/internal/paths"
+	"github.com/bergenreparerer/reparerer/internal/signed"
 )
 
 // Reminder is one "still correct?" e-mail for one listing and period.
@@ -222,11 +220,11 @@ func (s *Service) send(ctx context.Context, r Reminder) error {
 	if len(to) == 0 {
 		return errNoAddress
 	}
-	token, err := s.token(ctx, r.ID)
+	key, err := s.key(ctx)
 	if err != nil {
 		return err
 	}
-	confirm := paths.Absolute(s.BaseURL, paths.ConfirmLink(token))
+	confirm := paths.Absolute(s.BaseURL, paths.ConfirmLink(signed.Token(key, tokenPurpose, r.ID)))
 	subject, text := s.Messages.Bilingual("mail.reminder.subject", "mail.reminder.text", "name", l.Name, "confirm", confirm, "edit", edit)
 	for _, address := range to {
 		m := mail.Message{To: address, Subject: subject, Text: text}
@@ -242,15 +240,12 @@ func (s *Service) send(ctx context.Context, r Reminder) error {
 // genuine, unused and not older than one interval; nothing is changed.
 func (s *Service) Check(ctx context.Context, token string) (Reminder, *listing.Listing, error) {
 	invalid := &apperr.Error{Code: apperr.CodeUnauthorized, Field: "token", Key: "err.reminder.link_invalid"}
-	id, _, ok := strings.Cut(token, ".")
-	if !ok {
-		return Reminder{}, nil, invalid
-	}
-	want, err := s.token(ctx, id)
+	key, err := s.key(ctx)
 	if err != nil {
 		return Reminder{}, nil, err
 	}
-	if !hmac.Equal([]byte(want), []byte(token)) {
+	id, ok := signed.Check(key, tokenPurpose, token)
+	if !ok {
 		return Reminder{}, nil, invalid
 	}
 	r, err := s.Store.Reminder(ctx, id)
@@ -295,16 +290,17 @@ func (s *Service) Confirm(ctx context.Context, token string) (*listing.Listing, 
 	return l, nil
 }
 
-// token is the reminder id and its HMAC: nobody without the key can make
-// a link for another reminder.
-func (s *Service) token(ctx context.Context, id string) (string, error) {
+// tokenPurpose is what a reminder's link is signed for (signed.Token):
+// nobody without the key can make a link for another reminder.
+const tokenPurpose = "confirm"
+
+// key is the links' signing key, kept in the store.
+func (s *Service) key(ctx context.Context) ([]byte, error) {
 	key, err := s.Store.Secret(ctx, secretName)
 	if err != nil {
-		return "", fmt.Errorf("reminder: signing key: %w", err)
+		return nil, fmt.Errorf("reminder: signing key: %w", err)
 	}
-	mac := hmac.New(sha256.New, key)
-	mac.Write([]byte("confirm:" + id))
-	return id + "." + base64.RawURLEncoding.EncodeToString(mac.Sum(nil)), nil
+	return key, nil
 }
 
 // The orders of the freshness list.
