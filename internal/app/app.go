@@ -316,7 +316,7 @@ func (a *App) IndexReady() <-chan struct{} { return a.indexReady }
 func (a *App) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	a.wg.Add(2)
+	a.wg.Add(3)
 	go func() {
 		defer a.wg.Done()
 		a.background(ctx)
@@ -324,6 +324,10 @@ func (a *App) Run(ctx context.Context) error {
 	go func() { // independent of Meilisearch
 		defer a.wg.Done()
 		a.housekeeping(ctx)
+	}()
+	go func() {
+		defer a.wg.Done()
+		a.followVocabulary(ctx)
 	}()
 	if a.Links != nil {
 		a.wg.Add(1)
@@ -361,6 +365,31 @@ func (a *App) Run(ctx context.Context) error {
 		a.wg.Wait()
 		a.releaseLeases()
 		return err
+	}
+}
+
+// followVocabulary takes up vocabulary changes made through other
+// instances, so that every instance reads queries alike within
+// REPARERER_VOCABULARY_CHECK of a change (this instance's own changes
+// apply at once). It runs on every instance: each keeps its own copy.
+func (a *App) followVocabulary(ctx context.Context) {
+	t := time.NewTicker(a.cfg.VocabularyCheck)
+	defer t.Stop()
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		err := a.Vocabulary.Load(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil && !failing:
+			a.log.Warn("vocabulary: cannot read the additions; searching with the words known until it can", "error", err)
+		case err == nil && failing:
+			a.log.Info("vocabulary: the additions can be read again")
+		}
+		failing = err != nil
 	}
 }
 

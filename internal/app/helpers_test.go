@@ -77,6 +77,9 @@ type setup struct {
 	redisPrefix string
 	// reminderCheck is REPARERER_REMINDER_CHECK (default 1h).
 	reminderCheck time.Duration
+	// vocabularyCheck is REPARERER_VOCABULARY_CHECK (default 1h: the
+	// tests' instances learn of changes from themselves).
+	vocabularyCheck time.Duration
 	// embedOrigins is REPARERER_EMBED_ORIGINS (default any site).
 	embedOrigins string
 }
@@ -93,7 +96,7 @@ func start(t *testing.T, s setup) *env {
 		Addr: "127.0.0.1:0", DB: cmp.Or(s.db, testenv.StoreTarget(t)), BaseURL: cmp.Or(s.baseURL, "http://localhost:8080"),
 		MeiliURL: s.meili.URL, MeiliKey: s.meili.Key, MeiliIndex: cmp.Or(s.index, testenv.Name(t)),
 		RedisURL: s.redisURL, RedisPrefix: cmp.Or(s.redisPrefix, testenv.Name(t)+":"), SlotRefresh: time.Hour, LogLevel: "debug",
-		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: cmp.Or(s.reminderCheck, time.Hour), FreshnessAge: 365 * 24 * time.Hour,
+		SessionIdle: time.Hour, RequestTimeout: 5 * time.Second, ReminderInterval: 90 * 24 * time.Hour, ReminderCheck: cmp.Or(s.reminderCheck, time.Hour), VocabularyCheck: cmp.Or(s.vocabularyCheck, time.Hour), FreshnessAge: 365 * 24 * time.Hour,
 		RegisterURL: s.registerURL, RegisterCheck: s.registerCheck, GeocoderURL: s.geocoderURL, DBMaxMB: s.dbMaxMB, TrustedProxies: s.trustedProxies, ReadOnly: s.readOnly,
 		MetricsToken: s.metricsToken, AccessLog: s.accessLog, EmbedOrigins: s.embedOrigins,
 	}

@@ -152,3 +152,40 @@ func TestMissedSearchesCountAcrossInstances(t *testing.T) {
 		t.Errorf("seen three times, on two instances: %d kept, want 3", n)
 	}
 }
+
+// A word the municipality teaches search through one instance is read by
+// every instance, and an instance that reads with an older vocabulary
+// never shares cached answers with one that reads with a newer.
+func TestVocabularyReachesEveryInstance(t *testing.T) {
+	redis := testenv.SharedRedis(t)
+	db := testenv.StoreTarget(t) // SQLite, or PostgreSQL in the contract run
+	each := setup{db: db, redisURL: redis.URL(), vocabularyCheck: time.Second}
+	a := start(t, each)
+	each.index, each.redisPrefix = a.index, a.redisPrefix
+	b := start(t, each)
+	a.seed()
+	a.waitIndexed()
+
+	read := func(e *env) understoodResponse { return e.understood(url.Values{"q": {"kobbersmeden"}}) }
+	if r := read(b); len(r.Interpreted.Categories) != 0 {
+		t.Fatalf("b before: %+v", r.Interpreted)
+	}
+	admin := a.adminVisitor()
+	page := admin.get("/admin/ordliste")
+	add := admin.post("/admin/ordliste", url.Values{"_csrf": {csrfOf(t, page)}, "terms": {"kobbersmed, kobbersmeden"}, "kind": {"object"}, "category": {"ur-smykker"}})
+	if add.Status != 303 {
+		t.Fatalf("add through a: %d %.300s", add.Status, add.Body)
+	}
+	if r := read(a); len(r.Interpreted.Categories) != 1 || r.Total != 1 {
+		t.Fatalf("a after adding: %+v %v", r.Interpreted, names(r.searchResponse))
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	r := read(b)
+	for len(r.Interpreted.Categories) == 0 && time.Now().Before(deadline) {
+		time.Sleep(100 * time.Millisecond) // polling b's next look at the store
+		r = read(b)
+	}
+	if len(r.Interpreted.Categories) != 1 || r.Interpreted.Categories[0] != "ur-smykker" || r.Total != 1 || r.Hits[0].Name != "Urmaker Nesttun" {
+		t.Errorf("b after a added the word: %+v %v", r.Interpreted, names(r.searchResponse))
+	}
+}

@@ -82,6 +82,10 @@ type Config struct {
 	// ReminderInterval is how often owners are asked "still correct?"
 	// (REPARERER_REMINDER_INTERVAL); ReminderCheck how often the job looks.
 	ReminderInterval, ReminderCheck time.Duration
+	// VocabularyCheck is how often an instance looks in the store for
+	// vocabulary changes made through another instance
+	// (REPARERER_VOCABULARY_CHECK).
+	VocabularyCheck time.Duration
 	// FreshnessAge is how long since the last verification or owner
 	// confirmation before a listing is on the municipality's freshness
 	// list (REPARERER_FRESHNESS_AGE).
@@ -100,6 +104,7 @@ func (c *Config) durations() []durationSetting {
 		{"REPARERER_REMINDER_INTERVAL", "reminder-interval", "90d", "how often owners are asked \"still correct?\"", &c.ReminderInterval},
 		{"REPARERER_FRESHNESS_AGE", "freshness-age", "365d", "age of the last check that puts a listing on the freshness list", &c.FreshnessAge},
 		{"REPARERER_REMINDER_CHECK", "reminder-check", "1h", "how often the reminder job looks for due listings", &c.ReminderCheck},
+		{"REPARERER_VOCABULARY_CHECK", "vocabulary-check", "5s", "how often an instance reads the search vocabulary's additions, to take up changes made through another instance (cheap: one small read)", &c.VocabularyCheck},
 		{"REPARERER_REGISTER_CHECK", "register-check", "1d", "how often every organisation number is checked against the register", &c.RegisterCheck},
 		{"REPARERER_REQUEST_TIMEOUT", "request-timeout", "5s", "every request's deadline, carried to the store, the cache and the index (imports: 2m)", &c.RequestTimeout},
 	}
@@ -230,6 +235,32 @@ func Load(env []string, args []string, name string, stderr io.Writer, extra func
 
 var indexUID = regexp.MustCompile(`^[A-Za-z0-9_-]{1,200}$`)
 
+// validateDurations checks the durations' bounds (a zero bound: none).
+func (c Config) validateDurations() []error {
+	var errs []error
+	for _, d := range []struct {
+		name          string
+		value         time.Duration
+		least, most   time.Duration
+		leastS, mostS string
+	}{
+		{"REPARERER_SLOT_REFRESH", c.SlotRefresh, time.Minute, 24 * time.Hour, "1m", "24h"},
+		{"REPARERER_SESSION_IDLE", c.SessionIdle, time.Minute, 24 * time.Hour, "1m", "24h"},
+		{"REPARERER_FRESHNESS_AGE", c.FreshnessAge, 24 * time.Hour, 0, "1d", ""},
+		{"REPARERER_REMINDER_INTERVAL", c.ReminderInterval, time.Hour, 0, "1h", ""},
+		{"REPARERER_REMINDER_CHECK", c.ReminderCheck, time.Second, 0, "1s", ""},
+		{"REPARERER_VOCABULARY_CHECK", c.VocabularyCheck, time.Second, time.Hour, "1s", "1h"},
+	} {
+		switch {
+		case d.most > 0 && (d.value < d.least || d.value > d.most):
+			errs = append(errs, fmt.Errorf("%s=%s must be between %s and %s", d.name, d.value, d.leastS, d.mostS))
+		case d.value < d.least:
+			errs = append(errs, fmt.Errorf("%s=%s must be at least %s", d.name, d.value, d.leastS))
+		}
+	}
+	return errs
+}
+
 // Validate reports every bad setting at once.
 func (c Config) Validate() error {
 	var errs []error
@@ -263,21 +294,7 @@ func (c Config) Validate() error {
 	if c.DB == "" {
 		errs = append(errs, errors.New("REPARERER_DB is empty"))
 	}
-	if c.SlotRefresh < time.Minute || c.SlotRefresh > 24*time.Hour {
-		errs = append(errs, fmt.Errorf("REPARERER_SLOT_REFRESH=%s must be between 1m and 24h", c.SlotRefresh))
-	}
-	if c.SessionIdle < time.Minute || c.SessionIdle > 24*time.Hour {
-		errs = append(errs, fmt.Errorf("REPARERER_SESSION_IDLE=%s must be between 1m and 24h", c.SessionIdle))
-	}
-	if c.FreshnessAge < 24*time.Hour {
-		errs = append(errs, fmt.Errorf("REPARERER_FRESHNESS_AGE=%s must be at least 1d", c.FreshnessAge))
-	}
-	if c.ReminderInterval < time.Hour {
-		errs = append(errs, fmt.Errorf("REPARERER_REMINDER_INTERVAL=%s must be at least 1h", c.ReminderInterval))
-	}
-	if c.ReminderCheck < time.Second {
-		errs = append(errs, fmt.Errorf("REPARERER_REMINDER_CHECK=%s must be at least 1s", c.ReminderCheck))
-	}
+	errs = append(errs, c.validateDurations()...)
 	errs = append(errs, c.validateLimits()...)
 	errs = append(errs, c.validateSMTP()...)
 	switch c.LogLevel {

@@ -50,6 +50,15 @@ func TestLoadRefusesBadValues(t *testing.T) {
 	if _, _, err := Load([]string{"REPARERER_SLOT_REFRESH=soon"}, nil, "test", io.Discard, nil); err == nil {
 		t.Error("unparsable REPARERER_SLOT_REFRESH accepted")
 	}
+	for _, env := range []string{"REPARERER_VOCABULARY_CHECK=10ms", "REPARERER_VOCABULARY_CHECK=2h", "REPARERER_SESSION_IDLE=30s", "REPARERER_FRESHNESS_AGE=1h"} {
+		name, _, _ := strings.Cut(env, "=")
+		if _, _, err := Load([]string{env}, nil, "test", io.Discard, nil); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s out of bounds: %v", env, err)
+		}
+	}
+	if cfg, _, err := Load(nil, nil, "test", io.Discard, nil); err != nil || cfg.VocabularyCheck != 5*time.Second {
+		t.Errorf("the default vocabulary check: %v %v", cfg.VocabularyCheck, err)
+	}
 }
 
 func TestStoreIsAFileOrPostgreSQL(t *testing.T) {

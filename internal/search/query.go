@@ -68,7 +68,7 @@ type Query struct {
 	Implied     []string // categories the words imply: their listings come first
 	Ranking     string   // words that order the listings of Implied
 	NearName    string   // the place named, when Origin is its point
-	vocabulary  uint64   // the vocabulary version the text was read with
+	vocabulary  uint64   // the Fingerprint of the vocabulary the text was read with
 	kindsRead   bool     // Kinds came from the words, not the form
 	typed       string   // the text as typed
 }

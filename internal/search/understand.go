@@ -52,9 +52,8 @@ type Understood struct {
 // Reader reads the text of queries. Its vocabulary can be replaced while
 // it serves (the municipality's additions take effect at once).
 type Reader struct {
-	vocab   atomic.Pointer[vocabulary.Vocabulary]
-	version atomic.Uint64
-	places  *gazetteer.Gazetteer
+	vocab  atomic.Pointer[vocabulary.Vocabulary]
+	places *gazetteer.Gazetteer
 }
 
 // NewReader reads queries with a vocabulary and a gazetteer.
@@ -65,18 +64,16 @@ func NewReader(v *vocabulary.Vocabulary, places *gazetteer.Gazetteer) *Reader {
 }
 
 // SetVocabulary replaces the vocabulary; cached answers read with the old
-// one are no longer used.
-func (r *Reader) SetVocabulary(v *vocabulary.Vocabulary) {
-	r.vocab.Store(v)
-	r.version.Add(1)
-}
+// one are no longer used (their keys carry its fingerprint).
+func (r *Reader) SetVocabulary(v *vocabulary.Vocabulary) { r.vocab.Store(v) }
 
 // Vocabulary is the vocabulary in use.
 func (r *Reader) Vocabulary() *vocabulary.Vocabulary { return r.vocab.Load() }
 
 // Read reads a query's text (as ParseQuery left it).
-func (r *Reader) Read(text string) Interpretation {
-	v := r.vocab.Load()
+func (r *Reader) Read(text string) Interpretation { return r.read(r.vocab.Load(), text) }
+
+func (r *Reader) read(v *vocabulary.Vocabulary, text string) Interpretation {
 	in := Interpretation{Categories: []string{}, Districts: []string{}, Kinds: []string{}, Ignored: []string{}, Terms: []string{}, Understood: []Understood{}}
 	words := tokens(text)
 	longest := max(v.MaxWords(), r.places.MaxWords())
@@ -323,9 +320,10 @@ func (r *Reader) Apply(q *Query) {
 	if q.Literal || q.Text == "" {
 		return
 	}
-	in := r.Read(q.Text)
+	v := r.vocab.Load()
+	in := r.read(v, q.Text)
 	q.Interpreted, q.typed = &in, q.Text
-	q.vocabulary = r.version.Load()
+	q.vocabulary = v.Fingerprint() // of the very vocabulary it was read with
 	if in.Near != nil && q.Origin == nil {
 		q.Origin = &Point{Lat: in.Near.Lat, Lng: in.Near.Lng}
 		q.NearName = in.Near.Name

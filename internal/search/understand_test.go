@@ -3,6 +3,9 @@ package search
 import (
 	"slices"
 	"testing"
+
+	"github.com/bergenreparerer/reparerer/internal/vocabulary"
+	indexsettings "github.com/bergenreparerer/reparerer/search"
 )
 
 func TestReaderReadsQueries(t *testing.T) {
@@ -50,5 +53,36 @@ func TestApplyKeepsChosenCategories(t *testing.T) {
 	r.Apply(&q)
 	if q.Interpreted != nil || q.Text != "glidelås" {
 		t.Errorf("a literal search was read: %+v", q)
+	}
+}
+
+// Instances share cached answers, so the key of a query read with the
+// vocabulary must name that vocabulary by what it holds, not by how many
+// times this process loaded one: two instances, or one restarted, with
+// the same words give the same key, and different words never do.
+func TestCacheKeyNamesTheVocabularyByItsWords(t *testing.T) {
+	key := func(r *Reader) string {
+		q := Query{Text: "kobbersmed", Page: 1, PerPage: 20}
+		r.Apply(&q)
+		return q.CacheKey(now)
+	}
+	a, b := testReader(t), testReader(t)
+	base := a.Vocabulary()
+	a.SetVocabulary(base) // loaded again: the same words
+	if key(a) != key(b) {
+		t.Errorf("the same vocabulary, different keys: %q %q", key(a), key(b))
+	}
+	more := vocabulary.File{Groups: []vocabulary.Group{{Categories: []string{"ur-smykker"}, Kind: vocabulary.KindObject, Terms: []string{"kobbersmed"}}}}
+	file, err := vocabulary.Parse(indexsettings.Vocabulary)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b.SetVocabulary(vocabulary.New(file, more))
+	if key(a) == key(b) {
+		t.Errorf("different vocabularies, one key: %q", key(a))
+	}
+	a.SetVocabulary(vocabulary.New(file, more))
+	if key(a) != key(b) {
+		t.Errorf("the same additions on two instances, different keys: %q %q", key(a), key(b))
 	}
 }

@@ -3,6 +3,7 @@ package vocabulary
 import (
 	"context"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
@@ -36,12 +37,20 @@ type Consumer interface {
 }
 
 // Service keeps the vocabulary in use: the built-in file and the
-// municipality's additions. Every change reaches the Consumer at once.
+// municipality's additions. A change made through this instance reaches
+// the Consumer at once; one made through another instance when Load next
+// runs (the app calls it every REPARERER_VOCABULARY_CHECK).
 type Service struct {
 	Store    Store
 	BuiltIn  File
 	Consumer Consumer
 	Now      func() time.Time
+
+	// loading orders Loads, so that one which read the additions before a
+	// change cannot hand its vocabulary over after the change's own Load.
+	loading sync.Mutex
+	loaded  bool
+	inUse   uint64 // the Fingerprint of the vocabulary handed over
 }
 
 // Bounds of the municipality's additions, all together.
@@ -50,8 +59,12 @@ const (
 	MaxAdditionTerms = MaxFileTerms
 )
 
-// Load merges the additions with the built-in file and hands it to Use.
+// Load merges the additions with the built-in file and hands the result
+// to the Consumer, unless it is the vocabulary already in use: it is
+// cheap enough to call every few seconds.
 func (s *Service) Load(ctx context.Context) error {
+	s.loading.Lock()
+	defer s.loading.Unlock()
 	adds, err := s.Store.VocabularyAdditions(ctx)
 	if err != nil {
 		return err
@@ -64,7 +77,12 @@ func (s *Service) Load(ctx context.Context) error {
 			extra.Groups = append(extra.Groups, a.Group)
 		}
 	}
+	fp := Fingerprint(s.BuiltIn, extra)
+	if s.loaded && fp == s.inUse {
+		return nil
+	}
 	s.Consumer.SetVocabulary(New(s.BuiltIn, extra))
+	s.inUse, s.loaded = fp, true
 	return nil
 }
 

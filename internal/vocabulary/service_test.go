@@ -76,3 +76,37 @@ func TestServiceAddsRemovesAndExports(t *testing.T) {
 		t.Errorf("more words than the bound: %v", err)
 	}
 }
+
+// counting counts the vocabularies it is given.
+type counting struct{ handed int }
+
+func (c *counting) SetVocabulary(*vocabulary.Vocabulary) { c.handed++ }
+
+// Load runs every few seconds on every instance: it hands a vocabulary
+// over only when the additions changed, including through another
+// instance (another Service on the same store).
+func TestLoadHandsOverOnlyChanges(t *testing.T) {
+	ctx := context.Background()
+	st := testenv.Store(t)
+	builtIn := vocabulary.File{Groups: []vocabulary.Group{{Categories: []string{"sko"}, Kind: vocabulary.KindTrade, Terms: []string{"skomaker"}}}}
+	mine, theirs := &counting{}, &consumer{}
+	here := &vocabulary.Service{Store: st, BuiltIn: builtIn, Consumer: mine, Now: time.Now}
+	there := &vocabulary.Service{Store: st, BuiltIn: builtIn, Consumer: theirs, Now: time.Now}
+	for range 3 {
+		if err := here.Load(ctx); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if mine.handed != 1 {
+		t.Fatalf("three loads of one vocabulary handed it over %d times, want 1", mine.handed)
+	}
+	if _, err := there.Add(ctx, vocabulary.File{Groups: []vocabulary.Group{{Categories: []string{"ur-smykker"}, Kind: vocabulary.KindObject, Terms: []string{"lommeur"}}}}, "red@bergen.kommune.no"); err != nil {
+		t.Fatal(err)
+	}
+	if err := here.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if mine.handed != 2 {
+		t.Errorf("a change through another instance: handed over %d times in all, want 2", mine.handed)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sort"
 	"strings"
@@ -148,12 +149,14 @@ type Vocabulary struct {
 	maxWords int
 	singles  []string // single words, sorted: prefix and typo lookups
 	terms    int
+	// fingerprint is Fingerprint of the files it was built from.
+	fingerprint uint64
 }
 
 // New merges files: a word in several groups implies all their categories,
 // and the strongest kind among them.
 func New(files ...File) *Vocabulary {
-	v := &Vocabulary{words: map[string]Entry{}, ignore: map[string]bool{}, maxWords: 1}
+	v := &Vocabulary{words: map[string]Entry{}, ignore: map[string]bool{}, maxWords: 1, fingerprint: Fingerprint(files...)}
 	for _, f := range files {
 		for _, w := range f.Ignore {
 			v.ignore[w] = true
@@ -174,6 +177,39 @@ func New(files ...File) *Vocabulary {
 	sort.Strings(v.singles)
 	return v
 }
+
+// Fingerprint says which vocabulary the files make: the same files give
+// the same number in every instance and every run, so it tells instances
+// whether they read queries alike (cached answers carry it) and whether
+// the additions changed.
+func Fingerprint(files ...File) uint64 {
+	h := fnv.New64a()
+	field := func(s string) {
+		h.Write([]byte(s))
+		h.Write([]byte{0}) // no term holds a NUL, so fields never run together
+	}
+	for _, f := range files {
+		field("ignore")
+		for _, w := range f.Ignore {
+			field(w)
+		}
+		for _, g := range f.Groups {
+			field("group " + string(g.Kind))
+			for _, c := range g.Categories {
+				field(c)
+			}
+			field("terms")
+			for _, t := range g.Terms {
+				field(t)
+			}
+		}
+		field("end of file")
+	}
+	return h.Sum64()
+}
+
+// Fingerprint is the Fingerprint of the files v was built from.
+func (v *Vocabulary) Fingerprint() uint64 { return v.fingerprint }
 
 func (v *Vocabulary) add(term string, g Group) {
 	e, seen := v.words[term]

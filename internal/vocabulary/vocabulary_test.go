@@ -89,3 +89,25 @@ func TestParseRefusesBadFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestFingerprintFollowsTheWords(t *testing.T) {
+	file := func(kind vocabulary.Kind, category string, terms ...string) vocabulary.File {
+		return vocabulary.File{Ignore: []string{"takk"}, Groups: []vocabulary.Group{{Categories: []string{category}, Kind: kind, Terms: terms}}}
+	}
+	base := file(vocabulary.KindObject, "sko", "støvel", "sandal")
+	if vocabulary.New(base).Fingerprint() != vocabulary.Fingerprint(file(vocabulary.KindObject, "sko", "støvel", "sandal")) {
+		t.Error("the same words, different fingerprints")
+	}
+	for name, other := range map[string][]vocabulary.File{
+		"a term more":        {file(vocabulary.KindObject, "sko", "støvel", "sandal", "tøffel")},
+		"another kind":       {file(vocabulary.KindTrade, "sko", "støvel", "sandal")},
+		"another category":   {file(vocabulary.KindObject, "klaer", "støvel", "sandal")},
+		"terms run together": {file(vocabulary.KindObject, "sko", "støvelsandal")},
+		"a filler less":      {{Groups: base.Groups}},
+		"a second file":      {base, {}},
+	} {
+		if vocabulary.Fingerprint(other...) == vocabulary.Fingerprint(base) {
+			t.Errorf("%s: the fingerprint did not change", name)
+		}
+	}
+}
