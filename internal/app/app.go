@@ -263,10 +263,11 @@ func New(ctx context.Context, cfg config.Config, log *slog.Logger, opts Options)
 	a.observe(positions.Geocoder, registerClient)
 	deps.Metrics, deps.MetricsToken = a.Metrics, cfg.MetricsToken
 	if r, ok := a.cache.(*cache.Redis); ok {
-		// Limits and the missed-search threshold hold across instances and
-		// restarts.
+		// Limits, the missed-search threshold and the sticker visits seen
+		// today hold across instances and restarts.
 		deps.Limits = r.Counters()
 		deps.Misses.Tally = r.Counters()
+		deps.Visits = r.Counters()
 	}
 	deps.AccessLog, deps.AccessLogIP = cfg.AccessLog == "on", cfg.AccessLogIP == "on"
 	if deps.FormKey, err = a.Store.Secret(ctx, "csrf"); err != nil {

@@ -61,6 +61,21 @@ func TestTwoInstancesAreOneService(t *testing.T) {
 	if r := b.search(browse); len(r.Hits) != 1 || r.Hits[0].Name != "Nordnes Søm hos begge" {
 		t.Errorf("b's browse after a's edit: cache %q %v", r.Cache, names(r))
 	}
+
+	// A sticker's visitor is counted once a day, whichever instance the
+	// proxy sends each visit to.
+	lst, err := a.app.Store.GetBySlug(context.Background(), "urmaker-nesttun")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []*env{a, b, a, b} {
+		if r := e.visitor().get("/reparator/urmaker-nesttun?kilde=qr"); r.Status != http.StatusFound {
+			t.Fatalf("a sticker visit: %d", r.Status)
+		}
+	}
+	if n, _ := a.app.Store.Scans(context.Background(), lst.ID); n != 1 {
+		t.Errorf("four sticker visits of one client through two instances counted as %d, want 1", n)
+	}
 }
 
 // Of two instances, exactly one runs the periodic jobs. A holder that

@@ -1,9 +1,10 @@
 package web
 
 import (
+	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
-	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"net/url"
 	"sync"
 	"time"
@@ -11,6 +12,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/bergenreparerer/reparerer/internal/apperr"
+	"github.com/bergenreparerer/reparerer/internal/coverage"
+	"github.com/bergenreparerer/reparerer/internal/i18n"
 	"github.com/bergenreparerer/reparerer/internal/listing"
 	"github.com/bergenreparerer/reparerer/internal/openinghours"
 	"github.com/bergenreparerer/reparerer/internal/paths"
@@ -106,7 +109,7 @@ func (p *public) marks(c *fiber.Ctx, l *i18n.Localizer, lst *listing.Listing) ([
 // the clean address, so reloads and shared links are not counted again.
 func (p *public) countScan(c *fiber.Ctx, lst *listing.Listing) error {
 	day := p.now().In(openinghours.Oslo).Format(time.DateOnly)
-	if !p.scansSeen.first(day, lst.ID, clientIP(c)) {
+	if !p.scansSeen.first(c.UserContext(), day, lst.ID, clientIP(c)) {
 		return c.Redirect(paths.Listing(lst.Slug), fiber.StatusFound)
 	}
 	if err := p.scans.CountScan(c.UserContext(), lst.ID, day); err != nil {
@@ -203,9 +206,13 @@ func (p *public) renderReport(c *fiber.Ctx, lst *listing.Listing, r report.Repor
 func filledHoneypot(c *fiber.Ctx) bool { return c.FormValue("website") != "" }
 
 // seenToday remembers which clients a day's sticker visits came from, as
-// hashes of day, listing and address kept in memory for that day only, so
-// a visit is counted once without keeping anyone's address.
+// hashes of day, listing and address kept for that day only, so a visit
+// is counted once without keeping anyone's address: in the tally every
+// instance shares when there is one (a proxy may send one visitor's
+// visits to different instances), else (or while it fails) in memory.
 type seenToday struct {
+	shared coverage.Tally
+
 	mu   sync.Mutex
 	day  string
 	seen map[[sha256.Size]byte]struct{}
@@ -216,8 +223,15 @@ const maxSeen = 200_000
 
 // first reports whether this is the day's first visit of the client to
 // the listing.
-func (s *seenToday) first(day, listingID, client string) bool {
+func (s *seenToday) first(ctx context.Context, day, listingID, client string) bool {
 	key := sha256.Sum256([]byte(day + "|" + listingID + "|" + client))
+	if s.shared != nil {
+		// The key's day keeps it from counting past midnight; its time to
+		// live only clears it away.
+		if n, err := s.shared.Incr(ctx, "visit:"+hex.EncodeToString(key[:16]), 26*time.Hour); err == nil {
+			return n == 1
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.day != day || s.seen == nil {

@@ -133,6 +133,9 @@ type Deps struct {
 	// Limits counts the rate limits where every instance sees them (Redis);
 	// nil: in this process.
 	Limits fiber.Storage
+	// Visits tells, where every instance sees it (Redis), whether a
+	// sticker's visitor was counted today already; nil: in this process.
+	Visits coverage.Tally
 	// Metrics counts requests and serves /metrics to MetricsToken (empty:
 	// no /metrics); nil counts nothing.
 	Metrics      *metrics.Registry
@@ -179,7 +182,7 @@ func New(d Deps) (*fiber.App, error) {
 	}
 	mw := &middleware{auth: d.Auth, renderer: r, formKey: d.FormKey, proxies: d.TrustedProxies, limits: d.Limits}
 	pub := &public{renderer: r, listings: d.Listings, search: d.Search, reports: d.Reports, tips: d.Tips, suggestions: d.Suggestions, districts: d.Districts,
-		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, readiness: d.Readiness,
+		postcodes: d.Postcodes, reminders: d.Reminders, misses: d.Misses, scans: d.Scans, scansSeen: seenToday{shared: d.Visits}, readiness: d.Readiness,
 		now: d.Now, log: d.Log, embedPolicy: contentSecurityPolicy(d.TileURL, cmp.Or(d.EmbedAncestors, "*")), labels: d.Labels, quotes: d.Quotes}
 	acct := &account{renderer: r, mw: mw, listings: d.Listings, writes: d.Writes, auth: d.Auth, owners: d.Owners,
 		reminders: d.Reminders, history: d.History, postcodes: d.Postcodes, register: d.Register, positions: d.Positions, now: d.Now, log: d.Log}
