@@ -870,12 +870,12 @@ func redactURL(raw string) string {
 // observe lets /metrics report what the store and the external services
 // count themselves: the outbox, and each service's calls and failures.
 func (a *App) observe(services ...any) {
-	outbox := func(count func(context.Context) (int, error)) func() float64 {
-		return func() float64 {
+	outbox := func(count func(context.Context) (int, error)) func() (float64, error) {
+		return func() (float64, error) {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 			defer cancel()
-			n, _ := count(ctx) // a store that does not answer shows 0; readiness says why
-			return float64(n)
+			n, err := count(ctx) // a store that does not answer: NaN; readiness says why
+			return float64(n), err
 		}
 	}
 	a.Metrics.Gauge("reparerer_outbox_pending", "Listing writes waiting for the search index.", outbox(a.Store.PendingCount))

@@ -5,6 +5,7 @@
 package metrics
 
 import (
+	"math"
 	"net/http"
 	"strconv"
 	"time"
@@ -72,9 +73,17 @@ func (r *Registry) StoreWrite(operation string, took time.Duration) {
 	r.storeTime.WithLabelValues(operation).Observe(took.Seconds())
 }
 
-// Gauge reports value() at every scrape (the outbox counts).
-func (r *Registry) Gauge(name, help string, value func() float64) {
-	r.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, value))
+// Gauge reports value() at every scrape (the outbox counts). A value that
+// cannot be read is reported as NaN, never as 0: an outbox that reads 0
+// while the store is down would look all caught up to an alert.
+func (r *Registry) Gauge(name, help string, value func() (float64, error)) {
+	r.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, func() float64 {
+		v, err := value()
+		if err != nil {
+			return math.NaN()
+		}
+		return v
+	}))
 }
 
 // Counter reports value() at every scrape (calls an external service
