@@ -16,7 +16,10 @@
 #   8. proxy     the ceiling of any service in front of Meilisearch: the raw
 #                search passed through a bare fiber app untouched
 #                (scripts/benchproxy), i.e. the two HTTP hops alone
-# and prints requests/s, p50, p99 and the ratios the targets are set in.
+# and prints requests/s, p50, p99 and the ratios the targets are set in,
+# and the CPU time the server (the service or the pass-through) and
+# Meilisearch spent per request: steadier than requests/s on a shared
+# machine, it says what the service's own work costs against Meilisearch's.
 # Usage: scripts/bench.sh [-n LISTINGS] [-c CONNECTIONS] [-d DURATION] [-r ROUNDS]
 # APP_GOMAXPROCS sets the service's GOMAXPROCS (default: Go's, the number of
 # cores), to see how it shares a small machine with a CPU-bound Meilisearch.
@@ -62,7 +65,7 @@ meili_port=$(free_port) redis_port=$(free_port) app_port=$(free_port)
 key=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
 "$meili_bin" --http-addr "127.0.0.1:$meili_port" --master-key "$key" --db-path "$work/meili" --dump-dir "$work/dumps" \
   --no-analytics --max-indexing-memory 256MiB --log-level WARN >"$work/meili.log" 2>&1 &
-pids+=($!)
+pids+=($!) meili_pid=$!
 redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
 pids+=($!)
 wait_port "$meili_port"; wait_port "$redis_port"
@@ -81,7 +84,7 @@ export REDIS_URL=redis://127.0.0.1:$redis_port/0 REPARERER_ADDR=127.0.0.1:$app_p
 "$work/reparerer" reindex
 app_procs=${APP_GOMAXPROCS:-$(nproc)}
 GOMAXPROCS=$app_procs "$work/reparerer" serve 2>"$work/app.log" &
-pids+=($!)
+pids+=($!) app_pid=$!
 wait_port "$app_port"
 for _ in $(seq 1 600); do
   pending=$(curl -fsS "http://127.0.0.1:$app_port/readyz" 2>/dev/null | python3 -c "import json,sys; print(json.load(sys.stdin)[\"outbox_pending\"])" 2>/dev/null || echo x)
@@ -104,42 +107,49 @@ LUA
 meili_body=$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$work/meili.lua")
 proxy_port=$(free_port)
 "$work/benchproxy" -addr "127.0.0.1:$proxy_port" -meili "127.0.0.1:$meili_port" -key "$key" -body "$meili_body" 2>"$work/proxy.log" &
-pids+=($!)
+pids+=($!) proxy_pid=$!
 wait_port "$proxy_port"
 curl -fsS "http://127.0.0.1:$proxy_port/search" | grep -q '"hits"' || { echo "bench: the proxy does not pass searches through" >&2; exit 1; }
 curl -fsS "$base$search_path" >/dev/null
 curl -fsS "$base$browse_path" >/dev/null # warm the cache
 
-measure() { # name, wrk args...
-  local name=$1; shift
-  local out="$work/$name.$round.txt"
+# CPU time (user + system, clock ticks) a process has used so far.
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+measure() { # name, server pid (0: none), wrk args...
+  local name=$1 server=$2; shift 2
+  local out="$work/$name.$round.txt" before_s=0 before_m after_s=0 after_m
+  [ "$server" = 0 ] || before_s=$(ticks "$server")
+  before_m=$(ticks "$meili_pid")
   wrk -t2 -c"$conns" -d"$duration" --latency "$@" >"$out"
+  [ "$server" = 0 ] || after_s=$(ticks "$server")
+  after_m=$(ticks "$meili_pid")
+  echo "$((after_s - before_s)) $((after_m - before_m))" >"$work/$name.$round.cpu"
   if grep -q "Non-2xx\|Socket errors" "$out"; then echo "bench: $name had errors:" >&2; cat "$out" >&2; exit 1; fi
 }
 # The cases take turns, round after round, so that drift on a noisy machine
 # falls on all of them alike.
 for round in $(seq 1 "$rounds"); do
-  measure floor "$base/healthz"
-  measure meili -s "$work/meili.lua" "http://127.0.0.1:$meili_port/indexes/bench/search"
-  measure search "$base$search_path"
-  measure literal "$base$literal_path"
-  measure phrase "$base$phrase_path"
-  measure browse "$base$browse_path"
-  measure filtered "$base$filtered_path"
-  measure proxy "http://127.0.0.1:$proxy_port/search"
+  measure floor "$app_pid" "$base/healthz"
+  measure meili 0 -s "$work/meili.lua" "http://127.0.0.1:$meili_port/indexes/bench/search"
+  measure search "$app_pid" "$base$search_path"
+  measure literal "$app_pid" "$base$literal_path"
+  measure phrase "$app_pid" "$base$phrase_path"
+  measure browse "$app_pid" "$base$browse_path"
+  measure filtered "$app_pid" "$base$filtered_path"
+  measure proxy "$proxy_pid" "http://127.0.0.1:$proxy_port/search"
 done
 cache_status=$(curl -fsS "$base$browse_path" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cache"])')
 
 echo
 echo "Bergen Reparerer benchmark: $n listings, wrk -t2 -c$conns -d$duration, $rounds rounds, $(nproc) cores, service GOMAXPROCS=$app_procs, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo "browse answers came from the cache: $cache_status"
-python3 - "$work" "$rounds" <<'PY'
+python3 - "$work" "$rounds" "$(getconf CLK_TCK)" <<'PY'
 import re, statistics, sys
-work, rounds = sys.argv[1], int(sys.argv[2])
+work, rounds, tick_us = sys.argv[1], int(sys.argv[2]), 1e6 / int(sys.argv[3])
 def ms(text):
     v, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
-res = {}
+res, cpu = {}, {}
 for case in ["floor", "meili", "search", "literal", "phrase", "browse", "filtered", "proxy"]:
     rps, p50, p99 = [], [], []
     for r in range(1, rounds + 1):
@@ -148,6 +158,12 @@ for case in ["floor", "meili", "search", "literal", "phrase", "browse", "filtere
         p50.append(ms(re.search(r"^\s+50%\s+(\S+)", txt, re.M).group(1)))
         p99.append(ms(re.search(r"^\s+99%\s+(\S+)", txt, re.M).group(1)))
     res[case] = (statistics.mean(rps), statistics.median(p50), statistics.median(p99), rps)
+    served, server_ticks, meili_ticks = 0, 0, 0
+    for r in range(1, rounds + 1):
+        served += int(re.search(r"(\d+) requests in", open(f"{work}/{case}.{r}.txt").read()).group(1))
+        s_t, m_t = map(int, open(f"{work}/{case}.{r}.cpu").read().split())
+        server_ticks, meili_ticks = server_ticks + s_t, meili_ticks + m_t
+    cpu[case] = (server_ticks * tick_us / served, meili_ticks * tick_us / served)
 print(f"{'case':8} {'req/s (mean)':>13} {'p50 ms':>8} {'p99 ms':>8}   per round")
 for case, (rps, p50, p99, each) in res.items():
     print(f"{case:8} {rps:13.0f} {p50:8.3f} {p99:8.3f}   {' '.join(f'{x:.0f}' for x in each)}")
@@ -157,4 +173,12 @@ print(f"pass-through / raw meili      = {res['proxy'][0]/res['meili'][0]:6.1%}  
 print(f"uncached search / pass-through = {res['literal'][0]/res['proxy'][0]:6.1%}  (what the service's own work costs)")
 print(f"read search / literal search  = {res['search'][0]/res['literal'][0]:6.1%} of the req/s, p50 {res['search'][1]:.3f} vs {res['literal'][1]:.3f} ms  (target >= 90%)")
 print(f"two condition filters / none  = {res['filtered'][0]/res['literal'][0]:6.1%} of the req/s  (target >= 90%)")
+# CPU per request is steadier than requests/s on a shared machine: it does
+# not move with what else runs beside the benchmark.
+print("CPU per request, µs (all rounds; the server is the service, or the pass-through for proxy):")
+for case in ["meili", "literal", "proxy", "filtered", "search", "browse"]:
+    print(f"  {case:8} server {cpu[case][0]:7.0f}   meilisearch {cpu[case][1]:7.0f}")
+own = cpu["literal"][0] - cpu["proxy"][0]
+print(f"the service's own work per uncached search (literal - proxy) = {own:.0f} µs, "
+      f"{own / cpu['meili'][1]:.1%} of Meilisearch's {cpu['meili'][1]:.0f} µs for the same search")
 PY
