@@ -81,6 +81,9 @@ func (c *searchClient) multiSearch(ctx context.Context, reqs []*searchRequest, r
 	var resp struct {
 		Results []searchResponse `json:"results"`
 	}
+	for _, r := range reqs {
+		resp.Results = append(resp.Results, answerFor(r))
+	}
 	if err := c.post(ctx, c.base+"/multi-search", map[string]any{"queries": reqs}, &resp); err != nil {
 		return err
 	}
