@@ -458,7 +458,7 @@ func (s *Service) cacheHealthy(err error) bool {
 // interpretation, so that the interpretation, took_ms and the cache status
 // can be appended without decoding a cached answer (queries that read
 // differently may share one: "bytte glidelås" and "glidelås").
-// It appends to out, which is grown to fit when nil.
+// It appends to out; for a nil out it makes one of the answer's size.
 func encodeCore(out []byte, r Result) ([]byte, error) {
 	if r.Alternatives == nil {
 		r.Alternatives = []Alternative{}
