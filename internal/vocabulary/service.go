@@ -3,6 +3,7 @@ package vocabulary
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -50,7 +51,7 @@ type Service struct {
 	// change cannot hand its vocabulary over after the change's own Load.
 	loading sync.Mutex
 	loaded  bool
-	inUse   uint64 // the Fingerprint of the vocabulary handed over
+	inUse   uint64 // the Fingerprint of the additions handed over (BuiltIn never changes)
 }
 
 // Bounds of the municipality's additions, all together.
@@ -69,15 +70,8 @@ func (s *Service) Load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	extra := File{}
-	for _, a := range adds {
-		if a.Group.Kind == KindIgnore {
-			extra.Ignore = append(extra.Ignore, a.Group.Terms...)
-		} else {
-			extra.Groups = append(extra.Groups, a.Group)
-		}
-	}
-	fp := Fingerprint(s.BuiltIn, extra)
+	extra := asFile(adds)
+	fp := Fingerprint(extra)
 	if s.loaded && fp == s.inUse {
 		return nil
 	}
@@ -138,7 +132,17 @@ func (s *Service) Export(ctx context.Context) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := File{About: s.BuiltIn.About, Ignore: append([]string(nil), s.BuiltIn.Ignore...), Groups: append([]Group(nil), s.BuiltIn.Groups...)}
+	extra := asFile(adds)
+	b, err := Encode(File{About: s.BuiltIn.About, Ignore: slices.Concat(s.BuiltIn.Ignore, extra.Ignore), Groups: slices.Concat(s.BuiltIn.Groups, extra.Groups)})
+	if err != nil {
+		return nil, fmt.Errorf("vocabulary: export: %w", err)
+	}
+	return b, nil
+}
+
+// asFile is the additions as a file: their fillers and their groups.
+func asFile(adds []Addition) File {
+	var f File
 	for _, a := range adds {
 		if a.Group.Kind == KindIgnore {
 			f.Ignore = append(f.Ignore, a.Group.Terms...)
@@ -146,11 +150,7 @@ func (s *Service) Export(ctx context.Context) ([]byte, error) {
 			f.Groups = append(f.Groups, a.Group)
 		}
 	}
-	b, err := Encode(f)
-	if err != nil {
-		return nil, fmt.Errorf("vocabulary: export: %w", err)
-	}
-	return b, nil
+	return f
 }
 
 func termCount(adds []Addition) int {
