@@ -146,9 +146,12 @@ test('Enter right after typing sends one search, not a second one when the typin
   const page = await open(t);
   await page.goto(base + '/');
   await page.locator('#map .leaflet-marker-icon').first().waitFor();
-  // A fake clock, so the as-you-type delay passes when the test says so
-  // rather than after real time.
+  // A paused fake clock, so the as-you-type delay passes only when the
+  // test says so. install() alone keeps the clock running in real time: on
+  // a slow machine typing and Enter were more than the 250 ms delay apart,
+  // and the as-you-type search went out first (CI, stop 25).
   await page.clock.install();
+  await page.clock.pauseAt(Date.now() + 60_000);
   const searches = [];
   page.on('request', (r) => { if (r.url().includes('/_/resultater')) searches.push(r.url()); });
   await page.locator('#q').fill('sykkel');

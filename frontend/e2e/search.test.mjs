@@ -115,9 +115,12 @@ test('typing marks its fetches, and an empty answer counts once typing rests', a
   page.on('request', (r) => {
     if (r.url().includes('/_/resultater')) fetched.push(new URL(r.url()).searchParams);
   });
+  // Waits for the counted fetch itself rather than a fixed time past the
+  // 1.5 s rest, which a loaded machine can overrun.
+  const countedSent = page.waitForRequest((r) => r.url().includes('/_/resultater') && !r.url().includes('typing=1'));
   await page.locator('#q').pressSequentially('kobbersmedx', { delay: 60 });
   await page.waitForFunction(() => document.querySelector('#result-status').textContent.startsWith('0'));
-  await page.waitForTimeout(2000); // past the 1.5 s rest
+  await countedSent;
   const typing = fetched.filter((p) => p.get('typing') === '1');
   const counted = fetched.filter((p) => p.get('typing') !== '1');
   assert.ok(typing.length >= 1, `as-you-type fetches carry typing=1: ${fetched.map(String)}`);
