@@ -16,13 +16,17 @@
 #   8. proxy     the ceiling of any service in front of Meilisearch: the raw
 #                search passed through a bare fiber app untouched
 #                (scripts/benchproxy), i.e. the two HTTP hops alone
-# and prints requests/s, p50, p99 and the ratios the targets are set in,
+# and prints requests/s, p50, p99 and the ratios the targets are set in
+# (taken within each round: the median and the lowest and highest round),
 # and the CPU time the server (the service or the pass-through) and
 # Meilisearch spent per request: steadier than requests/s on a shared
 # machine, it says what the service's own work costs against Meilisearch's.
-# Usage: scripts/bench.sh [-n LISTINGS] [-c CONNECTIONS] [-d DURATION] [-r ROUNDS]
+# Usage: scripts/bench.sh [-n LISTINGS] [-c CONNECTIONS] [-d DURATION] [-r ROUNDS] [-p]
 # APP_GOMAXPROCS sets the service's GOMAXPROCS (default: Go's, the number of
 # cores), to see how it shares a small machine with a CPU-bound Meilisearch.
+# -p pins Meilisearch to the last core and everything else (the service, the
+# pass-through, Redis, wrk) to the others, raw Meilisearch included: what the
+# service costs when Meilisearch has cores of its own, as on its own machine.
 #
 # scripts/bench.sh -m import [-s SIZES]   import + index throughput: a
 #   synthetic OpenStreetMap file of each size (default 10000,100000) imported
@@ -34,11 +38,18 @@
 #   search and cached browse against raw Meilisearch, in the same run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-n=10000 conns=10 duration=10s rounds=3 mode=load sizes=""
-while getopts n:c:d:r:m:s: opt; do
+n=10000 conns=10 duration=10s rounds=3 mode=load sizes="" pin=0
+while getopts n:c:d:r:m:s:p opt; do
   case $opt in n) n=$OPTARG ;; c) conns=$OPTARG ;; d) duration=$OPTARG ;; r) rounds=$OPTARG ;;
-    m) mode=$OPTARG ;; s) sizes=$OPTARG ;; *) exit 2 ;; esac
+    m) mode=$OPTARG ;; s) sizes=$OPTARG ;; p) pin=1 ;; *) exit 2 ;; esac
 done
+# back runs Meilisearch, front everything else (see -p); both empty unpinned.
+back=() front=() cores=$(nproc)
+if [ "$pin" = 1 ]; then
+  [ "$mode" = load ] && [ "$cores" -ge 2 ] || { echo "bench: -p is for the load bench on two cores or more" >&2; exit 2; }
+  back=(taskset -c "$((cores - 1))") front=(taskset -c "0-$((cores - 2))")
+  cores=$((cores - 1))
+fi
 case $mode in
   load) ;;
   import) sizes=${sizes:-10000,100000} ;;
@@ -63,10 +74,10 @@ wait_port() { for _ in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev
 
 meili_port=$(free_port) redis_port=$(free_port) app_port=$(free_port)
 key=$(od -An -tx1 -N16 /dev/urandom | tr -d ' \n')
-"$meili_bin" --http-addr "127.0.0.1:$meili_port" --master-key "$key" --db-path "$work/meili" --dump-dir "$work/dumps" \
+"${back[@]}" "$meili_bin" --http-addr "127.0.0.1:$meili_port" --master-key "$key" --db-path "$work/meili" --dump-dir "$work/dumps" \
   --no-analytics --max-indexing-memory 256MiB --log-level WARN >"$work/meili.log" 2>&1 &
 pids+=($!) meili_pid=$!
-redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
+"${front[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no >"$work/redis.log" 2>&1 &
 pids+=($!)
 wait_port "$meili_port"; wait_port "$redis_port"
 
@@ -82,8 +93,8 @@ export REPARERER_DB=$work/bench.db MEILI_URL=http://127.0.0.1:$meili_port MEILI_
 export REDIS_URL=redis://127.0.0.1:$redis_port/0 REPARERER_ADDR=127.0.0.1:$app_port REPARERER_LOG_LEVEL=warn
 "$work/benchseed" -n "$n" -db "$work/bench.db"
 "$work/reparerer" reindex
-app_procs=${APP_GOMAXPROCS:-$(nproc)}
-GOMAXPROCS=$app_procs "$work/reparerer" serve 2>"$work/app.log" &
+app_procs=${APP_GOMAXPROCS:-$cores}
+GOMAXPROCS=$app_procs "${front[@]}" "$work/reparerer" serve 2>"$work/app.log" &
 pids+=($!) app_pid=$!
 wait_port "$app_port"
 for _ in $(seq 1 600); do
@@ -106,7 +117,7 @@ wrk.body = '{"q":"skomaker","filter":"NOT kind IN [second_hand, rental, refurbis
 LUA
 meili_body=$(sed -n "s/^wrk.body = '\(.*\)'$/\1/p" "$work/meili.lua")
 proxy_port=$(free_port)
-"$work/benchproxy" -addr "127.0.0.1:$proxy_port" -meili "127.0.0.1:$meili_port" -key "$key" -body "$meili_body" 2>"$work/proxy.log" &
+"${front[@]}" "$work/benchproxy" -addr "127.0.0.1:$proxy_port" -meili "127.0.0.1:$meili_port" -key "$key" -body "$meili_body" 2>"$work/proxy.log" &
 pids+=($!) proxy_pid=$!
 wait_port "$proxy_port"
 curl -fsS "http://127.0.0.1:$proxy_port/search" | grep -q '"hits"' || { echo "bench: the proxy does not pass searches through" >&2; exit 1; }
@@ -120,32 +131,45 @@ measure() { # name, server pid (0: none), wrk args...
   local out="$work/$name.$round.txt" before_s=0 before_m after_s=0 after_m
   [ "$server" = 0 ] || before_s=$(ticks "$server")
   before_m=$(ticks "$meili_pid")
-  wrk -t2 -c"$conns" -d"$duration" --latency "$@" >"$out"
+  "${front[@]}" wrk -t2 -c"$conns" -d"$duration" --latency "$@" >"$out"
   [ "$server" = 0 ] || after_s=$(ticks "$server")
   after_m=$(ticks "$meili_pid")
   echo "$((after_s - before_s)) $((after_m - before_m))" >"$work/$name.$round.cpu"
   if grep -q "Non-2xx\|Socket errors" "$out"; then echo "bench: $name had errors:" >&2; cat "$out" >&2; exit 1; fi
 }
+case_of() { # name: runs that case once
+  case $1 in
+    floor) measure floor "$app_pid" "$base/healthz" ;;
+    browse) measure browse "$app_pid" "$base$browse_path" ;;
+    phrase) measure phrase "$app_pid" "$base$phrase_path" ;;
+    search) measure search "$app_pid" "$base$search_path" ;;
+    filtered) measure filtered "$app_pid" "$base$filtered_path" ;;
+    literal) measure literal "$app_pid" "$base$literal_path" ;;
+    meili) measure meili 0 -s "$work/meili.lua" "http://127.0.0.1:$meili_port/indexes/bench/search" ;;
+    proxy) measure proxy "$proxy_pid" "http://127.0.0.1:$proxy_port/search" ;;
+  esac
+}
 # The cases take turns, round after round, so that drift on a noisy machine
-# falls on all of them alike.
+# falls on all of them alike. Each target compares two cases that run back
+# to back (browse after floor; literal between filtered and meili; proxy
+# after meili), and every other round runs the order backwards, so that
+# neither side of a pair always comes first. The ratios are then taken
+# within each round, where the machine was most alike for both sides.
+order=(floor browse phrase search filtered literal meili proxy)
 for round in $(seq 1 "$rounds"); do
-  measure floor "$app_pid" "$base/healthz"
-  measure meili 0 -s "$work/meili.lua" "http://127.0.0.1:$meili_port/indexes/bench/search"
-  measure search "$app_pid" "$base$search_path"
-  measure literal "$app_pid" "$base$literal_path"
-  measure phrase "$app_pid" "$base$phrase_path"
-  measure browse "$app_pid" "$base$browse_path"
-  measure filtered "$app_pid" "$base$filtered_path"
-  measure proxy "$proxy_pid" "http://127.0.0.1:$proxy_port/search"
+  if [ $((round % 2)) = 1 ]; then turn=("${order[@]}"); else turn=(); for ((i = ${#order[@]} - 1; i >= 0; i--)); do turn+=("${order[i]}"); done; fi
+  for c in "${turn[@]}"; do case_of "$c"; done
 done
+curl -fsS "$base$browse_path" >/dev/null # a new minute's first browse fills the cache
 cache_status=$(curl -fsS "$base$browse_path" | python3 -c 'import json,sys; print(json.load(sys.stdin)["cache"])')
 
 echo
 echo "Bergen Reparerer benchmark: $n listings, wrk -t2 -c$conns -d$duration, $rounds rounds, $(nproc) cores, service GOMAXPROCS=$app_procs, $(date -u +%Y-%m-%dT%H:%MZ)"
+[ "$pin" = 0 ] || echo "pinned (-p): Meilisearch on core $(nproc --ignore=1), everything else on cores 0-$((cores - 1))"
 echo "browse answers came from the cache: $cache_status"
-python3 - "$work" "$rounds" "$(getconf CLK_TCK)" <<'PY'
+python3 - "$work" "$rounds" "$(getconf CLK_TCK)" "$pin" <<'PY'
 import re, statistics, sys
-work, rounds, tick_us = sys.argv[1], int(sys.argv[2]), 1e6 / int(sys.argv[3])
+work, rounds, tick_us, pinned = sys.argv[1], int(sys.argv[2]), 1e6 / int(sys.argv[3]), sys.argv[4] == "1"
 def ms(text):
     v, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", text).groups()
     return float(v) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
@@ -167,12 +191,18 @@ for case in ["floor", "meili", "search", "literal", "phrase", "browse", "filtere
 print(f"{'case':8} {'req/s (mean)':>13} {'p50 ms':>8} {'p99 ms':>8}   per round")
 for case, (rps, p50, p99, each) in res.items():
     print(f"{case:8} {rps:13.0f} {p50:8.3f} {p99:8.3f}   {' '.join(f'{x:.0f}' for x in each)}")
-print(f"cached browse / static floor  = {res['browse'][0]/res['floor'][0]:6.1%}  (target >= 70%)")
-print(f"uncached search / raw meili   = {res['literal'][0]/res['meili'][0]:6.1%}  (target >= 95%; literal: the same text search)")
-print(f"pass-through / raw meili      = {res['proxy'][0]/res['meili'][0]:6.1%}  (the ceiling: two HTTP hops, nothing else)")
-print(f"uncached search / pass-through = {res['literal'][0]/res['proxy'][0]:6.1%}  (what the service's own work costs)")
-print(f"read search / literal search  = {res['search'][0]/res['literal'][0]:6.1%} of the req/s, p50 {res['search'][1]:.3f} vs {res['literal'][1]:.3f} ms  (target >= 90%)")
-print(f"two condition filters / none  = {res['filtered'][0]/res['literal'][0]:6.1%} of the req/s  (target >= 90%)")
+def ratio(a, b, label):
+    # The median of the ratios within each round (see the order above),
+    # with the lowest and highest round: on a shared machine the spread
+    # says how far one figure can be trusted.
+    each = sorted(x / y for x, y in zip(res[a][3], res[b][3]))
+    print(f"{label} = {statistics.median(each):6.1%}  (rounds {each[0]:.1%} .. {each[-1]:.1%})", end="")
+ratio("browse", "floor", "cached browse / static floor  "); print("  (target >= 70%)")
+ratio("literal", "meili", "uncached search / raw meili   "); print("  (target >= 95%; literal: the same text search)")
+ratio("proxy", "meili", "pass-through / raw meili      "); print("  (the ceiling: two HTTP hops, nothing else)")
+ratio("literal", "proxy", "uncached search / pass-through"); print("  (what the service's own work costs)")
+ratio("search", "literal", "read search / literal search  "); print(f"  p50 {res['search'][1]:.3f} vs {res['literal'][1]:.3f} ms  (target >= 90%)")
+ratio("filtered", "literal", "two condition filters / none  "); print("  (target >= 90%)")
 # CPU per request is steadier than requests/s on a shared machine: it does
 # not move with what else runs beside the benchmark.
 print("CPU per request, µs (all rounds; the server is the service, or the pass-through for proxy):")
@@ -181,4 +211,11 @@ for case in ["meili", "literal", "proxy", "filtered", "search", "browse"]:
 own = cpu["literal"][0] - cpu["proxy"][0]
 print(f"the service's own work per uncached search (literal - proxy) = {own:.0f} µs, "
       f"{own / cpu['meili'][1]:.1%} of Meilisearch's {cpu['meili'][1]:.0f} µs for the same search")
+# When the cores are the limit (wrk, the service and Meilisearch share
+# them), the rate of a search is inverse to the CPU it takes in all: the
+# steadier estimate of uncached search / raw meili. wrk's own CPU, about
+# the same for both (one hop each), is left out.
+bound = cpu["meili"][1] / (cpu["literal"][1] + cpu["literal"][0])
+if not pinned: print(f"uncached search / raw meili if CPU is the limit = {bound:.1%} "
+      f"(Meilisearch {cpu['meili'][1]:.0f} µs against service {cpu['literal'][0]:.0f} + Meilisearch {cpu['literal'][1]:.0f} µs)")
 PY
