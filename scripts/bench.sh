@@ -150,9 +150,10 @@ case_of() { # name: runs that case once
   esac
 }
 # The cases take turns, round after round, so that drift on a noisy machine
-# falls on all of them alike. Each target compares two cases that run back
-# to back (browse after floor; literal between filtered and meili; proxy
-# after meili), and every other round runs the order backwards, so that
+# falls on all of them alike. The cases a target compares run close
+# together (browse after floor; filtered, literal, meili and proxy in a
+# row; the read search just before them), and every other round runs the
+# order backwards, so that
 # neither side of a pair always comes first. The ratios are then taken
 # within each round, where the machine was most alike for both sides.
 order=(floor browse phrase search filtered literal meili proxy)
