@@ -44,6 +44,7 @@ while getopts n:c:d:r:m:s:p opt; do
     m) mode=$OPTARG ;; s) sizes=$OPTARG ;; p) pin=1 ;; *) exit 2 ;; esac
 done
 # back runs Meilisearch, front everything else (see -p); both empty unpinned.
+# cores is how many cores front has: all of them unpinned.
 back=() front=() cores=$(nproc)
 if [ "$pin" = 1 ]; then
   [ "$mode" = load ] && [ "$cores" -ge 2 ] || { echo "bench: -p is for the load bench on two cores or more" >&2; exit 2; }
